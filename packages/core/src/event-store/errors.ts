@@ -1,0 +1,39 @@
+import type { ExpectedRevision } from './event-store';
+
+export type EventStoreErrorCode = 'WRONG_EXPECTED_REVISION' | 'DUPLICATE_EVENT_ID_CONFLICT' | 'STORE_UNAVAILABLE';
+
+export abstract class EventStoreError extends Error {
+  abstract readonly code: EventStoreErrorCode;
+}
+
+export class WrongExpectedRevisionError extends EventStoreError {
+  readonly code = 'WRONG_EXPECTED_REVISION';
+  constructor(
+    readonly streamId: string,
+    readonly expected: ExpectedRevision,
+    readonly actual: bigint | 'no_stream',
+  ) {
+    super(`stream ${streamId}: expected revision ${String(expected)}, actual ${String(actual)}`);
+    this.name = 'WrongExpectedRevisionError';
+  }
+}
+
+/** The same event id was appended before with different content: a publisher reused an id. */
+export class DuplicateEventIdConflictError extends EventStoreError {
+  readonly code = 'DUPLICATE_EVENT_ID_CONFLICT';
+  constructor(
+    readonly eventId: string,
+    readonly streamId: string,
+  ) {
+    super(`event id ${eventId} is already stored with different content (stream ${streamId})`);
+    this.name = 'DuplicateEventIdConflictError';
+  }
+}
+
+export class StoreUnavailableError extends EventStoreError {
+  readonly code = 'STORE_UNAVAILABLE';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StoreUnavailableError';
+  }
+}

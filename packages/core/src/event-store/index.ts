@@ -1,0 +1,6 @@
+export * from './event-store';
+export * from './errors';
+export * from './expected-revision';
+export * from './in-memory-event-store';
+export * from './log-position';
+export * from './same-event';

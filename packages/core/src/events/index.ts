@@ -1,0 +1,4 @@
+export * from './codes';
+export * from './dossier-events';
+export * from './dossier-stream';
+export * from './validation';

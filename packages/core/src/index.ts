@@ -1,0 +1,6 @@
+export * from './events';
+export * from './time';
+export * from './projection';
+export * from './event-store';
+export * from './report';
+export * from './simulation';

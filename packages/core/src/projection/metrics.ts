@@ -1,0 +1,28 @@
+/**
+ * The counters the daily view keeps, per agency and local day. A narrow (metric, value) layout
+ * lets a new counter arrive without a view migration; a period is a sum over days.
+ */
+export const METRICS = [
+  'received',
+  'received.in-person',
+  'received.online',
+  'received.postal',
+  'resolved.early',
+  'resolved.on-time',
+  'resolved.late',
+  'resolved.full-process',
+  'resolved.full-process.online',
+  'result-returned',
+  'paid-online.count',
+  'paid-online.amount',
+] as const;
+
+export type Metric = (typeof METRICS)[number];
+
+export interface CountIncrement {
+  readonly agencyCode: string;
+  /** Local (Asia/Ho_Chi_Minh) calendar date, YYYY-MM-DD. */
+  readonly day: string;
+  readonly metric: Metric;
+  readonly value: number;
+}

@@ -1,0 +1,4 @@
+export * from './daily-counts-report';
+export * from './format-report';
+export * from './format-vietnamese';
+export * from './percent';

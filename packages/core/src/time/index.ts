@@ -1,0 +1,3 @@
+export * from './local-day';
+export * from './timeliness';
+export * from './working-days';

@@ -1,0 +1,3 @@
+export * from './topics';
+export * from './brokers';
+export * from './create-kafka';

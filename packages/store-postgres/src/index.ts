@@ -1,0 +1,5 @@
+export * from './postgres-event-store';
+export * from './postgres-projection-store';
+export * from './migrations';
+export * from './open-postgres-stores';
+export * from './transaction';

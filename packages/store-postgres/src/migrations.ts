@@ -1,0 +1,80 @@
+import type { Pool } from 'pg';
+
+/** Versioned schema steps, applied in order under an advisory lock. Append only. */
+export const MIGRATIONS: readonly { readonly version: number; readonly name: string; readonly sql: string }[] = [
+  {
+    version: 1,
+    name: 'event log, streams, daily-counts view',
+    sql: `
+      CREATE TABLE events (
+        -- Sequence order is not commit order; readers order by (transaction_id, position) and stay below the
+        -- oldest running transaction, so no event that is still being written can be skipped.
+        transaction_id xid8        NOT NULL DEFAULT pg_current_xact_id(),
+        position       bigint      GENERATED ALWAYS AS IDENTITY,
+        stream_id      text        NOT NULL,
+        revision       bigint      NOT NULL,
+        event_id       text        NOT NULL,
+        type           text        NOT NULL,
+        data           jsonb       NOT NULL,
+        metadata       jsonb       NOT NULL,
+        recorded_at    timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (transaction_id, position),
+        UNIQUE (stream_id, revision),
+        UNIQUE (event_id)
+      );
+      CREATE TABLE streams (stream_id text PRIMARY KEY, revision bigint NOT NULL);
+      CREATE TABLE projection_checkpoints (
+        projection  text PRIMARY KEY,
+        commit_pos  xid8   NOT NULL,
+        prepare_pos bigint NOT NULL,
+        events      bigint NOT NULL,
+        updated_at  timestamptz NOT NULL
+      );
+      CREATE TABLE view_dossiers (
+        dossier_code  text PRIMARY KEY,
+        agency_code   text NOT NULL,
+        channel       text NOT NULL,
+        service_level text NOT NULL,
+        due_date      date NOT NULL,
+        resolved      boolean NOT NULL
+      );
+      CREATE TABLE view_daily_counts (
+        agency_code text   NOT NULL,
+        day         date   NOT NULL,
+        metric      text   NOT NULL,
+        value       bigint NOT NULL,
+        PRIMARY KEY (day, agency_code, metric)
+      );`,
+  },
+];
+
+const LOCK_KEY = 7_401_155; // any constant shared by every migrating process
+
+export async function migrate(pool: Pool): Promise<{ applied: number[] }> {
+  const client = await pool.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [LOCK_KEY]);
+    await client.query(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version int PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())',
+    );
+    const done = new Set((await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version));
+    const applied: number[] = [];
+    for (const m of MIGRATIONS) {
+      if (done.has(m.version)) continue;
+      await client.query('BEGIN');
+      try {
+        await client.query(m.sql);
+        await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK');
+        throw error;
+      }
+      applied.push(m.version);
+    }
+    return { applied };
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [LOCK_KEY]).catch(() => undefined);
+    client.release();
+  }
+}

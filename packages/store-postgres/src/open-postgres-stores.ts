@@ -1,0 +1,31 @@
+import { Pool } from 'pg';
+import { PostgresEventStore } from './postgres-event-store';
+import { PostgresProjectionStore } from './postgres-projection-store';
+import { migrate } from './migrations';
+import { mapPgError } from './transaction';
+
+export interface PostgresStores {
+  readonly eventStore: PostgresEventStore;
+  readonly projectionStore: PostgresProjectionStore;
+  readonly pool: Pool;
+  close(): Promise<void>;
+}
+
+/** Connects, migrates, and returns both ports on one pool (views and log share a database). */
+export async function openPostgresStores(connectionString: string, options: { poolSize?: number } = {}): Promise<PostgresStores> {
+  const pool = new Pool({ connectionString, max: options.poolSize ?? 4, application_name: 'tthc' });
+  // An idle client that loses its server must not crash the process; the next query reports it.
+  pool.on('error', () => undefined);
+  try {
+    await migrate(pool);
+  } catch (error) {
+    await pool.end();
+    throw mapPgError(error);
+  }
+  return {
+    pool,
+    eventStore: new PostgresEventStore(pool),
+    projectionStore: new PostgresProjectionStore(pool),
+    close: () => pool.end(),
+  };
+}

@@ -1,0 +1,36 @@
+import type { Pool, PoolClient } from 'pg';
+import { StoreUnavailableError } from '@tthc/core';
+
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', '57P01', '57P03', '08006', '08001', '08004']);
+
+/** Connection-level failures become the port's StoreUnavailableError; everything else passes through. */
+export function mapPgError(error: unknown): unknown {
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) {
+    return new StoreUnavailableError(`PostgreSQL unavailable: ${(error as Error).message}`, { cause: error });
+  }
+  if (error instanceof Error && /Connection terminated|connect ECONNREFUSED/.test(error.message)) {
+    return new StoreUnavailableError(`PostgreSQL unavailable: ${error.message}`, { cause: error });
+  }
+  return error;
+}
+
+export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
+  let client: PoolClient;
+  try {
+    client = await pool.connect();
+  } catch (error) {
+    throw mapPgError(error);
+  }
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw mapPgError(error);
+  } finally {
+    client.release();
+  }
+}

@@ -1,0 +1,4 @@
+export * from './sqlite-event-store';
+export * from './sqlite-projection-store';
+export * from './open-database';
+export * from './open-sqlite-stores';

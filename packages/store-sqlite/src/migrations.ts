@@ -1,0 +1,51 @@
+import type { Database } from 'better-sqlite3';
+
+/** Versioned schema steps; `PRAGMA user_version` records how many have run. Append only. */
+const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE events (
+     position    INTEGER PRIMARY KEY AUTOINCREMENT,
+     stream_id   TEXT    NOT NULL,
+     revision    INTEGER NOT NULL,
+     event_id    TEXT    NOT NULL UNIQUE,
+     type        TEXT    NOT NULL,
+     data        TEXT    NOT NULL,
+     metadata    TEXT    NOT NULL,
+     recorded_at TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+     UNIQUE (stream_id, revision)
+   );
+   CREATE TABLE streams (stream_id TEXT PRIMARY KEY, revision INTEGER NOT NULL) WITHOUT ROWID;
+   CREATE TABLE projection_checkpoints (
+     projection  TEXT PRIMARY KEY,
+     commit_pos  INTEGER NOT NULL,
+     prepare_pos INTEGER NOT NULL,
+     events      INTEGER NOT NULL,
+     updated_at  TEXT NOT NULL
+   ) WITHOUT ROWID;
+   CREATE TABLE view_dossiers (
+     dossier_code TEXT PRIMARY KEY,
+     agency_code  TEXT NOT NULL,
+     channel      TEXT NOT NULL,
+     service_level TEXT NOT NULL,
+     due_date     TEXT NOT NULL,
+     resolved     INTEGER NOT NULL
+   ) WITHOUT ROWID;
+   CREATE TABLE view_daily_counts (
+     agency_code TEXT NOT NULL,
+     day         TEXT NOT NULL,
+     metric      TEXT NOT NULL,
+     value       INTEGER NOT NULL,
+     PRIMARY KEY (day, agency_code, metric)
+   ) WITHOUT ROWID;`,
+];
+
+export function migrate(db: Database): { from: number; to: number } {
+  const from = db.pragma('user_version', { simple: true }) as number;
+  const run = db.transaction(() => {
+    for (let v = from; v < MIGRATIONS.length; v += 1) {
+      db.exec(MIGRATIONS[v] as string);
+      db.pragma(`user_version = ${v + 1}`);
+    }
+  });
+  run.immediate();
+  return { from, to: MIGRATIONS.length };
+}

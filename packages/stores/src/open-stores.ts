@@ -1,0 +1,23 @@
+import type { EventStore, ProjectionStore } from '@tthc/core';
+import { openPostgresStores } from '@tthc/store-postgres';
+import { openSqliteStores } from '@tthc/store-sqlite';
+import { describeStore, type StoreLocation } from './store-url';
+
+export interface Stores {
+  readonly eventStore: EventStore;
+  readonly projectionStore: ProjectionStore;
+  /** The store URL with secrets masked. */
+  readonly description: string;
+  close(): Promise<void>;
+}
+
+/** Opens and migrates the stores at a location. */
+export async function openStores(location: StoreLocation): Promise<Stores> {
+  const stores = location.kind === 'sqlite' ? openSqliteStores(location.path) : await openPostgresStores(location.url);
+  return {
+    eventStore: stores.eventStore,
+    projectionStore: stores.projectionStore,
+    description: describeStore(location),
+    close: () => stores.close(),
+  };
+}

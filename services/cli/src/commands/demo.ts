@@ -1,0 +1,25 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { formatReport, generateDemoDataset } from '@tthc/core';
+import { withStores, writeOut } from '../context';
+import { demoOptions, parseOptions } from '../options';
+import { ingestFromFile } from './ingest';
+import { projectUntilCaughtUp } from './project';
+import { readReport } from './report';
+
+/** The whole path on the embedded store: generate a feed file → ingest → project → report. */
+export async function demoCommand(raw: Record<string, unknown>): Promise<void> {
+  const options = parseOptions(demoOptions, raw);
+  const period = { from: options.from, to: options.to };
+  const dataset = generateDemoDataset({ seed: options.seed, dossiers: options.dossiers, period });
+  mkdirSync(dirname(options.out), { recursive: true });
+  writeFileSync(options.out, dataset.events.map((e) => JSON.stringify(e)).join('\n') + '\n');
+  const report = await withStores(options, async (stores, logger) => {
+    logger.info({ file: options.out, events: dataset.events.length, store: stores.description }, 'demo feed written');
+    const ingested = await ingestFromFile(stores, logger, options.out, 5000);
+    logger.info(ingested.toJSON(), 'demo feed ingested');
+    await projectUntilCaughtUp(stores, logger, 5000);
+    return readReport(stores, period);
+  });
+  await writeOut(formatReport(report, 'text'));
+}

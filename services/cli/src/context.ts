@@ -1,0 +1,29 @@
+import { createLogger, type Logger, type LogLevel } from '@tthc/logging';
+import { openStores, type StoreLocation, type Stores } from '@tthc/stores';
+
+/** Runs `work` with a logger and the stores open, closing them whatever happens. */
+export async function withStores<T>(
+  options: { store: StoreLocation; logLevel?: LogLevel | undefined },
+  work: (stores: Stores, logger: Logger) => Promise<T>,
+): Promise<T> {
+  const logger = createLogger(options.logLevel ? { level: options.logLevel } : {});
+  const stores = await openStores(options.store);
+  logger.debug({ store: stores.description }, 'store opened');
+  try {
+    return await work(stores, logger);
+  } finally {
+    await stores.close();
+  }
+}
+
+/** Resolves on the first SIGINT or SIGTERM, so long runs finish the batch in hand and exit cleanly. */
+export function stopSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}
+
+export const writeOut = (text: string): Promise<void> =>
+  new Promise((resolve, reject) => process.stdout.write(text, (error) => (error ? reject(error) : resolve())));

@@ -1,0 +1,97 @@
+#!/usr/bin/env node
+import { Command, Option } from 'commander';
+import { DEFAULT_STORE_URL } from '@tthc/stores';
+import { DEFAULT_CONSUMER_GROUP, DEFAULT_EVENTS_TOPIC } from '@tthc/kafka';
+import { demoCommand } from './commands/demo';
+import { ingestCommand } from './commands/ingest';
+import { projectCommand } from './commands/project';
+import { publishCommand } from './commands/publish';
+import { reportCommand } from './commands/report';
+import { UsageError } from './options';
+
+const storeOption = () =>
+  new Option('--store <url>', `event store: sqlite:PATH or postgres://… (default ${DEFAULT_STORE_URL})`).env('TTHC_STORE_URL');
+const logLevelOption = () =>
+  new Option('--log-level <level>', 'JSON logs on stderr at this level (default: warn on a terminal, info otherwise)').env('LOG_LEVEL');
+const brokersOption = () => new Option('--brokers <list>', 'Kafka brokers host:port[,…]').env('KAFKA_BROKERS');
+
+export function buildProgram(): Command {
+  const program = new Command('tthc')
+    .description('Counts administrative-procedure dossiers from one-stop-shop events')
+    .showHelpAfterError()
+    .exitOverride();
+
+  program
+    .command('demo')
+    .description('generate a small feed, ingest it into the embedded store, project it and print the report')
+    .addOption(storeOption())
+    .addOption(logLevelOption())
+    .option('--dossiers <n>', 'dossiers to generate', '5000')
+    .option('--seed <n>', 'random seed: the same seed gives the same feed', '2024')
+    .option('--from <date>', 'first day of the period (YYYY-MM-DD)', '2024-01-01')
+    .option('--to <date>', 'last day of the period (YYYY-MM-DD)', '2024-06-30')
+    .option('--out <file>', 'where the generated NDJSON feed is written', './data/demo-events.ndjson')
+    .action((opts: Record<string, unknown>) => demoCommand(opts));
+
+  program
+    .command('publish')
+    .description('validate an NDJSON file of dossier events and publish it to Kafka, keyed by dossier code')
+    .argument('<file>', 'NDJSON file, one CloudEvent per line')
+    .addOption(brokersOption())
+    .option('--topic <name>', 'events topic', DEFAULT_EVENTS_TOPIC)
+    .option('--batch-size <n>', 'events per send', '1000')
+    .addOption(logLevelOption())
+    .action((file: string, opts: Record<string, unknown>) => publishCommand(file, opts));
+
+  program
+    .command('ingest')
+    .description('append dossier events to the store, from an NDJSON file or from Kafka')
+    .option('--file <file>', 'ingest this NDJSON file instead of Kafka')
+    .addOption(brokersOption())
+    .option('--topic <name>', 'events topic', DEFAULT_EVENTS_TOPIC)
+    .option('--group <id>', 'Kafka consumer group', DEFAULT_CONSUMER_GROUP)
+    .option('--until-idle', 'exit once the group has consumed everything and nothing new arrives')
+    .option('--idle-ms <ms>', 'quiet time that counts as idle', '3000')
+    .option('--batch-size <n>', 'events per store transaction (file)', '5000')
+    .addOption(storeOption())
+    .addOption(logLevelOption())
+    .action((opts: Record<string, unknown>) => ingestCommand(opts));
+
+  program
+    .command('project')
+    .description('bring the daily-counts view up to the end of the log')
+    .option('--until-caught-up', 'exit at the end of the log instead of following it')
+    .option('--batch-size <n>', 'events per view transaction', '5000')
+    .addOption(storeOption())
+    .addOption(logLevelOption())
+    .action((opts: Record<string, unknown>) => projectCommand(opts));
+
+  program
+    .command('report')
+    .description('print the dossier figures for a period, from the projected view')
+    .requiredOption('--from <date>', 'first day (YYYY-MM-DD, Asia/Ho_Chi_Minh)')
+    .requiredOption('--to <date>', 'last day, inclusive')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(storeOption())
+    .addOption(logLevelOption())
+    .action((opts: Record<string, unknown>) => reportCommand(opts));
+
+  return program;
+}
+
+async function main(): Promise<void> {
+  try {
+    await buildProgram().parseAsync(process.argv);
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === 'string' && code.startsWith('commander.')) {
+      // commander has printed its own message (or help/version).
+      process.exitCode = (error as { exitCode?: number }).exitCode ?? 2;
+      return;
+    }
+    process.stderr.write(`tthc: ${(error as Error).message}\n`);
+    process.exitCode = error instanceof UsageError ? 2 : 1;
+  }
+}
+
+if (require.main === module) void main();

@@ -1,0 +1,84 @@
+import { z } from 'zod';
+import { isoDate } from '@tthc/core';
+import { brokerList, DEFAULT_CONSUMER_GROUP, DEFAULT_EVENTS_TOPIC } from '@tthc/kafka';
+import { LOG_LEVELS } from '@tthc/logging';
+import { DEFAULT_STORE_URL, storeUrl } from '@tthc/stores';
+
+/** Raised for bad command-line input: exit code 2 and a message naming the option and the rule. */
+export class UsageError extends Error {
+  readonly code = 'USAGE';
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+const positiveInt = z.coerce.number().int().positive();
+
+export const commonOptions = z.object({
+  store: storeUrl.default(storeUrl.parse(DEFAULT_STORE_URL)),
+  logLevel: z.enum(LOG_LEVELS).optional(),
+});
+
+const kafkaOptions = z.object({
+  brokers: brokerList,
+  topic: z.string().min(1).max(249).default(DEFAULT_EVENTS_TOPIC),
+});
+
+export const ingestOptions = commonOptions
+  .extend({
+    file: z.string().min(1).optional(),
+    brokers: brokerList.optional(),
+    topic: z.string().min(1).max(249).default(DEFAULT_EVENTS_TOPIC),
+    group: z.string().min(1).max(255).default(DEFAULT_CONSUMER_GROUP),
+    untilIdle: z.boolean().default(false),
+    idleMs: positiveInt.default(3000),
+    batchSize: positiveInt.max(100_000).default(5000),
+  })
+  .strict()
+  .refine((o) => o.file !== undefined || o.brokers !== undefined, {
+    message: 'give --file FILE, or Kafka brokers with --brokers or KAFKA_BROKERS',
+    path: ['brokers'],
+  });
+
+export const projectOptions = commonOptions
+  .extend({ untilCaughtUp: z.boolean().default(false), batchSize: positiveInt.max(100_000).default(5000) })
+  .strict();
+
+export const reportOptions = commonOptions
+  .extend({ from: isoDate, to: isoDate, format: z.enum(['text', 'json']).default('text') })
+  .strict()
+  .refine((o) => o.from <= o.to, { message: 'must not be before --from', path: ['to'] });
+
+export const publishOptions = commonOptions.extend({ ...kafkaOptions.shape, batchSize: positiveInt.max(10_000).default(1000) }).strict();
+
+export const demoOptions = commonOptions
+  .extend({
+    dossiers: positiveInt.max(1_000_000).default(5000),
+    seed: z.coerce.number().int().nonnegative().default(2024),
+    from: isoDate.default('2024-01-01'),
+    to: isoDate.default('2024-06-30'),
+    out: z.string().min(1).default('./data/demo-events.ndjson'),
+  })
+  .strict();
+
+const FLAGS: Record<string, string> = {
+  store: '--store',
+  logLevel: '--log-level',
+  untilIdle: '--until-idle',
+  idleMs: '--idle-ms',
+  batchSize: '--batch-size',
+  untilCaughtUp: '--until-caught-up',
+};
+
+/** Validates a command's options, turning zod issues into "--flag: rule" messages. */
+export function parseOptions<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
+  const result = schema.safeParse(raw);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => {
+    const key = String(issue.path[0] ?? '');
+    const flag = FLAGS[key] ?? `--${key}`;
+    return issue.code === 'unrecognized_keys' ? `unknown option(s): ${issue.keys.join(', ')}` : `${flag}: ${issue.message}`;
+  });
+  throw new UsageError(lines.join('\n'));
+}

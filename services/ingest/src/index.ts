@@ -1,0 +1,4 @@
+export * from './ingest-batch';
+export * from './ingest-file';
+export * from './ingest-totals';
+export * from './consume-kafka';

@@ -1,0 +1,2 @@
+export * from './project-batch';
+export * from './run-projection';
