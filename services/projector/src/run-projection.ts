@@ -1,8 +1,6 @@
-import { formatLogPosition, type EventStore, type ProjectionStore } from '@tthc/core';
+import { DAILY_COUNTS_PROJECTION, formatLogPosition, type EventStore, type ProjectionStore } from '@tthc/core';
 import type { Logger } from '@tthc/logging';
 import { dossierCodesOf, projectPage } from './project-batch';
-
-export const DAILY_COUNTS_PROJECTION = 'daily-counts';
 
 export interface RunProjectionOptions {
   readonly projection?: string;

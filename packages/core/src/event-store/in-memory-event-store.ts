@@ -11,6 +11,14 @@ export class InMemoryEventStore implements EventStore {
   private readonly revisions = new Map<string, bigint>();
 
   appendToStreams(appends: readonly StreamAppend[]): Promise<AppendOutcome> {
+    try {
+      return Promise.resolve(this.append(appends));
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+  }
+
+  private append(appends: readonly StreamAppend[]): AppendOutcome {
     // Validate everything first so that a failure leaves the store untouched (all or nothing).
     const revisions = new Map(this.revisions);
     const staged: RecordedEvent[] = [];
@@ -48,7 +56,7 @@ export class InMemoryEventStore implements EventStore {
       this.byId.set(recorded.id, recorded);
     }
     for (const [stream, revision] of revisions) this.revisions.set(stream, revision);
-    return Promise.resolve({ appended: staged.length, duplicates });
+    return { appended: staged.length, duplicates };
   }
 
   readAll({ after, limit }: ReadAllOptions): Promise<RecordedEvent[]> {

@@ -3,6 +3,9 @@ import { localDay } from '../time/local-day';
 import { timeliness } from '../time/timeliness';
 import type { CountIncrement, Metric } from './metrics';
 
+/** The projection that keeps per-agency, per-day counts and the dossier summaries they need. */
+export const DAILY_COUNTS_PROJECTION = 'daily-counts';
+
 /** What the daily-counts projection remembers of each dossier between its events. */
 export interface DossierSummary {
   readonly dossierCode: string;

@@ -1,11 +1,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { formatReport, generateDemoDataset } from '@tthc/core';
+import { formatReport, generateDemoDataset, readDailyCountsReport } from '@tthc/core';
 import { withStores, writeOut } from '../context';
 import { demoOptions, parseOptions } from '../options';
 import { ingestFromFile } from './ingest';
 import { projectUntilCaughtUp } from './project';
-import { readReport } from './report';
+
 
 /** The whole path on the embedded store: generate a feed file → ingest → project → report. */
 export async function demoCommand(raw: Record<string, unknown>): Promise<void> {
@@ -19,7 +19,7 @@ export async function demoCommand(raw: Record<string, unknown>): Promise<void> {
     const ingested = await ingestFromFile(stores, logger, options.out, 5000);
     logger.info(ingested.toJSON(), 'demo feed ingested');
     await projectUntilCaughtUp(stores, logger, 5000);
-    return readReport(stores, period);
+    return readDailyCountsReport(stores.projectionStore, period);
   });
   await writeOut(formatReport(report, 'text'));
 }

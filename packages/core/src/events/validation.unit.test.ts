@@ -1,0 +1,62 @@
+import { generateDemoDataset } from '../simulation';
+import { parseDossierEvent, validateDossierEvent } from './validation';
+
+const received = {
+  specversion: '1.0',
+  id: '0b6f3c1e-5a4d-4a8e-9c1f-2d7b8e9a0c11',
+  source: 'urn:tthc:lamdong-motcua',
+  type: 'vn.gov.tthc.dossier.received.v1',
+  subject: 'H36-240000001',
+  time: '2024-03-15T08:30:00+07:00',
+  data: {
+    procedureCode: '1.002835',
+    agencyCode: '000.00.00.H36',
+    channel: 'online',
+    onlineServiceLevel: 'full-process',
+    receivedAt: '2024-03-15T08:30:00+07:00',
+    dueDate: '2024-03-22',
+  },
+};
+
+describe('dossier event validation', () => {
+  it('accepts a well-formed received event', () => {
+    const result = validateDossierEvent(received);
+    expect(result.ok).toBe(true);
+  });
+
+  it('accepts every event the demo generator writes', () => {
+    const { events } = generateDemoDataset({ seed: 7, dossiers: 200, period: { from: '2024-01-01', to: '2024-06-30' } });
+    const refused = events.map((e) => validateDossierEvent(JSON.parse(JSON.stringify(e)))).filter((r) => !r.ok);
+    expect(refused).toEqual([]);
+  });
+
+  it.each([
+    ['data.agencyCode', { data: { ...received.data, agencyCode: 'SO-TU-PHAP' } }, /agency code/],
+    ['data.dueDate', { data: { ...received.data, dueDate: '22/03/2024' } }, /YYYY-MM-DD/],
+    ['data.receivedAt', { data: { ...received.data, receivedAt: '2024-03-15T08:30:00' } }, /offset/],
+    ['data.channel', { data: { ...received.data, channel: 'fax' } }, /in-person|online|postal/],
+    ['subject', { subject: 'has spaces in it' }, /6-64 characters/],
+    ['source', { source: 'lamdong' }, /URN/],
+    ['specversion', { specversion: '0.3' }, /1\.0/],
+  ])('refuses a bad %s, naming the field and the rule', (field, patch, rule) => {
+    const result = validateDossierEvent({ ...received, ...patch });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    const problem = result.problems.find((p) => p.field === field);
+    expect(problem?.rule).toMatch(rule);
+  });
+
+  it('refuses unknown fields, so personal data cannot slip in', () => {
+    const result = validateDossierEvent({ ...received, data: { ...received.data, applicantName: 'Nguyễn Văn A' } });
+    expect(result).toMatchObject({ ok: false, problems: [{ field: 'data', rule: expect.stringContaining('applicantName') as string }] });
+  });
+
+  it('refuses an unknown event type', () => {
+    const result = validateDossierEvent({ ...received, type: 'vn.gov.tthc.dossier.teleported.v1' });
+    expect(result).toMatchObject({ ok: false, problems: [{ field: 'type' }] });
+  });
+
+  it('reports bytes that are not JSON as invalid-json', () => {
+    expect(parseDossierEvent('{"specversion":')).toMatchObject({ ok: false, reason: 'invalid-json' });
+  });
+});

@@ -1,0 +1,5 @@
+export * from './servers';
+export * from './postgres';
+export * from './event-store-contract';
+export * from './projection-store-contract';
+export * from './opened';

@@ -1,0 +1,77 @@
+import type { ProjectionStore } from '@tthc/core';
+
+import type { Opened } from './opened';
+
+export interface ProjectionStoreHarness {
+  open(): Promise<Opened<ProjectionStore>>;
+  dispose?(): Promise<void>;
+}
+
+const summary = (dossierCode: string, resolved = false) => ({
+  dossierCode,
+  agencyCode: '000.00.01.H36',
+  channel: 'online' as const,
+  onlineServiceLevel: 'full-process' as const,
+  dueDate: '2024-03-22',
+  resolved,
+});
+
+/** The behaviour every projection-store adapter must show. */
+export function projectionStoreContract(name: string, harness: ProjectionStoreHarness): void {
+  describe(`projection store contract: ${name}`, () => {
+    let store: ProjectionStore;
+    let close: () => Promise<void>;
+    beforeEach(async () => {
+      ({ store, close } = await harness.open());
+    });
+    afterEach(async () => {
+      await close();
+    });
+    afterAll(async () => {
+      await harness.dispose?.();
+    });
+
+    it('has no checkpoint before the first commit, then the last committed one with a running event count', async () => {
+      await expect(store.readCheckpoint('daily-counts')).resolves.toBeUndefined();
+      await store.commit('daily-counts', { checkpoint: { commit: 5n, prepare: 7n }, dossiers: [], increments: [], events: 7 });
+      await store.commit('daily-counts', { checkpoint: { commit: 9n, prepare: 12n }, dossiers: [], increments: [], events: 5 });
+      await expect(store.readCheckpoint('daily-counts')).resolves.toMatchObject({ position: { commit: 9n, prepare: 12n }, events: 12 });
+      await expect(store.readCheckpoint('other')).resolves.toBeUndefined();
+    });
+
+    it('keeps dossier summaries, the last write winning', async () => {
+      await store.commit('daily-counts', {
+        checkpoint: { commit: 1n, prepare: 1n },
+        dossiers: [summary('H36-0000001'), summary('H36-0000002')],
+        increments: [],
+        events: 2,
+      });
+      await store.commit('daily-counts', { checkpoint: { commit: 2n, prepare: 2n }, dossiers: [summary('H36-0000001', true)], increments: [], events: 1 });
+      const found = await store.loadDossiers(['H36-0000001', 'H36-0000002', 'H36-0000404']);
+      expect([...found.keys()].sort()).toEqual(['H36-0000001', 'H36-0000002']);
+      expect(found.get('H36-0000001')).toEqual(summary('H36-0000001', true));
+    });
+
+    it('adds increments up per agency over any range of days, inclusive at both ends', async () => {
+      const inc = (day: string, metric: 'received' | 'resolved.late', value = 1, agencyCode = '000.00.01.H36') => ({ agencyCode, day, metric, value });
+      await store.commit('daily-counts', {
+        checkpoint: { commit: 1n, prepare: 3n },
+        dossiers: [],
+        increments: [inc('2023-12-31', 'received'), inc('2024-01-01', 'received'), inc('2024-01-01', 'received'), inc('2024-06-30', 'resolved.late', 4)],
+        events: 3,
+      });
+      await store.commit('daily-counts', {
+        checkpoint: { commit: 2n, prepare: 4n },
+        dossiers: [],
+        increments: [inc('2024-06-30', 'resolved.late', 1), inc('2024-07-01', 'received'), inc('2024-03-01', 'received', 1, '000.00.02.H36')],
+        events: 1,
+      });
+      const totals = await store.totals({ from: '2024-01-01', to: '2024-06-30' });
+      expect(totals.sort((a, b) => `${a.agencyCode}${a.metric}`.localeCompare(`${b.agencyCode}${b.metric}`))).toEqual([
+        { agencyCode: '000.00.01.H36', metric: 'received', value: 2 },
+        { agencyCode: '000.00.01.H36', metric: 'resolved.late', value: 5 },
+        { agencyCode: '000.00.02.H36', metric: 'received', value: 1 },
+      ]);
+    });
+  });
+}
