@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# Start a local single-node Kafka (KRaft, combined broker+controller) in the
+# background and wait until it answers. Idempotent: if a broker already
+# answers on 127.0.0.1:$KAFKA_PORT it says so and exits 0.
+# Prints KAFKA_BROKERS=127.0.0.1:<port> on stdout; status lines on stderr.
+set -euo pipefail
+# shellcheck source-path=SCRIPTDIR
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
+
+t0=$(date +%s%N)
+elapsed() { local t1; t1=$(date +%s%N); printf '%d.%01d' $(((t1 - t0) / 1000000000)) $((((t1 - t0) / 100000000) % 10)); }
+
+"$KAFKA_INFRA_DIR/fetch.sh" >/dev/null
+
+mkdir -p "$TTHC_KAFKA_STATE/logs" "$TTHC_KAFKA_STATE/data"
+# Two start.sh at once: the second waits here, then finds the broker running.
+exec 9>"$TTHC_KAFKA_STATE/.start.lock"
+command -v flock >/dev/null && flock 9
+
+if pid="$(kafka_running_pid)"; then
+  if "$KAFKA_INFRA_DIR/wait.sh" --quiet; then
+    kafka_log "broker already running (pid $pid) on $KAFKA_BOOTSTRAP"
+    echo "KAFKA_BROKERS=$KAFKA_BOOTSTRAP"
+    exit 0
+  fi
+  kafka_log "ERROR: broker process $pid (from $KAFKA_PID_FILE) does not answer on $KAFKA_BOOTSTRAP; run stop.sh first"
+  exit 1
+fi
+rm -f "$KAFKA_PID_FILE"
+
+if "$KAFKA_INFRA_DIR/wait.sh" --once; then
+  kafka_log "a broker already answers on $KAFKA_BOOTSTRAP (not started by this state dir); not starting another"
+  echo "KAFKA_BROKERS=$KAFKA_BOOTSTRAP"
+  exit 0
+fi
+for port in "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT"; do
+  if kafka_port_open "$port"; then
+    kafka_log "ERROR: 127.0.0.1:$port is in use by something that is not a Kafka broker answering on $KAFKA_BOOTSTRAP (set KAFKA_PORT / KAFKA_CONTROLLER_PORT)"
+    exit 1
+  fi
+done
+
+# --- configuration (rewritten on every start, so port changes apply) ------
+props="$TTHC_KAFKA_STATE/server.properties"
+cat >"$props" <<PROPS
+# Written by infra/kafka/start.sh; rewritten on every start.
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@127.0.0.1:$KAFKA_CONTROLLER_PORT
+listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
+advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+log.dirs=$TTHC_KAFKA_STATE/data
+num.partitions=3
+auto.create.topics.enable=true
+offsets.topic.replication.factor=1
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+group.initial.rebalance.delay.ms=0
+PROPS
+
+log4j="$TTHC_KAFKA_STATE/log4j.properties"
+cat >"$log4j" <<'PROPS'
+# Written by infra/kafka/start.sh. Everything goes to logs/server.log.
+log4j.rootLogger=INFO, file
+log4j.appender.file=org.apache.log4j.RollingFileAppender
+log4j.appender.file.File=${kafka.logs.dir}/server.log
+log4j.appender.file.MaxFileSize=20MB
+log4j.appender.file.MaxBackupIndex=2
+log4j.appender.file.layout=org.apache.log4j.PatternLayout
+log4j.appender.file.layout.ConversionPattern=[%d] %p %m (%c)%n
+log4j.logger.kafka.request.logger=WARN
+log4j.logger.kafka.log.LogCleaner=WARN
+log4j.logger.state.change.logger=WARN
+log4j.logger.org.apache.kafka.clients=WARN
+PROPS
+
+# --- storage format (only once per data dir) ------------------------------
+cp_jars="$(kafka_classpath)"
+kafka_write_tool_configs
+tool_opts=(-Xmx256m -Dlog4j.configuration="file:$KAFKA_TOOLS_LOG4J")
+if [[ ! -f "$TTHC_KAFKA_STATE/data/meta.properties" ]]; then
+  fmt_log="$TTHC_KAFKA_STATE/logs/format.log"
+  cluster_id="$("$JAVA" "${tool_opts[@]}" -cp "$cp_jars" kafka.tools.StorageTool random-uuid 2>"$fmt_log" | tail -n1)"
+  [[ -n "$cluster_id" ]] || { kafka_log "ERROR: StorageTool random-uuid failed (see $fmt_log)"; exit 1; }
+  if ! "$JAVA" "${tool_opts[@]}" -cp "$cp_jars" kafka.tools.StorageTool format \
+        -t "$cluster_id" -c "$props" >>"$fmt_log" 2>&1; then
+    kafka_log "ERROR: StorageTool format failed; last lines of $fmt_log:"
+    tail -n 20 "$fmt_log" >&2
+    exit 1
+  fi
+  echo "$cluster_id" >"$TTHC_KAFKA_STATE/cluster.id"
+  kafka_log "formatted $TTHC_KAFKA_STATE/data (cluster id $cluster_id)"
+fi
+
+# --- launch ----------------------------------------------------------------
+# One server.log per run, so error output shows this run only.
+[[ -f "$KAFKA_LOG_FILE" ]] && mv -f "$KAFKA_LOG_FILE" "$KAFKA_LOG_FILE.prev"
+read -r -a heap <<<"$KAFKA_HEAP"
+read -r -a extra <<<"${KAFKA_JVM_OPTS:-}"
+launcher=()
+command -v setsid >/dev/null && launcher=(setsid)
+"${launcher[@]}" "$JAVA" "${heap[@]}" \
+  -server -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35 \
+  -XX:+ExplicitGCInvokesConcurrent -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true \
+  -Dkafka.logs.dir="$TTHC_KAFKA_STATE/logs" -Dlog4j.configuration="file:$log4j" \
+  "${extra[@]}" \
+  -cp "$cp_jars" kafka.Kafka "$props" \
+  </dev/null >"$TTHC_KAFKA_STATE/logs/stdout.log" 2>&1 9>&- &
+pid=$!
+echo "$pid" >"$KAFKA_PID_FILE"
+kafka_log "started broker pid $pid (Kafka $KAFKA_VERSION, state $TTHC_KAFKA_STATE)"
+
+if ! "$KAFKA_INFRA_DIR/wait.sh" --quiet --timeout "${KAFKA_START_TIMEOUT:-90}"; then
+  kafka_log "ERROR: broker did not come up; stopping it"
+  "$KAFKA_INFRA_DIR/stop.sh" >/dev/null 2>&1 || true
+  exit 1
+fi
+kafka_log "broker up on $KAFKA_BOOTSTRAP in $(elapsed)s (pid $pid)"
+echo "KAFKA_BROKERS=$KAFKA_BOOTSTRAP"
