@@ -7,10 +7,18 @@ const workspace = ['packages', 'services'].flatMap((dir) =>
 );
 const moduleNameMapper = Object.fromEntries([...workspace, ['^@tthc/test-support$', '<rootDir>/test/support']]);
 const transform = { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] };
-const base = { rootDir: __dirname, transform, moduleNameMapper, testEnvironment: 'node', modulePathIgnorePatterns: ['/dist/'] };
+const base = {
+  rootDir: __dirname,
+  transform,
+  moduleNameMapper,
+  testEnvironment: 'node',
+  modulePathIgnorePatterns: ['/dist/'],
+  setupFiles: ['<rootDir>/test/support/quiet-logs.ts'],
+};
 
 /** Test tier is in the file name: *.unit.test.ts (no servers), *.int.test.ts (real PostgreSQL), *.e2e.test.ts (Kafka too). */
 module.exports = {
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   projects: [
     { ...base, displayName: 'unit', testMatch: ['**/*.unit.test.ts'] },
     {
@@ -18,7 +26,8 @@ module.exports = {
       displayName: 'int',
       testMatch: ['**/*.int.test.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
-      testTimeout: 60_000,
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+      setupFilesAfterEnv: ['<rootDir>/test/support/slow-tests.ts'],
     },
     {
       ...base,
@@ -26,7 +35,7 @@ module.exports = {
       testMatch: ['**/*.e2e.test.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
-      testTimeout: 180_000,
+      setupFilesAfterEnv: ['<rootDir>/test/support/slow-tests.ts'],
     },
   ],
 };

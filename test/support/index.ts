@@ -3,3 +3,4 @@ export * from './postgres';
 export * from './event-store-contract';
 export * from './projection-store-contract';
 export * from './opened';
+export * from './run-tthc';

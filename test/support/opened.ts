@@ -1,5 +1,5 @@
 /** A store under test and how to release what was opened for it (files, pools, databases). */
 export interface Opened<T> {
   readonly store: T;
-  close(): Promise<void>;
+  readonly close: () => Promise<void>;
 }

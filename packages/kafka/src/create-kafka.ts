@@ -1,7 +1,11 @@
 import { Kafka, logLevel, type LogEntry } from 'kafkajs';
 import type { Logger } from '@tthc/logging';
 
-/** A kafkajs client whose own logs go through pino (its INFO chatter at debug). */
+/**
+ * A kafkajs client whose own logs go through pino. kafkajs logs at ERROR what it then retries (a topic
+ * still being created, a group rebalancing), so its errors are warnings here; a failure that outlives
+ * the retries reaches our code as an exception. Its INFO chatter is debug.
+ */
 export function createKafka(options: { brokers: readonly string[]; clientId: string; logger: Logger }): Kafka {
   const log = options.logger.child({ component: 'kafkajs' });
   return new Kafka({
@@ -13,8 +17,7 @@ export function createKafka(options: { brokers: readonly string[]; clientId: str
       () =>
       ({ level, log: entry }: LogEntry) => {
         const { message, ...rest } = entry;
-        if (level === logLevel.ERROR) log.error(rest, message);
-        else if (level === logLevel.WARN) log.warn(rest, message);
+        if (level === logLevel.ERROR || level === logLevel.WARN) log.warn(rest, message);
         else log.debug(rest, message);
       },
   });

@@ -73,11 +73,8 @@ export class SqliteEventStore implements EventStore {
   }
 
   appendToStreams(appends: readonly StreamAppend[]): Promise<AppendOutcome> {
-    try {
-      return Promise.resolve(this.appendTx(appends));
-    } catch (error) {
-      return Promise.reject(error as Error);
-    }
+    // A throw inside becomes a rejection, as callers of an async port expect.
+    return Promise.resolve().then(() => this.appendTx(appends));
   }
 
   readAll({ after = START_OF_LOG, limit }: ReadAllOptions): Promise<RecordedEvent[]> {

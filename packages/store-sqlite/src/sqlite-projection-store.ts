@@ -90,12 +90,8 @@ export class SqliteProjectionStore implements ProjectionStore {
   }
 
   commit(projection: string, batch: ProjectionBatch): Promise<void> {
-    try {
-      this.commitTx(projection, batch);
-      return Promise.resolve();
-    } catch (error) {
-      return Promise.reject(error as Error);
-    }
+    // A throw inside becomes a rejection, as callers of an async port expect.
+    return Promise.resolve().then(() => this.commitTx(projection, batch));
   }
 
   totals({ from, to }: DayRange): Promise<AgencyMetricTotal[]> {

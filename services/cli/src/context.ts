@@ -25,5 +25,11 @@ export function stopSignal(): Promise<void> {
   });
 }
 
-export const writeOut = (text: string): Promise<void> =>
-  new Promise((resolve, reject) => process.stdout.write(text, (error) => (error ? reject(error) : resolve())));
+/** Where a command writes its result; stdout, or a buffer in tests. Logs and progress go to stderr. */
+export interface Output {
+  write(text: string): Promise<void>;
+}
+
+export const stdoutOutput: Output = {
+  write: (text) => new Promise((resolve, reject) => process.stdout.write(text, (error) => (error ? reject(error) : resolve()))),
+};

@@ -8,6 +8,7 @@ import { projectCommand } from './commands/project';
 import { publishCommand } from './commands/publish';
 import { reportCommand } from './commands/report';
 import { UsageError } from './options';
+import { stdoutOutput, type Output } from './context';
 
 const storeOption = () =>
   new Option('--store <url>', `event store: sqlite:PATH or postgres://… (default ${DEFAULT_STORE_URL})`).env('TTHC_STORE_URL');
@@ -15,7 +16,8 @@ const logLevelOption = () =>
   new Option('--log-level <level>', 'JSON logs on stderr at this level (default: warn on a terminal, info otherwise)').env('LOG_LEVEL');
 const brokersOption = () => new Option('--brokers <list>', 'Kafka brokers host:port[,…]').env('KAFKA_BROKERS');
 
-export function buildProgram(): Command {
+/** The tthc program; `out` receives each command's result (stdout unless a test captures it). */
+export function buildProgram(out: Output = stdoutOutput): Command {
   const program = new Command('tthc')
     .description('Counts administrative-procedure dossiers from one-stop-shop events')
     .showHelpAfterError()
@@ -31,7 +33,7 @@ export function buildProgram(): Command {
     .option('--from <date>', 'first day of the period (YYYY-MM-DD)', '2024-01-01')
     .option('--to <date>', 'last day of the period (YYYY-MM-DD)', '2024-06-30')
     .option('--out <file>', 'where the generated NDJSON feed is written', './data/demo-events.ndjson')
-    .action((opts: Record<string, unknown>) => demoCommand(opts));
+    .action((opts: Record<string, unknown>) => demoCommand(opts, out));
 
   program
     .command('publish')
@@ -41,7 +43,7 @@ export function buildProgram(): Command {
     .option('--topic <name>', 'events topic', DEFAULT_EVENTS_TOPIC)
     .option('--batch-size <n>', 'events per send', '1000')
     .addOption(logLevelOption())
-    .action((file: string, opts: Record<string, unknown>) => publishCommand(file, opts));
+    .action((file: string, opts: Record<string, unknown>) => publishCommand(file, opts, out));
 
   program
     .command('ingest')
@@ -55,7 +57,7 @@ export function buildProgram(): Command {
     .option('--batch-size <n>', 'events per store transaction (file)', '5000')
     .addOption(storeOption())
     .addOption(logLevelOption())
-    .action((opts: Record<string, unknown>) => ingestCommand(opts));
+    .action((opts: Record<string, unknown>) => ingestCommand(opts, out));
 
   program
     .command('project')
@@ -64,7 +66,7 @@ export function buildProgram(): Command {
     .option('--batch-size <n>', 'events per view transaction', '5000')
     .addOption(storeOption())
     .addOption(logLevelOption())
-    .action((opts: Record<string, unknown>) => projectCommand(opts));
+    .action((opts: Record<string, unknown>) => projectCommand(opts, out));
 
   program
     .command('report')
@@ -74,7 +76,7 @@ export function buildProgram(): Command {
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .addOption(storeOption())
     .addOption(logLevelOption())
-    .action((opts: Record<string, unknown>) => reportCommand(opts));
+    .action((opts: Record<string, unknown>) => reportCommand(opts, out));
 
   return program;
 }

@@ -35,7 +35,8 @@ export async function consumeKafka(store: EventStore, options: ConsumeKafkaOptio
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
+      eachBatch: async (payload) => {
+        const { batch } = payload;
         const last = batch.messages[batch.messages.length - 1];
         if (!last) return;
         const result = await ingestBatch(
@@ -46,8 +47,8 @@ export async function consumeKafka(store: EventStore, options: ConsumeKafkaOptio
           logger.warn({ origin: r.message.origin, reason: r.reason, detail: r.detail }, 'event rejected');
         }
         await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() }]);
-        resolveOffset(last.offset);
-        await heartbeat();
+        payload.resolveOffset(last.offset);
+        await payload.heartbeat();
         totals.add(result);
         lastActivity = Date.now();
         logger.info(
@@ -87,11 +88,11 @@ async function waitUntilStopped(
   const stop = options.stopSignal ?? new Promise<void>(() => undefined);
   if (options.untilIdleMs === undefined) return stop;
   const idleMs = options.untilIdleMs;
-  let stopped = false;
+  const state = { stopped: false };
   void stop.then(() => {
-    stopped = true;
+    state.stopped = true;
   });
-  while (!stopped) {
+  while (!state.stopped) {
     await new Promise((resolve) => setTimeout(resolve, Math.min(500, idleMs)));
     if (Date.now() - lastActivity() >= idleMs && (await isCaughtUp())) return;
   }

@@ -22,13 +22,13 @@ export async function runProjection(
   const projection = options.projection ?? DAILY_COUNTS_PROJECTION;
   const batchSize = options.batchSize ?? 5000;
   const log = options.logger.child({ projection });
-  let stopped = false;
+  const state = { stopped: false };
   void options.stopSignal?.then(() => {
-    stopped = true;
+    state.stopped = true;
   });
   let after = (await projectionStore.readCheckpoint(projection))?.position;
   let projected = 0;
-  while (!stopped) {
+  while (!state.stopped) {
     const events = await eventStore.readAll({ after, limit: batchSize });
     if (events.length === 0) {
       if (options.untilCaughtUp) break;

@@ -11,11 +11,8 @@ export class InMemoryEventStore implements EventStore {
   private readonly revisions = new Map<string, bigint>();
 
   appendToStreams(appends: readonly StreamAppend[]): Promise<AppendOutcome> {
-    try {
-      return Promise.resolve(this.append(appends));
-    } catch (error) {
-      return Promise.reject(error as Error);
-    }
+    // A throw inside becomes a rejection, as callers of an async port expect.
+    return Promise.resolve().then(() => this.append(appends));
   }
 
   private append(appends: readonly StreamAppend[]): AppendOutcome {

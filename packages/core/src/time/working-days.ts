@@ -11,7 +11,7 @@ export function addWorkingDays(day: string, n: number): string {
     dt = dt.plus({ days: 1 });
     if (!isWeekend(dt)) left -= 1;
   }
-  return dt.toISODate() as string;
+  return dt.toISODate();
 }
 
 /** `day` plus `n` calendar days (n may be negative). */

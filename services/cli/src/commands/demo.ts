@@ -1,14 +1,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { formatReport, generateDemoDataset, readDailyCountsReport } from '@tthc/core';
-import { withStores, writeOut } from '../context';
+import { withStores, type Output } from '../context';
 import { demoOptions, parseOptions } from '../options';
 import { ingestFromFile } from './ingest';
 import { projectUntilCaughtUp } from './project';
 
 
 /** The whole path on the embedded store: generate a feed file → ingest → project → report. */
-export async function demoCommand(raw: Record<string, unknown>): Promise<void> {
+export async function demoCommand(raw: Record<string, unknown>, out: Output): Promise<void> {
   const options = parseOptions(demoOptions, raw);
   const period = { from: options.from, to: options.to };
   const dataset = generateDemoDataset({ seed: options.seed, dossiers: options.dossiers, period });
@@ -21,5 +21,5 @@ export async function demoCommand(raw: Record<string, unknown>): Promise<void> {
     await projectUntilCaughtUp(stores, logger, 5000);
     return readDailyCountsReport(stores.projectionStore, period);
   });
-  await writeOut(formatReport(report, 'text'));
+  await out.write(formatReport(report, 'text'));
 }

@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import { consumeKafka, ingestFile, type IngestTotals } from '@tthc/ingest';
 import type { Logger } from '@tthc/logging';
 import type { Stores } from '@tthc/stores';
-import { stopSignal, withStores, writeOut } from '../context';
+import { stopSignal, withStores, type Output } from '../context';
 import { ingestOptions, parseOptions } from '../options';
 import { createProgress } from '../progress';
 
@@ -16,7 +16,7 @@ export async function ingestFromFile(stores: Stores, logger: Logger, file: strin
   }
 }
 
-export async function ingestCommand(raw: Record<string, unknown>): Promise<void> {
+export async function ingestCommand(raw: Record<string, unknown>, out: Output): Promise<void> {
   const options = parseOptions(ingestOptions, raw);
   const totals = await withStores(options, async (stores, logger) => {
     if (options.file !== undefined) return ingestFromFile(stores, logger, options.file, options.batchSize);
@@ -35,5 +35,5 @@ export async function ingestCommand(raw: Record<string, unknown>): Promise<void>
       progress.stop();
     }
   });
-  await writeOut(`${JSON.stringify({ ingest: totals.toJSON() })}\n`);
+  await out.write(`${JSON.stringify({ ingest: totals.toJSON() })}\n`);
 }

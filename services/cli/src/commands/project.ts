@@ -1,7 +1,7 @@
 import type { Logger } from '@tthc/logging';
 import { runProjection } from '@tthc/projector';
 import type { Stores } from '@tthc/stores';
-import { stopSignal, withStores, writeOut } from '../context';
+import { stopSignal, withStores, type Output } from '../context';
 import { parseOptions, projectOptions } from '../options';
 import { createProgress } from '../progress';
 
@@ -19,7 +19,7 @@ export async function projectUntilCaughtUp(stores: Stores, logger: Logger, batch
   }
 }
 
-export async function projectCommand(raw: Record<string, unknown>): Promise<void> {
+export async function projectCommand(raw: Record<string, unknown>, out: Output): Promise<void> {
   const options = parseOptions(projectOptions, raw);
   const result = await withStores(options, async (stores, logger) => {
     if (options.untilCaughtUp) return projectUntilCaughtUp(stores, logger, options.batchSize);
@@ -35,5 +35,5 @@ export async function projectCommand(raw: Record<string, unknown>): Promise<void
       progress.stop();
     }
   });
-  await writeOut(`${JSON.stringify({ projected: result })}\n`);
+  await out.write(`${JSON.stringify({ projected: result })}\n`);
 }

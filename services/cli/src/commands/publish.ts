@@ -2,11 +2,11 @@ import { createReadStream, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { createLogger } from '@tthc/logging';
 import { createPublisher } from '@tthc/publisher';
-import { writeOut } from '../context';
+import type { Output } from '../context';
 import { parseOptions, publishOptions, UsageError } from '../options';
 import { createProgress } from '../progress';
 
-export async function publishCommand(file: string, raw: Record<string, unknown>): Promise<void> {
+export async function publishCommand(file: string, raw: Record<string, unknown>, out: Output): Promise<void> {
   const options = parseOptions(publishOptions, raw);
   const logger = createLogger(options.logLevel ? { level: options.logLevel } : {});
   const size = statSync(file).size;
@@ -39,5 +39,5 @@ export async function publishCommand(file: string, raw: Record<string, unknown>)
     await publisher.disconnect();
   }
   logger.info({ file, published, topic: options.topic }, 'file published');
-  await writeOut(`${JSON.stringify({ published, topic: options.topic })}\n`);
+  await out.write(`${JSON.stringify({ published, topic: options.topic })}\n`);
 }

@@ -1,0 +1,2 @@
+export { buildProgram } from './main';
+export type { Output } from './context';
