@@ -3,7 +3,7 @@ class SummaryReporter {
   onRunComplete(_contexts, results) {
     const failedSuites = results.numRuntimeErrorTestSuites + (results.wasInterrupted ? 1 : 0);
     const failed = results.numFailedTests + failedSuites;
-    process.stdout.write(`tests: ${results.numPassedTests} passed, ${failed} failed, ${results.numPendingTests + results.numTodoTests} skipped\n`);
+    process.stderr.write(`tests: ${results.numPassedTests} passed, ${failed} failed, ${results.numPendingTests + results.numTodoTests} skipped\n`);
   }
 }
 module.exports = SummaryReporter;
