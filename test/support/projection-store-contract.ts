@@ -1,4 +1,4 @@
-import type { ProjectionStore } from '@tthc/core';
+import type { DossierState, ProjectionStore } from '@tthc/core';
 
 import type { Opened } from './opened';
 
@@ -7,13 +7,22 @@ export interface ProjectionStoreHarness {
   dispose?(): Promise<void>;
 }
 
-const summary = (dossierCode: string, resolved = false) => ({
+const summary = (dossierCode: string, resolved = false): DossierState => ({
   dossierCode,
+  status: resolved ? 'resolved' : 'in-progress',
+  procedureCode: '1.002835',
   agencyCode: '000.00.01.H36',
-  channel: 'online' as const,
-  onlineServiceLevel: 'full-process' as const,
+  receivingAgencyCode: '000.00.01.H36',
+  channel: 'online',
+  onlineServiceLevel: 'full-process',
+  receivedDay: '2024-03-15',
+  receivedAt: '2024-03-15T08:30:00+07:00',
   dueDate: '2024-03-22',
-  resolved,
+  apologyDate: null,
+  finishedDay: resolved ? '2024-03-21' : null,
+  timeliness: resolved ? 'early' : null,
+  outcome: resolved ? 'approved' : null,
+  closedDay: resolved ? '2024-03-21' : null,
 });
 
 /** The behaviour every projection-store adapter must show. */

@@ -4,3 +4,4 @@ export * from './projection';
 export * from './event-store';
 export * from './report';
 export * from './simulation';
+export * from './lifecycle';

@@ -1,5 +1,5 @@
 import { CompressionTypes, Partitioners, type Producer } from 'kafkajs';
-import { formatProblems, validateDossierEvent, type DossierEvent } from '@tthc/core';
+import { formatProblems, validateDossierEvent, type AnyVersionDossierEvent } from '@tthc/core';
 import { createKafka, DEFAULT_EVENTS_TOPIC } from '@tthc/kafka';
 import type { Logger } from '@tthc/logging';
 
@@ -38,7 +38,7 @@ export async function createPublisher(options: PublisherOptions): Promise<Publis
   await producer.connect();
   return {
     async publish(events) {
-      const valid: DossierEvent[] = events.map((candidate, index) => {
+      const valid: AnyVersionDossierEvent[] = events.map((candidate, index) => {
         const result = validateDossierEvent(candidate);
         if (!result.ok) throw new InvalidEventError(index, formatProblems(result.problems));
         return result.event;

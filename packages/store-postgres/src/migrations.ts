@@ -46,6 +46,15 @@ export const MIGRATIONS: readonly { readonly version: number; readonly name: str
         PRIMARY KEY (day, agency_code, metric)
       );`,
   },
+  {
+    version: 2,
+    name: 'dossier lifecycle state in the daily-counts view; the view rebuilds from the log',
+    sql: `
+      DROP TABLE view_dossiers;
+      CREATE TABLE view_dossiers (dossier_code text PRIMARY KEY, state jsonb NOT NULL);
+      TRUNCATE view_daily_counts;
+      TRUNCATE projection_checkpoints;`,
+  },
 ];
 
 const LOCK_KEY = 7_401_155; // any constant shared by every migrating process

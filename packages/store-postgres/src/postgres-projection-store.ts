@@ -13,11 +13,7 @@ import { inTransaction, mapPgError } from './transaction';
 
 interface DossierRow {
   dossier_code: string;
-  agency_code: string;
-  channel: DossierSummary['channel'];
-  service_level: DossierSummary['onlineServiceLevel'];
-  due_date: string;
-  resolved: boolean;
+  state: DossierSummary;
 }
 
 export class PostgresProjectionStore implements ProjectionStore {
@@ -45,23 +41,10 @@ export class PostgresProjectionStore implements ProjectionStore {
   async loadDossiers(codes: readonly string[]): Promise<Map<string, DossierSummary>> {
     try {
       const { rows } = await this.pool.query<DossierRow>(
-        `SELECT dossier_code, agency_code, channel, service_level, to_char(due_date, 'YYYY-MM-DD') AS due_date, resolved
-           FROM view_dossiers WHERE dossier_code = ANY($1)`,
+        'SELECT dossier_code, state FROM view_dossiers WHERE dossier_code = ANY($1)',
         [codes],
       );
-      return new Map(
-        rows.map((r) => [
-          r.dossier_code,
-          {
-            dossierCode: r.dossier_code,
-            agencyCode: r.agency_code,
-            channel: r.channel,
-            onlineServiceLevel: r.service_level,
-            dueDate: r.due_date,
-            resolved: r.resolved,
-          },
-        ]),
-      );
+      return new Map(rows.map((r) => [r.dossier_code, r.state]));
     } catch (error) {
       throw mapPgError(error);
     }
@@ -74,18 +57,9 @@ export class PostgresProjectionStore implements ProjectionStore {
     await inTransaction(this.pool, async (client) => {
       if (dossiers.length > 0) {
         await client.query(
-          `INSERT INTO view_dossiers (dossier_code, agency_code, channel, service_level, due_date, resolved)
-           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::date[], $6::boolean[])
-           ON CONFLICT (dossier_code) DO UPDATE SET agency_code = EXCLUDED.agency_code, channel = EXCLUDED.channel,
-             service_level = EXCLUDED.service_level, due_date = EXCLUDED.due_date, resolved = EXCLUDED.resolved`,
-          [
-            dossiers.map((d) => d.dossierCode),
-            dossiers.map((d) => d.agencyCode),
-            dossiers.map((d) => d.channel),
-            dossiers.map((d) => d.onlineServiceLevel),
-            dossiers.map((d) => d.dueDate),
-            dossiers.map((d) => d.resolved),
-          ],
+          `INSERT INTO view_dossiers (dossier_code, state) SELECT * FROM unnest($1::text[], $2::jsonb[])
+           ON CONFLICT (dossier_code) DO UPDATE SET state = EXCLUDED.state`,
+          [dossiers.map((d) => d.dossierCode), dossiers.map((d) => JSON.stringify(d))],
         );
       }
       if (counts.length > 0) {

@@ -36,6 +36,12 @@ const MIGRATIONS: readonly string[] = [
      value       INTEGER NOT NULL,
      PRIMARY KEY (day, agency_code, metric)
    ) WITHOUT ROWID;`,
+  // The projection now keeps each dossier's whole lifecycle state. The view is derived data: it is
+  // emptied and its checkpoint dropped, so the next run rebuilds it from the log.
+  `DROP TABLE view_dossiers;
+   CREATE TABLE view_dossiers (dossier_code TEXT PRIMARY KEY, state TEXT NOT NULL) WITHOUT ROWID;
+   DELETE FROM view_daily_counts;
+   DELETE FROM projection_checkpoints;`,
 ];
 
 export function migrate(db: Database): { from: number; to: number } {

@@ -12,26 +12,13 @@ import {
 
 interface DossierRow {
   dossier_code: string;
-  agency_code: string;
-  channel: DossierSummary['channel'];
-  service_level: DossierSummary['onlineServiceLevel'];
-  due_date: string;
-  resolved: number;
+  state: string;
 }
-
-const toSummary = (r: DossierRow): DossierSummary => ({
-  dossierCode: r.dossier_code,
-  agencyCode: r.agency_code,
-  channel: r.channel,
-  onlineServiceLevel: r.service_level,
-  dueDate: r.due_date,
-  resolved: r.resolved === 1,
-});
 
 export class SqliteProjectionStore implements ProjectionStore {
   private readonly selectCheckpoint: Statement<[string], { commit_pos: number; prepare_pos: number; events: number; updated_at: string }>;
   private readonly selectDossiers: Statement<[string], DossierRow>;
-  private readonly upsertDossier: Statement<[string, string, string, string, string, number]>;
+  private readonly upsertDossier: Statement<[string, string]>;
   private readonly addCount: Statement<[string, string, string, number]>;
   private readonly upsertCheckpoint: Statement<[string, number, number, number, string]>;
   private readonly sumRange: Statement<[string, string], { agency_code: string; metric: Metric; value: number }>;
@@ -39,11 +26,9 @@ export class SqliteProjectionStore implements ProjectionStore {
 
   constructor(db: Database) {
     this.selectCheckpoint = db.prepare('SELECT commit_pos, prepare_pos, events, updated_at FROM projection_checkpoints WHERE projection = ?');
-    this.selectDossiers = db.prepare('SELECT * FROM view_dossiers WHERE dossier_code IN (SELECT value FROM json_each(?))');
+    this.selectDossiers = db.prepare('SELECT dossier_code, state FROM view_dossiers WHERE dossier_code IN (SELECT value FROM json_each(?))');
     this.upsertDossier = db.prepare(
-      `INSERT INTO view_dossiers (dossier_code, agency_code, channel, service_level, due_date, resolved) VALUES (?, ?, ?, ?, ?, ?)
-       ON CONFLICT (dossier_code) DO UPDATE SET agency_code = excluded.agency_code, channel = excluded.channel,
-         service_level = excluded.service_level, due_date = excluded.due_date, resolved = excluded.resolved`,
+      'INSERT INTO view_dossiers (dossier_code, state) VALUES (?, ?) ON CONFLICT (dossier_code) DO UPDATE SET state = excluded.state',
     );
     this.addCount = db.prepare(
       `INSERT INTO view_daily_counts (agency_code, day, metric, value) VALUES (?, ?, ?, ?)
@@ -59,7 +44,7 @@ export class SqliteProjectionStore implements ProjectionStore {
     );
     const tx = db.transaction((projection: string, batch: ProjectionBatch) => {
       for (const d of batch.dossiers) {
-        this.upsertDossier.run(d.dossierCode, d.agencyCode, d.channel, d.onlineServiceLevel, d.dueDate, d.resolved ? 1 : 0);
+        this.upsertDossier.run(d.dossierCode, JSON.stringify(d));
       }
       for (const i of mergeIncrements(batch.increments)) this.addCount.run(i.agencyCode, i.day, i.metric, i.value);
       this.upsertCheckpoint.run(
@@ -86,7 +71,7 @@ export class SqliteProjectionStore implements ProjectionStore {
 
   loadDossiers(codes: readonly string[]): Promise<Map<string, DossierSummary>> {
     const rows = this.selectDossiers.all(JSON.stringify(codes));
-    return Promise.resolve(new Map(rows.map((r) => [r.dossier_code, toSummary(r)])));
+    return Promise.resolve(new Map(rows.map((r) => [r.dossier_code, JSON.parse(r.state) as DossierSummary])));
   }
 
   commit(projection: string, batch: ProjectionBatch): Promise<void> {

@@ -4,7 +4,7 @@ import {
   formatProblems,
   parseDossierEvent,
   toNewEvent,
-  type DossierEvent,
+  type AnyVersionDossierEvent,
   type EventStore,
   type StreamAppend,
 } from '@tthc/core';
@@ -32,9 +32,9 @@ export interface BatchResult {
   readonly rejected: readonly Rejection[];
 }
 
-function toAppends(events: readonly DossierEvent[]): StreamAppend[] {
+function toAppends(events: readonly AnyVersionDossierEvent[]): StreamAppend[] {
   // Group by dossier, keeping each dossier's order as it arrived.
-  const byStream = new Map<string, DossierEvent[]>();
+  const byStream = new Map<string, AnyVersionDossierEvent[]>();
   for (const event of events) {
     const streamId = dossierStreamId(event.subject);
     const list = byStream.get(streamId);
@@ -50,7 +50,7 @@ function toAppends(events: readonly DossierEvent[]): StreamAppend[] {
  */
 export async function ingestBatch(store: EventStore, messages: readonly IncomingMessage[]): Promise<BatchResult> {
   const rejected: Rejection[] = [];
-  let valid: { event: DossierEvent; message: IncomingMessage }[] = [];
+  let valid: { event: AnyVersionDossierEvent; message: IncomingMessage }[] = [];
   for (const message of messages) {
     if (message.value === null || message.value.length === 0) {
       rejected.push({ message, reason: 'empty-message', detail: '(message): must not be empty' });

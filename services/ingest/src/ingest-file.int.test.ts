@@ -14,16 +14,16 @@ describe('ingest from an NDJSON file', () => {
 
   it('accounts for every line: appended, duplicate or rejected with its reason', async () => {
     const { events } = generateDemoDataset({ seed: 3, dossiers: 40, period: { from: '2024-01-01', to: '2024-01-31' } });
-    const first = events[0];
+    const first = events.find((e) => e.type === 'vn.gov.tthc.dossier.received.v2');
     const processed = events.find((e) => e.type === 'vn.gov.tthc.dossier.processed.v1');
-    if (!first || processed?.type !== 'vn.gov.tthc.dossier.processed.v1') throw new Error('generator gave too few events');
+    if (first?.type !== 'vn.gov.tthc.dossier.received.v2' || processed?.type !== 'vn.gov.tthc.dossier.processed.v1') throw new Error('generator gave too few events');
     const outcome = processed.data.outcome === 'approved' ? 'refused' : 'approved';
     const reused = { ...processed, data: { ...processed.data, outcome } }; // same id, other content
     const lines = [
       ...events.map((e) => JSON.stringify(e)),
       JSON.stringify(first), // redelivered
       '{"specversion": "1.0", "id": ', // cut off
-      JSON.stringify({ ...first, id: 'another-id', data: { ...first.data, agencyCode: 'SO-Y-TE' } }),
+      JSON.stringify({ ...first, id: 'another-id', data: { ...first.data, processingAgencyCode: 'SO-Y-TE' } }),
       '',
       JSON.stringify(reused),
     ];
@@ -39,7 +39,7 @@ describe('ingest from an NDJSON file', () => {
         [`${file}:${events.length + 3}`, 'invalid-event'],
         [`${file}:${events.length + 5}`, 'duplicate-id-conflict'],
       ]);
-      expect(rejected[1]?.detail).toMatch(/^data\.agencyCode: must be an agency code/);
+      expect(rejected[1]?.detail).toMatch(/^data\.processingAgencyCode: must be an agency code/);
       const stored = await stores.eventStore.readAll({ limit: 10_000 });
       // Each dossier's events keep their order; across dossiers a batch is grouped by stream.
       const perDossier = (list: { id: string; dossier: string }[]) =>

@@ -1,7 +1,8 @@
 import {
-  DOSSIER_EVENT_TYPES,
+  ACCEPTED_EVENT_TYPES,
   dossierCodeOfStream,
   projectDossierEvent,
+  upcastBody,
   type CountIncrement,
   type DossierEventBody,
   type DossierSummary,
@@ -9,13 +10,13 @@ import {
   type RecordedEvent,
 } from '@tthc/core';
 
-const KNOWN_TYPES = new Set<string>(DOSSIER_EVENT_TYPES);
+const KNOWN_TYPES = new Set<string>(ACCEPTED_EVENT_TYPES);
 
-/** Events are validated at ingest; the store holds nothing else under these types. */
+/** Events are validated at ingest and stored as published; older versions are lifted to the current one here. */
 function asDossierEvent(recorded: RecordedEvent): DossierEventBody | undefined {
   const subject = dossierCodeOfStream(recorded.streamId);
   if (subject === undefined || !KNOWN_TYPES.has(recorded.type)) return undefined;
-  return { type: recorded.type, subject, data: recorded.data } as DossierEventBody;
+  return upcastBody({ type: recorded.type, subject, data: recorded.data });
 }
 
 /**

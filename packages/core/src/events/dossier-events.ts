@@ -1,70 +1,154 @@
 import { z } from 'zod';
-import { agencyCode, dossierCode, isoDate, isoDateTimeWithOffset, procedureCode } from './codes';
+import { agencyCode, amountVnd, dossierCode, isoDate, isoDateTimeWithOffset, procedureCode, sourceUrn } from './codes';
 
 export const EVENT_TYPE_PREFIX = 'vn.gov.tthc.dossier.';
 
-export const channel = z.enum(['in-person', 'online', 'postal']);
+export const channel = z.enum(['in-person', 'online', 'postal']).describe('Channel: in person, online (DVC), or public postal service');
 export type Channel = z.infer<typeof channel>;
 
 // Decree 42/2022 levels of an online public service.
-export const onlineServiceLevel = z.enum(['full-process', 'partial', 'none']);
+export const onlineServiceLevel = z
+  .enum(['full-process', 'partial', 'none'])
+  .describe('Online service level of the procedure (Decree 42/2022): full-process (toàn trình), partial (một phần), none');
 export type OnlineServiceLevel = z.infer<typeof onlineServiceLevel>;
 
-export const dossierReceivedData = z.strictObject({
+const reasonCode = z
+  .string()
+  .regex(/^[A-Z0-9_]{1,32}$/, { message: 'must be a code of 1-32 characters A-Z, 0-9 or _' })
+  .describe('Reason as a code of the source system (free text is not accepted: it may hold personal data)');
+
+/** The CloudEvents 1.0 envelope every dossier event travels in; `subject` is the dossier code. */
+export function cloudEvent<T extends string, D extends z.ZodType>(type: T, data: D) {
+  return z.strictObject({
+    specversion: z.literal('1.0', { message: 'must be "1.0"' }).describe('CloudEvents version'),
+    id: z.string().min(1).max(128).describe('Unique id of this event; a redelivered event keeps its id'),
+    source: sourceUrn,
+    type: z.literal(type),
+    subject: dossierCode,
+    time: isoDateTimeWithOffset.describe('When the event happened in the source system'),
+    datacontenttype: z.literal('application/json', { message: 'must be "application/json"' }).optional(),
+    data,
+  });
+}
+
+export const receivedV1Data = z.strictObject({
   procedureCode,
-  agencyCode,
+  agencyCode: agencyCode.describe('Agency that receives and resolves the dossier'),
   channel,
   onlineServiceLevel,
   receivedAt: isoDateTimeWithOffset,
-  dueDate: isoDate,
+  dueDate: isoDate.describe('Appointment date for the result (ngày hẹn trả), in working days from receipt'),
 });
 
-export const dossierProcessedData = z.strictObject({
-  outcome: z.enum(['approved', 'refused']),
-  finishedAt: isoDateTimeWithOffset,
-});
-
-export const dossierResultReturnedData = z.strictObject({
-  returnedAt: isoDateTimeWithOffset,
+/** v2 separates the one-stop shop that received the dossier from the agency that resolves it (liên thông). */
+export const receivedData = z.strictObject({
+  procedureCode,
+  receivingAgencyCode: agencyCode.describe('One-stop shop (bộ phận một cửa) that received the dossier'),
+  processingAgencyCode: agencyCode.describe('Agency that resolves the dossier; the figures count it here'),
   channel,
+  onlineServiceLevel,
+  receivedAt: isoDateTimeWithOffset,
+  dueDate: isoDate.describe('Appointment date for the result (ngày hẹn trả), in working days from receipt'),
 });
 
-export const dossierPaidOnlineData = z.strictObject({
-  transactionId: z.string().min(1).max(64),
-  amountVnd: z.number().int().positive().max(1_000_000_000_000),
-  platform: z.string().min(1).max(64),
+export const refusedAtReceptionData = z.strictObject({
+  procedureCode,
+  agencyCode: agencyCode.describe('Agency the online submission was addressed to'),
+  submittedAt: isoDateTimeWithOffset,
+  refusedAt: isoDateTimeWithOffset,
+  reasonCode: reasonCode.optional(),
+});
+
+export const supplementRequestedData = z.strictObject({ requestedAt: isoDateTimeWithOffset, reasonCode: reasonCode.optional() });
+
+export const supplementReceivedData = z.strictObject({
+  receivedAt: isoDateTimeWithOffset,
+  newDueDate: isoDate.describe('New appointment date set by the source system: a supplement restarts the clock'),
+});
+
+export const financialObligationRequestedData = z.strictObject({ requestedAt: isoDateTimeWithOffset, amountVnd });
+
+export const paidOnlineData = z.strictObject({
+  transactionId: z.string().min(1).max(64).describe("Payment platform's transaction id"),
+  amountVnd,
+  platform: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,31}$/, { message: 'must be a lower-case platform code such as payment-platform-dvcqg' })
+    .describe('Payment platform code'),
   paidAt: isoDateTimeWithOffset,
 });
 
-const envelope = <T extends string, D extends z.ZodType>(type: T, data: D) =>
-  z.strictObject({
-    specversion: z.literal('1.0'),
-    id: z.string().min(1).max(128),
-    source: z.string().regex(/^urn:[a-z0-9][a-z0-9-]{0,31}:[^\s]{1,200}$/i, { message: 'must be a URN such as urn:tthc:lamdong-motcua' }),
-    type: z.literal(type),
-    subject: dossierCode,
-    time: isoDateTimeWithOffset,
-    datacontenttype: z.literal('application/json').optional(),
-    data,
-  });
+export const apologyIssuedData = z.strictObject({
+  issuedAt: isoDateTimeWithOffset,
+  newAppointmentDate: isoDate.describe('Date promised in the apology (form 04, Circular 01/2018/TT-VPCP); the dossier stays late against the original date'),
+});
 
-export const dossierReceived = envelope('vn.gov.tthc.dossier.received.v1', dossierReceivedData);
-export const dossierProcessed = envelope('vn.gov.tthc.dossier.processed.v1', dossierProcessedData);
-export const dossierResultReturned = envelope('vn.gov.tthc.dossier.result-returned.v1', dossierResultReturnedData);
-export const dossierPaidOnline = envelope('vn.gov.tthc.dossier.paid-online.v1', dossierPaidOnlineData);
+export const processingStoppedData = z.strictObject({ stoppedAt: isoDateTimeWithOffset, reasonCode: reasonCode.optional() });
+export const handedBackData = z.strictObject({ handedBackAt: isoDateTimeWithOffset, reasonCode: reasonCode.optional() });
+export const withdrawnData = z.strictObject({ withdrawnAt: isoDateTimeWithOffset });
 
+export const processedData = z.strictObject({
+  outcome: z.enum(['approved', 'refused']).describe('Result of processing: approved (result issued) or refused (written refusal)'),
+  finishedAt: isoDateTimeWithOffset.describe('When processing finished: the time compared with the due date'),
+});
+
+export const resultReturnedData = z.strictObject({ returnedAt: isoDateTimeWithOffset, channel });
+
+const T = (name: string, version: number) => `${EVENT_TYPE_PREFIX}${name}.v${version}` as const;
+
+export const dossierReceivedV1 = cloudEvent(T('received', 1) as 'vn.gov.tthc.dossier.received.v1', receivedV1Data);
+export const dossierReceived = cloudEvent(T('received', 2) as 'vn.gov.tthc.dossier.received.v2', receivedData);
+export const dossierRefusedAtReception = cloudEvent(
+  T('refused-at-reception', 1) as 'vn.gov.tthc.dossier.refused-at-reception.v1',
+  refusedAtReceptionData,
+);
+export const dossierSupplementRequested = cloudEvent(
+  T('supplement-requested', 1) as 'vn.gov.tthc.dossier.supplement-requested.v1',
+  supplementRequestedData,
+);
+export const dossierSupplementReceived = cloudEvent(
+  T('supplement-received', 1) as 'vn.gov.tthc.dossier.supplement-received.v1',
+  supplementReceivedData,
+);
+export const dossierFinancialObligationRequested = cloudEvent(
+  T('financial-obligation-requested', 1) as 'vn.gov.tthc.dossier.financial-obligation-requested.v1',
+  financialObligationRequestedData,
+);
+export const dossierPaidOnline = cloudEvent(T('paid-online', 1) as 'vn.gov.tthc.dossier.paid-online.v1', paidOnlineData);
+export const dossierApologyIssued = cloudEvent(T('apology-issued', 1) as 'vn.gov.tthc.dossier.apology-issued.v1', apologyIssuedData);
+export const dossierProcessingStopped = cloudEvent(
+  T('processing-stopped', 1) as 'vn.gov.tthc.dossier.processing-stopped.v1',
+  processingStoppedData,
+);
+export const dossierHandedBack = cloudEvent(T('handed-back', 1) as 'vn.gov.tthc.dossier.handed-back.v1', handedBackData);
+export const dossierWithdrawn = cloudEvent(T('withdrawn', 1) as 'vn.gov.tthc.dossier.withdrawn.v1', withdrawnData);
+export const dossierProcessed = cloudEvent(T('processed', 1) as 'vn.gov.tthc.dossier.processed.v1', processedData);
+export const dossierResultReturned = cloudEvent(T('result-returned', 1) as 'vn.gov.tthc.dossier.result-returned.v1', resultReturnedData);
+
+/** The current version of every event: what projections and the lifecycle see. */
 export const dossierEvent = z.discriminatedUnion('type', [
   dossierReceived,
+  dossierRefusedAtReception,
+  dossierSupplementRequested,
+  dossierSupplementReceived,
+  dossierFinancialObligationRequested,
+  dossierPaidOnline,
+  dossierApologyIssued,
+  dossierProcessingStopped,
+  dossierHandedBack,
+  dossierWithdrawn,
   dossierProcessed,
   dossierResultReturned,
-  dossierPaidOnline,
 ]);
 
-export type DossierReceived = z.infer<typeof dossierReceived>;
-export type DossierProcessed = z.infer<typeof dossierProcessed>;
-export type DossierResultReturned = z.infer<typeof dossierResultReturned>;
-export type DossierPaidOnline = z.infer<typeof dossierPaidOnline>;
+/** Every version accepted at the door: current ones and older ones that an upcaster lifts. */
+export const anyVersionDossierEvent = z.discriminatedUnion('type', [...dossierEvent.options, dossierReceivedV1]);
+
 export type DossierEvent = z.infer<typeof dossierEvent>;
+export type AnyVersionDossierEvent = z.infer<typeof anyVersionDossierEvent>;
 export type DossierEventType = DossierEvent['type'];
+export type AnyDossierEventType = AnyVersionDossierEvent['type'];
+export type DossierEventOf<K extends DossierEventType> = Extract<DossierEvent, { type: K }>;
 
 export const DOSSIER_EVENT_TYPES: readonly DossierEventType[] = dossierEvent.options.map((o) => o.shape.type.value);
+export const ACCEPTED_EVENT_TYPES: readonly AnyDossierEventType[] = anyVersionDossierEvent.options.map((o) => o.shape.type.value);

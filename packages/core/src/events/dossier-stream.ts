@@ -1,5 +1,5 @@
 import type { NewEvent } from '../event-store/event-store';
-import type { DossierEvent } from './dossier-events';
+import type { AnyVersionDossierEvent } from './dossier-events';
 
 const STREAM_PREFIX = 'dossier-';
 
@@ -10,12 +10,11 @@ export function dossierCodeOfStream(streamId: string): string | undefined {
   return streamId.startsWith(STREAM_PREFIX) ? streamId.slice(STREAM_PREFIX.length) : undefined;
 }
 
-/** What a projection needs of a stored dossier event: its type, dossier and payload. */
-type Body<E> = E extends DossierEvent ? Pick<E, 'type' | 'subject' | 'data'> : never;
-export type DossierEventBody = Body<DossierEvent>;
-
-/** The envelope's id and type become the stored event's; the rest of the envelope is metadata. */
-export function toNewEvent(event: DossierEvent): NewEvent {
+/**
+ * The event as published (its own version: the log keeps what the source said; readers upcast).
+ * The envelope's id and type become the stored event's; the rest of the envelope is metadata.
+ */
+export function toNewEvent(event: AnyVersionDossierEvent): NewEvent {
   return {
     id: event.id,
     type: event.type,

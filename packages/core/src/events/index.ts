@@ -1,4 +1,5 @@
 export * from './codes';
 export * from './dossier-events';
 export * from './dossier-stream';
+export * from './upcasters';
 export * from './validation';

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { dossierEvent, type DossierEvent } from './dossier-events';
+import { anyVersionDossierEvent, type AnyVersionDossierEvent } from './dossier-events';
 
 export interface FieldProblem {
   /** Dotted path of the offending field, e.g. `data.agencyCode`; `(message)` for the whole message. */
@@ -7,29 +7,31 @@ export interface FieldProblem {
   readonly rule: string;
 }
 
+/** A valid event as published (any accepted version); `toCurrentVersion` lifts it. */
 export type ParseResult =
-  | { readonly ok: true; readonly event: DossierEvent }
+  | { readonly ok: true; readonly event: AnyVersionDossierEvent }
   | { readonly ok: false; readonly reason: 'invalid-json' | 'invalid-event'; readonly problems: readonly FieldProblem[] };
 
-const describe = (issues: readonly z.core.$ZodIssue[]): FieldProblem[] =>
-  issues.map((issue) => {
+export function describeIssues(issues: readonly z.core.$ZodIssue[]): FieldProblem[] {
+  return issues.map((issue) => {
     const field = issue.path.length === 0 ? '(message)' : issue.path.map(String).join('.');
     if (issue.code === 'unrecognized_keys') {
       return { field, rule: `unknown field(s) not allowed: ${issue.keys.join(', ')}` };
     }
     if (issue.code === 'invalid_union' && field === 'type') {
-      return { field, rule: 'must be a known dossier event type' };
+      return { field, rule: 'must be a known dossier event type and version' };
     }
     return { field, rule: issue.message };
   });
+}
 
 export const formatProblems = (problems: readonly FieldProblem[]): string =>
   problems.map((p) => `${p.field}: ${p.rule}`).join('; ');
 
 export function validateDossierEvent(value: unknown): ParseResult {
-  const result = dossierEvent.safeParse(value);
+  const result = anyVersionDossierEvent.safeParse(value);
   if (result.success) return { ok: true, event: result.data };
-  return { ok: false, reason: 'invalid-event', problems: describe(result.error.issues) };
+  return { ok: false, reason: 'invalid-event', problems: describeIssues(result.error.issues) };
 }
 
 export function parseDossierEvent(bytes: string | Uint8Array): ParseResult {

@@ -1,77 +1,62 @@
-import type { Channel, DossierEventBody, OnlineServiceLevel } from '../events';
+import type { DossierEventBody } from '../events/upcasters';
+import { applyDossierEvent, eventTime } from '../lifecycle/lifecycle';
+import type { DossierState } from '../lifecycle/dossier-state';
 import { localDay } from '../time/local-day';
-import { timeliness } from '../time/timeliness';
 import type { CountIncrement, Metric } from './metrics';
 
-/** The projection that keeps per-agency, per-day counts and the dossier summaries they need. */
+/** The projection that keeps per-agency, per-day counts and the dossier states they need. */
 export const DAILY_COUNTS_PROJECTION = 'daily-counts';
 
-/** What the daily-counts projection remembers of each dossier between its events. */
-export interface DossierSummary {
-  readonly dossierCode: string;
-  readonly agencyCode: string;
-  readonly channel: Channel;
-  readonly onlineServiceLevel: OnlineServiceLevel;
-  readonly dueDate: string;
-  readonly resolved: boolean;
-}
+/** The projection remembers each dossier's lifecycle state between its events. */
+export type DossierSummary = DossierState;
 
-/** ack: the event was counted; skip: it carries nothing for this view, with the reason. */
+/** ack: the event was counted; skip: it breaks the lifecycle or carries nothing, with the reason. */
 export type ProjectionOutcome =
   | { readonly kind: 'ack'; readonly summary: DossierSummary; readonly increments: readonly CountIncrement[] }
   | { readonly kind: 'skip'; readonly reason: string };
 
-const inc = (agencyCode: string, day: string, metric: Metric, value = 1): CountIncrement => ({ agencyCode, day, metric, value });
-
-/** The daily-counts projection as a pure function of the dossier's summary and its next event. */
-export function projectDossierEvent(summary: DossierSummary | undefined, event: DossierEventBody): ProjectionOutcome {
-  if (event.type === 'vn.gov.tthc.dossier.received.v1') {
-    if (summary) return { kind: 'skip', reason: 'dossier already received' };
-    const d = event.data;
-    const day = localDay(d.receivedAt);
-    return {
-      kind: 'ack',
-      summary: {
-        dossierCode: event.subject,
-        agencyCode: d.agencyCode,
-        channel: d.channel,
-        onlineServiceLevel: d.onlineServiceLevel,
-        dueDate: d.dueDate,
-        resolved: false,
-      },
-      increments: [inc(d.agencyCode, day, 'received'), inc(d.agencyCode, day, `received.${d.channel}`)],
-    };
-  }
-  if (!summary) return { kind: 'skip', reason: 'dossier was never received' };
+/** What each event counts, on the local day it happened, under the dossier's resolving agency. */
+function countsFor(event: DossierEventBody, state: DossierState): CountIncrement[] {
+  const day = localDay(eventTime(event));
+  const at = (metric: Metric, value = 1): CountIncrement => ({ agencyCode: state.agencyCode, day, metric, value });
   switch (event.type) {
-    case 'vn.gov.tthc.dossier.processed.v1': {
-      if (summary.resolved) return { kind: 'skip', reason: 'dossier already resolved' };
-      const day = localDay(event.data.finishedAt);
-      const increments = [inc(summary.agencyCode, day, `resolved.${timeliness(event.data.finishedAt, summary.dueDate)}`)];
-      if (summary.onlineServiceLevel === 'full-process') {
-        increments.push(inc(summary.agencyCode, day, 'resolved.full-process'));
-        if (summary.channel === 'online') increments.push(inc(summary.agencyCode, day, 'resolved.full-process.online'));
-      }
-      return { kind: 'ack', summary: { ...summary, resolved: true }, increments };
-    }
+    case 'vn.gov.tthc.dossier.received.v2':
+      return [at('received'), at(`received.${state.channel}`)];
+    case 'vn.gov.tthc.dossier.refused-at-reception.v1':
+      return [at('refused-at-reception')];
+    case 'vn.gov.tthc.dossier.supplement-requested.v1':
+      return [at('supplement-requested')];
+    case 'vn.gov.tthc.dossier.apology-issued.v1':
+      return [at('apology-issued')];
+    case 'vn.gov.tthc.dossier.withdrawn.v1':
+      return [at('withdrawn')];
+    case 'vn.gov.tthc.dossier.handed-back.v1':
+      return [at('handed-back')];
+    case 'vn.gov.tthc.dossier.processing-stopped.v1':
+      return [at('processing-stopped')];
     case 'vn.gov.tthc.dossier.result-returned.v1':
-      return {
-        kind: 'ack',
-        summary,
-        increments: [inc(summary.agencyCode, localDay(event.data.returnedAt), 'result-returned')],
-      };
-    case 'vn.gov.tthc.dossier.paid-online.v1': {
-      const day = localDay(event.data.paidAt);
-      return {
-        kind: 'ack',
-        summary,
-        increments: [
-          inc(summary.agencyCode, day, 'paid-online.count'),
-          inc(summary.agencyCode, day, 'paid-online.amount', event.data.amountVnd),
-        ],
-      };
+      return [at('result-returned')];
+    case 'vn.gov.tthc.dossier.paid-online.v1':
+      return [at('paid-online.count'), at('paid-online.amount', event.data.amountVnd)];
+    case 'vn.gov.tthc.dossier.processed.v1': {
+      const counts = state.timeliness ? [at(`resolved.${state.timeliness}`)] : [];
+      if (state.onlineServiceLevel === 'full-process') {
+        counts.push(at('resolved.full-process'));
+        if (state.channel === 'online') counts.push(at('resolved.full-process.online'));
+      }
+      return counts;
     }
+    case 'vn.gov.tthc.dossier.supplement-received.v1':
+    case 'vn.gov.tthc.dossier.financial-obligation-requested.v1':
+      return [];
   }
+}
+
+/** The daily-counts projection as a pure function of the dossier's state and its next event. */
+export function projectDossierEvent(summary: DossierSummary | undefined, event: DossierEventBody): ProjectionOutcome {
+  const transition = applyDossierEvent(summary, event);
+  if (!transition.ok) return { kind: 'skip', reason: transition.violation.message };
+  return { kind: 'ack', summary: transition.state, increments: countsFor(event, transition.state) };
 }
 
 /** Sums increments that share agency, day and metric, so a batch writes each view row once. */

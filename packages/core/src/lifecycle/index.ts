@@ -1,0 +1,2 @@
+export * from './dossier-state';
+export * from './lifecycle';
