@@ -11,6 +11,13 @@ export interface CountsRow {
   readonly resolvedOnTime: number;
   readonly resolvedLate: number;
   readonly onTimeRate: number | null;
+  readonly withdrawn: number;
+  readonly handedBack: number;
+  readonly processingStopped: number;
+  /** Online submissions refused at reception: never received, so in none of the other counts. */
+  readonly refusedAtReception: number;
+  readonly supplementRequested: number;
+  readonly apologyIssued: number;
   readonly resultReturned: number;
   readonly fullProcessOnline: { readonly resolved: number; readonly resolvedOnline: number; readonly rate: number | null };
   readonly onlinePayments: { readonly count: number; readonly amount: number };
@@ -38,6 +45,12 @@ function row(get: (metric: Metric) => number): CountsRow {
     resolvedOnTime: onTime,
     resolvedLate: late,
     onTimeRate: percentHalfUp(onTime, resolved),
+    withdrawn: get('withdrawn'),
+    handedBack: get('handed-back'),
+    processingStopped: get('processing-stopped'),
+    refusedAtReception: get('refused-at-reception'),
+    supplementRequested: get('supplement-requested'),
+    apologyIssued: get('apology-issued'),
     resultReturned: get('result-returned'),
     fullProcessOnline: { resolved: fpResolved, resolvedOnline: fpOnline, rate: percentHalfUp(fpOnline, fpResolved) },
     onlinePayments: { count: get('paid-online.count'), amount: get('paid-online.amount') },
