@@ -5,3 +5,4 @@ export * from './event-store';
 export * from './report';
 export * from './simulation';
 export * from './lifecycle';
+export * from './registry';

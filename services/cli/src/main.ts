@@ -6,6 +6,7 @@ import { demoCommand } from './commands/demo';
 import { ingestCommand } from './commands/ingest';
 import { projectCommand } from './commands/project';
 import { publishCommand } from './commands/publish';
+import { registryCheckCommand } from './commands/registry';
 import { reportCommand } from './commands/report';
 import { UsageError } from './options';
 import { stdoutOutput, type Output } from './context';
@@ -77,6 +78,14 @@ export function buildProgram(out: Output = stdoutOutput): Command {
     .addOption(storeOption())
     .addOption(logLevelOption())
     .action((opts: Record<string, unknown>) => reportCommand(opts, out));
+
+  const registry = program.command('registry').description('agency registry files');
+  registry
+    .command('check')
+    .description('validate an agency registry file and count its agencies by level on a day')
+    .argument('<file>', 'registry JSON file')
+    .option('--on <date>', 'count the agencies valid on this day (default: today)')
+    .action((file: string, opts: Record<string, unknown>) => registryCheckCommand(file, opts, out));
 
   return program;
 }

@@ -20,11 +20,14 @@ export const dossierCode = z
   })
   .describe('Dossier code (mã hồ sơ) issued by the one-stop-shop system');
 
+/** A rule's message for a present but wrong value; a missing one keeps the "is required" wording. */
+const whenPresent = (message: string) => (issue: { input?: unknown }) => (issue.input === undefined ? undefined : message);
+
 export const isoDateTimeWithOffset = z.iso
-  .datetime({ offset: true, message: 'must be an ISO 8601 date-time with an offset, e.g. 2024-03-15T08:30:00+07:00' })
+  .datetime({ offset: true, error: whenPresent('must be an ISO 8601 date-time with an offset, e.g. 2024-03-15T08:30:00+07:00') })
   .describe('ISO 8601 date-time with offset');
 
-export const isoDate = z.iso.date({ message: 'must be a calendar date YYYY-MM-DD' }).describe('Calendar date YYYY-MM-DD (Asia/Ho_Chi_Minh)');
+export const isoDate = z.iso.date({ error: whenPresent('must be a calendar date YYYY-MM-DD') }).describe('Calendar date YYYY-MM-DD (Asia/Ho_Chi_Minh)');
 
 /** Amounts are whole đồng; a trillion is beyond any fee and catches unit mistakes. */
 export const amountVnd = z

@@ -18,6 +18,9 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[]): FieldProble
     if (issue.code === 'unrecognized_keys') {
       return { field, rule: `unknown field(s) not allowed: ${issue.keys.join(', ')}` };
     }
+    if (issue.code === 'invalid_type' && issue.message.endsWith('received undefined')) {
+      return { field, rule: `is required (${issue.expected})` };
+    }
     if (issue.code === 'invalid_union' && field === 'type') {
       return { field, rule: 'must be a known dossier event type and version' };
     }

@@ -5,12 +5,13 @@ const received = {
   specversion: '1.0',
   id: '0b6f3c1e-5a4d-4a8e-9c1f-2d7b8e9a0c11',
   source: 'urn:tthc:lamdong-motcua',
-  type: 'vn.gov.tthc.dossier.received.v1',
+  type: 'vn.gov.tthc.dossier.received.v2',
   subject: 'H36-240000001',
   time: '2024-03-15T08:30:00+07:00',
   data: {
     procedureCode: '1.002835',
-    agencyCode: '000.00.00.H36',
+    receivingAgencyCode: '000.00.00.H36',
+    processingAgencyCode: '000.00.01.H36',
     channel: 'online',
     onlineServiceLevel: 'full-process',
     receivedAt: '2024-03-15T08:30:00+07:00',
@@ -31,7 +32,7 @@ describe('dossier event validation', () => {
   });
 
   it.each([
-    ['data.agencyCode', { data: { ...received.data, agencyCode: 'SO-TU-PHAP' } }, /agency code/],
+    ['data.processingAgencyCode', { data: { ...received.data, processingAgencyCode: 'SO-TU-PHAP' } }, /agency code/],
     ['data.dueDate', { data: { ...received.data, dueDate: '22/03/2024' } }, /YYYY-MM-DD/],
     ['data.receivedAt', { data: { ...received.data, receivedAt: '2024-03-15T08:30:00' } }, /offset/],
     ['data.channel', { data: { ...received.data, channel: 'fax' } }, /in-person|online|postal/],
@@ -58,5 +59,17 @@ describe('dossier event validation', () => {
 
   it('reports bytes that are not JSON as invalid-json', () => {
     expect(parseDossierEvent('{"specversion":')).toMatchObject({ ok: false, reason: 'invalid-json' });
+  });
+});
+
+describe('missing fields', () => {
+  it('says the field is required', () => {
+    const { dueDate: _dropped, ...data } = received.data;
+    expect(validateDossierEvent({ ...received, data })).toMatchObject({
+      ok: false,
+      problems: [{ field: 'data.dueDate', rule: 'is required (string)' }],
+    });
+    const { subject: _s, ...noSubject } = received;
+    expect(validateDossierEvent(noSubject)).toMatchObject({ ok: false, problems: [{ field: 'subject', rule: 'is required (string)' }] });
   });
 });

@@ -1,0 +1,2 @@
+export * from './agency-registry-file';
+export * from './agency-registry';
