@@ -1,17 +1,45 @@
 import { DateTime } from 'luxon';
+import { calendarDate } from './calendar-date';
+import { VIETNAM_WORKING_CALENDAR, type WorkingCalendar } from './working-calendar';
 
-const isWeekend = (dt: DateTime): boolean => dt.weekday >= 6;
+// A calendar with no working day for a whole year is misconfigured; stop rather than loop forever.
+const MAX_DAYS_OFF_IN_A_ROW = 366;
 
-/** The date `n` working days (Mon–Fri) after `day` (YYYY-MM-DD). Public holidays come with the calendar rules. */
-export function addWorkingDays(day: string, n: number): string {
-  let dt = DateTime.fromISO(day, { zone: 'utc' });
-  if (!dt.isValid) throw new RangeError(`not a date: ${day}`);
+/**
+ * The date `n` working days after `day` (YYYY-MM-DD): how the one-stop shop sets a due date.
+ * Non-working days (weekends, public holidays of `calendar`) are skipped, so the result is always
+ * a working day when n > 0; n = 0 returns `day` itself.
+ */
+export function addWorkingDays(day: string, n: number, calendar: WorkingCalendar = VIETNAM_WORKING_CALENDAR): string {
+  if (!Number.isInteger(n) || n < 0) throw new RangeError(`working days must be a whole number >= 0, got ${n}`);
+  let dt = calendarDate(day);
   let left = n;
+  let daysOffInARow = 0;
   while (left > 0) {
     dt = dt.plus({ days: 1 });
-    if (!isWeekend(dt)) left -= 1;
+    if (calendar.isWorkingDay(dt.toISODate())) {
+      left -= 1;
+      daysOffInARow = 0;
+    } else if (++daysOffInARow > MAX_DAYS_OFF_IN_A_ROW) {
+      throw new RangeError(`the working calendar has no working day within a year after ${day}`);
+    }
   }
   return dt.toISODate();
+}
+
+/**
+ * Working days after `from` up to and including `to` (so addWorkingDays(from, k) = to gives k when
+ * `to` is a working day). Negative, counted the same way from `to`, when `to` is earlier.
+ */
+export function workingDaysBetween(from: string, to: string, calendar: WorkingCalendar = VIETNAM_WORKING_CALENDAR): number {
+  const start = calendarDate(from);
+  const end = calendarDate(to);
+  if (end < start) return -workingDaysBetween(to, from, calendar);
+  let count = 0;
+  for (let dt = start.plus({ days: 1 }); dt <= end; dt = dt.plus({ days: 1 })) {
+    if (calendar.isWorkingDay(dt.toISODate())) count += 1;
+  }
+  return count;
 }
 
 /** `day` plus `n` calendar days (n may be negative). */

@@ -1,0 +1,24 @@
+import { calendarDate, parseCalendarDate } from './calendar-date';
+import { VIETNAM_PUBLIC_HOLIDAYS } from './public-holidays';
+
+/** Which local days count for due dates. A port, so a province's own days off can be plugged in. */
+export interface WorkingCalendar {
+  /** Whether `day` (YYYY-MM-DD) is a working day. Throws RangeError on a malformed date. */
+  isWorkingDay(day: string): boolean;
+}
+
+/**
+ * Mon–Fri minus the national public holidays and `extraHolidays` (a province's own days off,
+ * YYYY-MM-DD). Weekends are never working days, even a make-up Saturday: see public-holidays.ts.
+ */
+export function workingCalendar(extraHolidays: readonly string[] = []): WorkingCalendar {
+  const bad = extraHolidays.find((day) => parseCalendarDate(day) === undefined);
+  if (bad !== undefined) throw new RangeError(`extra holiday is not a calendar date (YYYY-MM-DD): ${JSON.stringify(bad)}`);
+  const daysOff = new Set([...VIETNAM_PUBLIC_HOLIDAYS.map((h) => h.day), ...extraHolidays]);
+  return {
+    isWorkingDay: (day) => calendarDate(day).weekday <= 5 && !daysOff.has(day),
+  };
+}
+
+/** The national calendar: weekends and the official public-holiday days off. */
+export const VIETNAM_WORKING_CALENDAR: WorkingCalendar = workingCalendar();
