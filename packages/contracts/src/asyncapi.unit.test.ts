@@ -1,0 +1,114 @@
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
+import specs from '@asyncapi/specs';
+import { DEFAULT_DEAD_LETTER_TOPIC, DEFAULT_EVENTS_TOPIC } from '@tthc/kafka';
+import { ACCEPTED_TYPES, ASYNCAPI_PATH, DEAD_LETTER_HEADERS, DEAD_LETTER_REASONS, renderContracts } from './index';
+
+const files = renderContracts();
+const parse = (path: string): unknown => JSON.parse(files.get(path) ?? 'null');
+const doc = parse(ASYNCAPI_PATH) as Record<string, unknown>;
+
+/**
+ * The official AsyncAPI 3.0.0 JSON Schema (draft-07) from @asyncapi/specs, loaded offline. It carries
+ * its own copy of the draft-07 meta-schema, so ajv's is left out.
+ */
+function asyncApiValidator() {
+  const ajv = new Ajv({ strict: false, allErrors: true, meta: false, validateSchema: false });
+  addFormats(ajv);
+  ajv.addSchema(specs.schemas['3.0.0']);
+  const document = ajv.getSchema('http://asyncapi.com/definitions/3.0.0/asyncapi.json');
+  const schemaObject = ajv.getSchema('http://asyncapi.com/definitions/3.0.0/schema.json');
+  if (!document || !schemaObject) throw new Error('@asyncapi/specs has no 3.0.0 schema');
+  return { document, schemaObject };
+}
+
+/** Follows a JSON pointer (`#/a/b`) in `root`. */
+function resolvePointer(root: unknown, pointer: string): unknown {
+  return pointer
+    .replace(/^#\/?/, '')
+    .split('/')
+    .filter((part) => part.length > 0)
+    .map((part) => part.replaceAll('~1', '/').replaceAll('~0', '~'))
+    .reduce<unknown>((node, key) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), root);
+}
+
+function refsIn(node: unknown, found: string[] = []): string[] {
+  if (Array.isArray(node)) node.forEach((n) => refsIn(n, found));
+  else if (node !== null && typeof node === 'object') {
+    for (const [key, value] of Object.entries(node)) {
+      if (key === '$ref' && typeof value === 'string') found.push(value);
+      else refsIn(value, found);
+    }
+  }
+  return found;
+}
+
+describe('schemas/asyncapi.json', () => {
+  const { document, schemaObject } = asyncApiValidator();
+
+  it('is a valid AsyncAPI 3.0.0 document by the official JSON Schema', () => {
+    expect(document(doc) ? [] : document.errors).toEqual([]);
+  });
+
+  it('is checked for real: a broken document is refused', () => {
+    const broken = JSON.parse(JSON.stringify(doc)) as { operations: Record<string, Record<string, unknown>> };
+    const op = broken.operations.ingestDossierEvents;
+    if (op) op.action = 'consume';
+    expect(document(broken)).toBe(false);
+  });
+
+  it('resolves every $ref: pointers inside it, files beside it in schemas/', () => {
+    const refs = refsIn(doc);
+    expect(refs.length).toBeGreaterThan(ACCEPTED_TYPES.length);
+    for (const ref of refs) {
+      if (ref.startsWith('#')) expect([ref, resolvePointer(doc, ref) !== undefined]).toEqual([ref, true]);
+      else expect([ref, files.has(`schemas/${ref.replace(/^\.\//, '')}`)]).toEqual([ref, true]);
+    }
+  });
+
+  it('points each event message at its JSON Schema, itself a valid AsyncAPI Schema Object', () => {
+    for (const type of ACCEPTED_TYPES) {
+      const payload = resolvePointer(doc, `#/components/messages/${type}/payload`) as { $ref: string };
+      expect(payload).toEqual({ $ref: `./events/${type}.schema.json` });
+      const schema = parse(`schemas/events/${type}.schema.json`);
+      expect([type, schemaObject(schema) ? [] : schemaObject.errors]).toEqual([type, []]);
+    }
+  });
+
+  it('describes the events topic: every accepted type, keyed by dossier code, with ce-type and ce-id headers', () => {
+    expect(resolvePointer(doc, '#/channels/dossierEvents/address')).toBe(DEFAULT_EVENTS_TOPIC);
+    expect(Object.keys(resolvePointer(doc, '#/channels/dossierEvents/messages') as object)).toEqual(ACCEPTED_TYPES);
+    for (const type of ACCEPTED_TYPES) {
+      const message = resolvePointer(doc, `#/components/messages/${type}`);
+      expect(message).toMatchObject({
+        headers: { properties: { 'ce-type': { const: type }, 'ce-id': { type: 'string' } }, required: ['ce-type', 'ce-id'] },
+        bindings: { kafka: { key: { type: 'string', pattern: '^[A-Z0-9][A-Z0-9.\\-_]{5,63}$' } } },
+      });
+    }
+  });
+
+  it('describes the dead-letter topic: original key and bytes, reason headers', () => {
+    expect(resolvePointer(doc, '#/channels/deadLetters/address')).toBe(DEFAULT_DEAD_LETTER_TOPIC);
+    const headers = resolvePointer(doc, '#/components/messages/dead-letter/headers') as { properties: Record<string, { enum?: string[] }>; required: string[] };
+    expect(headers.required).toEqual(Object.values(DEAD_LETTER_HEADERS));
+    expect(headers.properties[DEAD_LETTER_HEADERS.reason]?.enum).toEqual([
+      'invalid-json',
+      'invalid-event',
+      'empty-message',
+      'duplicate-id-conflict',
+      'unknown-agency',
+      'unauthorised-source',
+      'lifecycle-violation',
+    ]);
+    expect(DEAD_LETTER_REASONS).toHaveLength(7);
+  });
+
+  it('has publishers send events, and ingest receive them and send dead letters', () => {
+    const ops = Object.values(doc.operations as Record<string, { action: string; channel: { $ref: string } }>).map((o) => [o.action, o.channel.$ref]);
+    expect(ops).toEqual([
+      ['send', '#/channels/dossierEvents'],
+      ['receive', '#/channels/dossierEvents'],
+      ['send', '#/channels/deadLetters'],
+    ]);
+  });
+});

@@ -1,0 +1,22 @@
+import { ASYNCAPI_PATH, asyncApiDocument } from './asyncapi';
+import { ACCEPTED_TYPES, eventJsonSchema, schemaPath } from './event-schemas';
+import { EVENTS_DOC_PATH, renderEventsDoc } from './events-doc';
+import { toJsonFile } from './json';
+import { INVALID_SAMPLES, invalidSamplePath, samplePath, SAMPLES } from './samples';
+
+/** Directories that hold nothing but generated files: a file there that the map lacks is stale. */
+export const GENERATED_DIRS: readonly string[] = ['schemas/events', 'schemas/samples'];
+
+/**
+ * Every published contract, generated from the zod schemas and the lifecycle code: repo-relative
+ * path → file content. Pure and deterministic: the same sources give the same bytes.
+ */
+export function renderContracts(): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const type of ACCEPTED_TYPES) files.set(schemaPath(type), toJsonFile(eventJsonSchema(type)));
+  files.set(ASYNCAPI_PATH, toJsonFile(asyncApiDocument()));
+  for (const type of ACCEPTED_TYPES) files.set(samplePath(type), toJsonFile(SAMPLES[type]));
+  for (const invalid of INVALID_SAMPLES) files.set(invalidSamplePath(invalid.name), toJsonFile(invalid.event));
+  files.set(EVENTS_DOC_PATH, renderEventsDoc());
+  return files;
+}
