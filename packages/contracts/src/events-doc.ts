@@ -300,6 +300,8 @@ export function renderEventsDoc(): string {
     '- Early, on time or late: the local calendar date of `processed.finishedAt` against the due date in force: before it is early, the same day is on time, after it is late. "Resolved on time" in the reports counts early and on time together.',
     '- A supplement\'s `newDueDate` (`supplement-received`) replaces the due date in force. An apology\'s `newAppointmentDate` (`apology-issued`) does not: the dossier stays late against the due date in force.',
     '- A dossier counts as resolved in the period that contains the local date of its `finishedAt`, wherever and whenever it was received.',
+    '- Reporting periods (`parsePeriod` in `periods.ts`) are whole local days, inclusive at both ends: calendar months, quarters, half-years and years (`2024-03`, `2024-Q1`, `2024-H1`, `2024`), or the data cut-off windows of Decree 09/2019/NĐ-CP: a month runs from the 15th of the month before to the 14th (`2024-03` is 2024-02-15 to 2024-03-14), a quarter from 15 December, March, June or September, H1 from 15 December of the year before to 14 June, H2 from 15 June to 14 December, a year from 15 December to 14 December.',
+    '- Working days (`addWorkingDays`) skip weekends and the public holidays announced for 2023 to 2026 (`public-holidays.ts`); a province can add its own days off.',
     '',
     '## Dead letters',
     '',
