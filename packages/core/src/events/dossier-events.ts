@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { agencyCode, amountVnd, dossierCode, isoDate, isoDateTimeWithOffset, procedureCode, sourceUrn } from './codes';
 
-export const EVENT_TYPE_PREFIX = 'vn.gov.tthc.dossier.';
+export const EVENT_TYPE_PREFIX = 'vn.gov.tthc.dossier.' as const;
 
 export const channel = z.enum(['in-person', 'online', 'postal']).describe('Channel: in person, online (DVC), or public postal service');
 export type Channel = z.infer<typeof channel>;
@@ -94,36 +94,23 @@ export const processedData = z.strictObject({
 
 export const resultReturnedData = z.strictObject({ returnedAt: isoDateTimeWithOffset, channel });
 
-const T = (name: string, version: number) => `${EVENT_TYPE_PREFIX}${name}.v${version}` as const;
+/** `vn.gov.tthc.dossier.<name>.v<version>`, typed as that literal. */
+const T = <N extends string, V extends number>(name: N, version: V): `vn.gov.tthc.dossier.${N}.v${V}` =>
+  `${EVENT_TYPE_PREFIX}${name}.v${version}`;
 
-export const dossierReceivedV1 = cloudEvent(T('received', 1) as 'vn.gov.tthc.dossier.received.v1', receivedV1Data);
-export const dossierReceived = cloudEvent(T('received', 2) as 'vn.gov.tthc.dossier.received.v2', receivedData);
-export const dossierRefusedAtReception = cloudEvent(
-  T('refused-at-reception', 1) as 'vn.gov.tthc.dossier.refused-at-reception.v1',
-  refusedAtReceptionData,
-);
-export const dossierSupplementRequested = cloudEvent(
-  T('supplement-requested', 1) as 'vn.gov.tthc.dossier.supplement-requested.v1',
-  supplementRequestedData,
-);
-export const dossierSupplementReceived = cloudEvent(
-  T('supplement-received', 1) as 'vn.gov.tthc.dossier.supplement-received.v1',
-  supplementReceivedData,
-);
-export const dossierFinancialObligationRequested = cloudEvent(
-  T('financial-obligation-requested', 1) as 'vn.gov.tthc.dossier.financial-obligation-requested.v1',
-  financialObligationRequestedData,
-);
-export const dossierPaidOnline = cloudEvent(T('paid-online', 1) as 'vn.gov.tthc.dossier.paid-online.v1', paidOnlineData);
-export const dossierApologyIssued = cloudEvent(T('apology-issued', 1) as 'vn.gov.tthc.dossier.apology-issued.v1', apologyIssuedData);
-export const dossierProcessingStopped = cloudEvent(
-  T('processing-stopped', 1) as 'vn.gov.tthc.dossier.processing-stopped.v1',
-  processingStoppedData,
-);
-export const dossierHandedBack = cloudEvent(T('handed-back', 1) as 'vn.gov.tthc.dossier.handed-back.v1', handedBackData);
-export const dossierWithdrawn = cloudEvent(T('withdrawn', 1) as 'vn.gov.tthc.dossier.withdrawn.v1', withdrawnData);
-export const dossierProcessed = cloudEvent(T('processed', 1) as 'vn.gov.tthc.dossier.processed.v1', processedData);
-export const dossierResultReturned = cloudEvent(T('result-returned', 1) as 'vn.gov.tthc.dossier.result-returned.v1', resultReturnedData);
+export const dossierReceivedV1 = cloudEvent(T('received', 1), receivedV1Data);
+export const dossierReceived = cloudEvent(T('received', 2), receivedData);
+export const dossierRefusedAtReception = cloudEvent(T('refused-at-reception', 1), refusedAtReceptionData);
+export const dossierSupplementRequested = cloudEvent(T('supplement-requested', 1), supplementRequestedData);
+export const dossierSupplementReceived = cloudEvent(T('supplement-received', 1), supplementReceivedData);
+export const dossierFinancialObligationRequested = cloudEvent(T('financial-obligation-requested', 1), financialObligationRequestedData);
+export const dossierPaidOnline = cloudEvent(T('paid-online', 1), paidOnlineData);
+export const dossierApologyIssued = cloudEvent(T('apology-issued', 1), apologyIssuedData);
+export const dossierProcessingStopped = cloudEvent(T('processing-stopped', 1), processingStoppedData);
+export const dossierHandedBack = cloudEvent(T('handed-back', 1), handedBackData);
+export const dossierWithdrawn = cloudEvent(T('withdrawn', 1), withdrawnData);
+export const dossierProcessed = cloudEvent(T('processed', 1), processedData);
+export const dossierResultReturned = cloudEvent(T('result-returned', 1), resultReturnedData);
 
 /** The current version of every event: what projections and the lifecycle see. */
 export const dossierEvent = z.discriminatedUnion('type', [
