@@ -1,14 +1,20 @@
 import type { Pool, PoolClient } from 'pg';
 import {
-  assertExpectedRevision,
-  DuplicateEventIdConflictError,
-  sameEvent,
+  appendOneStream,
+  appendOutcome,
+  planAppend,
   START_OF_LOG,
   type AppendOutcome,
   type EventStore,
+  type ExpectedRevision,
+  type LogPosition,
+  type NewEvent,
   type ReadAllOptions,
+  type ReadStreamOptions,
   type RecordedEvent,
+  type StoredEventRef,
   type StreamAppend,
+  type StreamAppendResult,
 } from '@tthc/core';
 import { inTransaction, mapPgError } from './transaction';
 
@@ -25,6 +31,25 @@ interface EventRow {
 
 const UNIQUE_VIOLATION = '23505';
 const MAX_ATTEMPTS = 5;
+const COLUMNS = 'transaction_id::text AS tx, position, stream_id, revision, event_id, type, data, metadata';
+
+const toRecorded = (r: EventRow): RecordedEvent => ({
+  streamId: r.stream_id,
+  revision: BigInt(r.revision),
+  position: { commit: BigInt(r.tx), prepare: BigInt(r.position) },
+  id: r.event_id,
+  type: r.type,
+  data: r.data,
+  metadata: r.metadata,
+});
+
+export interface PostgresEventStoreOptions {
+  /**
+   * Runs inside each append transaction just before COMMIT. Tests use it to hold a transaction open
+   * while others commit; nothing else needs it.
+   */
+  readonly beforeCommit?: (appends: readonly StreamAppend[]) => Promise<void>;
+}
 
 /**
  * Event store on PostgreSQL. Appends to many streams go in one short transaction with one
@@ -32,7 +57,14 @@ const MAX_ATTEMPTS = 5;
  * oldest running transaction, so a reader never passes an event that is still being written.
  */
 export class PostgresEventStore implements EventStore {
-  constructor(private readonly pool: Pool) {}
+  constructor(
+    private readonly pool: Pool,
+    private readonly options: PostgresEventStoreOptions = {},
+  ) {}
+
+  appendToStream(streamId: string, events: readonly NewEvent[], options: { expected?: ExpectedRevision } = {}): Promise<StreamAppendResult> {
+    return appendOneStream((a) => this.appendToStreams(a), streamId, events, options.expected);
+  }
 
   async appendToStreams(appends: readonly StreamAppend[]): Promise<AppendOutcome> {
     for (let attempt = 1; ; attempt += 1) {
@@ -49,64 +81,70 @@ export class PostgresEventStore implements EventStore {
   private async appendIn(client: PoolClient, appends: readonly StreamAppend[]): Promise<AppendOutcome> {
     const streamIds = [...new Set(appends.map((a) => a.streamId))].sort();
     const eventIds = appends.flatMap((a) => a.events.map((e) => e.id));
-    const [streams, existing] = await Promise.all([
-      client.query<{ stream_id: string; revision: string }>(
-        'SELECT stream_id, revision FROM streams WHERE stream_id = ANY($1) ORDER BY stream_id FOR UPDATE',
-        [streamIds],
-      ),
-      client.query<{ event_id: string; stream_id: string; type: string; data: unknown }>(
-        'SELECT event_id, stream_id, type, data FROM events WHERE event_id = ANY($1)',
-        [eventIds],
-      ),
-    ]);
+    // Locking the stream rows serialises writers of one stream; new streams race on the unique index instead.
+    const streams = await client.query<{ stream_id: string; revision: string }>(
+      'SELECT stream_id, revision FROM streams WHERE stream_id = ANY($1) ORDER BY stream_id FOR UPDATE',
+      [streamIds],
+    );
+    const existing = await client.query<{ event_id: string; stream_id: string; type: string; data: unknown; tx: string; position: string }>(
+      'SELECT event_id, stream_id, type, data, transaction_id::text AS tx, position FROM events WHERE event_id = ANY($1)',
+      [eventIds],
+    );
     const revisions = new Map(streams.rows.map((r) => [r.stream_id, BigInt(r.revision)]));
-    const stored = new Map(existing.rows.map((r) => [r.event_id, { streamId: r.stream_id, type: r.type, data: r.data }]));
-    const cols = { stream: [] as string[], revision: [] as string[], id: [] as string[], type: [] as string[], data: [] as string[], meta: [] as string[] };
-    const touched = new Map<string, bigint>();
-    let duplicates = 0;
-    for (const { streamId, expected, events } of appends) {
-      let revision = revisions.get(streamId);
-      assertExpectedRevision(streamId, expected, revision);
-      for (const event of events) {
-        const before = stored.get(event.id);
-        if (before) {
-          if (!sameEvent(before, streamId, event)) throw new DuplicateEventIdConflictError(event.id, streamId);
-          duplicates += 1;
-          continue;
-        }
-        revision = revision === undefined ? 0n : revision + 1n;
-        stored.set(event.id, { streamId, type: event.type, data: event.data });
-        cols.stream.push(streamId);
-        cols.revision.push(revision.toString());
-        cols.id.push(event.id);
-        cols.type.push(event.type);
-        cols.data.push(JSON.stringify(event.data));
-        cols.meta.push(JSON.stringify(event.metadata ?? {}));
-      }
-      if (revision !== undefined && revision !== revisions.get(streamId)) {
-        revisions.set(streamId, revision);
-        touched.set(streamId, revision);
-      }
-    }
-    if (cols.id.length > 0) {
-      await client.query(
+    const stored = new Map<string, StoredEventRef>(
+      existing.rows.map((r) => [
+        r.event_id,
+        { streamId: r.stream_id, type: r.type, data: r.data, position: { commit: BigInt(r.tx), prepare: BigInt(r.position) } },
+      ]),
+    );
+    const plan = planAppend(appends, (s) => revisions.get(s), (id) => stored.get(id));
+    let positions: LogPosition[] = [];
+    if (plan.rows.length > 0) {
+      const inserted = await client.query<{ event_id: string; tx: string; position: string }>(
         `INSERT INTO events (stream_id, revision, event_id, type, data, metadata)
-         SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::jsonb[], $6::jsonb[])`,
-        [cols.stream, cols.revision, cols.id, cols.type, cols.data, cols.meta],
+         SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::jsonb[], $6::jsonb[])
+         RETURNING event_id, transaction_id::text AS tx, position`,
+        [
+          plan.rows.map((r) => r.streamId),
+          plan.rows.map((r) => r.revision.toString()),
+          plan.rows.map((r) => r.event.id),
+          plan.rows.map((r) => r.event.type),
+          plan.rows.map((r) => JSON.stringify(r.event.data)),
+          plan.rows.map((r) => JSON.stringify(r.event.metadata ?? {})),
+        ],
       );
+      const byId = new Map(inserted.rows.map((r) => [r.event_id, { commit: BigInt(r.tx), prepare: BigInt(r.position) }]));
+      positions = plan.rows.map((r) => {
+        const position = byId.get(r.event.id);
+        if (!position) throw new Error(`INSERT returned no position for event ${r.event.id}`);
+        return position;
+      });
       await client.query(
         `INSERT INTO streams (stream_id, revision) SELECT * FROM unnest($1::text[], $2::bigint[])
          ON CONFLICT (stream_id) DO UPDATE SET revision = EXCLUDED.revision`,
-        [[...touched.keys()], [...touched.values()].map(String)],
+        [[...plan.revisions.keys()], [...plan.revisions.values()].map(String)],
       );
     }
-    return { appended: cols.id.length, duplicates };
+    await this.options.beforeCommit?.(appends);
+    return appendOutcome(plan, positions);
+  }
+
+  async readStream(streamId: string, { fromRevision = 0n, limit }: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    try {
+      const { rows } = await this.pool.query<EventRow>(
+        `SELECT ${COLUMNS} FROM events WHERE stream_id = $1 AND revision >= $2 ORDER BY revision LIMIT $3`,
+        [streamId, fromRevision.toString(), limit ?? null],
+      );
+      return rows.map(toRecorded);
+    } catch (error) {
+      throw mapPgError(error);
+    }
   }
 
   async readAll({ after = START_OF_LOG, limit }: ReadAllOptions): Promise<RecordedEvent[]> {
     try {
       const { rows } = await this.pool.query<EventRow>(
-        `SELECT transaction_id::text AS tx, position, stream_id, revision, event_id, type, data, metadata
+        `SELECT ${COLUMNS}
            FROM events
           WHERE (transaction_id, position) > ($1::text::xid8, $2::bigint)
             AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
@@ -114,15 +152,7 @@ export class PostgresEventStore implements EventStore {
           LIMIT $3`,
         [after.commit.toString(), after.prepare.toString(), limit],
       );
-      return rows.map((r) => ({
-        streamId: r.stream_id,
-        revision: BigInt(r.revision),
-        position: { commit: BigInt(r.tx), prepare: BigInt(r.position) },
-        id: r.event_id,
-        type: r.type,
-        data: r.data,
-        metadata: r.metadata,
-      }));
+      return rows.map(toRecorded);
     } catch (error) {
       throw mapPgError(error);
     }

@@ -9,6 +9,7 @@ import {
   type ProjectionCheckpoint,
   type ProjectionStore,
 } from '@tthc/core';
+import { run } from './sqlite-errors';
 
 interface DossierRow {
   dossier_code: string;
@@ -75,8 +76,7 @@ export class SqliteProjectionStore implements ProjectionStore {
   }
 
   commit(projection: string, batch: ProjectionBatch): Promise<void> {
-    // A throw inside becomes a rejection, as callers of an async port expect.
-    return Promise.resolve().then(() => this.commitTx(projection, batch));
+    return run(() => this.commitTx(projection, batch));
   }
 
   totals({ from, to }: DayRange): Promise<AgencyMetricTotal[]> {

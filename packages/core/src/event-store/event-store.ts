@@ -17,10 +17,23 @@ export interface StreamAppend {
   readonly events: readonly NewEvent[];
 }
 
+/** What one stream's append left behind. */
+export interface StreamAppendResult {
+  readonly streamId: string;
+  /** The stream's last revision after the append: what to expect next time. */
+  readonly nextExpectedRevision: bigint | 'no_stream';
+  /** Where the stream's last event of this append is stored (appended now, or found as a duplicate); null for no events. */
+  readonly position: LogPosition | null;
+  readonly appended: number;
+  /** Events whose id was already stored with the same content: nothing was written for them. */
+  readonly duplicates: number;
+}
+
 export interface AppendOutcome {
   readonly appended: number;
-  /** Events whose id was already stored with the same content. */
   readonly duplicates: number;
+  /** One result per StreamAppend, in the order given. */
+  readonly streams: readonly StreamAppendResult[];
 }
 
 export interface RecordedEvent {
@@ -36,15 +49,29 @@ export interface RecordedEvent {
 
 export interface ReadAllOptions {
   /** Read events strictly after this position; from the start when absent. */
-  readonly after?: LogPosition;
+  readonly after?: LogPosition | undefined;
   readonly limit: number;
 }
 
-/** The event store port. Every adapter passes the same contract suite. */
+export interface ReadStreamOptions {
+  /** First revision to read; 0 when absent. */
+  readonly fromRevision?: bigint;
+  /** At most this many events; all when absent. */
+  readonly limit?: number;
+}
+
+/**
+ * The event store port. Every adapter passes the same contract suite (test/support).
+ * Errors are the typed `EventStoreError`s: wrong expected revision, duplicate-id conflict, store unavailable.
+ */
 export interface EventStore {
-  /** Appends to many streams in one transaction: all of it is stored, or none. */
+  /** Appends to one stream if it meets `expected` (default `any`). */
+  appendToStream(streamId: string, events: readonly NewEvent[], options?: { expected?: ExpectedRevision }): Promise<StreamAppendResult>;
+  /** Appends to many streams in one transaction, each with its own expectation: all of it is stored, or none. */
   appendToStreams(appends: readonly StreamAppend[]): Promise<AppendOutcome>;
-  /** The global log in order; never returns an event before one that may still be committed ahead of it. */
+  /** A stream's events in revision order; empty for a stream that does not exist. */
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  /** The global log in order; never returns an event while one before it may still be committed. */
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
   close(): Promise<void>;
 }

@@ -1,14 +1,26 @@
-import type { AppendOutcome, EventStore, ReadAllOptions, RecordedEvent, StreamAppend } from './event-store';
-import { DuplicateEventIdConflictError } from './errors';
-import { assertExpectedRevision } from './expected-revision';
+import type {
+  AppendOutcome,
+  EventStore,
+  ExpectedRevision,
+  NewEvent,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  StreamAppend,
+  StreamAppendResult,
+} from './event-store';
+import { appendOneStream, appendOutcome, planAppend } from './append-plan';
 import { compareLogPositions } from './log-position';
-import { sameEvent } from './same-event';
 
 /** The port's reference implementation, for unit tests and the contract suite's baseline. */
 export class InMemoryEventStore implements EventStore {
   private readonly log: RecordedEvent[] = [];
   private readonly byId = new Map<string, RecordedEvent>();
-  private readonly revisions = new Map<string, bigint>();
+  private readonly streams = new Map<string, RecordedEvent[]>();
+
+  appendToStream(streamId: string, events: readonly NewEvent[], options: { expected?: ExpectedRevision } = {}): Promise<StreamAppendResult> {
+    return appendOneStream((a) => this.appendToStreams(a), streamId, events, options.expected);
+  }
 
   appendToStreams(appends: readonly StreamAppend[]): Promise<AppendOutcome> {
     // A throw inside becomes a rejection, as callers of an async port expect.
@@ -16,44 +28,36 @@ export class InMemoryEventStore implements EventStore {
   }
 
   private append(appends: readonly StreamAppend[]): AppendOutcome {
-    // Validate everything first so that a failure leaves the store untouched (all or nothing).
-    const revisions = new Map(this.revisions);
-    const staged: RecordedEvent[] = [];
-    const stagedIds = new Map<string, RecordedEvent>();
-    let duplicates = 0;
-    let position = BigInt(this.log.length) + 1n;
-    for (const append of appends) {
-      let revision = revisions.get(append.streamId);
-      assertExpectedRevision(append.streamId, append.expected, revision);
-      for (const event of append.events) {
-        const stored = this.byId.get(event.id) ?? stagedIds.get(event.id);
-        if (stored) {
-          if (!sameEvent(stored, append.streamId, event)) throw new DuplicateEventIdConflictError(event.id, append.streamId);
-          duplicates += 1;
-          continue;
-        }
-        revision = revision === undefined ? 0n : revision + 1n;
-        const recorded: RecordedEvent = {
-          streamId: append.streamId,
-          revision,
-          position: { commit: position, prepare: position },
-          id: event.id,
-          type: event.type,
-          data: event.data,
-          metadata: event.metadata ?? {},
-        };
-        position += 1n;
-        staged.push(recorded);
-        stagedIds.set(event.id, recorded);
-      }
-      if (revision !== undefined) revisions.set(append.streamId, revision);
-    }
-    for (const recorded of staged) {
+    // Planning touches nothing, so a refused call leaves the store as it was (all or nothing).
+    const plan = planAppend(
+      appends,
+      (streamId) => this.streams.get(streamId)?.at(-1)?.revision,
+      (id) => this.byId.get(id),
+    );
+    const positions = plan.rows.map((row) => {
+      const n = BigInt(this.log.length + 1);
+      const recorded: RecordedEvent = {
+        streamId: row.streamId,
+        revision: row.revision,
+        position: { commit: n, prepare: n },
+        id: row.event.id,
+        type: row.event.type,
+        data: row.event.data,
+        metadata: row.event.metadata ?? {},
+      };
       this.log.push(recorded);
       this.byId.set(recorded.id, recorded);
-    }
-    for (const [stream, revision] of revisions) this.revisions.set(stream, revision);
-    return { appended: staged.length, duplicates };
+      const stream = this.streams.get(row.streamId) ?? [];
+      stream.push(recorded);
+      this.streams.set(row.streamId, stream);
+      return recorded.position;
+    });
+    return appendOutcome(plan, positions);
+  }
+
+  readStream(streamId: string, { fromRevision = 0n, limit }: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const events = (this.streams.get(streamId) ?? []).filter((e) => e.revision >= fromRevision);
+    return Promise.resolve(limit === undefined ? events : events.slice(0, limit));
   }
 
   readAll({ after, limit }: ReadAllOptions): Promise<RecordedEvent[]> {
