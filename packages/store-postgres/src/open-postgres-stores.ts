@@ -1,5 +1,5 @@
 import { Pool } from 'pg';
-import { PostgresEventStore } from './postgres-event-store';
+import { PostgresEventStore, type PostgresEventStoreOptions } from './postgres-event-store';
 import { PostgresProjectionStore } from './postgres-projection-store';
 import { migrate } from './migrations';
 import { mapPgError } from './transaction';
@@ -12,7 +12,10 @@ export interface PostgresStores {
 }
 
 /** Connects, migrates, and returns both ports on one pool (views and log share a database). */
-export async function openPostgresStores(connectionString: string, options: { poolSize?: number } = {}): Promise<PostgresStores> {
+export async function openPostgresStores(
+  connectionString: string,
+  options: { poolSize?: number; eventStore?: PostgresEventStoreOptions } = {},
+): Promise<PostgresStores> {
   const pool = new Pool({ connectionString, max: options.poolSize ?? 4, application_name: 'tthc' });
   // An idle client that loses its server must not crash the process; the next query reports it.
   pool.on('error', () => undefined);
@@ -24,7 +27,7 @@ export async function openPostgresStores(connectionString: string, options: { po
   }
   return {
     pool,
-    eventStore: new PostgresEventStore(pool),
+    eventStore: new PostgresEventStore(pool, options.eventStore),
     projectionStore: new PostgresProjectionStore(pool),
     close: () => pool.end(),
   };

@@ -1,10 +1,53 @@
-import { createTestDatabase, eventStoreContract, projectionStoreContract } from '@tthc/test-support';
+import type { Pool } from 'pg';
+import type { LogPosition, ReadAllOptions, RecordedEvent, StreamAppend } from '@tthc/core';
+import {
+  createTestDatabase,
+  eventStoreContract,
+  heldTransactionScenario,
+  projectionStoreContract,
+  type ConcurrentStore,
+} from '@tthc/test-support';
 import { openPostgresStores } from './open-postgres-stores';
+import { PostgresEventStore, type PostgresEventStoreOptions } from './postgres-event-store';
 
-async function fresh() {
+async function fresh(eventStore?: PostgresEventStoreOptions) {
   const db = await createTestDatabase();
-  const stores = await openPostgresStores(db.url);
-  return { stores, close: async () => { await stores.close(); await db.drop(); } };
+  const stores = await openPostgresStores(db.url, { poolSize: 8, ...(eventStore ? { eventStore } : {}) });
+  const close = async () => {
+    await stores.close();
+    await db.drop();
+  };
+  return { stores, close };
+}
+
+/** Holds the next append touching a stream just before COMMIT, through the adapter's own hook. */
+function holds() {
+  const waiting = new Map<string, { entered: () => void; gate: Promise<void> }>();
+  const beforeCommit = async (appends: readonly StreamAppend[]) => {
+    for (const a of appends) {
+      const hold = waiting.get(a.streamId);
+      if (!hold) continue;
+      waiting.delete(a.streamId);
+      hold.entered();
+      await hold.gate;
+    }
+  };
+  const hold = (streamId: string) => {
+    let entered!: () => void;
+    let release!: () => void;
+    const inside = new Promise<void>((resolve) => (entered = resolve));
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    waiting.set(streamId, { entered, gate });
+    return { inside, release };
+  };
+  return { beforeCommit, hold };
+}
+
+async function openConcurrent(make?: (pool: Pool, options: PostgresEventStoreOptions) => PostgresEventStore): Promise<ConcurrentStore> {
+  const h = holds();
+  const { stores, close } = await fresh({ beforeCommit: h.beforeCommit });
+  const store = make ? make(stores.pool, { beforeCommit: h.beforeCommit }) : stores.eventStore;
+  return { store, close, hold: h.hold };
 }
 
 eventStoreContract('postgres', {
@@ -12,6 +55,7 @@ eventStoreContract('postgres', {
     const { stores, close } = await fresh();
     return { store: stores.eventStore, close };
   },
+  openConcurrent: () => openConcurrent(),
 });
 
 projectionStoreContract('postgres', {
@@ -19,4 +63,44 @@ projectionStoreContract('postgres', {
     const { stores, close } = await fresh();
     return { store: stores.projectionStore, close };
   },
+});
+
+/** The naive cursor: sequence order, no regard for transactions still running. */
+class PlainCursorEventStore extends PostgresEventStore {
+  constructor(
+    private readonly db: Pool,
+    options: PostgresEventStoreOptions,
+  ) {
+    super(db, options);
+  }
+
+  override async readAll({ after, limit }: ReadAllOptions): Promise<RecordedEvent[]> {
+    const { rows } = await this.db.query<{ tx: string; position: string; stream_id: string; revision: string; event_id: string; type: string; data: unknown }>(
+      `SELECT transaction_id::text AS tx, position, stream_id, revision, event_id, type, data
+         FROM events WHERE position > $1 ORDER BY position LIMIT $2`,
+      [(after?.prepare ?? 0n).toString(), limit],
+    );
+    return rows.map((r) => ({
+      streamId: r.stream_id,
+      revision: BigInt(r.revision),
+      position: { commit: BigInt(r.position), prepare: BigInt(r.position) } satisfies LogPosition,
+      id: r.event_id,
+      type: r.type,
+      data: r.data,
+      metadata: {},
+    }));
+  }
+}
+
+describe('the held-transaction test has teeth', () => {
+  it('catches a store that reads the log by sequence alone: it passes the open transaction and misses its events', async () => {
+    const concurrent = await openConcurrent((pool, options) => new PlainCursorEventStore(pool, options));
+    try {
+      const { missed, readWhileHeld } = await heldTransactionScenario(concurrent);
+      expect(readWhileHeld).toHaveLength(5);
+      expect(missed).toHaveLength(2);
+    } finally {
+      await concurrent.close();
+    }
+  });
 });

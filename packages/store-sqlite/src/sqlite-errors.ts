@@ -17,6 +17,7 @@ export function run<T>(work: () => T): Promise<T> {
   try {
     return Promise.resolve(work());
   } catch (error) {
-    return Promise.reject(mapSqliteError(error) as Error);
+    const mapped = mapSqliteError(error);
+    return Promise.reject(mapped instanceof Error ? mapped : new Error(String(mapped)));
   }
 }
