@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import type { SchemaStatus } from '@tthc/core';
 
 /** Versioned schema steps, applied in order under an advisory lock. Append only. */
 export const MIGRATIONS: readonly { readonly version: number; readonly name: string; readonly sql: string }[] = [
@@ -59,7 +60,7 @@ export const MIGRATIONS: readonly { readonly version: number; readonly name: str
 
 const LOCK_KEY = 7_401_155; // any constant shared by every migrating process
 
-export async function migrate(pool: Pool): Promise<{ applied: number[] }> {
+export async function migrate(pool: Pool): Promise<SchemaStatus> {
   const client = await pool.connect();
   try {
     await client.query('SELECT pg_advisory_lock($1)', [LOCK_KEY]);
@@ -81,7 +82,7 @@ export async function migrate(pool: Pool): Promise<{ applied: number[] }> {
       }
       applied.push(m.version);
     }
-    return { applied };
+    return { version: Math.max(0, ...MIGRATIONS.map((m) => m.version)), applied };
   } finally {
     await client.query('SELECT pg_advisory_unlock($1)', [LOCK_KEY]).catch(() => undefined);
     client.release();

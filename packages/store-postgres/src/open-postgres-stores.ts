@@ -1,4 +1,5 @@
 import { Pool } from 'pg';
+import type { SchemaStatus } from '@tthc/core';
 import { PostgresEventStore, type PostgresEventStoreOptions } from './postgres-event-store';
 import { PostgresProjectionStore } from './postgres-projection-store';
 import { migrate } from './migrations';
@@ -8,6 +9,7 @@ export interface PostgresStores {
   readonly eventStore: PostgresEventStore;
   readonly projectionStore: PostgresProjectionStore;
   readonly pool: Pool;
+  readonly schema: SchemaStatus;
   close(): Promise<void>;
 }
 
@@ -19,14 +21,16 @@ export async function openPostgresStores(
   const pool = new Pool({ connectionString, max: options.poolSize ?? 4, application_name: 'tthc' });
   // An idle client that loses its server must not crash the process; the next query reports it.
   pool.on('error', () => undefined);
+  let schema: SchemaStatus;
   try {
-    await migrate(pool);
+    schema = await migrate(pool);
   } catch (error) {
     await pool.end();
     throw mapPgError(error);
   }
   return {
     pool,
+    schema,
     eventStore: new PostgresEventStore(pool, options.eventStore),
     projectionStore: new PostgresProjectionStore(pool),
     close: () => pool.end(),

@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import type { SchemaStatus } from '@tthc/core';
 
 /** Versioned schema steps; `PRAGMA user_version` records how many have run. Append only. */
 const MIGRATIONS: readonly string[] = [
@@ -44,7 +45,7 @@ const MIGRATIONS: readonly string[] = [
    DELETE FROM projection_checkpoints;`,
 ];
 
-export function migrate(db: Database): { from: number; to: number } {
+export function migrate(db: Database): SchemaStatus {
   const from = db.pragma('user_version', { simple: true }) as number;
   const run = db.transaction(() => {
     for (let v = from; v < MIGRATIONS.length; v += 1) {
@@ -53,5 +54,5 @@ export function migrate(db: Database): { from: number; to: number } {
     }
   });
   run.immediate();
-  return { from, to: MIGRATIONS.length };
+  return { version: MIGRATIONS.length, applied: Array.from({ length: MIGRATIONS.length - from }, (_, i) => from + i + 1) };
 }

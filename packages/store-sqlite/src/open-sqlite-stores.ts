@@ -1,3 +1,4 @@
+import type { SchemaStatus } from '@tthc/core';
 import { SqliteEventStore } from './sqlite-event-store';
 import { SqliteProjectionStore } from './sqlite-projection-store';
 import { openDatabase } from './open-database';
@@ -5,13 +6,15 @@ import { openDatabase } from './open-database';
 export interface SqliteStores {
   readonly eventStore: SqliteEventStore;
   readonly projectionStore: SqliteProjectionStore;
+  readonly schema: SchemaStatus;
   close(): Promise<void>;
 }
 
 /** Both ports on one file, so a projection's view and checkpoint share the log's transactions. */
 export function openSqliteStores(path: string): SqliteStores {
-  const db = openDatabase(path);
+  const { db, schema } = openDatabase(path);
   return {
+    schema,
     eventStore: new SqliteEventStore(db),
     projectionStore: new SqliteProjectionStore(db),
     close: () => {

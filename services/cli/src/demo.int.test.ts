@@ -33,3 +33,18 @@ describe('tthc demo on the embedded store', () => {
     );
   });
 });
+
+describe('tthc migrate', () => {
+  it('applies every migration to a new store once, and nothing the second time', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tthc-migrate-'));
+    try {
+      const store = `sqlite:${join(dir, 'new.sqlite')}`;
+      const first = JSON.parse(await runTthc('migrate', '--store', store)) as { migrate: { version: number; applied: number[] } };
+      expect(first.migrate.applied).toEqual(Array.from({ length: first.migrate.version }, (_, i) => i + 1));
+      const second = JSON.parse(await runTthc('migrate', '--store', store)) as { migrate: { version: number; applied: number[] } };
+      expect(second.migrate).toMatchObject({ version: first.migrate.version, applied: [] });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

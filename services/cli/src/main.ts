@@ -4,6 +4,7 @@ import { DEFAULT_STORE_URL } from '@tthc/stores';
 import { DEFAULT_CONSUMER_GROUP, DEFAULT_EVENTS_TOPIC } from '@tthc/kafka';
 import { demoCommand } from './commands/demo';
 import { ingestCommand } from './commands/ingest';
+import { migrateCommand } from './commands/migrate';
 import { projectCommand } from './commands/project';
 import { publishCommand } from './commands/publish';
 import { registryCheckCommand } from './commands/registry';
@@ -68,6 +69,13 @@ export function buildProgram(out: Output = stdoutOutput): Command {
     .addOption(storeOption())
     .addOption(logLevelOption())
     .action((opts: Record<string, unknown>) => projectCommand(opts, out));
+
+  program
+    .command('migrate')
+    .description('bring the store schema to the current version (every command also does this on start)')
+    .addOption(storeOption())
+    .addOption(logLevelOption())
+    .action((opts: Record<string, unknown>) => migrateCommand(opts, out));
 
   program
     .command('report')

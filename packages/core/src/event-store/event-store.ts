@@ -75,3 +75,11 @@ export interface EventStore {
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
   close(): Promise<void>;
 }
+
+/** What opening a store did to its schema: migrations are versioned and run on start. */
+export interface SchemaStatus {
+  /** The schema version now in force. */
+  readonly version: number;
+  /** Versions this start applied (empty when the schema was current). */
+  readonly applied: readonly number[];
+}
