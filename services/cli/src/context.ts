@@ -16,13 +16,13 @@ export async function withStores<T>(
   }
 }
 
-/** Resolves on the first SIGINT or SIGTERM, so long runs finish the batch in hand and exit cleanly. */
-export function stopSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+/** Aborts on the first SIGINT or SIGTERM, so long runs finish the batch in hand and exit cleanly. */
+export function stopSignal(): AbortSignal {
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return controller.signal;
 }
 
 /** Where a command writes its result; stdout, or a buffer in tests. Logs and progress go to stderr. */

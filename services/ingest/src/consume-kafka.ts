@@ -12,8 +12,8 @@ export interface ConsumeKafkaOptions {
   /** Stop once the group has committed up to every partition's end and nothing arrived for this long. */
   readonly untilIdleMs?: number;
   readonly onBatch?: (totals: IngestTotals) => void;
-  /** Resolves when the caller wants the consumer to stop (SIGTERM). */
-  readonly stopSignal?: Promise<void>;
+  /** Aborted when the caller wants the consumer to stop (SIGTERM): the batch in hand finishes first. */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -85,15 +85,15 @@ async function waitUntilStopped(
   lastActivity: () => number,
   isCaughtUp: () => Promise<boolean>,
 ): Promise<void> {
-  const stop = options.stopSignal ?? new Promise<void>(() => undefined);
-  if (options.untilIdleMs === undefined) return stop;
-  const idleMs = options.untilIdleMs;
-  const state = { stopped: false };
-  void stop.then(() => {
-    state.stopped = true;
+  const { signal } = options;
+  const aborted = new Promise<void>((resolve) => {
+    if (signal?.aborted) resolve();
+    else signal?.addEventListener('abort', () => resolve(), { once: true });
   });
-  while (!state.stopped) {
-    await new Promise((resolve) => setTimeout(resolve, Math.min(500, idleMs)));
+  if (options.untilIdleMs === undefined) return aborted;
+  const idleMs = options.untilIdleMs;
+  while (!signal?.aborted) {
+    await Promise.race([aborted, new Promise((resolve) => setTimeout(resolve, Math.min(500, idleMs)))]);
     if (Date.now() - lastActivity() >= idleMs && (await isCaughtUp())) return;
   }
 }

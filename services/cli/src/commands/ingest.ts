@@ -28,7 +28,7 @@ export async function ingestCommand(raw: Record<string, unknown>, out: Output): 
         groupId: options.group,
         logger,
         ...(options.untilIdle ? { untilIdleMs: options.idleMs } : {}),
-        stopSignal: stopSignal(),
+        signal: stopSignal(),
         onBatch: (t) => progress.update(t.consumed),
       });
     } finally {

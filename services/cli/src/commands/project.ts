@@ -28,7 +28,7 @@ export async function projectCommand(raw: Record<string, unknown>, out: Output):
       return await runProjection(stores.eventStore, stores.projectionStore, {
         logger,
         batchSize: options.batchSize,
-        stopSignal: stopSignal(),
+        signal: stopSignal(),
         onBatch: ({ events }) => progress.update(events),
       });
     } finally {
