@@ -104,3 +104,10 @@ describe('the held-transaction test has teeth', () => {
     }
   });
 });
+
+describe('an unreachable server', () => {
+  it('is reported as STORE_UNAVAILABLE, so callers know a retry may succeed', async () => {
+    // Port 1 on loopback: nothing listens there.
+    await expect(openPostgresStores('postgres://postgres@127.0.0.1:1/tthc')).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+  });
+});
