@@ -1,0 +1,92 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Client } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { openPostgresStores } from '@tthc/store-postgres';
+import { READ_PAGE_SIZE, READ_RUNS, type BenchContext, type Suite } from '../context';
+import { copyLines } from '../copy-text';
+import type { EventRow } from '../dataset';
+import type { Step } from '../measure';
+import { connect } from '../postgres';
+
+/** Rows per chunk written to the COPY stream. */
+const COPY_CHUNK_ROWS = 1000;
+
+/** One `COPY … FROM STDIN` of every row into the events table, from one connection. */
+async function copyRows(client: Client, rows: readonly EventRow[], step: Step): Promise<number> {
+  const copy = client.query(copyFrom('COPY events (stream_id, revision, event_id, type, data, metadata) FROM STDIN'));
+  async function* chunks(): AsyncGenerator<string> {
+    for (let start = 0; start < rows.length; start += COPY_CHUNK_ROWS) {
+      const end = Math.min(start + COPY_CHUNK_ROWS, rows.length);
+      yield copyLines(rows, start, end);
+      await step(end);
+    }
+  }
+  // The stream finishes when the server has acknowledged the COPY.
+  await pipeline(Readable.from(chunks()), copy);
+  return copy.rowCount;
+}
+
+interface PlainRow {
+  tx: string;
+  position: string;
+  stream_id: string;
+  revision: string;
+  event_id: string;
+  type: string;
+  /** pg parses jsonb columns with JSON.parse. */
+  data: unknown;
+  metadata: unknown;
+}
+
+/** One keyset page in log order (the primary key: transaction id, then position); pg JSON.parses data and metadata. */
+async function readPage(client: Client, after: { tx: string; position: string }): Promise<PlainRow[]> {
+  const { rows } = await client.query<PlainRow>(
+    `SELECT transaction_id::text AS tx, position, stream_id, revision, event_id, type, data, metadata
+       FROM events
+      WHERE (transaction_id, position) > ($1::text::xid8, $2::bigint)
+      ORDER BY transaction_id, position
+      LIMIT $3`,
+    [after.tx, after.position, READ_PAGE_SIZE],
+  );
+  return rows;
+}
+
+const START = { tx: '0', position: '0' };
+
+/** The whole table in log order with plain queries: keyset pages of 5,000 and JSON.parse of data and metadata. */
+async function readRows(client: Client, step: Step): Promise<number> {
+  let after = START;
+  let count = 0;
+  for (;;) {
+    const page = await readPage(client, after);
+    const last = page[page.length - 1];
+    if (!last) return count;
+    count += page.length;
+    after = last;
+    await step(count);
+  }
+}
+
+/** `limit.postgres-copy` then `limit.postgres-read` of what it wrote, in a fresh database with our schema. */
+export const postgresLimits: Suite = {
+  rows: ['limit.postgres-copy', 'limit.postgres-read'],
+  async run({ dataset, runner, postgres }: BenchContext) {
+    const database = await postgres.createDatabase();
+    try {
+      // The store's own migrations make the table, so the layout (PK and unique indexes) is the same.
+      await (await openPostgresStores(database.url)).close();
+      const client = await connect(database.url);
+      try {
+        await runner.measure('limit.postgres-copy', dataset.events, (step) => copyRows(client, dataset.rows, step));
+        // As autovacuum would before a later reader: hint bits and visibility map set, statistics fresh.
+        await client.query('VACUUM (ANALYZE) events');
+        await runner.measure('limit.postgres-read', dataset.events, (step) => readRows(client, step), { runs: READ_RUNS });
+      } finally {
+        await client.end();
+      }
+    } finally {
+      await database.drop();
+    }
+  },
+};

@@ -1,0 +1,96 @@
+import BetterSqlite3, { type Database } from 'better-sqlite3';
+import { openSqliteStores } from '@tthc/store-sqlite';
+import { READ_PAGE_SIZE, READ_RUNS, type BenchContext, type Suite } from '../context';
+import type { EventRow } from '../dataset';
+import type { Step } from '../measure';
+import { checkpoint, freshSqlitePath, removeSqliteFile } from '../sqlite';
+
+/** Rows per transaction for the plain inserts. */
+const INSERT_TRANSACTION_ROWS = 10_000;
+
+/** Prepared INSERTs, 10,000 rows a transaction. */
+async function insertRows(db: Database, rows: readonly EventRow[], step: Step): Promise<number> {
+  const insert = db.prepare<[string, number, string, string, string, string]>(
+    'INSERT INTO events (stream_id, revision, event_id, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)',
+  );
+  let inserted = 0;
+  const insertRange = db.transaction((from: number, to: number) => {
+    for (let i = from; i < to; i += 1) {
+      const r = rows[i];
+      if (!r) break;
+      inserted += insert.run(r.streamId, r.revision, r.eventId, r.type, r.data, r.metadata).changes;
+    }
+  });
+  for (let start = 0; start < rows.length; start += INSERT_TRANSACTION_ROWS) {
+    const end = Math.min(start + INSERT_TRANSACTION_ROWS, rows.length);
+    insertRange(start, end);
+    await step(end);
+  }
+  return inserted;
+}
+
+interface PlainRow {
+  position: number;
+  stream_id: string;
+  revision: number;
+  event_id: string;
+  type: string;
+  data: string;
+  metadata: string;
+}
+
+/** Keyset pages in position order, data and metadata parsed. */
+function pageReader(db: Database) {
+  const page = db.prepare<[number, number], PlainRow>(
+    'SELECT position, stream_id, revision, event_id, type, data, metadata FROM events WHERE position > ? ORDER BY position LIMIT ?',
+  );
+  return (after: number) =>
+    page.all(after, READ_PAGE_SIZE).map((r) => ({
+      position: r.position,
+      streamId: r.stream_id,
+      revision: r.revision,
+      eventId: r.event_id,
+      type: r.type,
+      data: JSON.parse(r.data) as unknown,
+      metadata: JSON.parse(r.metadata) as unknown,
+    }));
+}
+
+/** The whole table in position order: keyset pages of 5,000 and JSON.parse of data and metadata. */
+async function readRows(db: Database, step: Step): Promise<number> {
+  const read = pageReader(db);
+  let after = 0;
+  let count = 0;
+  for (;;) {
+    const page = read(after);
+    const last = page[page.length - 1];
+    if (!last) return count;
+    count += page.length;
+    after = last.position;
+    await step(count);
+  }
+}
+
+/** `limit.sqlite-insert` then `limit.sqlite-read` of what it wrote, in a fresh file with our schema. */
+export const sqliteLimits: Suite = {
+  rows: ['limit.sqlite-insert', 'limit.sqlite-read'],
+  async run({ dataset, runner, tempDir }: BenchContext) {
+    const path = freshSqlitePath(tempDir, 'limit');
+    try {
+      // The store's own migrations make the table, so the layout (rowid position, unique indexes) is the same.
+      await openSqliteStores(path).close();
+      const db = new BetterSqlite3(path);
+      try {
+        db.pragma('journal_mode = WAL');
+        db.pragma('synchronous = NORMAL');
+        await runner.measure('limit.sqlite-insert', dataset.events, (step) => insertRows(db, dataset.rows, step));
+        checkpoint(path);
+        await runner.measure('limit.sqlite-read', dataset.events, (step) => readRows(db, step), { runs: READ_RUNS });
+      } finally {
+        db.close();
+      }
+    } finally {
+      removeSqliteFile(path);
+    }
+  },
+};
