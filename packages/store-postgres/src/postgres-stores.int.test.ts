@@ -5,6 +5,7 @@ import {
   eventStoreContract,
   heldTransactionScenario,
   projectionStoreContract,
+  testEvent,
   type ConcurrentStore,
 } from '@tthc/test-support';
 import { openPostgresStores } from './open-postgres-stores';
@@ -109,5 +110,27 @@ describe('an unreachable server', () => {
   it('is reported as STORE_UNAVAILABLE, so callers know a retry may succeed', async () => {
     // Port 1 on loopback: nothing listens there.
     await expect(openPostgresStores('postgres://postgres@127.0.0.1:1/tthc')).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+  });
+});
+
+describe('a connection the server ends mid-transaction', () => {
+  it('fails the append with STORE_UNAVAILABLE instead of crashing the process, and the store recovers', async () => {
+    const h = holds();
+    const { stores, close } = await fresh({ beforeCommit: h.beforeCommit });
+    try {
+      const gate = h.hold('dossier-doomed');
+      const doomed = stores.eventStore.appendToStream('dossier-doomed', [testEvent()]);
+      await gate.inside;
+      // End every other backend on this database: the held append's connection among them.
+      await stores.pool.query(
+        'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+      );
+      gate.release();
+      await expect(doomed).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+      await expect(stores.eventStore.appendToStream('dossier-after', [testEvent()])).resolves.toMatchObject({ appended: 1 });
+      await expect(stores.eventStore.readStream('dossier-doomed')).resolves.toEqual([]);
+    } finally {
+      await close();
+    }
   });
 });

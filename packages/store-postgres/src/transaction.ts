@@ -9,7 +9,7 @@ export function mapPgError(error: unknown): unknown {
   if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) {
     return new StoreUnavailableError(`PostgreSQL unavailable: ${(error as Error).message}`, { cause: error });
   }
-  if (error instanceof Error && /Connection terminated|connect ECONNREFUSED/.test(error.message)) {
+  if (error instanceof Error && /Connection terminated|connect ECONNREFUSED|connection error and is not queryable/.test(error.message)) {
     return new StoreUnavailableError(`PostgreSQL unavailable: ${error.message}`, { cause: error });
   }
   return error;
@@ -22,6 +22,13 @@ export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) =>
   } catch (error) {
     throw mapPgError(error);
   }
+  // A connection the server drops mid-transaction emits 'error' on the checked-out client; without a
+  // listener that crashes the process. The failing query rejects too, and that is what we report.
+  let broken = false;
+  const ignore = () => {
+    broken = true;
+  };
+  client.on('error', ignore);
   try {
     await client.query('BEGIN');
     const result = await work(client);
@@ -31,6 +38,8 @@ export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) =>
     await client.query('ROLLBACK').catch(() => undefined);
     throw mapPgError(error);
   } finally {
-    client.release();
+    client.off('error', ignore);
+    // A broken connection is closed rather than handed back to the pool.
+    client.release(broken);
   }
 }
