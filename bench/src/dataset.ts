@@ -1,4 +1,4 @@
-import { dossierStreamId, generateDemoDataset, toNewEvent, type AnyVersionDossierEvent, type StreamAppend } from '@tthc/core';
+import { appendsByDossier, generateDemoDataset, type AnyVersionDossierEvent, type StreamAppend } from '@tthc/core';
 
 export const DATASET_NAME = 'demo-2024-h1';
 export const DATASET_PERIOD = { from: '2024-01-01', to: '2024-06-30' } as const;
@@ -34,25 +34,13 @@ export interface BenchDataset {
   readonly rows: readonly EventRow[];
 }
 
-/** As `services/ingest` groups a fetched batch: one append per dossier, each dossier's events in arrival order. */
-export function toAppends(events: readonly AnyVersionDossierEvent[]): StreamAppend[] {
-  const byStream = new Map<string, AnyVersionDossierEvent[]>();
-  for (const event of events) {
-    const streamId = dossierStreamId(event.subject);
-    const list = byStream.get(streamId);
-    if (list) list.push(event);
-    else byStream.set(streamId, [event]);
-  }
-  return [...byStream.entries()].map(([streamId, list]) => ({ streamId, expected: 'any', events: list.map(toNewEvent) }));
-}
-
 /** Store batches and table rows for a list of events: the same events, in the same order, with the same revisions. */
 export function prepareEvents(events: readonly AnyVersionDossierEvent[], batchSize = APPEND_BATCH_SIZE): Pick<BenchDataset, 'batches' | 'rows'> {
   const batches: StreamAppend[][] = [];
   const rows: EventRow[] = [];
   const revisions = new Map<string, number>();
   for (let start = 0; start < events.length; start += batchSize) {
-    const batch = toAppends(events.slice(start, start + batchSize));
+    const batch = appendsByDossier(events.slice(start, start + batchSize));
     batches.push(batch);
     for (const append of batch) {
       let revision = revisions.get(append.streamId) ?? -1;

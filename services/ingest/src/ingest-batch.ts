@@ -1,12 +1,10 @@
 import {
-  dossierStreamId,
+  appendsByDossier,
   DuplicateEventIdConflictError,
   formatProblems,
   parseDossierEvent,
-  toNewEvent,
   type AnyVersionDossierEvent,
   type EventStore,
-  type StreamAppend,
 } from '@tthc/core';
 
 export interface IncomingMessage {
@@ -32,18 +30,6 @@ export interface BatchResult {
   readonly rejected: readonly Rejection[];
 }
 
-function toAppends(events: readonly AnyVersionDossierEvent[]): StreamAppend[] {
-  // Group by dossier, keeping each dossier's order as it arrived.
-  const byStream = new Map<string, AnyVersionDossierEvent[]>();
-  for (const event of events) {
-    const streamId = dossierStreamId(event.subject);
-    const list = byStream.get(streamId);
-    if (list) list.push(event);
-    else byStream.set(streamId, [event]);
-  }
-  return [...byStream.entries()].map(([streamId, list]) => ({ streamId, expected: 'any', events: list.map(toNewEvent) }));
-}
-
 /**
  * Validates a batch and appends every valid event in one store transaction. A reused event id with
  * different content rejects that message only; the rest of the batch is appended.
@@ -62,7 +48,7 @@ export async function ingestBatch(store: EventStore, messages: readonly Incoming
   }
   for (;;) {
     try {
-      const outcome = await store.appendToStreams(toAppends(valid.map((v) => v.event)));
+      const outcome = await store.appendToStreams(appendsByDossier(valid.map((v) => v.event)));
       return { consumed: messages.length, appended: outcome.appended, duplicates: outcome.duplicates, rejected };
     } catch (error) {
       if (!(error instanceof DuplicateEventIdConflictError)) throw error;

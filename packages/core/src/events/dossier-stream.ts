@@ -1,4 +1,4 @@
-import type { NewEvent } from '../event-store/event-store';
+import type { NewEvent, StreamAppend } from '../event-store/event-store';
 import type { AnyVersionDossierEvent } from './dossier-events';
 
 const STREAM_PREFIX = 'dossier-';
@@ -21,4 +21,16 @@ export function toNewEvent(event: AnyVersionDossierEvent): NewEvent {
     data: event.data,
     metadata: { source: event.source, subject: event.subject, time: event.time },
   };
+}
+
+/** One append per dossier, each dossier's events in arrival order (`any` expected: ingest does not race itself per dossier). */
+export function appendsByDossier(events: readonly AnyVersionDossierEvent[]): StreamAppend[] {
+  const byStream = new Map<string, AnyVersionDossierEvent[]>();
+  for (const event of events) {
+    const streamId = dossierStreamId(event.subject);
+    const list = byStream.get(streamId);
+    if (list) list.push(event);
+    else byStream.set(streamId, [event]);
+  }
+  return [...byStream.entries()].map(([streamId, list]) => ({ streamId, expected: 'any', events: list.map(toNewEvent) }));
 }
