@@ -4,3 +4,4 @@ export * from './event-store-contract';
 export * from './projection-store-contract';
 export * from './opened';
 export * from './run-tthc';
+export * from './ingest-store-contract';

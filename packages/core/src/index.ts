@@ -6,3 +6,4 @@ export * from './report';
 export * from './simulation';
 export * from './lifecycle';
 export * from './registry';
+export * from './ingest';

@@ -176,6 +176,20 @@ export class KurrentDbEventStore implements EventStore {
     });
   }
 
+  /** KurrentDB has no multi-stream read: dossier streams are short, so they are read a few at a time. */
+  async readStreams(streamIds: readonly string[]): Promise<Map<string, RecordedEvent[]>> {
+    const found = new Map<string, RecordedEvent[]>();
+    for (let i = 0; i < streamIds.length; i += 16) {
+      const chunk = streamIds.slice(i, i + 16);
+      const read = await Promise.all(chunk.map((id) => this.readStream(id)));
+      chunk.forEach((id, j) => {
+        const events = read[j];
+        if (events && events.length > 0) found.set(id, events);
+      });
+    }
+    return found;
+  }
+
   async readStream(streamId: string, { fromRevision = 0n, limit }: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     const events: RecordedEvent[] = [];
     try {

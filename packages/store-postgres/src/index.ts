@@ -3,3 +3,4 @@ export * from './postgres-projection-store';
 export * from './migrations';
 export * from './open-postgres-stores';
 export * from './transaction';
+export * from './postgres-ingest-store';

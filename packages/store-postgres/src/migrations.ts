@@ -56,6 +56,38 @@ export const MIGRATIONS: readonly { readonly version: number; readonly name: str
       TRUNCATE view_daily_counts;
       TRUNCATE projection_checkpoints;`,
   },
+  {
+    version: 3,
+    name: 'ingest: agency registries, dead and parked letters, counts',
+    sql: `
+      CREATE TABLE agency_registries (
+        version     bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        imported_at timestamptz NOT NULL DEFAULT now(),
+        document    jsonb NOT NULL
+      );
+      CREATE TABLE dead_letters (
+        id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        origin        text NOT NULL UNIQUE,
+        key           text,
+        value         bytea NOT NULL,
+        reason        text NOT NULL,
+        message       text NOT NULL,
+        dossier_code  text,
+        status        text NOT NULL,
+        attempts      integer NOT NULL DEFAULT 1,
+        first_seen_at timestamptz NOT NULL DEFAULT now(),
+        updated_at    timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX dead_letters_parked ON dead_letters (dossier_code) WHERE status = 'parked';
+      CREATE TABLE ingest_counts (
+        source        text PRIMARY KEY,
+        consumed      bigint NOT NULL,
+        appended      bigint NOT NULL,
+        duplicates    bigint NOT NULL,
+        dead_lettered bigint NOT NULL,
+        parked        bigint NOT NULL
+      );`,
+  },
 ];
 
 const LOCK_KEY = 7_401_155; // any constant shared by every migrating process

@@ -1,6 +1,7 @@
 import { Pool } from 'pg';
 import type { SchemaStatus } from '@tthc/core';
 import { PostgresEventStore, type PostgresEventStoreOptions } from './postgres-event-store';
+import { PostgresIngestStore } from './postgres-ingest-store';
 import { PostgresProjectionStore } from './postgres-projection-store';
 import { migrate } from './migrations';
 import { mapPgError } from './transaction';
@@ -8,6 +9,7 @@ import { mapPgError } from './transaction';
 export interface PostgresStores {
   readonly eventStore: PostgresEventStore;
   readonly projectionStore: PostgresProjectionStore;
+  readonly ingestStore: PostgresIngestStore;
   readonly pool: Pool;
   readonly schema: SchemaStatus;
   close(): Promise<void>;
@@ -33,6 +35,7 @@ export async function openPostgresStores(
     schema,
     eventStore: new PostgresEventStore(pool, options.eventStore),
     projectionStore: new PostgresProjectionStore(pool),
+    ingestStore: new PostgresIngestStore(pool),
     close: () => pool.end(),
   };
 }

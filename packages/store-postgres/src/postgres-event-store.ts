@@ -1,6 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
 import {
   appendOneStream,
+  groupByStream,
   appendOutcome,
   planAppend,
   START_OF_LOG,
@@ -29,7 +30,8 @@ interface EventRow {
   metadata: Record<string, unknown>;
 }
 
-const UNIQUE_VIOLATION = '23505';
+// An event id taken by a concurrent writer of another stream; a deadlock between two hash-colliding stream locks.
+const RETRYABLE = new Set(['23505', '40P01']);
 const MAX_ATTEMPTS = 5;
 const COLUMNS = 'transaction_id::text AS tx, position, stream_id, revision, event_id, type, data, metadata';
 
@@ -71,8 +73,8 @@ export class PostgresEventStore implements EventStore {
       try {
         return await inTransaction(this.pool, (client) => this.appendIn(client, appends));
       } catch (error) {
-        // A concurrent writer took the same new stream revision or event id: re-read and re-check.
-        if ((error as { code?: unknown }).code === UNIQUE_VIOLATION && attempt < MAX_ATTEMPTS) continue;
+        const code = (error as { code?: unknown }).code;
+        if (typeof code === 'string' && RETRYABLE.has(code) && attempt < MAX_ATTEMPTS) continue;
         throw error;
       }
     }
@@ -81,9 +83,17 @@ export class PostgresEventStore implements EventStore {
   private async appendIn(client: PoolClient, appends: readonly StreamAppend[]): Promise<AppendOutcome> {
     const streamIds = [...new Set(appends.map((a) => a.streamId))].sort();
     const eventIds = appends.flatMap((a) => a.events.map((e) => e.id));
-    // Locking the stream rows serialises writers of one stream; new streams race on the unique index instead.
+    // Writers of one stream are serialised by an advisory lock per stream, taken before the
+    // transaction writes anything. A transaction id is assigned at the first write, so it is assigned
+    // after these locks: a later writer of a stream always gets a larger id, and the log's
+    // (transaction id, position) order keeps every stream in revision order. (Row locks would not do:
+    // SELECT … FOR UPDATE takes the transaction id before it waits, so a waiter could hold a smaller id.)
+    await client.query(
+      'SELECT pg_advisory_xact_lock(hashtextextended(s, 0)) FROM (SELECT DISTINCT s FROM unnest($1::text[]) s ORDER BY s) locks',
+      [streamIds],
+    );
     const streams = await client.query<{ stream_id: string; revision: string }>(
-      'SELECT stream_id, revision FROM streams WHERE stream_id = ANY($1) ORDER BY stream_id FOR UPDATE',
+      'SELECT stream_id, revision FROM streams WHERE stream_id = ANY($1)',
       [streamIds],
     );
     const existing = await client.query<{ event_id: string; stream_id: string; type: string; data: unknown; tx: string; position: string }>(
@@ -136,6 +146,18 @@ export class PostgresEventStore implements EventStore {
         [streamId, fromRevision.toString(), limit ?? null],
       );
       return rows.map(toRecorded);
+    } catch (error) {
+      throw mapPgError(error);
+    }
+  }
+
+  async readStreams(streamIds: readonly string[]): Promise<Map<string, RecordedEvent[]>> {
+    try {
+      const { rows } = await this.pool.query<EventRow>(
+        `SELECT ${COLUMNS} FROM events WHERE stream_id = ANY($1) ORDER BY stream_id, revision`,
+        [streamIds],
+      );
+      return groupByStream(rows.map(toRecorded));
     } catch (error) {
       throw mapPgError(error);
     }

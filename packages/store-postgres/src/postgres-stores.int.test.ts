@@ -4,6 +4,7 @@ import {
   createTestDatabase,
   eventStoreContract,
   heldTransactionScenario,
+  ingestStoreContract,
   projectionStoreContract,
   testEvent,
   type ConcurrentStore,
@@ -63,6 +64,13 @@ projectionStoreContract('postgres', {
   open: async () => {
     const { stores, close } = await fresh();
     return { store: stores.projectionStore, close };
+  },
+});
+
+ingestStoreContract('postgres', {
+  open: async () => {
+    const { stores, close } = await fresh();
+    return { store: stores.ingestStore, close };
   },
 });
 

@@ -2,3 +2,4 @@ export * from './sqlite-event-store';
 export * from './sqlite-projection-store';
 export * from './open-database';
 export * from './open-sqlite-stores';
+export * from './sqlite-ingest-store';

@@ -43,6 +43,34 @@ const MIGRATIONS: readonly string[] = [
    CREATE TABLE view_dossiers (dossier_code TEXT PRIMARY KEY, state TEXT NOT NULL) WITHOUT ROWID;
    DELETE FROM view_daily_counts;
    DELETE FROM projection_checkpoints;`,
+  // What the ingest service keeps beside the log: registries, dead and parked letters, its counts.
+  `CREATE TABLE agency_registries (
+     version     INTEGER PRIMARY KEY AUTOINCREMENT,
+     imported_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+     document    TEXT NOT NULL
+   );
+   CREATE TABLE dead_letters (
+     id            INTEGER PRIMARY KEY AUTOINCREMENT,
+     origin        TEXT NOT NULL UNIQUE,
+     key           TEXT,
+     value         BLOB NOT NULL,
+     reason        TEXT NOT NULL,
+     message       TEXT NOT NULL,
+     dossier_code  TEXT,
+     status        TEXT NOT NULL,
+     attempts      INTEGER NOT NULL DEFAULT 1,
+     first_seen_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+     updated_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+   );
+   CREATE INDEX dead_letters_parked ON dead_letters (dossier_code) WHERE status = 'parked';
+   CREATE TABLE ingest_counts (
+     source        TEXT PRIMARY KEY,
+     consumed      INTEGER NOT NULL,
+     appended      INTEGER NOT NULL,
+     duplicates    INTEGER NOT NULL,
+     dead_lettered INTEGER NOT NULL,
+     parked        INTEGER NOT NULL
+   ) WITHOUT ROWID;`,
 ];
 
 export function migrate(db: Database): SchemaStatus {

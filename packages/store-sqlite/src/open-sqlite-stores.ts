@@ -1,11 +1,13 @@
 import type { SchemaStatus } from '@tthc/core';
 import { SqliteEventStore } from './sqlite-event-store';
+import { SqliteIngestStore } from './sqlite-ingest-store';
 import { SqliteProjectionStore } from './sqlite-projection-store';
 import { openDatabase } from './open-database';
 
 export interface SqliteStores {
   readonly eventStore: SqliteEventStore;
   readonly projectionStore: SqliteProjectionStore;
+  readonly ingestStore: SqliteIngestStore;
   readonly schema: SchemaStatus;
   close(): Promise<void>;
 }
@@ -17,6 +19,7 @@ export function openSqliteStores(path: string): SqliteStores {
     schema,
     eventStore: new SqliteEventStore(db),
     projectionStore: new SqliteProjectionStore(db),
+    ingestStore: new SqliteIngestStore(db),
     close: () => {
       db.close();
       return Promise.resolve();

@@ -1,6 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import {
   appendOneStream,
+  groupByStream,
   appendOutcome,
   planAppend,
   START_OF_LOG,
@@ -49,6 +50,7 @@ export class SqliteEventStore implements EventStore {
   private readonly upsertStream: Statement<[string, number]>;
   private readonly readAfter: Statement<[number, number], EventRow>;
   private readonly readFromRevision: Statement<[string, number, number], EventRow>;
+  private readonly readManyStreams: Statement<[string], EventRow>;
   private readonly appendTx: (appends: readonly StreamAppend[]) => AppendOutcome;
 
   constructor(db: Database) {
@@ -60,6 +62,9 @@ export class SqliteEventStore implements EventStore {
     );
     this.readAfter = db.prepare(`SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`);
     this.readFromRevision = db.prepare(`SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?`);
+    this.readManyStreams = db.prepare(
+      `SELECT ${COLUMNS} FROM events WHERE stream_id IN (SELECT value FROM json_each(?)) ORDER BY stream_id, revision`,
+    );
     const tx = db.transaction((appends: readonly StreamAppend[]) => this.appendInTransaction(appends));
     this.appendTx = (appends) => tx.immediate(appends);
   }
@@ -104,6 +109,10 @@ export class SqliteEventStore implements EventStore {
 
   readStream(streamId: string, { fromRevision = 0n, limit }: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     return run(() => this.readFromRevision.all(streamId, Number(fromRevision), limit ?? -1).map(toRecorded));
+  }
+
+  readStreams(streamIds: readonly string[]): Promise<Map<string, RecordedEvent[]>> {
+    return run(() => groupByStream(this.readManyStreams.all(JSON.stringify(streamIds)).map(toRecorded)));
   }
 
   readAll({ after = START_OF_LOG, limit }: ReadAllOptions): Promise<RecordedEvent[]> {

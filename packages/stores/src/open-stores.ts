@@ -1,4 +1,4 @@
-import type { EventStore, ProjectionStore, SchemaStatus } from '@tthc/core';
+import type { EventStore, IngestStore, ProjectionStore, SchemaStatus } from '@tthc/core';
 import { openPostgresStores } from '@tthc/store-postgres';
 import { openSqliteStores } from '@tthc/store-sqlite';
 import { describeStore, type StoreLocation } from './store-url';
@@ -6,6 +6,7 @@ import { describeStore, type StoreLocation } from './store-url';
 export interface Stores {
   readonly eventStore: EventStore;
   readonly projectionStore: ProjectionStore;
+  readonly ingestStore: IngestStore;
   /** Migrations run on every open; this says what the open did. */
   readonly schema: SchemaStatus;
   /** The store URL with secrets masked. */
@@ -19,6 +20,7 @@ export async function openStores(location: StoreLocation): Promise<Stores> {
   return {
     eventStore: stores.eventStore,
     projectionStore: stores.projectionStore,
+    ingestStore: stores.ingestStore,
     schema: stores.schema,
     description: describeStore(location),
     close: () => stores.close(),

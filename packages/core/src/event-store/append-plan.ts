@@ -1,4 +1,4 @@
-import type { AppendOutcome, NewEvent, StreamAppend, StreamAppendResult } from './event-store';
+import type { AppendOutcome, NewEvent, RecordedEvent, StreamAppend, StreamAppendResult } from './event-store';
 import { DuplicateEventIdConflictError } from './errors';
 import { assertExpectedRevision } from './expected-revision';
 import type { LogPosition } from './log-position';
@@ -104,4 +104,15 @@ export async function appendOneStream(
   const result = outcome.streams[0];
   if (!result) throw new Error('appendToStreams returned no stream result');
   return result;
+}
+
+/** Events of several streams, each list in the order read. */
+export function groupByStream(events: readonly RecordedEvent[]): Map<string, RecordedEvent[]> {
+  const streams = new Map<string, RecordedEvent[]>();
+  for (const e of events) {
+    const list = streams.get(e.streamId);
+    if (list) list.push(e);
+    else streams.set(e.streamId, [e]);
+  }
+  return streams;
 }

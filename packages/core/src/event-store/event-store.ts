@@ -71,6 +71,8 @@ export interface EventStore {
   appendToStreams(appends: readonly StreamAppend[]): Promise<AppendOutcome>;
   /** A stream's events in revision order; empty for a stream that does not exist. */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  /** Many streams at once (ingest folds each dossier's state from its stream); absent streams are absent from the map. */
+  readStreams(streamIds: readonly string[]): Promise<Map<string, RecordedEvent[]>>;
   /** The global log in order; never returns an event while one before it may still be committed. */
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
   close(): Promise<void>;

@@ -60,6 +60,15 @@ export class InMemoryEventStore implements EventStore {
     return Promise.resolve(limit === undefined ? events : events.slice(0, limit));
   }
 
+  readStreams(streamIds: readonly string[]): Promise<Map<string, RecordedEvent[]>> {
+    const found = new Map<string, RecordedEvent[]>();
+    for (const id of streamIds) {
+      const events = this.streams.get(id);
+      if (events) found.set(id, [...events]);
+    }
+    return Promise.resolve(found);
+  }
+
   readAll({ after, limit }: ReadAllOptions): Promise<RecordedEvent[]> {
     const start = after ? this.log.findIndex((e) => compareLogPositions(e.position, after) > 0) : 0;
     return Promise.resolve(start < 0 ? [] : this.log.slice(start, start + limit));

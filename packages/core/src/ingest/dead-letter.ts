@@ -1,0 +1,53 @@
+/** Why a consumed message was not stored. The codes are part of the published contract (docs/events.md). */
+export const DEAD_LETTER_REASONS = [
+  'invalid-json',
+  'invalid-event',
+  'empty-message',
+  'duplicate-id-conflict',
+  'unknown-agency',
+  'unauthorised-source',
+  'lifecycle-violation',
+] as const;
+export type DeadLetterReason = (typeof DEAD_LETTER_REASONS)[number];
+
+/** Parked letters wait for a later event of their dossier (a payment before the receipt); dead ones for an operator. */
+export type LetterStatus = 'parked' | 'dead' | 'resolved';
+
+export interface NewDeadLetter {
+  /** Where the message came from, unique per message: `topic/partition@offset` or `file:line#sha`. */
+  readonly origin: string;
+  readonly key: string | null;
+  /** The original bytes, verbatim. */
+  readonly value: Uint8Array;
+  readonly reason: DeadLetterReason | 'parked-lifecycle';
+  /** Names the field and the rule, or the lifecycle rule broken. */
+  readonly message: string;
+  readonly dossierCode: string | null;
+  readonly status: Exclude<LetterStatus, 'resolved'>;
+}
+
+export interface DeadLetter extends NewDeadLetter {
+  readonly id: number;
+  readonly attempts: number;
+  readonly firstSeenAt: string;
+  readonly updatedAt: string;
+}
+
+/** Conservation at the door: consumed = appended + duplicates + deadLettered + parked, per source. */
+export interface IngestCounts {
+  readonly consumed: number;
+  readonly appended: number;
+  readonly duplicates: number;
+  readonly deadLettered: number;
+  readonly parked: number;
+}
+
+export const ZERO_COUNTS: IngestCounts = { consumed: 0, appended: 0, duplicates: 0, deadLettered: 0, parked: 0 };
+
+export const addCounts = (a: IngestCounts, b: IngestCounts): IngestCounts => ({
+  consumed: a.consumed + b.consumed,
+  appended: a.appended + b.appended,
+  duplicates: a.duplicates + b.duplicates,
+  deadLettered: a.deadLettered + b.deadLettered,
+  parked: a.parked + b.parked,
+});

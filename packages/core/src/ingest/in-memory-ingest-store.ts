@@ -1,0 +1,59 @@
+import type { AgencyRegistryFile } from '../registry/agency-registry-file';
+import { addCounts, ZERO_COUNTS, type DeadLetter, type IngestCounts, type LetterStatus, type NewDeadLetter } from './dead-letter';
+import type { IngestStore, LetterFilter } from './ingest-store';
+
+export class InMemoryIngestStore implements IngestStore {
+  private readonly registries: AgencyRegistryFile[] = [];
+  private readonly letters: DeadLetter[] = [];
+  private readonly totals = new Map<string, IngestCounts>();
+
+  loadRegistry(): Promise<{ version: number; registry: AgencyRegistryFile } | undefined> {
+    const registry = this.registries.at(-1);
+    return Promise.resolve(registry && { version: this.registries.length, registry });
+  }
+
+  saveRegistry(registry: AgencyRegistryFile): Promise<number> {
+    this.registries.push(registry);
+    return Promise.resolve(this.registries.length);
+  }
+
+  recordLetters(letters: readonly NewDeadLetter[]): Promise<void> {
+    const now = new Date().toISOString();
+    for (const letter of letters) {
+      if (this.letters.some((l) => l.origin === letter.origin)) continue;
+      this.letters.push({ ...letter, id: this.letters.length + 1, attempts: 1, firstSeenAt: now, updatedAt: now });
+    }
+    return Promise.resolve();
+  }
+
+  parkedFor(dossierCodes: readonly string[]): Promise<DeadLetter[]> {
+    const codes = new Set(dossierCodes);
+    return Promise.resolve(this.letters.filter((l) => l.status === 'parked' && l.dossierCode !== null && codes.has(l.dossierCode)));
+  }
+
+  settleLetters(ids: readonly number[], status: LetterStatus, message?: string): Promise<void> {
+    const now = new Date().toISOString();
+    for (const id of ids) {
+      const i = this.letters.findIndex((l) => l.id === id);
+      const letter = this.letters[i];
+      if (!letter) continue;
+      this.letters[i] = { ...letter, status: status as DeadLetter['status'], attempts: letter.attempts + 1, updatedAt: now, ...(message ? { message } : {}) };
+    }
+    return Promise.resolve();
+  }
+
+  listLetters({ status, reason, limit = 100 }: LetterFilter = {}): Promise<DeadLetter[]> {
+    return Promise.resolve(
+      this.letters.filter((l) => (status === undefined || l.status === status) && (reason === undefined || l.reason === reason)).slice(0, limit),
+    );
+  }
+
+  addCounts(source: string, counts: IngestCounts): Promise<void> {
+    this.totals.set(source, addCounts(this.totals.get(source) ?? ZERO_COUNTS, counts));
+    return Promise.resolve();
+  }
+
+  counts(): Promise<Map<string, IngestCounts>> {
+    return Promise.resolve(new Map(this.totals));
+  }
+}

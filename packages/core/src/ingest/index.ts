@@ -1,0 +1,3 @@
+export * from './dead-letter';
+export * from './ingest-store';
+export * from './in-memory-ingest-store';

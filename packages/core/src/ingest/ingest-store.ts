@@ -1,0 +1,29 @@
+import type { AgencyRegistryFile } from '../registry/agency-registry-file';
+import type { DeadLetter, IngestCounts, LetterStatus, NewDeadLetter } from './dead-letter';
+
+export interface LetterFilter {
+  readonly status?: LetterStatus;
+  readonly reason?: string;
+  readonly limit?: number;
+}
+
+/**
+ * What the ingest service keeps beside the log: the agency registry it authorises against, the
+ * letters it could not store (dead, or parked until their dossier's next event), and its counts.
+ */
+export interface IngestStore {
+  /** The registry most recently imported; undefined before the first import. */
+  loadRegistry(): Promise<{ version: number; registry: AgencyRegistryFile } | undefined>;
+  /** Stores a new registry version; returns its version number. */
+  saveRegistry(registry: AgencyRegistryFile): Promise<number>;
+  /** Records letters; a letter whose origin is already recorded is left as it is (a redelivered message). */
+  recordLetters(letters: readonly NewDeadLetter[]): Promise<void>;
+  /** Parked letters of these dossiers, oldest first. */
+  parkedFor(dossierCodes: readonly string[]): Promise<DeadLetter[]>;
+  /** Moves letters to a new status after a retry, counting the attempt. */
+  settleLetters(ids: readonly number[], status: LetterStatus, message?: string): Promise<void>;
+  listLetters(filter?: LetterFilter): Promise<DeadLetter[]>;
+  /** Adds a batch's counts to a source's running totals (`kafka:topic`, `file`). */
+  addCounts(source: string, counts: IngestCounts): Promise<void>;
+  counts(): Promise<Map<string, IngestCounts>>;
+}

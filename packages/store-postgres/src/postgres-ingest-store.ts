@@ -1,0 +1,131 @@
+import type { Pool } from 'pg';
+import type {
+  AgencyRegistryFile,
+  DeadLetter,
+  IngestCounts,
+  IngestStore,
+  LetterFilter,
+  LetterStatus,
+  NewDeadLetter,
+} from '@tthc/core';
+import { mapPgError } from './transaction';
+
+interface LetterRow {
+  id: string;
+  origin: string;
+  key: string | null;
+  value: Buffer;
+  reason: DeadLetter['reason'];
+  message: string;
+  dossier_code: string | null;
+  status: DeadLetter['status'];
+  attempts: number;
+  first_seen_at: Date;
+  updated_at: Date;
+}
+
+const toLetter = (r: LetterRow): DeadLetter => ({
+  id: Number(r.id),
+  origin: r.origin,
+  key: r.key,
+  value: new Uint8Array(r.value),
+  reason: r.reason,
+  message: r.message,
+  dossierCode: r.dossier_code,
+  status: r.status,
+  attempts: r.attempts,
+  firstSeenAt: r.first_seen_at.toISOString(),
+  updatedAt: r.updated_at.toISOString(),
+});
+
+export class PostgresIngestStore implements IngestStore {
+  constructor(private readonly pool: Pool) {}
+
+  private async query<R extends object>(sql: string, params: unknown[] = []): Promise<R[]> {
+    try {
+      return (await this.pool.query<R>(sql, params)).rows;
+    } catch (error) {
+      throw mapPgError(error);
+    }
+  }
+
+  async loadRegistry(): Promise<{ version: number; registry: AgencyRegistryFile } | undefined> {
+    const [row] = await this.query<{ version: string; document: AgencyRegistryFile }>(
+      'SELECT version, document FROM agency_registries ORDER BY version DESC LIMIT 1',
+    );
+    return row && { version: Number(row.version), registry: row.document };
+  }
+
+  async saveRegistry(registry: AgencyRegistryFile): Promise<number> {
+    const [row] = await this.query<{ version: string }>('INSERT INTO agency_registries (document) VALUES ($1) RETURNING version', [
+      JSON.stringify(registry),
+    ]);
+    return Number(row?.version);
+  }
+
+  async recordLetters(letters: readonly NewDeadLetter[]): Promise<void> {
+    if (letters.length === 0) return;
+    await this.query(
+      `INSERT INTO dead_letters (origin, key, value, reason, message, dossier_code, status)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::bytea[], $4::text[], $5::text[], $6::text[], $7::text[])
+       ON CONFLICT (origin) DO NOTHING`,
+      [
+        letters.map((l) => l.origin),
+        letters.map((l) => l.key),
+        letters.map((l) => Buffer.from(l.value)),
+        letters.map((l) => l.reason),
+        letters.map((l) => l.message),
+        letters.map((l) => l.dossierCode),
+        letters.map((l) => l.status),
+      ],
+    );
+  }
+
+  async parkedFor(dossierCodes: readonly string[]): Promise<DeadLetter[]> {
+    if (dossierCodes.length === 0) return [];
+    const rows = await this.query<LetterRow>(
+      "SELECT * FROM dead_letters WHERE status = 'parked' AND dossier_code = ANY($1) ORDER BY id",
+      [dossierCodes],
+    );
+    return rows.map(toLetter);
+  }
+
+  async settleLetters(ids: readonly number[], status: LetterStatus, message?: string): Promise<void> {
+    if (ids.length === 0) return;
+    await this.query(
+      `UPDATE dead_letters SET status = $1, message = COALESCE($2, message), attempts = attempts + 1, updated_at = now()
+        WHERE id = ANY($3)`,
+      [status, message ?? null, ids],
+    );
+  }
+
+  async listLetters({ status, reason, limit = 100 }: LetterFilter = {}): Promise<DeadLetter[]> {
+    const rows = await this.query<LetterRow>(
+      'SELECT * FROM dead_letters WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR reason = $2) ORDER BY id LIMIT $3',
+      [status ?? null, reason ?? null, limit],
+    );
+    return rows.map(toLetter);
+  }
+
+  async addCounts(source: string, c: IngestCounts): Promise<void> {
+    await this.query(
+      `INSERT INTO ingest_counts AS t (source, consumed, appended, duplicates, dead_lettered, parked) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (source) DO UPDATE SET consumed = t.consumed + EXCLUDED.consumed, appended = t.appended + EXCLUDED.appended,
+         duplicates = t.duplicates + EXCLUDED.duplicates, dead_lettered = t.dead_lettered + EXCLUDED.dead_lettered,
+         parked = t.parked + EXCLUDED.parked`,
+      [source, c.consumed, c.appended, c.duplicates, c.deadLettered, c.parked],
+    );
+  }
+
+  async counts(): Promise<Map<string, IngestCounts>> {
+    const rows = await this.query<{ source: string; consumed: string; appended: string; duplicates: string; dead_lettered: string; parked: string }>(
+      'SELECT * FROM ingest_counts ORDER BY source',
+    );
+    return new Map(
+      rows.map((r) => [
+        r.source,
+        { consumed: Number(r.consumed), appended: Number(r.appended), duplicates: Number(r.duplicates), deadLettered: Number(r.dead_lettered), parked: Number(r.parked) },
+      ]),
+    );
+  }
+}

@@ -1,0 +1,132 @@
+import type { Database, Statement } from 'better-sqlite3';
+import type {
+  AgencyRegistryFile,
+  DeadLetter,
+  IngestCounts,
+  IngestStore,
+  LetterFilter,
+  LetterStatus,
+  NewDeadLetter,
+} from '@tthc/core';
+import { run } from './sqlite-errors';
+
+interface LetterRow {
+  id: number;
+  origin: string;
+  key: string | null;
+  value: Buffer;
+  reason: DeadLetter['reason'];
+  message: string;
+  dossier_code: string | null;
+  status: DeadLetter['status'];
+  attempts: number;
+  first_seen_at: string;
+  updated_at: string;
+}
+
+const toLetter = (r: LetterRow): DeadLetter => ({
+  id: r.id,
+  origin: r.origin,
+  key: r.key,
+  value: new Uint8Array(r.value),
+  reason: r.reason,
+  message: r.message,
+  dossierCode: r.dossier_code,
+  status: r.status,
+  attempts: r.attempts,
+  firstSeenAt: r.first_seen_at,
+  updatedAt: r.updated_at,
+});
+
+export class SqliteIngestStore implements IngestStore {
+  private readonly latestRegistry: Statement<[], { version: number; document: string }>;
+  private readonly insertRegistry: Statement<[string]>;
+  private readonly insertLetter: Statement<[string, string | null, Buffer, string, string, string | null, string]>;
+  private readonly parked: Statement<[string], LetterRow>;
+  private readonly settle: Statement<[string, string | null, number]>;
+  private readonly addCount: Statement<[string, number, number, number, number, number]>;
+  private readonly allCounts: Statement<[], { source: string; consumed: number; appended: number; duplicates: number; dead_lettered: number; parked: number }>;
+  private readonly recordTx: (letters: readonly NewDeadLetter[]) => void;
+
+  constructor(private readonly db: Database) {
+    this.latestRegistry = db.prepare('SELECT version, document FROM agency_registries ORDER BY version DESC LIMIT 1');
+    this.insertRegistry = db.prepare('INSERT INTO agency_registries (document) VALUES (?)');
+    this.insertLetter = db.prepare(
+      `INSERT INTO dead_letters (origin, key, value, reason, message, dossier_code, status) VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (origin) DO NOTHING`,
+    );
+    this.parked = db.prepare(
+      "SELECT * FROM dead_letters WHERE status = 'parked' AND dossier_code IN (SELECT value FROM json_each(?)) ORDER BY id",
+    );
+    this.settle = db.prepare(
+      `UPDATE dead_letters SET status = ?, message = COALESCE(?, message), attempts = attempts + 1,
+         updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?`,
+    );
+    this.addCount = db.prepare(
+      `INSERT INTO ingest_counts (source, consumed, appended, duplicates, dead_lettered, parked) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (source) DO UPDATE SET consumed = consumed + excluded.consumed, appended = appended + excluded.appended,
+         duplicates = duplicates + excluded.duplicates, dead_lettered = dead_lettered + excluded.dead_lettered,
+         parked = parked + excluded.parked`,
+    );
+    this.allCounts = db.prepare('SELECT * FROM ingest_counts ORDER BY source');
+    const tx = db.transaction((letters: readonly NewDeadLetter[]) => {
+      for (const l of letters) {
+        this.insertLetter.run(l.origin, l.key, Buffer.from(l.value), l.reason, l.message, l.dossierCode, l.status);
+      }
+    });
+    this.recordTx = (letters) => tx.immediate(letters);
+  }
+
+  loadRegistry(): Promise<{ version: number; registry: AgencyRegistryFile } | undefined> {
+    return run(() => {
+      const row = this.latestRegistry.get();
+      return row && { version: row.version, registry: JSON.parse(row.document) as AgencyRegistryFile };
+    });
+  }
+
+  saveRegistry(registry: AgencyRegistryFile): Promise<number> {
+    return run(() => Number(this.insertRegistry.run(JSON.stringify(registry)).lastInsertRowid));
+  }
+
+  recordLetters(letters: readonly NewDeadLetter[]): Promise<void> {
+    return run(() => this.recordTx(letters));
+  }
+
+  parkedFor(dossierCodes: readonly string[]): Promise<DeadLetter[]> {
+    return run(() => this.parked.all(JSON.stringify(dossierCodes)).map(toLetter));
+  }
+
+  settleLetters(ids: readonly number[], status: LetterStatus, message?: string): Promise<void> {
+    return run(() => {
+      for (const id of ids) this.settle.run(status, message ?? null, id);
+    });
+  }
+
+  listLetters({ status, reason, limit = 100 }: LetterFilter = {}): Promise<DeadLetter[]> {
+    return run(() =>
+      this.db
+        .prepare<[string | null, string | null, string | null, string | null, number], LetterRow>(
+          'SELECT * FROM dead_letters WHERE (? IS NULL OR status = ?) AND (? IS NULL OR reason = ?) ORDER BY id LIMIT ?',
+        )
+        .all(status ?? null, status ?? null, reason ?? null, reason ?? null, limit)
+        .map(toLetter),
+    );
+  }
+
+  addCounts(source: string, c: IngestCounts): Promise<void> {
+    return run(() => {
+      this.addCount.run(source, c.consumed, c.appended, c.duplicates, c.deadLettered, c.parked);
+    });
+  }
+
+  counts(): Promise<Map<string, IngestCounts>> {
+    return run(
+      () =>
+        new Map(
+          this.allCounts
+            .all()
+            .map((r) => [r.source, { consumed: r.consumed, appended: r.appended, duplicates: r.duplicates, deadLettered: r.dead_lettered, parked: r.parked }]),
+        ),
+    );
+  }
+}

@@ -1,0 +1,83 @@
+import type { AgencyRegistryFile, IngestStore, NewDeadLetter } from '@tthc/core';
+import type { Opened } from './opened';
+
+export interface IngestStoreHarness {
+  open(): Promise<Opened<IngestStore>>;
+  dispose?(): Promise<void>;
+}
+
+const letter = (origin: string, overrides: Partial<NewDeadLetter> = {}): NewDeadLetter => ({
+  origin,
+  key: 'H36-240315-000123',
+  value: new TextEncoder().encode(`{"bytes":"${origin}","ừ":"đ"}`),
+  reason: 'invalid-event',
+  message: 'data.processingAgencyCode: must be an agency code such as 000.00.00.H36',
+  dossierCode: 'H36-240315-000123',
+  status: 'dead',
+  ...overrides,
+});
+
+const registry = (name: string): AgencyRegistryFile => ({
+  agencies: [{ code: '000.00.01.H36', name, level: 'province', parent: null, validFrom: '2020-01-01', validTo: null, successor: null }],
+  systems: [{ source: 'urn:tthc:test', name: 'test', agencies: ['000.00.01.H36'] }],
+});
+
+/** The behaviour every ingest-store adapter must show. */
+export function ingestStoreContract(name: string, harness: IngestStoreHarness): void {
+  describe(`ingest store contract: ${name}`, () => {
+    let store: IngestStore;
+    let close: () => Promise<void>;
+    beforeEach(async () => {
+      ({ store, close } = await harness.open());
+    });
+    afterEach(async () => {
+      await close();
+    });
+    afterAll(async () => {
+      await harness.dispose?.();
+    });
+
+    it('keeps registry versions and gives back the latest', async () => {
+      await expect(store.loadRegistry()).resolves.toBeUndefined();
+      const v1 = await store.saveRegistry(registry('Sở Tư pháp'));
+      const v2 = await store.saveRegistry(registry('Sở Tư pháp tỉnh Lâm Đồng'));
+      expect(v2).toBeGreaterThan(v1);
+      await expect(store.loadRegistry()).resolves.toEqual({ version: v2, registry: registry('Sở Tư pháp tỉnh Lâm Đồng') });
+    });
+
+    it('records each letter once by origin, with its original bytes', async () => {
+      await store.recordLetters([letter('t/0@1'), letter('t/0@2', { reason: 'unknown-agency' })]);
+      await store.recordLetters([letter('t/0@1', { message: 'redelivered' })]);
+      const all = await store.listLetters();
+      expect(all.map((l) => [l.origin, l.reason, l.status, l.attempts])).toEqual([
+        ['t/0@1', 'invalid-event', 'dead', 1],
+        ['t/0@2', 'unknown-agency', 'dead', 1],
+      ]);
+      expect(new TextDecoder().decode(all[0]?.value)).toBe('{"bytes":"t/0@1","ừ":"đ"}');
+      expect(all[0]?.message).toMatch(/processingAgencyCode/);
+      await expect(store.listLetters({ reason: 'unknown-agency' })).resolves.toHaveLength(1);
+    });
+
+    it('finds parked letters by dossier, and settles them with a counted attempt', async () => {
+      await store.recordLetters([
+        letter('t/0@1', { status: 'parked', reason: 'parked-lifecycle', dossierCode: 'H36-A00001' }),
+        letter('t/0@2', { status: 'parked', reason: 'parked-lifecycle', dossierCode: 'H36-B00001' }),
+        letter('t/0@3', { status: 'dead', dossierCode: 'H36-A00001' }),
+      ]);
+      const parked = await store.parkedFor(['H36-A00001', 'H36-Z00001']);
+      expect(parked.map((l) => l.origin)).toEqual(['t/0@1']);
+      await store.settleLetters(parked.map((l) => l.id), 'resolved');
+      await expect(store.parkedFor(['H36-A00001'])).resolves.toEqual([]);
+      await expect(store.listLetters({ status: 'resolved' })).resolves.toMatchObject([{ origin: 't/0@1', attempts: 2 }]);
+    });
+
+    it('adds counts up per source', async () => {
+      await store.addCounts('kafka:t', { consumed: 5, appended: 3, duplicates: 1, deadLettered: 1, parked: 0 });
+      await store.addCounts('kafka:t', { consumed: 2, appended: 1, duplicates: 0, deadLettered: 0, parked: 1 });
+      await store.addCounts('file', { consumed: 1, appended: 1, duplicates: 0, deadLettered: 0, parked: 0 });
+      const counts = await store.counts();
+      expect(counts.get('kafka:t')).toEqual({ consumed: 7, appended: 4, duplicates: 1, deadLettered: 1, parked: 1 });
+      expect(counts.get('file')).toEqual({ consumed: 1, appended: 1, duplicates: 0, deadLettered: 0, parked: 0 });
+    });
+  });
+}
