@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateDemoDataset, type DailyCountsReport } from '@tthc/core';
+import { demoRegistry, generateDemoDataset, type DailyCountsReport } from '@tthc/core';
 import { createTestDatabase, KAFKA_BROKERS_ENV, requireEnv, runTthc, type TestDatabase } from '@tthc/test-support';
 
 /**
@@ -23,6 +23,8 @@ describe('Kafka → ingest → PostgreSQL → projection → report', () => {
     brokers = requireEnv(KAFKA_BROKERS_ENV);
     db = await createTestDatabase();
     writeFileSync(feed, dataset.events.map((e) => JSON.stringify(e)).join('\n') + '\n');
+    writeFileSync(join(dir, 'registry.json'), JSON.stringify(demoRegistry()));
+    await runTthc('registry', 'import', join(dir, 'registry.json'), '--store', db.url);
   });
   afterAll(async () => {
     await db.drop();
@@ -36,7 +38,7 @@ describe('Kafka → ingest → PostgreSQL → projection → report', () => {
     const ingest = (group: string) =>
       runTthc('ingest', '--brokers', brokers, '--topic', topic, '--group', group, '--until-idle', '--idle-ms', '1500', '--store', db.url);
     const first = JSON.parse(await ingest(`e2e-${run}`)) as { ingest: Record<string, number> };
-    expect(first.ingest).toEqual({ consumed: dataset.events.length, appended: dataset.events.length, duplicates: 0, rejected: 0 });
+    expect(first.ingest).toEqual({ consumed: dataset.events.length, appended: dataset.events.length, duplicates: 0, deadLettered: 0, parked: 0 });
 
     const projected = JSON.parse(await runTthc('project', '--until-caught-up', '--store', db.url)) as { projected: { events: number } };
     expect(projected.projected.events).toBe(dataset.events.length);
@@ -71,6 +73,6 @@ describe('Kafka → ingest → PostgreSQL → projection → report', () => {
 
     // At-least-once delivery, exactly-once effect: the whole topic again is recognised as duplicates.
     const again = JSON.parse(await ingest(`e2e-${run}-replay`)) as { ingest: Record<string, number> };
-    expect(again.ingest).toEqual({ consumed: dataset.events.length, appended: 0, duplicates: dataset.events.length, rejected: 0 });
+    expect(again.ingest).toEqual({ consumed: dataset.events.length, appended: 0, duplicates: dataset.events.length, deadLettered: 0, parked: 0 });
   });
 });

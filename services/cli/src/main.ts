@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 import { Command, Option } from 'commander';
 import { DEFAULT_STORE_URL } from '@tthc/stores';
-import { DEFAULT_CONSUMER_GROUP, DEFAULT_EVENTS_TOPIC } from '@tthc/kafka';
+import { DEFAULT_CONSUMER_GROUP, DEFAULT_DEAD_LETTER_TOPIC, DEFAULT_EVENTS_TOPIC } from '@tthc/kafka';
 import { demoCommand } from './commands/demo';
 import { ingestCommand } from './commands/ingest';
 import { migrateCommand } from './commands/migrate';
 import { projectCommand } from './commands/project';
 import { publishCommand } from './commands/publish';
-import { registryCheckCommand } from './commands/registry';
+import { dlqListCommand, dlqRedriveCommand } from './commands/dlq';
+import { registryCheckCommand, registryImportCommand } from './commands/registry';
+import { statusCommand } from './commands/status';
 import { reportCommand } from './commands/report';
 import { UsageError } from './options';
 import { stdoutOutput, type Output } from './context';
@@ -53,7 +55,9 @@ export function buildProgram(out: Output = stdoutOutput): Command {
     .option('--file <file>', 'ingest this NDJSON file instead of Kafka')
     .addOption(brokersOption())
     .option('--topic <name>', 'events topic', DEFAULT_EVENTS_TOPIC)
+    .option('--dlq-topic <name>', 'dead-letter topic', DEFAULT_DEAD_LETTER_TOPIC)
     .option('--group <id>', 'Kafka consumer group', DEFAULT_CONSUMER_GROUP)
+    .option('--metrics-port <port>', 'serve /metrics and /health on 127.0.0.1 (default 9464 when following Kafka)')
     .option('--until-idle', 'exit once the group has consumed everything and nothing new arrives')
     .option('--idle-ms <ms>', 'quiet time that counts as idle', '3000')
     .option('--batch-size <n>', 'events per store transaction (file)', '5000')
@@ -87,7 +91,40 @@ export function buildProgram(out: Output = stdoutOutput): Command {
     .addOption(logLevelOption())
     .action((opts: Record<string, unknown>) => reportCommand(opts, out));
 
+  program
+    .command('status')
+    .description("ingest's conservation counts, dead and parked letters, and each projection's checkpoint")
+    .addOption(storeOption())
+    .addOption(logLevelOption())
+    .action((opts: Record<string, unknown>) => statusCommand(opts, out));
+
+  const dlq = program.command('dlq').description('dead letters: messages ingest could not store, with their reasons');
+  dlq
+    .command('list')
+    .description('list letters, one JSON line each')
+    .option('--status <status>', 'dead, parked or resolved')
+    .option('--reason <code>', 'only this reason')
+    .option('--limit <n>', 'at most this many', '100')
+    .addOption(storeOption())
+    .addOption(logLevelOption())
+    .action((opts: Record<string, unknown>) => dlqListCommand(opts, out));
+  dlq
+    .command('redrive')
+    .description('run dead letters through ingest again (after fixing the registry or a source system)')
+    .option('--reason <code>', 'only letters with this reason')
+    .option('--limit <n>', 'at most this many', '10000')
+    .addOption(storeOption())
+    .addOption(logLevelOption())
+    .action((opts: Record<string, unknown>) => dlqRedriveCommand(opts, out));
+
   const registry = program.command('registry').description('agency registry files');
+  registry
+    .command('import')
+    .description('validate a registry file and make it the store\'s registry: ingest authorises sources against it')
+    .argument('<file>', 'registry JSON file')
+    .addOption(storeOption())
+    .addOption(logLevelOption())
+    .action((file: string, opts: Record<string, unknown>) => registryImportCommand(file, opts, out));
   registry
     .command('check')
     .description('validate an agency registry file and count its agencies by level on a day')

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isoDate } from '@tthc/core';
-import { brokerList, DEFAULT_CONSUMER_GROUP, DEFAULT_EVENTS_TOPIC } from '@tthc/kafka';
+import { brokerList, DEFAULT_CONSUMER_GROUP, DEFAULT_DEAD_LETTER_TOPIC, DEFAULT_EVENTS_TOPIC } from '@tthc/kafka';
 import { LOG_LEVELS } from '@tthc/logging';
 import { DEFAULT_STORE_URL, storeUrl } from '@tthc/stores';
 
@@ -30,7 +30,9 @@ export const ingestOptions = commonOptions
     file: z.string().min(1).optional(),
     brokers: brokerList.optional(),
     topic: z.string().min(1).max(249).default(DEFAULT_EVENTS_TOPIC),
+    dlqTopic: z.string().min(1).max(249).default(DEFAULT_DEAD_LETTER_TOPIC),
     group: z.string().min(1).max(255).default(DEFAULT_CONSUMER_GROUP),
+    metricsPort: z.coerce.number().int().min(0).max(65535).optional(),
     untilIdle: z.boolean().default(false),
     idleMs: positiveInt.default(3000),
     batchSize: positiveInt.max(100_000).default(5000),
@@ -69,6 +71,8 @@ const FLAGS: Record<string, string> = {
   idleMs: '--idle-ms',
   batchSize: '--batch-size',
   untilCaughtUp: '--until-caught-up',
+  dlqTopic: '--dlq-topic',
+  metricsPort: '--metrics-port',
 };
 
 /** Validates a command's options, turning zod issues into "--flag: rule" messages. */

@@ -1,35 +1,62 @@
-import type { EventStore } from '@tthc/core';
-import { createKafka } from '@tthc/kafka';
+import type { Admin, Producer } from 'kafkajs';
+import { addCounts, ZERO_COUNTS, type IngestCounts, type NewDeadLetter } from '@tthc/core';
+import { createKafka, DEFAULT_DEAD_LETTER_TOPIC } from '@tthc/kafka';
 import type { Logger } from '@tthc/logging';
-import { ingestBatch } from './ingest-batch';
-import { IngestTotals } from './ingest-totals';
+import { ingestBatch, type IngestContext } from './ingest-batch';
+import type { HealthState, IngestMetrics } from './observability';
+import { retryWhileUnavailable, StoppedWhileUnavailableError } from './retry-while-unavailable';
 
 export interface ConsumeKafkaOptions {
   readonly brokers: readonly string[];
   readonly topic: string;
+  readonly deadLetterTopic?: string;
   readonly groupId: string;
   readonly logger: Logger;
   /** Stop once the group has committed up to every partition's end and nothing arrived for this long. */
   readonly untilIdleMs?: number;
-  readonly onBatch?: (totals: IngestTotals) => void;
+  readonly onBatch?: (totals: IngestCounts) => void;
   /** Aborted when the caller wants the consumer to stop (SIGTERM): the batch in hand finishes first. */
   readonly signal?: AbortSignal;
+  readonly metrics?: IngestMetrics;
+  readonly health?: HealthState;
+}
+
+/** The dead-letter message: the original key and bytes, and headers naming the reason and where it came from. */
+function deadLetterMessage(letter: NewDeadLetter, topic: string, partition: number, offset: string) {
+  return {
+    key: letter.key,
+    value: Buffer.from(letter.value),
+    headers: {
+      'tthc-dlq-reason': letter.reason,
+      'tthc-dlq-message': letter.message,
+      'tthc-dlq-source-topic': topic,
+      'tthc-dlq-source-partition': String(partition),
+      'tthc-dlq-source-offset': offset,
+    },
+  };
 }
 
 /**
- * Consumes the events topic as a consumer group. Each fetched batch is validated and appended in one
- * store transaction; its offsets are committed only after that append returns, so a crash between
- * the two redelivers the batch and the store's idempotency absorbs it.
+ * Consumes the events topic as a consumer group. Each fetched batch goes through `ingestBatch` (one
+ * store transaction for its events), its dead letters go to the dead-letter topic, and only then are
+ * its offsets committed: a crash anywhere before that redelivers the batch, and the store's
+ * idempotency and the letters' origins absorb it. While the store is down the batch waits and
+ * retries; no offset moves.
  */
-export async function consumeKafka(store: EventStore, options: ConsumeKafkaOptions): Promise<IngestTotals> {
+export async function consumeKafka(ctx: Omit<IngestContext, 'source'>, options: ConsumeKafkaOptions): Promise<IngestCounts> {
   const { logger, topic, groupId } = options;
+  const dlqTopic = options.deadLetterTopic ?? DEFAULT_DEAD_LETTER_TOPIC;
+  const context: IngestContext = { ...ctx, source: `kafka:${topic}` };
   const kafka = createKafka({ brokers: options.brokers, clientId: 'tthc-ingest', logger });
   const consumer = kafka.consumer({ groupId, sessionTimeout: 30_000, heartbeatInterval: 3_000 });
-  const admin = kafka.admin();
-  const totals = new IngestTotals();
+  const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  const admin: Admin = kafka.admin();
+  let totals = ZERO_COUNTS;
   let lastActivity = Date.now();
 
-  await Promise.all([consumer.connect(), admin.connect()]);
+  await Promise.all([consumer.connect(), producer.connect(), admin.connect()]);
+  options.health?.consumerRunning(true);
+  const lagTimer = setInterval(() => void reportLag(admin, groupId, topic, options).catch(() => undefined), 5000);
   try {
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
     await consumer.run({
@@ -38,53 +65,90 @@ export async function consumeKafka(store: EventStore, options: ConsumeKafkaOptio
       eachBatch: async (payload) => {
         const { batch } = payload;
         const last = batch.messages[batch.messages.length - 1];
-        if (!last) return;
-        const result = await ingestBatch(
-          store,
-          batch.messages.map((m) => ({ value: m.value, origin: `${batch.topic}/${batch.partition}@${m.offset}` })),
-        );
-        for (const r of result.rejected) {
-          logger.warn({ origin: r.message.origin, reason: r.reason, detail: r.detail }, 'event rejected');
+        if (!last || payload.isStale()) return;
+        const started = process.hrtime.bigint();
+        const messages = batch.messages.map((m) => ({
+          key: m.key?.toString() ?? null,
+          value: m.value,
+          origin: `${batch.topic}/${batch.partition}@${m.offset}`,
+        }));
+        const log = logger.child({ partition: batch.partition, firstOffset: batch.firstOffset(), lastOffset: last.offset });
+        let result;
+        try {
+          result = await retryWhileUnavailable(() => ingestBatch(context, messages), {
+            logger: log,
+            ...(options.signal ? { signal: options.signal } : {}),
+            onWait: () => payload.heartbeat(),
+            onUnavailable: () => {
+              options.metrics?.storeUp(false);
+              options.metrics?.storeRetry();
+              options.health?.storeReachable(false);
+            },
+            onRecovered: () => {
+              options.metrics?.storeUp(true);
+              options.health?.storeReachable(true);
+            },
+          });
+        } catch (error) {
+          // Stopping while the store is down: leave the batch uncommitted for the next consumer.
+          if (error instanceof StoppedWhileUnavailableError) return;
+          throw error;
+        }
+        if (result.deadLetters.length > 0) {
+          const offsets = new Map(messages.map((m, i) => [m.origin, batch.messages[i]?.offset ?? '']));
+          await producer.send({
+            topic: dlqTopic,
+            acks: -1,
+            messages: result.deadLetters.map((l) => deadLetterMessage(l, batch.topic, batch.partition, offsets.get(l.origin) ?? l.origin)),
+          });
         }
         await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() }]);
         payload.resolveOffset(last.offset);
         await payload.heartbeat();
-        totals.add(result);
+        totals = addCounts(totals, result.counts);
         lastActivity = Date.now();
-        logger.info(
-          {
-            partition: batch.partition,
-            firstOffset: batch.firstOffset(),
-            lastOffset: last.offset,
-            consumed: result.consumed,
-            appended: result.appended,
-            duplicates: result.duplicates,
-            rejected: result.rejected.length,
-          },
-          'batch ingested',
-        );
+        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        options.metrics?.recordBatch({ ...result.counts, deadLetters: result.deadLetters, seconds });
+        options.metrics?.storeUp(true);
+        options.health?.storeReachable(true);
+        options.health?.lastBatchAt(new Date());
+        for (const l of result.deadLetters) log.warn({ origin: l.origin, reason: l.reason, detail: l.message }, 'dead letter');
+        log.info({ ...result.counts, unparked: result.unparked, seconds }, 'batch ingested');
         options.onBatch?.(totals);
       },
     });
     await waitUntilStopped(options, () => lastActivity, () => caughtUp(admin, groupId, topic));
   } finally {
+    clearInterval(lagTimer);
+    options.health?.consumerRunning(false);
+    // disconnect() lets the batch in hand finish, then leaves the group.
     await consumer.disconnect();
+    await producer.disconnect();
     await admin.disconnect();
   }
   return totals;
 }
 
-async function caughtUp(admin: ReturnType<ReturnType<typeof createKafka>['admin']>, groupId: string, topic: string): Promise<boolean> {
+async function partitionLag(admin: Admin, groupId: string, topic: string): Promise<{ partition: number; lag: bigint }[]> {
   const [ends, committed] = await Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({ groupId, topics: [topic] })]);
   const done = new Map((committed[0]?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]));
-  return ends.every((end) => BigInt(end.high) === 0n || (done.get(end.partition) ?? -1n) >= BigInt(end.high));
+  return ends.map((end) => {
+    const high = BigInt(end.high);
+    const at = done.get(end.partition) ?? -1n;
+    return { partition: end.partition, lag: at < 0n ? high - BigInt(end.low) : high - at };
+  });
 }
 
-async function waitUntilStopped(
-  options: ConsumeKafkaOptions,
-  lastActivity: () => number,
-  isCaughtUp: () => Promise<boolean>,
-): Promise<void> {
+async function reportLag(admin: Admin, groupId: string, topic: string, options: ConsumeKafkaOptions): Promise<void> {
+  if (!options.metrics) return;
+  for (const { partition, lag } of await partitionLag(admin, groupId, topic)) options.metrics.setLag(topic, partition, Number(lag));
+}
+
+async function caughtUp(admin: Admin, groupId: string, topic: string): Promise<boolean> {
+  return (await partitionLag(admin, groupId, topic)).every((p) => p.lag <= 0n);
+}
+
+async function waitUntilStopped(options: ConsumeKafkaOptions, lastActivity: () => number, isCaughtUp: () => Promise<boolean>): Promise<void> {
   const { signal } = options;
   const aborted = new Promise<void>((resolve) => {
     if (signal?.aborted) resolve();

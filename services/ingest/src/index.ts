@@ -1,4 +1,6 @@
+export * from './decide-batch';
 export * from './ingest-batch';
 export * from './ingest-file';
-export * from './ingest-totals';
 export * from './consume-kafka';
+export * from './retry-while-unavailable';
+export * from './observability';

@@ -1,54 +1,113 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateDemoDataset } from '@tthc/core';
+import { demoRegistry, generateDemoDataset, loadAgencyRegistry, type AgencyRegistry, type AnyVersionDossierEvent } from '@tthc/core';
 import { createLogger } from '@tthc/logging';
-import { openSqliteStores } from '@tthc/store-sqlite';
+import { openSqliteStores, type SqliteStores } from '@tthc/store-sqlite';
 import { ingestFile } from './ingest-file';
-import type { Rejection } from './ingest-batch';
+
+const logger = createLogger({ level: 'silent' });
+
+function registryOf(file = demoRegistry()): AgencyRegistry {
+  const loaded = loadAgencyRegistry(file);
+  if (!loaded.ok) throw new Error(JSON.stringify(loaded.problems));
+  return loaded.registry;
+}
 
 describe('ingest from an NDJSON file', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tthc-ingest-'));
+  let stores: SqliteStores;
+  let n = 0;
+  beforeEach(() => {
+    stores = openSqliteStores(join(dir, `store-${(n += 1)}.sqlite`));
+  });
+  afterEach(() => stores.close());
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  const logger = createLogger({ level: 'silent' });
 
-  it('accounts for every line: appended, duplicate or rejected with its reason', async () => {
-    const { events } = generateDemoDataset({ seed: 3, dossiers: 40, period: { from: '2024-01-01', to: '2024-01-31' } });
-    const first = events.find((e) => e.type === 'vn.gov.tthc.dossier.received.v2');
-    const processed = events.find((e) => e.type === 'vn.gov.tthc.dossier.processed.v1');
-    if (first?.type !== 'vn.gov.tthc.dossier.received.v2' || processed?.type !== 'vn.gov.tthc.dossier.processed.v1') throw new Error('generator gave too few events');
-    const outcome = processed.data.outcome === 'approved' ? 'refused' : 'approved';
-    const reused = { ...processed, data: { ...processed.data, outcome } }; // same id, other content
-    const lines = [
+  const write = (lines: readonly string[]) => {
+    const file = join(dir, `feed-${n}.ndjson`);
+    writeFileSync(file, lines.join('\n'));
+    return file;
+  };
+  const ingest = (file: string, registry = registryOf()) =>
+    ingestFile(file, { eventStore: stores.eventStore, ingestStore: stores.ingestStore, registry }, { logger, batchSize: 7 });
+  const { events } = generateDemoDataset({ seed: 3, dossiers: 60, period: { from: '2024-01-01', to: '2024-01-31' } });
+  const firstOf = <T extends AnyVersionDossierEvent['type']>(type: T) => {
+    const e = events.find((x) => x.type === type);
+    if (!e) throw new Error(`no ${type}`);
+    return e as Extract<AnyVersionDossierEvent, { type: T }>;
+  };
+
+  it('accounts for every line: appended, duplicate, or a dead letter with its reason', async () => {
+    const received = firstOf('vn.gov.tthc.dossier.received.v2');
+    const processed = firstOf('vn.gov.tthc.dossier.processed.v1');
+    const reused = { ...processed, data: { ...processed.data, outcome: processed.data.outcome === 'approved' ? 'refused' : 'approved' } };
+    const file = write([
       ...events.map((e) => JSON.stringify(e)),
-      JSON.stringify(first), // redelivered
+      JSON.stringify(received), // redelivered
       '{"specversion": "1.0", "id": ', // cut off
-      JSON.stringify({ ...first, id: 'another-id', data: { ...first.data, processingAgencyCode: 'SO-Y-TE' } }),
+      JSON.stringify({ ...received, id: 'another-id', data: { ...received.data, processingAgencyCode: 'SO-Y-TE' } }),
       '',
       JSON.stringify(reused),
-    ];
-    const file = join(dir, 'feed.ndjson');
-    writeFileSync(file, lines.join('\n'));
-    const stores = openSqliteStores(join(dir, 'store.sqlite'));
-    const rejected: Rejection[] = [];
-    try {
-      const totals = await ingestFile(file, stores.eventStore, { logger, batchSize: 7, onRejected: (r) => void rejected.push(r) });
-      expect(totals.toJSON()).toEqual({ consumed: events.length + 4, appended: events.length, duplicates: 1, rejected: 3 });
-      expect(rejected.map((r) => [r.message.origin, r.reason])).toEqual([
-        [`${file}:${events.length + 2}`, 'invalid-json'],
-        [`${file}:${events.length + 3}`, 'invalid-event'],
-        [`${file}:${events.length + 5}`, 'duplicate-id-conflict'],
-      ]);
-      expect(rejected[1]?.detail).toMatch(/^data\.processingAgencyCode: must be an agency code/);
-      const stored = await stores.eventStore.readAll({ limit: 10_000 });
-      // Each dossier's events keep their order; across dossiers a batch is grouped by stream.
-      const perDossier = (list: { id: string; dossier: string }[]) =>
-        list.reduce<Record<string, string[]>>((acc, e) => ({ ...acc, [e.dossier]: [...(acc[e.dossier] ?? []), e.id] }), {});
-      expect(perDossier(stored.map((e) => ({ id: e.id, dossier: e.streamId.replace(/^dossier-/, '') })))).toEqual(
-        perDossier(events.map((e) => ({ id: e.id, dossier: e.subject }))),
-      );
-    } finally {
-      await stores.close();
-    }
+    ]);
+    const totals = await ingest(file);
+    expect(totals).toEqual({ consumed: events.length + 4, appended: events.length, duplicates: 1, deadLettered: 3, parked: 0 });
+    const letters = await stores.ingestStore.listLetters();
+    expect(letters.map((l) => [l.origin.replace(/#.*/, '').replace(/^.*:/, ''), l.reason])).toEqual([
+      [String(events.length + 2), 'invalid-json'],
+      [String(events.length + 3), 'invalid-event'],
+      [String(events.length + 5), 'duplicate-id-conflict'],
+    ]);
+    expect(letters[1]?.message).toMatch(/^data\.processingAgencyCode: must be an agency code/);
+    // Again: nothing appended, nothing recorded twice.
+    await expect(ingest(file)).resolves.toMatchObject({ appended: 0, duplicates: events.length + 1, deadLettered: 3 });
+    await expect(stores.ingestStore.listLetters()).resolves.toHaveLength(3);
+    await expect(stores.ingestStore.counts()).resolves.toEqual(
+      new Map([['file', { consumed: 2 * (events.length + 4), appended: events.length, duplicates: events.length + 2, deadLettered: 6, parked: 0 }]]),
+    );
+  });
+
+  it('refuses agencies the registry does not know and sources it does not allow', async () => {
+    const received = firstOf('vn.gov.tthc.dossier.received.v2');
+    const unknown = { ...received, id: 'u-1', subject: 'H36-UNKNOWN-AG1', data: { ...received.data, processingAgencyCode: '000.99.99.H36' } };
+    const stranger = { ...received, id: 's-1', subject: 'H36-STRANGER-1', source: 'urn:tthc:other-system' };
+    const file = write([JSON.stringify(unknown), JSON.stringify(stranger)]);
+    await expect(ingest(file)).resolves.toMatchObject({ appended: 0, deadLettered: 2 });
+    const letters = await stores.ingestStore.listLetters();
+    expect(letters.map((l) => [l.reason, l.message])).toEqual([
+      ['unknown-agency', expect.stringContaining('000.99.99.H36') as string],
+      ['unauthorised-source', expect.stringContaining('urn:tthc:other-system') as string],
+    ]);
+  });
+
+  it('parks a payment that arrives before its dossier is received, and stores it once the receipt comes', async () => {
+    const paid = firstOf('vn.gov.tthc.dossier.paid-online.v1');
+    const received = events.find((e) => e.subject === paid.subject && e.type.startsWith('vn.gov.tthc.dossier.received'));
+    if (!received) throw new Error('no receipt for the payment');
+    await expect(ingest(write([JSON.stringify(paid)]))).resolves.toMatchObject({ appended: 0, parked: 1 });
+    await expect(stores.ingestStore.listLetters({ status: 'parked' })).resolves.toMatchObject([{ dossierCode: paid.subject }]);
+    await expect(ingest(write([JSON.stringify(received)]))).resolves.toMatchObject({ appended: 2, parked: -1 });
+    const stream = await stores.eventStore.readStream(`dossier-${paid.subject}`);
+    expect(stream.map((e) => e.id)).toEqual([received.id, paid.id]);
+    await expect(stores.ingestStore.listLetters({ status: 'parked' })).resolves.toEqual([]);
+    const total = (await stores.ingestStore.counts()).get('file');
+    expect(total).toEqual({ consumed: 2, appended: 2, duplicates: 0, deadLettered: 0, parked: 0 });
+  });
+
+  it('refuses an event that breaks the lifecycle for good', async () => {
+    const received = firstOf('vn.gov.tthc.dossier.received.v2');
+    const returned = {
+      specversion: '1.0',
+      id: 'r-early',
+      source: received.source,
+      type: 'vn.gov.tthc.dossier.result-returned.v1',
+      subject: received.subject,
+      time: received.time,
+      data: { returnedAt: received.data.receivedAt, channel: 'online' },
+    };
+    await expect(ingest(write([JSON.stringify(received), JSON.stringify(returned)]))).resolves.toMatchObject({ appended: 1, deadLettered: 1 });
+    await expect(stores.ingestStore.listLetters()).resolves.toMatchObject([
+      { reason: 'lifecycle-violation', message: expect.stringContaining('not allowed when the dossier is in-progress') as string },
+    ]);
   });
 });

@@ -40,6 +40,8 @@ export interface DemoDataset {
   readonly expected: { readonly total: ExpectedCounts; readonly byAgency: Readonly<Record<string, ExpectedCounts>> };
 }
 
+export const DEMO_SOURCE = 'urn:tthc:demo-motcua';
+
 export const DEMO_AGENCIES = ['000.00.01.H36', '000.00.02.H36', '000.21.36.H36', '000.22.36.H36'] as const;
 
 const emptyCounts = (): ExpectedCounts => ({
@@ -97,7 +99,7 @@ const officeMinute = (rng: SeededRandom) => rng.int(450, 1020);
 export function generateDemoDataset(options: DemoOptions): DemoDataset {
   const rng = new SeededRandom(options.seed);
   const agencies = options.agencies ?? DEMO_AGENCIES;
-  const source = options.source ?? 'urn:tthc:demo-motcua';
+  const source = options.source ?? DEMO_SOURCE;
   const { from, to } = options.period;
   const span = daysBetween(from, to);
   const total = emptyCounts();

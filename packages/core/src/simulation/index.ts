@@ -1,2 +1,3 @@
 export * from './random';
 export * from './demo-dataset';
+export * from './demo-registry';

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { formatReport, generateDemoDataset, readDailyCountsReport } from '@tthc/core';
+import { demoRegistry, formatReport, generateDemoDataset, readDailyCountsReport } from '@tthc/core';
 import { withStores, type Output } from '../context';
 import { demoOptions, parseOptions } from '../options';
 import { ingestFromFile } from './ingest';
@@ -16,8 +16,11 @@ export async function demoCommand(raw: Record<string, unknown>, out: Output): Pr
   writeFileSync(options.out, dataset.events.map((e) => JSON.stringify(e)).join('\n') + '\n');
   const report = await withStores(options, async (stores, logger) => {
     logger.info({ file: options.out, events: dataset.events.length, store: stores.description }, 'demo feed written');
+    // The demo's agencies and publishing system, so ingest can authorise its events.
+    const current = await stores.ingestStore.loadRegistry();
+    if (JSON.stringify(current?.registry) !== JSON.stringify(demoRegistry())) await stores.ingestStore.saveRegistry(demoRegistry());
     const ingested = await ingestFromFile(stores, logger, options.out, 5000);
-    logger.info(ingested.toJSON(), 'demo feed ingested');
+    logger.info(ingested, 'demo feed ingested');
     await projectUntilCaughtUp(stores, logger, 5000);
     return readDailyCountsReport(stores.projectionStore, period);
   });

@@ -1,16 +1,24 @@
 import { statSync } from 'node:fs';
-import { consumeKafka, ingestFile, type IngestTotals } from '@tthc/ingest';
+import type { IngestCounts } from '@tthc/core';
+import { consumeKafka, HealthState, ingestFile, IngestMetrics, startOpsServer } from '@tthc/ingest';
 import type { Logger } from '@tthc/logging';
 import type { Stores } from '@tthc/stores';
 import { stopSignal, withStores, type Output } from '../context';
 import { ingestOptions, parseOptions } from '../options';
 import { createProgress } from '../progress';
+import { storedRegistry } from '../registry-source';
 
-export async function ingestFromFile(stores: Stores, logger: Logger, file: string, batchSize: number): Promise<IngestTotals> {
+export async function ingestFromFile(stores: Stores, logger: Logger, file: string, batchSize: number): Promise<IngestCounts> {
   const size = statSync(file).size;
+  const registry = await storedRegistry(stores.ingestStore);
   const progress = createProgress('ingest', 'bytes');
   try {
-    return await ingestFile(file, stores.eventStore, { batchSize, logger, onBatch: (_t, bytes) => progress.update(bytes, size) });
+    return await ingestFile(file, { eventStore: stores.eventStore, ingestStore: stores.ingestStore, registry }, {
+      batchSize,
+      logger,
+      signal: stopSignal(),
+      onBatch: (_t, bytes) => progress.update(bytes, size),
+    });
   } finally {
     progress.stop();
   }
@@ -18,22 +26,35 @@ export async function ingestFromFile(stores: Stores, logger: Logger, file: strin
 
 export async function ingestCommand(raw: Record<string, unknown>, out: Output): Promise<void> {
   const options = parseOptions(ingestOptions, raw);
-  const totals = await withStores(options, async (stores, logger) => {
+  const counts = await withStores(options, async (stores, logger) => {
     if (options.file !== undefined) return ingestFromFile(stores, logger, options.file, options.batchSize);
+    const registry = await storedRegistry(stores.ingestStore);
+    const metrics = new IngestMetrics();
+    const health = new HealthState();
+    // A long-running consumer serves /metrics and /health; a catch-up run does so only when asked.
+    const port = options.metricsPort ?? (options.untilIdle ? undefined : 9464);
+    const ops = port === undefined ? undefined : await startOpsServer({ port, metrics, health, logger });
     const progress = createProgress('ingest', 'events');
     try {
-      return await consumeKafka(stores.eventStore, {
-        brokers: options.brokers ?? [],
-        topic: options.topic,
-        groupId: options.group,
-        logger,
-        ...(options.untilIdle ? { untilIdleMs: options.idleMs } : {}),
-        signal: stopSignal(),
-        onBatch: (t) => progress.update(t.consumed),
-      });
+      return await consumeKafka(
+        { eventStore: stores.eventStore, ingestStore: stores.ingestStore, registry },
+        {
+          brokers: options.brokers ?? [],
+          topic: options.topic,
+          deadLetterTopic: options.dlqTopic,
+          groupId: options.group,
+          logger,
+          metrics,
+          health,
+          ...(options.untilIdle ? { untilIdleMs: options.idleMs } : {}),
+          signal: stopSignal(),
+          onBatch: (t) => progress.update(t.consumed),
+        },
+      );
     } finally {
       progress.stop();
+      await ops?.close();
     }
   });
-  await out.write(`${JSON.stringify({ ingest: totals.toJSON() })}\n`);
+  await out.write(`${JSON.stringify({ ingest: counts })}\n`);
 }

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { AGENCY_LEVELS, isoDate, loadAgencyRegistry } from '@tthc/core';
 import { z } from 'zod';
-import type { Output } from '../context';
-import { parseOptions, UsageError } from '../options';
+import { withStores, type Output } from '../context';
+import { commonOptions, parseOptions, UsageError } from '../options';
 
 const registryCheckOptions = z.strictObject({ on: isoDate.optional() });
 
@@ -11,9 +11,7 @@ export class InvalidRegistryError extends Error {
   readonly code = 'INVALID_REGISTRY';
 }
 
-/** Validates an agency registry file and summarises it: agencies by level on a day, and publishing systems. */
-export async function registryCheckCommand(file: string, raw: Record<string, unknown>, out: Output): Promise<void> {
-  const options = parseOptions(registryCheckOptions, raw);
+function readRegistryFile(file: string) {
   let value: unknown;
   try {
     value = JSON.parse(readFileSync(file, 'utf8'));
@@ -25,9 +23,24 @@ export async function registryCheckCommand(file: string, raw: Record<string, unk
     const lines = loaded.problems.map((p) => `  ${p.field}: ${p.rule}`);
     throw new InvalidRegistryError(`${file}: ${loaded.problems.length} problem(s)\n${lines.join('\n')}`);
   }
+  return loaded.registry;
+}
+
+/** Validates a registry file and stores it as the store's new registry version: what ingest authorises against. */
+export async function registryImportCommand(file: string, raw: Record<string, unknown>, out: Output): Promise<void> {
+  const options = parseOptions(commonOptions.strict(), raw);
+  const registry = readRegistryFile(file);
+  const version = await withStores(options, (stores) => stores.ingestStore.saveRegistry(registry.toJSON()));
+  await out.write(`${JSON.stringify({ file, imported: true, version })}\n`);
+}
+
+/** Validates an agency registry file and summarises it: agencies by level on a day, and publishing systems. */
+export async function registryCheckCommand(file: string, raw: Record<string, unknown>, out: Output): Promise<void> {
+  const options = parseOptions(registryCheckOptions, raw);
+  const registry = readRegistryFile(file);
   const day = options.on ?? new Date().toISOString().slice(0, 10);
-  const counts = loaded.registry.countByLevel(day);
-  const file_ = loaded.registry.toJSON();
+  const counts = registry.countByLevel(day);
+  const file_ = registry.toJSON();
   await out.write(
     `${JSON.stringify({
       file,

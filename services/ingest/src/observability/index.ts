@@ -1,0 +1,3 @@
+export * from './ingest-metrics';
+export * from './health';
+export * from './ops-server';
