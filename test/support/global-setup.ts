@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { HOW_TO_START, KAFKA_BROKERS_ENV, POSTGRES_URL_ENV } from './servers';
 
 interface Started {
@@ -25,6 +27,10 @@ export default async function globalSetup(_global: unknown, project: { displayNa
       const container = await new PostgreSqlContainer('postgres:15-alpine').withUsername('postgres').withPassword('postgres').start();
       return { value: container.getConnectionUri().replace(/\/[^/]*$/, '/postgres'), container };
     });
+  }
+  if (tier === 'e2e') {
+    // End-to-end tests run the built CLI as a process of its own; an incremental build keeps it current.
+    execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-b', join(__dirname, '../../tsconfig.build.json')], { stdio: 'inherit' });
   }
   if (tier === 'e2e' && !process.env[KAFKA_BROKERS_ENV]) {
     process.env[KAFKA_BROKERS_ENV] = await fromTestcontainers('Kafka broker', async () => {

@@ -1,4 +1,4 @@
-import type { Admin, Producer } from 'kafkajs';
+import type { Admin, EachBatchPayload, KafkaMessage, Producer } from 'kafkajs';
 import { addCounts, ZERO_COUNTS, type IngestCounts, type NewDeadLetter } from '@tthc/core';
 import { createKafka, DEFAULT_DEAD_LETTER_TOPIC } from '@tthc/kafka';
 import type { Logger } from '@tthc/logging';
@@ -53,6 +53,8 @@ export async function consumeKafka(ctx: Omit<IngestContext, 'source'>, options: 
   const admin: Admin = kafka.admin();
   let totals = ZERO_COUNTS;
   let lastActivity = Date.now();
+  // The batch being processed: a stop waits for it to commit before the group is left.
+  let inFlight: Promise<unknown> = Promise.resolve();
 
   await Promise.all([consumer.connect(), producer.connect(), admin.connect()]);
   options.health?.consumerRunning(true);
@@ -65,68 +67,80 @@ export async function consumeKafka(ctx: Omit<IngestContext, 'source'>, options: 
       eachBatch: async (payload) => {
         const { batch } = payload;
         const last = batch.messages[batch.messages.length - 1];
-        if (!last || payload.isStale()) return;
-        const started = process.hrtime.bigint();
-        const messages = batch.messages.map((m) => ({
-          key: m.key?.toString() ?? null,
-          value: m.value,
-          origin: `${batch.topic}/${batch.partition}@${m.offset}`,
-        }));
-        const log = logger.child({ partition: batch.partition, firstOffset: batch.firstOffset(), lastOffset: last.offset });
-        let result;
+        // After a stop is asked for, fetched batches are left for the next member of the group.
+        if (!last || payload.isStale() || options.signal?.aborted) return;
+        let done!: () => void;
+        inFlight = new Promise<void>((resolve) => (done = resolve));
         try {
-          result = await retryWhileUnavailable(() => ingestBatch(context, messages), {
-            logger: log,
-            ...(options.signal ? { signal: options.signal } : {}),
-            onWait: () => payload.heartbeat(),
-            onUnavailable: () => {
-              options.metrics?.storeUp(false);
-              options.metrics?.storeRetry();
-              options.health?.storeReachable(false);
-            },
-            onRecovered: () => {
-              options.metrics?.storeUp(true);
-              options.health?.storeReachable(true);
-            },
-          });
-        } catch (error) {
-          // Stopping while the store is down: leave the batch uncommitted for the next consumer.
-          if (error instanceof StoppedWhileUnavailableError) return;
-          throw error;
+          await processBatch(payload, last);
+        } finally {
+          done();
         }
-        if (result.deadLetters.length > 0) {
-          const offsets = new Map(messages.map((m, i) => [m.origin, batch.messages[i]?.offset ?? '']));
-          await producer.send({
-            topic: dlqTopic,
-            acks: -1,
-            messages: result.deadLetters.map((l) => deadLetterMessage(l, batch.topic, batch.partition, offsets.get(l.origin) ?? l.origin)),
-          });
-        }
-        await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() }]);
-        payload.resolveOffset(last.offset);
-        await payload.heartbeat();
-        totals = addCounts(totals, result.counts);
-        lastActivity = Date.now();
-        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-        options.metrics?.recordBatch({ ...result.counts, deadLetters: result.deadLetters, seconds });
-        options.metrics?.storeUp(true);
-        options.health?.storeReachable(true);
-        options.health?.lastBatchAt(new Date());
-        for (const l of result.deadLetters) log.warn({ origin: l.origin, reason: l.reason, detail: l.message }, 'dead letter');
-        log.info({ ...result.counts, unparked: result.unparked, seconds }, 'batch ingested');
-        options.onBatch?.(totals);
       },
     });
     await waitUntilStopped(options, () => lastActivity, () => caughtUp(admin, groupId, topic));
   } finally {
     clearInterval(lagTimer);
     options.health?.consumerRunning(false);
-    // disconnect() lets the batch in hand finish, then leaves the group.
+    await inFlight;
     await consumer.disconnect();
     await producer.disconnect();
     await admin.disconnect();
   }
   return totals;
+
+  async function processBatch(payload: EachBatchPayload, last: KafkaMessage): Promise<void> {
+    const { batch } = payload;
+    const started = process.hrtime.bigint();
+    const messages = batch.messages.map((m) => ({
+      key: m.key?.toString() ?? null,
+      value: m.value,
+      origin: `${batch.topic}/${batch.partition}@${m.offset}`,
+    }));
+    const log = logger.child({ partition: batch.partition, firstOffset: batch.firstOffset(), lastOffset: last.offset });
+    let result;
+    try {
+      result = await retryWhileUnavailable(() => ingestBatch(context, messages), {
+        logger: log,
+        ...(options.signal ? { signal: options.signal } : {}),
+        onWait: () => payload.heartbeat(),
+        onUnavailable: () => {
+          options.metrics?.storeUp(false);
+          options.metrics?.storeRetry();
+          options.health?.storeReachable(false);
+        },
+        onRecovered: () => {
+          options.metrics?.storeUp(true);
+          options.health?.storeReachable(true);
+        },
+      });
+    } catch (error) {
+      // Stopping while the store is down: leave the batch uncommitted for the next consumer.
+      if (error instanceof StoppedWhileUnavailableError) return;
+      throw error;
+    }
+    if (result.deadLetters.length > 0) {
+      const offsets = new Map(messages.map((m, i) => [m.origin, batch.messages[i]?.offset ?? '']));
+      await producer.send({
+        topic: dlqTopic,
+        acks: -1,
+        messages: result.deadLetters.map((l) => deadLetterMessage(l, batch.topic, batch.partition, offsets.get(l.origin) ?? l.origin)),
+      });
+    }
+    await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() }]);
+    payload.resolveOffset(last.offset);
+    await payload.heartbeat();
+    totals = addCounts(totals, result.counts);
+    lastActivity = Date.now();
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    options.metrics?.recordBatch({ ...result.counts, deadLetters: result.deadLetters, seconds });
+    options.metrics?.storeUp(true);
+    options.health?.storeReachable(true);
+    options.health?.lastBatchAt(new Date());
+    for (const l of result.deadLetters) log.warn({ origin: l.origin, reason: l.reason, detail: l.message }, 'dead letter');
+    log.info({ ...result.counts, unparked: result.unparked, seconds }, 'batch ingested');
+    options.onBatch?.(totals);
+  }
 }
 
 async function partitionLag(admin: Admin, groupId: string, topic: string): Promise<{ partition: number; lag: bigint }[]> {
