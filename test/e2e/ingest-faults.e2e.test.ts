@@ -42,7 +42,7 @@ describe('ingest faults, on the real broker and PostgreSQL', () => {
   const { events } = generateDemoDataset({ seed: 21, dossiers: 8000, period: { from: '2024-01-01', to: '2024-06-30' } });
   let brokers: string;
 
-  beforeAll(async () => {
+  beforeAll(() => {
     brokers = requireEnv(KAFKA_BROKERS_ENV);
     writeFileSync(join(dir, 'feed.ndjson'), events.map((e) => JSON.stringify(e)).join('\n'));
     writeFileSync(join(dir, 'registry.json'), JSON.stringify(demoRegistry()));
