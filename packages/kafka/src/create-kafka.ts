@@ -22,3 +22,9 @@ export function createKafka(options: { brokers: readonly string[]; clientId: str
       },
   });
 }
+
+/**
+ * Retries for an idempotent producer: kafkajs keeps its exactly-once sequence only when a send is
+ * retried until it succeeds, so sends wait out a broker outage rather than fail.
+ */
+export const IDEMPOTENT_PRODUCER_RETRY = { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 200, maxRetryTime: 30_000 } as const;

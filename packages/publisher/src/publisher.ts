@@ -1,6 +1,6 @@
 import { CompressionTypes, Partitioners, type Message, type Producer } from 'kafkajs';
 import { validateDossierEvent, type AnyVersionDossierEvent } from '@tthc/core';
-import { createKafka } from '@tthc/kafka';
+import { createKafka, IDEMPOTENT_PRODUCER_RETRY } from '@tthc/kafka';
 import { createLogger, type Logger } from '@tthc/logging';
 import { parsePublisherConfig, type PublisherConfig, type PublisherConfigInput } from './config';
 import {
@@ -114,6 +114,7 @@ export async function createPublisher(options: PublisherOptions): Promise<Dossie
   const producer: Producer = kafka.producer({
     idempotent: true,
     maxInFlightRequests: 1,
+    retry: IDEMPOTENT_PRODUCER_RETRY,
     createPartitioner: Partitioners.DefaultPartitioner,
   });
   await producer.connect();

@@ -34,3 +34,22 @@ describe('working days', () => {
     expect(addWorkingDays('2024-03-11', 5)).toBe('2024-03-18');
   });
 });
+
+describe('local day fast path', () => {
+  it('agrees with the zone database for instants across decades, offsets and day boundaries', () => {
+    const { DateTime } = jest.requireActual<typeof import('luxon')>('luxon');
+    const offsets = ['Z', '+07:00', '-05:00', '+09:30', '+00:00'];
+    for (let t = Date.UTC(1976, 0, 1); t < Date.UTC(2040, 0, 1); t += 7_919_999_123) {
+      for (const offset of offsets) {
+        const iso = DateTime.fromMillis(t, { zone: offset === 'Z' ? 'utc' : `UTC${offset.replace(':00', '').replace(':30', ':30')}` }).toISO({ suppressMilliseconds: true, includeOffset: true }) ?? '';
+        const expected = DateTime.fromMillis(t, { zone: 'Asia/Ho_Chi_Minh' }).toISODate();
+        expect([iso, localDay(iso)]).toEqual([iso, expected]);
+      }
+    }
+  });
+
+  it('refuses what is not an instant', () => {
+    expect(() => localDay('2024-13-45T10:00:00+07:00')).toThrow(RangeError);
+    expect(() => localDay('yesterday')).toThrow(RangeError);
+  });
+});
