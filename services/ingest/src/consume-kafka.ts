@@ -1,4 +1,4 @@
-import type { Admin, EachBatchPayload, KafkaMessage, Producer } from 'kafkajs';
+import { Partitioners, type Admin, type EachBatchPayload, type KafkaMessage, type Producer } from 'kafkajs';
 import { addCounts, ZERO_COUNTS, type IngestCounts, type NewDeadLetter } from '@tthc/core';
 import { createKafka, DEFAULT_DEAD_LETTER_TOPIC, IDEMPOTENT_PRODUCER_RETRY } from '@tthc/kafka';
 import type { Logger } from '@tthc/logging';
@@ -49,7 +49,12 @@ export async function consumeKafka(ctx: Omit<IngestContext, 'source'>, options: 
   const context: IngestContext = { ...ctx, source: `kafka:${topic}` };
   const kafka = createKafka({ brokers: options.brokers, clientId: 'tthc-ingest', logger });
   const consumer = kafka.consumer({ groupId, sessionTimeout: 30_000, heartbeatInterval: 3_000 });
-  const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, retry: IDEMPOTENT_PRODUCER_RETRY });
+  const producer: Producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    retry: IDEMPOTENT_PRODUCER_RETRY,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
   const admin: Admin = kafka.admin();
   let totals = ZERO_COUNTS;
   let lastActivity = Date.now();
