@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,6 +28,14 @@ async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
 
 /** The ingest service as operators run it: a process of its own, following the topic. */
@@ -65,8 +74,15 @@ describe('ingest faults, on the real broker and PostgreSQL', () => {
   it('killed mid-run and restarted: every event stored once, none lost', async () => {
     const { db, topic, group, store } = await freshRun('kill');
     try {
-      const ingest = startIngest(['--brokers', brokers, '--topic', topic, '--group', group, '--metrics-port', '0', ...store]);
+      const port = await freePort();
+      const ingest = startIngest(['--brokers', brokers, '--topic', topic, '--group', group, '--metrics-port', String(port), ...store]);
       await waitFor(async () => (await storedCounts(db.url)).events > 2000, 'the first batches');
+      // While it runs, operators see it: /health says ok, /metrics counts what it appended.
+      const health = await fetch(`http://127.0.0.1:${port}/health`);
+      expect(health.status).toBe(200);
+      await expect(health.json()).resolves.toMatchObject({ status: 'ok', consumer: 'running' });
+      const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      expect(Number(/^tthc_ingest_appended_total (\d+)/m.exec(metrics)?.[1])).toBeGreaterThan(0);
       ingest.child.kill('SIGKILL');
       await ingest.exited;
       const before = await storedCounts(db.url);
