@@ -1,26 +1,24 @@
+import { DEAD_LETTER_REASONS as CORE_REASONS, type DeadLetterReason } from '@tthc/core';
+import { DEAD_LETTER_HEADERS } from '@tthc/kafka';
+
 /**
  * The dead-letter contract: a message the ingest service cannot turn into a stored event is sent
  * to the dead-letter topic with its original key and bytes and these headers.
  */
-export const DEAD_LETTER_REASONS = [
-  { code: 'invalid-json', meaning: 'the message value is not JSON' },
-  { code: 'invalid-event', meaning: 'JSON, but not a valid event of an accepted type: a field breaks its rule, is missing, or is unknown' },
-  { code: 'empty-message', meaning: 'the message has no value (or an empty one)' },
-  { code: 'duplicate-id-conflict', meaning: 'the event id is already stored for a different dossier, type or data' },
-  { code: 'unknown-agency', meaning: 'an agency code in the event is not in the agency registry' },
-  { code: 'unauthorised-source', meaning: 'the `source` may not publish events for that agency' },
-  { code: 'lifecycle-violation', meaning: 'the event breaks the dossier lifecycle (see the lifecycle table)' },
-] as const;
+const MEANINGS: Record<DeadLetterReason, string> = {
+  'invalid-json': 'the message value is not JSON',
+  'invalid-event': 'JSON, but not a valid event of an accepted type: a field breaks its rule, is missing, or is unknown',
+  'empty-message': 'the message has no value (or an empty one)',
+  'duplicate-id-conflict': 'the event id is already stored for a different dossier, type or data',
+  'unknown-agency': 'an agency code in the event is not in the agency registry on the day of the event',
+  'unauthorised-source': 'the `source` may not publish events for the dossier\'s agencies',
+  'lifecycle-violation': 'the event breaks the dossier lifecycle (see the lifecycle table)',
+};
 
-export type DeadLetterReason = (typeof DEAD_LETTER_REASONS)[number]['code'];
+/** The reason codes are the core's (what ingest writes); the meanings are the contract's wording. */
+export const DEAD_LETTER_REASONS = CORE_REASONS.map((code) => ({ code, meaning: MEANINGS[code] }));
 
-export const DEAD_LETTER_HEADERS = {
-  reason: 'tthc-dlq-reason',
-  message: 'tthc-dlq-message',
-  sourceTopic: 'tthc-dlq-source-topic',
-  sourcePartition: 'tthc-dlq-source-partition',
-  sourceOffset: 'tthc-dlq-source-offset',
-} as const;
+export { DEAD_LETTER_HEADERS };
 
 /** Headers of a message on the events topic, as `@tthc/publisher` sends them. */
 export const EVENT_HEADERS = { type: 'ce-type', id: 'ce-id' } as const;

@@ -1,6 +1,6 @@
 import { Partitioners, type Admin, type EachBatchPayload, type KafkaMessage, type Producer } from 'kafkajs';
 import { addCounts, ZERO_COUNTS, type IngestCounts, type NewDeadLetter } from '@tthc/core';
-import { createKafka, DEFAULT_DEAD_LETTER_TOPIC, IDEMPOTENT_PRODUCER_RETRY } from '@tthc/kafka';
+import { createKafka, DEAD_LETTER_HEADERS, DEFAULT_DEAD_LETTER_TOPIC, IDEMPOTENT_PRODUCER_RETRY } from '@tthc/kafka';
 import type { Logger } from '@tthc/logging';
 import { ingestBatch, type IngestContext } from './ingest-batch';
 import type { HealthState, IngestMetrics } from './observability';
@@ -27,11 +27,11 @@ function deadLetterMessage(letter: NewDeadLetter, topic: string, partition: numb
     key: letter.key,
     value: Buffer.from(letter.value),
     headers: {
-      'tthc-dlq-reason': letter.reason,
-      'tthc-dlq-message': letter.message,
-      'tthc-dlq-source-topic': topic,
-      'tthc-dlq-source-partition': String(partition),
-      'tthc-dlq-source-offset': offset,
+      [DEAD_LETTER_HEADERS.reason]: letter.reason,
+      [DEAD_LETTER_HEADERS.message]: letter.message,
+      [DEAD_LETTER_HEADERS.sourceTopic]: topic,
+      [DEAD_LETTER_HEADERS.sourcePartition]: String(partition),
+      [DEAD_LETTER_HEADERS.sourceOffset]: offset,
     },
   };
 }
