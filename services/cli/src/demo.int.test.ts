@@ -48,3 +48,42 @@ describe('tthc migrate', () => {
     }
   });
 });
+
+describe('tthc report over periods and levels', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tthc-report-'));
+  const store = `sqlite:${join(dir, 'tthc.sqlite')}`;
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  beforeAll(async () => {
+    await runTthc('demo', '--dossiers', '600', '--seed', '9', '--store', store, '--out', join(dir, 'feed.ndjson'));
+  });
+  const json = async (...args: string[]) =>
+    JSON.parse(await runTthc('report', ...args, '--format', 'json', '--store', store)) as {
+      period: { from: string; to: string };
+      levels: Record<string, { agencies: number; received: number; resolved: number }>;
+      total: { received: number; resolved: number };
+    };
+
+  it('takes a named period as its calendar range, or as its Decree 09 window', async () => {
+    const byPeriod = await json('--period', '2024-H1');
+    expect(byPeriod.period).toEqual({ from: '2024-01-01', to: '2024-06-30' });
+    expect(byPeriod).toEqual(await json('--from', '2024-01-01', '--to', '2024-06-30'));
+    await expect(json('--period', '2024-H1', '--cutoff', 'decree-09')).resolves.toMatchObject({ period: { from: '2023-12-15', to: '2024-06-14' } });
+    await expect(json('--period', '2024-03', '--cutoff', 'decree-09')).resolves.toMatchObject({ period: { from: '2024-02-15', to: '2024-03-14' } });
+  });
+
+  it('sums agencies by level from the store registry, and the levels add up to the total', async () => {
+    const report = await json('--period', '2024-H1');
+    expect(Object.keys(report.levels)).toEqual(['province', 'district', 'commune']);
+    expect(Object.values(report.levels).map((l) => l.agencies)).toEqual([3, 1, 1]);
+    const sum = (key: 'received' | 'resolved') => Object.values(report.levels).reduce((n, l) => n + l[key], 0);
+    expect([sum('received'), sum('resolved')]).toEqual([report.total.received, report.total.resolved]);
+    const text = await runTthc('report', '--period', '2024-H1', '--store', store);
+    expect(text).toMatch(/^Sở, ban, ngành \(3\)/m);
+    expect(text).toMatch(/^UBND cấp xã \(1\)/m);
+  });
+
+  it('refuses a period together with dates, and a period it cannot read', async () => {
+    await expect(runTthc('report', '--period', '2024-H1', '--from', '2024-01-01', '--to', '2024-06-30', '--store', store)).rejects.toThrow(/--period: give either --period/);
+    await expect(runTthc('report', '--period', '2024-H3', '--store', store)).rejects.toThrow(/--period/);
+  });
+});

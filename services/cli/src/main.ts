@@ -84,8 +84,10 @@ export function buildProgram(out: Output = stdoutOutput): Command {
   program
     .command('report')
     .description('print the dossier figures for a period, from the projected view')
-    .requiredOption('--from <date>', 'first day (YYYY-MM-DD, Asia/Ho_Chi_Minh)')
-    .requiredOption('--to <date>', 'last day, inclusive')
+    .option('--from <date>', 'first day (YYYY-MM-DD, Asia/Ho_Chi_Minh)')
+    .option('--to <date>', 'last day, inclusive')
+    .option('--period <spec>', 'a reporting period instead of --from/--to: 2024, 2024-H1, 2024-Q2, 2024-03')
+    .addOption(new Option('--cutoff <kind>', 'period boundaries: calendar, or the Decree 09/2019 windows (15th to 14th)').choices(['calendar', 'decree-09']).default('calendar'))
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .addOption(storeOption())
     .addOption(logLevelOption())

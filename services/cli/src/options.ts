@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDate } from '@tthc/core';
+import { isoDate, parsePeriod, periodCutoff, periodSpec } from '@tthc/core';
 import { brokerList, DEFAULT_CONSUMER_GROUP, DEFAULT_DEAD_LETTER_TOPIC, DEFAULT_EVENTS_TOPIC } from '@tthc/kafka';
 import { LOG_LEVELS } from '@tthc/logging';
 import { DEFAULT_STORE_URL, storeUrl } from '@tthc/stores';
@@ -48,9 +48,21 @@ export const projectOptions = commonOptions
   .strict();
 
 export const reportOptions = commonOptions
-  .extend({ from: isoDate, to: isoDate, format: z.enum(['text', 'json']).default('text') })
+  .extend({
+    from: isoDate.optional(),
+    to: isoDate.optional(),
+    period: periodSpec.optional(),
+    cutoff: periodCutoff.default('calendar'),
+    format: z.enum(['text', 'json']).default('text'),
+  })
   .strict()
-  .refine((o) => o.from <= o.to, { message: 'must not be before --from', path: ['to'] });
+  .refine((o) => (o.period === undefined) !== (o.from === undefined && o.to === undefined), {
+    message: 'give either --period (2024-H1, 2024-Q2, 2024-03, 2024) or both --from and --to',
+    path: ['period'],
+  })
+  .refine((o) => o.period !== undefined || (o.from !== undefined && o.to !== undefined), { message: 'give both --from and --to', path: ['from'] })
+  .refine((o) => o.from === undefined || o.to === undefined || o.from <= o.to, { message: 'must not be before --from', path: ['to'] })
+  .transform((o) => ({ ...o, range: o.period !== undefined ? parsePeriod(o.period, o.cutoff) : { from: o.from ?? '', to: o.to ?? '' } }));
 
 export const publishOptions = commonOptions.extend({ ...kafkaOptions.shape, batchSize: positiveInt.max(10_000).default(1000) }).strict();
 
@@ -73,6 +85,8 @@ const FLAGS: Record<string, string> = {
   untilCaughtUp: '--until-caught-up',
   dlqTopic: '--dlq-topic',
   metricsPort: '--metrics-port',
+  period: '--period',
+  cutoff: '--cutoff',
 };
 
 /** Validates a command's options, turning zod issues into "--flag: rule" messages. */

@@ -1,6 +1,8 @@
 import type { AgencyMetricTotal, DayRange } from '../projection/projection-store';
 import type { Metric } from '../projection/metrics';
 import { percentHalfUp } from './percent';
+import type { AgencyRegistry } from '../registry/agency-registry';
+import { AGENCY_LEVELS, type AgencyLevel } from '../registry/agency-registry-file';
 
 export interface CountsRow {
   readonly received: number;
@@ -23,10 +25,15 @@ export interface CountsRow {
   readonly onlinePayments: { readonly count: number; readonly amount: number };
 }
 
+/** A level of government's figures: how many agencies it had on the period's last day, and their sums. */
+export type LevelRow = { readonly agencies: number } & CountsRow;
+
 export interface DailyCountsReport {
   readonly period: DayRange;
   readonly asOf: { readonly position: string | null };
-  readonly agencies: readonly ({ readonly agencyCode: string } & CountsRow)[];
+  readonly agencies: readonly ({ readonly agencyCode: string; readonly level: AgencyLevel | null } & CountsRow)[];
+  /** By level, when the store has an agency registry: provincial departments, districts, communes. */
+  readonly levels: Readonly<Partial<Record<AgencyLevel, LevelRow>>>;
   readonly total: CountsRow;
 }
 
@@ -57,22 +64,45 @@ function row(get: (metric: Metric) => number): CountsRow {
   };
 }
 
-/** Builds the report from view totals only; `asOf` is the log position the view reflects. */
+/**
+ * Builds the report from view totals only; `asOf` is the log position the view reflects. With a
+ * registry, each agency is placed at its level on the period's last day (a merged agency's history
+ * counts under its successor), and levels are summed.
+ */
 export function buildDailyCountsReport(
   period: DayRange,
   totals: readonly AgencyMetricTotal[],
   asOfPosition: string | null,
+  registry?: AgencyRegistry,
 ): DailyCountsReport {
   const byAgency = new Map<string, Map<Metric, number>>();
+  const byLevel = new Map<AgencyLevel, Map<Metric, number>>();
   const all = new Map<Metric, number>();
+  const add = (map: Map<Metric, number>, metric: Metric, value: number) => map.set(metric, (map.get(metric) ?? 0) + value);
+  const levelOf = (code: string): AgencyLevel | null =>
+    registry?.resolve(code, period.to)?.level ?? registry?.agencyOn(code, period.from)?.level ?? null;
   for (const t of totals) {
     const metrics = byAgency.get(t.agencyCode) ?? new Map<Metric, number>();
-    metrics.set(t.metric, (metrics.get(t.metric) ?? 0) + t.value);
+    add(metrics, t.metric, t.value);
     byAgency.set(t.agencyCode, metrics);
-    all.set(t.metric, (all.get(t.metric) ?? 0) + t.value);
+    add(all, t.metric, t.value);
+    const level = levelOf(t.agencyCode);
+    if (level) {
+      const levelMetrics = byLevel.get(level) ?? new Map<Metric, number>();
+      add(levelMetrics, t.metric, t.value);
+      byLevel.set(level, levelMetrics);
+    }
   }
   const agencies = [...byAgency.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([agencyCode, metrics]) => ({ agencyCode, ...row((m) => metrics.get(m) ?? 0) }));
-  return { period, asOf: { position: asOfPosition }, agencies, total: row((m) => all.get(m) ?? 0) };
+    .map(([agencyCode, metrics]) => ({ agencyCode, level: levelOf(agencyCode), ...row((m) => metrics.get(m) ?? 0) }));
+  const levels: Partial<Record<AgencyLevel, LevelRow>> = {};
+  if (registry) {
+    const counts = registry.countByLevel(period.to);
+    for (const level of AGENCY_LEVELS) {
+      const metrics = byLevel.get(level) ?? new Map<Metric, number>();
+      levels[level] = { agencies: counts[level], ...row((m) => metrics.get(m) ?? 0) };
+    }
+  }
+  return { period, asOf: { position: asOfPosition }, agencies, levels, total: row((m) => all.get(m) ?? 0) };
 }

@@ -1,5 +1,6 @@
 import type { CountsRow, DailyCountsReport } from './daily-counts-report';
 import { formatCount, formatPercent } from './format-vietnamese';
+import { AGENCY_LEVELS, type AgencyLevel } from '../registry/agency-registry-file';
 
 export const REPORT_FORMATS = ['text', 'json'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -22,10 +23,20 @@ function table(header: readonly string[], rows: readonly (readonly string[])[]):
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
+export const LEVEL_NAMES: Readonly<Record<AgencyLevel, string>> = {
+  province: 'Sở, ban, ngành',
+  district: 'UBND cấp huyện',
+  commune: 'UBND cấp xã',
+};
+
 function formatText(report: DailyCountsReport): string {
-  const header = ['Cơ quan', ...COLUMNS.map(([h]) => h)];
+  const byLevel = AGENCY_LEVELS.flatMap((level) => {
+    const row = report.levels[level];
+    return row ? [[`${LEVEL_NAMES[level]} (${formatCount(row.agencies)})`, ...COLUMNS.map(([, f]) => f(row))]] : [];
+  });
+  const header = [byLevel.length > 0 ? 'Cấp' : 'Cơ quan', ...COLUMNS.map(([h]) => h)];
   const rows = [
-    ...report.agencies.map((a) => [a.agencyCode, ...COLUMNS.map(([, f]) => f(a))]),
+    ...(byLevel.length > 0 ? byLevel : report.agencies.map((a) => [a.agencyCode, ...COLUMNS.map(([, f]) => f(a))])),
     ['Tổng cộng', ...COLUMNS.map(([, f]) => f(report.total))],
   ];
   const t = report.total;

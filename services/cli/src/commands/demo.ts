@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { demoRegistry, formatReport, generateDemoDataset, readDailyCountsReport } from '@tthc/core';
+import { demoRegistry, formatReport, generateDemoDataset, loadAgencyRegistry, readDailyCountsReport } from '@tthc/core';
 import { withStores, type Output } from '../context';
 import { demoOptions, parseOptions } from '../options';
 import { ingestFromFile } from './ingest';
@@ -22,7 +22,8 @@ export async function demoCommand(raw: Record<string, unknown>, out: Output): Pr
     const ingested = await ingestFromFile(stores, logger, options.out, 5000);
     logger.info(ingested, 'demo feed ingested');
     await projectUntilCaughtUp(stores, logger, 5000);
-    return readDailyCountsReport(stores.projectionStore, period);
+    const registry = loadAgencyRegistry(demoRegistry());
+    return readDailyCountsReport(stores.projectionStore, period, registry.ok ? registry.registry : undefined);
   });
   await out.write(formatReport(report, 'text'));
 }

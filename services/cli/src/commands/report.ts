@@ -1,9 +1,14 @@
-import { formatReport, readDailyCountsReport } from '@tthc/core';
+import { formatReport, loadAgencyRegistry, readDailyCountsReport } from '@tthc/core';
 import { withStores, type Output } from '../context';
 import { parseOptions, reportOptions } from '../options';
 
 export async function reportCommand(raw: Record<string, unknown>, out: Output): Promise<void> {
   const options = parseOptions(reportOptions, raw);
-  const report = await withStores(options, (stores) => readDailyCountsReport(stores.projectionStore, { from: options.from, to: options.to }));
+  const report = await withStores(options, async (stores) => {
+    // Levels come from the agency registry in the store, when there is one.
+    const stored = await stores.ingestStore.loadRegistry();
+    const loaded = stored ? loadAgencyRegistry(stored.registry) : undefined;
+    return readDailyCountsReport(stores.projectionStore, options.range, loaded?.ok ? loaded.registry : undefined);
+  });
   await out.write(formatReport(report, options.format));
 }
