@@ -1,3 +1,4 @@
 export * from './random';
 export * from './demo-dataset';
 export * from './demo-registry';
+export * from './profile';

@@ -1,0 +1,210 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { formatProblems, type FieldProblem } from '../../events/validation';
+import { percentHalfUp } from '../../report/percent';
+import { loadProfile, type SimulationProfile } from './profile';
+
+const fixturePath = join(__dirname, '../../../../../test/fixtures/profiles/lam-dong-2024-h1.json');
+const lamDong = (): Record<string, unknown> => JSON.parse(readFileSync(fixturePath, 'utf8')) as Record<string, unknown>;
+
+function load(value: unknown): SimulationProfile {
+  const result = loadProfile(value);
+  if (!result.ok) throw new Error(formatProblems(result.problems));
+  return result.profile;
+}
+
+function problemsOf(value: unknown): readonly FieldProblem[] {
+  const result = loadProfile(value);
+  if (result.ok) throw new Error('expected the profile to be refused');
+  return result.problems;
+}
+
+/** A small valid profile whose district balances: 1200 + 30000 = 30727 + (400 + 60) + 10 + 3. */
+const small = () => ({
+  name: 'small',
+  title: 'A small profile',
+  period: { from: '2024-01-01', to: '2024-06-30' },
+  levels: {
+    province: { agencies: 2, resolved: 100, resolvedOnTime: 90, resolvedEarly: 40 },
+    district: {
+      agencies: 1,
+      resolved: 30_727,
+      resolvedOnTime: 30_040,
+      received: 30_000,
+      carriedOver: 1_200,
+      inProgressAtEnd: { notDue: 400, overdue: 60 },
+      withdrawn: 10,
+      handedBack: 3,
+    },
+  },
+  receivedOnline: 50,
+  fullProcessOnline: { resolved: 80, resolvedOnline: 70 },
+  onlinePayments: 5,
+});
+
+describe('the Lâm Đồng H1 2024 profile', () => {
+  it('loads', () => {
+    const profile = load(lamDong());
+    expect(profile.period).toEqual({ from: '2024-01-01', to: '2024-06-30' });
+    expect(profile.levels.province).toEqual({ agencies: 19, resolved: 157_270, resolvedOnTime: 151_017 });
+    expect(profile.levels.district).toEqual({ agencies: 12, resolved: 30_727, resolvedOnTime: 30_040 });
+    expect(profile.levels.commune).toEqual({ agencies: 142, resolved: 197_113, resolvedOnTime: 196_936 });
+    expect(profile.receivedOnline).toBe(342_523);
+    expect(profile.fullProcessOnline).toEqual({ resolved: 87_533, resolvedOnline: 87_036 });
+    expect(profile.onlinePayments).toBe(191_643);
+  });
+
+  it('implies the rates the report prints', () => {
+    const { levels, fullProcessOnline } = load(lamDong());
+    const rate = (level: { resolved: number; resolvedOnTime: number } | undefined) =>
+      level && percentHalfUp(level.resolvedOnTime, level.resolved);
+    expect(rate(levels.province)).toBe(96.02);
+    expect(rate(levels.district)).toBe(97.76);
+    expect(rate(levels.commune)).toBe(99.91);
+    expect(fullProcessOnline && percentHalfUp(fullProcessOnline.resolvedOnline, fullProcessOnline.resolved)).toBe(99.43);
+  });
+});
+
+describe('loadProfile', () => {
+  it('accepts a balanced profile with every optional figure', () => {
+    expect(load(small()).levels.district?.carriedOver).toBe(1_200);
+  });
+
+  it('accepts a one-day period and a single level', () => {
+    const profile = { ...small(), period: { from: '2024-03-01', to: '2024-03-01' }, levels: { commune: small().levels.province } };
+    expect(load({ ...profile, fullProcessOnline: undefined }).levels.commune?.agencies).toBe(2);
+  });
+
+  type Case = [name: string, edit: (p: ReturnType<typeof small>) => unknown, field: string, rule: string | RegExp];
+  const cases: Case[] = [
+    [
+      'resolvedOnTime above resolved',
+      (p) => ({ ...p, levels: { ...p.levels, province: { ...p.levels.province, resolvedOnTime: 101 } } }),
+      'levels.province.resolvedOnTime',
+      'must be at most resolved: resolvedOnTime 101 > resolved 100',
+    ],
+    [
+      'resolvedEarly above resolvedOnTime',
+      (p) => ({ ...p, levels: { ...p.levels, province: { ...p.levels.province, resolvedEarly: 91 } } }),
+      'levels.province.resolvedEarly',
+      'must be at most resolvedOnTime (early counts within on time): resolvedEarly 91 > resolvedOnTime 90',
+    ],
+    [
+      'a period that ends before it starts',
+      (p) => ({ ...p, period: { from: '2024-06-30', to: '2024-01-01' } }),
+      'period.to',
+      'must not be before period.from: from 2024-06-30 is after to 2024-01-01',
+    ],
+    [
+      'full-process resolved online above resolved',
+      (p) => ({ ...p, fullProcessOnline: { resolved: 80, resolvedOnline: 81 } }),
+      'fullProcessOnline.resolvedOnline',
+      'must be at most fullProcessOnline.resolved: resolvedOnline 81 > resolved 80',
+    ],
+    [
+      'full-process resolved above everything resolved',
+      (p) => ({ ...p, fullProcessOnline: { resolved: 30_828, resolvedOnline: 0 } }),
+      'fullProcessOnline.resolved',
+      'must be at most the dossiers resolved at all levels: 30.828 > province 100 + district 30.727 = 30.827',
+    ],
+    [
+      'a level that does not balance',
+      (p) => ({ ...p, levels: { ...p.levels, district: { ...p.levels.district, inProgressAtEnd: { notDue: 440, overdue: 60 } } } }),
+      'levels.district',
+      'does not balance: carriedOver 1.200 + received 30.000 = 31.200, but resolved 30.727 + in progress 500 + withdrawn 10 + handed back 3 = 31.240 (31.200 ≠ 31.240)',
+    ],
+    [
+      'a level whose given figures already exceed what came in',
+      (p) => {
+        const { inProgressAtEnd: _gone, ...district } = p.levels.district;
+        return { ...p, levels: { ...p.levels, district: { ...district, withdrawn: 500 } } };
+      },
+      'levels.district',
+      'cannot balance: carriedOver 1.200 + received 30.000 = 31.200, but resolved 30.727 + withdrawn 500 + handed back 3 = 31.230 already exceeds it (31.230 > 31.200)',
+    ],
+    [
+      'a level with dossiers and no agencies',
+      (p) => ({ ...p, levels: { ...p.levels, province: { ...p.levels.province, agencies: 0 } } }),
+      'levels.province.agencies',
+      'must be more than 0 when the level has dossiers',
+    ],
+    [
+      'received online above received at all levels',
+      (p) => ({
+        ...p,
+        levels: { ...p.levels, province: { ...p.levels.province, received: 100 } },
+        receivedOnline: 30_101,
+      }),
+      'receivedOnline',
+      'must be at most the dossiers received at all levels: 30.101 > province 100 + district 30.000 = 30.100',
+    ],
+    ['an unknown top-level field', (p) => ({ ...p, source: 'seed' }), '(message)', 'unknown field(s) not allowed: source'],
+    [
+      'an unknown level',
+      (p) => ({ ...p, levels: { ...p.levels, ward: p.levels.province } }),
+      'levels',
+      'unknown field(s) not allowed: ward',
+    ],
+    [
+      'an unknown field in a level',
+      (p) => ({ ...p, levels: { ...p.levels, province: { ...p.levels.province, resolvedLate: 10 } } }),
+      'levels.province',
+      'unknown field(s) not allowed: resolvedLate',
+    ],
+    [
+      'an unknown field in inProgressAtEnd',
+      (p) => ({
+        ...p,
+        levels: { ...p.levels, district: { ...p.levels.district, inProgressAtEnd: { notDue: 400, overdue: 60, paused: 1 } } },
+      }),
+      'levels.district.inProgressAtEnd',
+      'unknown field(s) not allowed: paused',
+    ],
+    ['no levels', (p) => ({ ...p, levels: {} }), 'levels', 'must give at least one of province, district, commune'],
+    [
+      'a negative count',
+      (p) => ({ ...p, levels: { ...p.levels, province: { ...p.levels.province, resolved: -1 } } }),
+      'levels.province.resolved',
+      'must be 0 or more',
+    ],
+    ['a fractional count', (p) => ({ ...p, onlinePayments: 1.5 }), 'onlinePayments', 'must be a whole number'],
+    ['a date that is not a day', (p) => ({ ...p, period: { ...p.period, to: '2024-02-30' } }), 'period.to', 'must be a calendar date YYYY-MM-DD'],
+    [
+      'a missing required figure',
+      (p) => {
+        const { resolvedOnTime: _gone, ...province } = p.levels.province;
+        return { ...p, levels: { ...p.levels, province } };
+      },
+      'levels.province.resolvedOnTime',
+      /^is required/,
+    ],
+  ];
+
+  it.each(cases)('refuses %s', (_name, edit, field, rule) => {
+    const problems = problemsOf(edit(small()));
+    expect(problems).toContainEqual({ field, rule: typeof rule === 'string' ? rule : (expect.stringMatching(rule) as string) });
+  });
+
+  it('reports every problem at once', () => {
+    const p = small();
+    const problems = problemsOf({
+      ...p,
+      period: { from: '2024-07-01', to: '2024-06-30' },
+      levels: { province: { ...p.levels.province, resolvedOnTime: 200, resolvedEarly: 201 } },
+    });
+    expect(problems.map((x) => x.field)).toEqual(['period.to', 'levels.province.resolvedOnTime', 'levels.province.resolvedEarly']);
+  });
+
+  it('does not bound receivedOnline when a level leaves received out', () => {
+    expect(load({ ...small(), receivedOnline: 1_000_000 }).receivedOnline).toBe(1_000_000);
+  });
+
+  it('says which required field is missing', () => {
+    const { title: _gone, ...profile } = small();
+    expect(problemsOf(profile)).toEqual([{ field: 'title', rule: 'is required (string)' }]);
+  });
+
+  it('refuses what is not an object', () => {
+    expect(problemsOf(null)).toEqual([{ field: '(message)', rule: expect.any(String) as string }]);
+  });
+});
