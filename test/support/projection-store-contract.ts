@@ -61,6 +61,33 @@ export function projectionStoreContract(name: string, harness: ProjectionStoreHa
       expect(found.get('H36-0000001')).toEqual(summary('H36-0000001', true));
     });
 
+    it('counts dossiers open at the edges of a range: carried over, and in progress at the end by due date', async () => {
+      const at = (code: string, receivedDay: string, closedDay: string | null, dueDate: string, status: DossierState['status'] = closedDay ? 'resolved' : 'in-progress'): DossierState => ({
+        ...summary(code),
+        status,
+        receivedDay,
+        closedDay,
+        dueDate,
+      });
+      await store.commit('daily-counts', {
+        checkpoint: { commit: 1n, prepare: 1n },
+        dossiers: [
+          at('H36-0000001', '2024-03-20', null, '2024-04-10'), // carried over, overdue at the end
+          at('H36-0000002', '2024-03-31', '2024-04-01', '2024-04-05'), // carried over, closed inside
+          at('H36-0000003', '2024-03-10', '2024-03-31', '2024-03-29'), // closed before the range
+          at('H36-0000004', '2024-04-15', null, '2024-04-30'), // received inside, not yet due
+          at('H36-0000005', '2024-04-29', '2024-05-02', '2024-05-10'), // open at the end, closes after it
+          at('H36-0000006', '2024-05-01', null, '2024-05-10'), // received after the range
+          { ...at('H36-0000007', '2024-03-01', '2024-03-02', '2024-03-05'), status: 'refused-at-reception', dueDate: null, closedDay: null },
+        ],
+        increments: [],
+        events: 7,
+      });
+      await expect(store.openDossiers({ from: '2024-04-01', to: '2024-04-30' })).resolves.toEqual([
+        { agencyCode: '000.00.01.H36', carriedOver: 2, notDue: 2, overdue: 1 },
+      ]);
+    });
+
     it('adds increments up per agency over any range of days, inclusive at both ends', async () => {
       const inc = (day: string, metric: 'received' | 'resolved.late', value = 1, agencyCode = '000.00.01.H36') => ({ agencyCode, day, metric, value });
       await store.commit('daily-counts', {

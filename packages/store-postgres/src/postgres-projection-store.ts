@@ -2,6 +2,7 @@ import type { Pool } from 'pg';
 import {
   mergeIncrements,
   type AgencyMetricTotal,
+  type AgencyOpenDossiers,
   type DayRange,
   type DossierSummary,
   type Metric,
@@ -88,6 +89,25 @@ export class PostgresProjectionStore implements ProjectionStore {
         [from, to],
       );
       return rows.map((r) => ({ agencyCode: r.agency_code, metric: r.metric, value: Number(r.value) }));
+    } catch (error) {
+      throw mapPgError(error);
+    }
+  }
+
+  async openDossiers({ from, to }: DayRange): Promise<AgencyOpenDossiers[]> {
+    try {
+      const { rows } = await this.pool.query<{ agency_code: string; carried_over: string; not_due: string; overdue: string }>(
+        `SELECT agency_code,
+                count(*) FILTER (WHERE received_day < $1 AND (closed_day IS NULL OR closed_day >= $1)) AS carried_over,
+                count(*) FILTER (WHERE received_day <= $2 AND (closed_day IS NULL OR closed_day > $2) AND NOT (due_date IS NOT NULL AND due_date < $2)) AS not_due,
+                count(*) FILTER (WHERE received_day <= $2 AND (closed_day IS NULL OR closed_day > $2) AND due_date IS NOT NULL AND due_date < $2) AS overdue
+           FROM (SELECT state->>'agencyCode' AS agency_code, state->>'receivedDay' AS received_day,
+                        state->>'closedDay' AS closed_day, state->>'dueDate' AS due_date
+                   FROM view_dossiers WHERE state->>'status' <> 'refused-at-reception') d
+          GROUP BY agency_code`,
+        [from, to],
+      );
+      return rows.map((r) => ({ agencyCode: r.agency_code, carriedOver: Number(r.carried_over), notDue: Number(r.not_due), overdue: Number(r.overdue) }));
     } catch (error) {
       throw mapPgError(error);
     }

@@ -2,6 +2,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import {
   mergeIncrements,
   type AgencyMetricTotal,
+  type AgencyOpenDossiers,
   type DayRange,
   type DossierSummary,
   type Metric,
@@ -24,6 +25,7 @@ export class SqliteProjectionStore implements ProjectionStore {
   private readonly upsertCheckpoint: Statement<[string, number, number, number, string]>;
   private readonly sumRange: Statement<[string, string], { agency_code: string; metric: Metric; value: number }>;
   private readonly commitTx: (projection: string, batch: ProjectionBatch) => void;
+  private readonly openAt: Statement<[{ from: string; to: string }], { agency_code: string; carried_over: number; not_due: number; overdue: number }>;
 
   constructor(db: Database) {
     this.selectCheckpoint = db.prepare('SELECT commit_pos, prepare_pos, events, updated_at FROM projection_checkpoints WHERE projection = ?');
@@ -42,6 +44,16 @@ export class SqliteProjectionStore implements ProjectionStore {
     );
     this.sumRange = db.prepare(
       'SELECT agency_code, metric, SUM(value) AS value FROM view_daily_counts WHERE day BETWEEN ? AND ? GROUP BY agency_code, metric',
+    );
+    this.openAt = db.prepare(
+      `SELECT agency_code,
+              SUM(received_day < @from AND (closed_day IS NULL OR closed_day >= @from)) AS carried_over,
+              SUM(received_day <= @to AND (closed_day IS NULL OR closed_day > @to) AND NOT (due_date IS NOT NULL AND due_date < @to)) AS not_due,
+              SUM(received_day <= @to AND (closed_day IS NULL OR closed_day > @to) AND due_date IS NOT NULL AND due_date < @to) AS overdue
+         FROM (SELECT json_extract(state, '$.agencyCode') AS agency_code, json_extract(state, '$.receivedDay') AS received_day,
+                      json_extract(state, '$.closedDay') AS closed_day, json_extract(state, '$.dueDate') AS due_date
+                 FROM view_dossiers WHERE json_extract(state, '$.status') <> 'refused-at-reception')
+        GROUP BY agency_code`,
     );
     const tx = db.transaction((projection: string, batch: ProjectionBatch) => {
       for (const d of batch.dossiers) {
@@ -81,6 +93,10 @@ export class SqliteProjectionStore implements ProjectionStore {
 
   totals({ from, to }: DayRange): Promise<AgencyMetricTotal[]> {
     return Promise.resolve(this.sumRange.all(from, to).map((r) => ({ agencyCode: r.agency_code, metric: r.metric, value: r.value })));
+  }
+
+  openDossiers({ from, to }: DayRange): Promise<AgencyOpenDossiers[]> {
+    return run(() => this.openAt.all({ from, to }).map((r) => ({ agencyCode: r.agency_code, carriedOver: r.carried_over, notDue: r.not_due, overdue: r.overdue })));
   }
 
   close(): Promise<void> {

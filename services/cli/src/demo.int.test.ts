@@ -82,6 +82,20 @@ describe('tthc report over periods and levels', () => {
     expect(text).toMatch(/^UBND cấp xã \(1\)/m);
   });
 
+  it('balances, as the Ministry form does: carried over + received = resolved + in progress at the end + withdrawn + handed back', async () => {
+    type Row = { carriedOver: number; received: number; resolved: number; inProgressAtEnd: { notDue: number; overdue: number }; withdrawn: number; handedBack: number };
+    for (const period of ['2024-H1', '2024-Q2', '2024-03', '2024-05']) {
+      const report = JSON.parse(await runTthc('report', '--period', period, '--format', 'json', '--store', store)) as { levels: Record<string, Row>; total: Row };
+      for (const [name, r] of [['total', report.total], ...Object.entries(report.levels)] as [string, Row][]) {
+        const inflow = r.carriedOver + r.received;
+        const outflow = r.resolved + r.inProgressAtEnd.notDue + r.inProgressAtEnd.overdue + r.withdrawn + r.handedBack;
+        expect([period, name, inflow]).toEqual([period, name, outflow]);
+      }
+      if (period !== '2024-H1') expect(report.total.carriedOver).toBeGreaterThan(0);
+      expect(report.total.inProgressAtEnd.overdue + report.total.inProgressAtEnd.notDue).toBeGreaterThan(0);
+    }
+  });
+
   it('refuses a period together with dates, and a period it cannot read', async () => {
     await expect(runTthc('report', '--period', '2024-H1', '--from', '2024-01-01', '--to', '2024-06-30', '--store', store)).rejects.toThrow(/--period: give either --period/);
     await expect(runTthc('report', '--period', '2024-H3', '--store', store)).rejects.toThrow(/--period/);

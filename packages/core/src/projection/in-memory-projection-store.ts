@@ -1,6 +1,6 @@
 import type { DossierSummary } from './dossier-counts';
 import type { Metric } from './metrics';
-import type { AgencyMetricTotal, DayRange, ProjectionBatch, ProjectionCheckpoint, ProjectionStore } from './projection-store';
+import type { AgencyMetricTotal, AgencyOpenDossiers, DayRange, ProjectionBatch, ProjectionCheckpoint, ProjectionStore } from './projection-store';
 
 export class InMemoryProjectionStore implements ProjectionStore {
   private readonly checkpoints = new Map<string, ProjectionCheckpoint>();
@@ -46,6 +46,21 @@ export class InMemoryProjectionStore implements ProjectionStore {
       sums.set(key, { agencyCode: row.agencyCode, metric: row.metric, value: (prev?.value ?? 0) + row.value });
     }
     return Promise.resolve([...sums.values()]);
+  }
+
+  openDossiers({ from, to }: DayRange): Promise<AgencyOpenDossiers[]> {
+    const byAgency = new Map<string, { carriedOver: number; notDue: number; overdue: number }>();
+    for (const d of this.dossiers.values()) {
+      if (d.status === 'refused-at-reception') continue;
+      const row = byAgency.get(d.agencyCode) ?? { carriedOver: 0, notDue: 0, overdue: 0 };
+      if (d.receivedDay < from && (d.closedDay === null || d.closedDay >= from)) row.carriedOver += 1;
+      if (d.receivedDay <= to && (d.closedDay === null || d.closedDay > to)) {
+        if (d.dueDate !== null && d.dueDate < to) row.overdue += 1;
+        else row.notDue += 1;
+      }
+      byAgency.set(d.agencyCode, row);
+    }
+    return Promise.resolve([...byAgency.entries()].map(([agencyCode, r]) => ({ agencyCode, ...r })));
   }
 
   close(): Promise<void> {

@@ -23,6 +23,19 @@ export interface AgencyMetricTotal {
   readonly value: number;
 }
 
+/**
+ * Dossiers open at a period's edges. Carried over: received before `from` and not closed before it.
+ * In progress at the end: received by `to` and not closed by it; overdue when its due date in force
+ * is before `to`. (The due date is the dossier's latest: a supplement after `to` that moved it is
+ * already reflected.)
+ */
+export interface AgencyOpenDossiers {
+  readonly agencyCode: string;
+  readonly carriedOver: number;
+  readonly notDue: number;
+  readonly overdue: number;
+}
+
 /** Inclusive range of local calendar dates, YYYY-MM-DD. */
 export interface DayRange {
   readonly from: string;
@@ -37,5 +50,7 @@ export interface ProjectionStore {
   commit(projection: string, batch: ProjectionBatch): Promise<void>;
   /** Sums of each agency's counters over the days of the range. */
   totals(range: DayRange): Promise<AgencyMetricTotal[]>;
+  /** Per agency, from the dossier view: dossiers open when the range starts, and open when it ends (not yet due, or overdue). */
+  openDossiers(range: DayRange): Promise<AgencyOpenDossiers[]>;
   close(): Promise<void>;
 }

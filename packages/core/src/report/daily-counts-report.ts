@@ -1,4 +1,4 @@
-import type { AgencyMetricTotal, DayRange } from '../projection/projection-store';
+import type { AgencyMetricTotal, AgencyOpenDossiers, DayRange } from '../projection/projection-store';
 import type { Metric } from '../projection/metrics';
 import { percentHalfUp } from './percent';
 import type { AgencyRegistry } from '../registry/agency-registry';
@@ -13,8 +13,14 @@ export interface CountsRow {
   readonly resolvedOnTime: number;
   readonly resolvedLate: number;
   readonly onTimeRate: number | null;
+  /** Received before the period and still open when it began (từ kỳ trước chuyển qua). */
+  readonly carriedOver: number;
+  /** Open when the period ended: not yet due, or overdue. */
+  readonly inProgressAtEnd: { readonly notDue: number; readonly overdue: number };
   readonly withdrawn: number;
+  /** Ended without a result by the agency: handed back (trả lại), processing stopped included. */
   readonly handedBack: number;
+  /** The processing-stopped part of `handedBack`. */
   readonly processingStopped: number;
   /** Online submissions refused at reception: never received, so in none of the other counts. */
   readonly refusedAtReception: number;
@@ -37,7 +43,11 @@ export interface DailyCountsReport {
   readonly total: CountsRow;
 }
 
-function row(get: (metric: Metric) => number): CountsRow {
+type Open = Omit<AgencyOpenDossiers, 'agencyCode'>;
+const NO_OPEN: Open = { carriedOver: 0, notDue: 0, overdue: 0 };
+const addOpen = (a: Open, b: Open): Open => ({ carriedOver: a.carriedOver + b.carriedOver, notDue: a.notDue + b.notDue, overdue: a.overdue + b.overdue });
+
+function row(get: (metric: Metric) => number, open: Open): CountsRow {
   const early = get('resolved.early');
   const onTime = early + get('resolved.on-time');
   const late = get('resolved.late');
@@ -52,8 +62,10 @@ function row(get: (metric: Metric) => number): CountsRow {
     resolvedOnTime: onTime,
     resolvedLate: late,
     onTimeRate: percentHalfUp(onTime, resolved),
+    carriedOver: open.carriedOver,
+    inProgressAtEnd: { notDue: open.notDue, overdue: open.overdue },
     withdrawn: get('withdrawn'),
-    handedBack: get('handed-back'),
+    handedBack: get('handed-back') + get('processing-stopped'),
     processingStopped: get('processing-stopped'),
     refusedAtReception: get('refused-at-reception'),
     supplementRequested: get('supplement-requested'),
@@ -74,7 +86,10 @@ export function buildDailyCountsReport(
   totals: readonly AgencyMetricTotal[],
   asOfPosition: string | null,
   registry?: AgencyRegistry,
+  openDossiers: readonly AgencyOpenDossiers[] = [],
 ): DailyCountsReport {
+  const openByAgency = new Map<string, Open>(openDossiers.map(({ agencyCode, ...o }) => [agencyCode, o]));
+  for (const code of openByAgency.keys()) if (!totals.some((t) => t.agencyCode === code)) totals = [...totals, { agencyCode: code, metric: 'received', value: 0 }];
   const byAgency = new Map<string, Map<Metric, number>>();
   const byLevel = new Map<AgencyLevel, Map<Metric, number>>();
   const all = new Map<Metric, number>();
@@ -95,14 +110,16 @@ export function buildDailyCountsReport(
   }
   const agencies = [...byAgency.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([agencyCode, metrics]) => ({ agencyCode, level: levelOf(agencyCode), ...row((m) => metrics.get(m) ?? 0) }));
+    .map(([agencyCode, metrics]) => ({ agencyCode, level: levelOf(agencyCode), ...row((m) => metrics.get(m) ?? 0, openByAgency.get(agencyCode) ?? NO_OPEN) }));
+  const openOf = (codes: readonly string[]) => codes.reduce((sum, c) => addOpen(sum, openByAgency.get(c) ?? NO_OPEN), NO_OPEN);
   const levels: Partial<Record<AgencyLevel, LevelRow>> = {};
   if (registry) {
     const counts = registry.countByLevel(period.to);
     for (const level of AGENCY_LEVELS) {
       const metrics = byLevel.get(level) ?? new Map<Metric, number>();
-      levels[level] = { agencies: counts[level], ...row((m) => metrics.get(m) ?? 0) };
+      const codes = agencies.filter((a) => a.level === level).map((a) => a.agencyCode);
+      levels[level] = { agencies: counts[level], ...row((m) => metrics.get(m) ?? 0, openOf(codes)) };
     }
   }
-  return { period, asOf: { position: asOfPosition }, agencies, levels, total: row((m) => all.get(m) ?? 0) };
+  return { period, asOf: { position: asOfPosition }, agencies, levels, total: row((m) => all.get(m) ?? 0, openOf([...openByAgency.keys()])) };
 }

@@ -6,6 +6,6 @@ import { buildDailyCountsReport, type DailyCountsReport } from './daily-counts-r
 
 /** Reads the view only, never the log, and states the log position the view reflects. */
 export async function readDailyCountsReport(store: ProjectionStore, period: DayRange, registry?: AgencyRegistry): Promise<DailyCountsReport> {
-  const [totals, checkpoint] = await Promise.all([store.totals(period), store.readCheckpoint(DAILY_COUNTS_PROJECTION)]);
-  return buildDailyCountsReport(period, totals, checkpoint ? formatLogPosition(checkpoint.position) : null, registry);
+  const [totals, open, checkpoint] = await Promise.all([store.totals(period), store.openDossiers(period), store.readCheckpoint(DAILY_COUNTS_PROJECTION)]);
+  return buildDailyCountsReport(period, totals, checkpoint ? formatLogPosition(checkpoint.position) : null, registry, open);
 }
