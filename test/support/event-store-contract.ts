@@ -9,6 +9,7 @@ import {
   type RecordedEvent,
 } from '@tthc/core';
 import type { Opened } from './opened';
+import { openPerTest } from './open-per-test';
 
 /** A store whose appends to a chosen stream wait inside their transaction until released. */
 export interface ConcurrentStore extends Opened<EventStore> {
@@ -95,54 +96,44 @@ export async function heldTransactionScenario(concurrent: ConcurrentStore): Prom
 /** The behaviour every event-store adapter must show. Each adapter's spec calls this with its harness. */
 export function eventStoreContract(name: string, harness: EventStoreHarness): void {
   describe(`event store contract: ${name}`, () => {
-    let store: EventStore;
-    let close: () => Promise<void>;
-    beforeEach(async () => {
-      ({ store, close } = await harness.open());
-    });
-    afterEach(async () => {
-      await close();
-    });
-    afterAll(async () => {
-      await harness.dispose?.();
-    });
+    const store = openPerTest(harness);
 
     describe('appending and reading', () => {
       it('appends to a stream and reads the global log back in order, with stream revisions from 0', async () => {
         const events = [testEvent(), testEvent(), testEvent()];
-        const result = await store.appendToStream('dossier-A', events, { expected: 'no_stream' });
+        const result = await store().appendToStream('dossier-A', events, { expected: 'no_stream' });
         expect(result).toMatchObject({ streamId: 'dossier-A', nextExpectedRevision: 2n, appended: 3, duplicates: 0 });
-        const log = await readEverything(store);
+        const log = await readEverything(store());
         expect(log.map((e) => [e.streamId, e.revision, e.id, e.data])).toEqual(events.map((e, i) => ['dossier-A', BigInt(i), e.id, e.data]));
         expect(result.position).toEqual(log[2]?.position);
       });
 
       it('reads one stream in revision order, from a revision, up to a limit; an unknown stream is empty', async () => {
         const a = [testEvent(), testEvent(), testEvent(), testEvent()];
-        await store.appendToStream('dossier-A', a.slice(0, 2));
-        await store.appendToStream('dossier-B', [testEvent()]);
-        await store.appendToStream('dossier-A', a.slice(2));
-        expect((await store.readStream('dossier-A')).map((e) => [e.revision, e.id])).toEqual(a.map((e, i) => [BigInt(i), e.id]));
-        expect((await store.readStream('dossier-A', { fromRevision: 1n, limit: 2 })).map((e) => e.id)).toEqual([a[1]?.id, a[2]?.id]);
-        await expect(store.readStream('dossier-none')).resolves.toEqual([]);
+        await store().appendToStream('dossier-A', a.slice(0, 2));
+        await store().appendToStream('dossier-B', [testEvent()]);
+        await store().appendToStream('dossier-A', a.slice(2));
+        expect((await store().readStream('dossier-A')).map((e) => [e.revision, e.id])).toEqual(a.map((e, i) => [BigInt(i), e.id]));
+        expect((await store().readStream('dossier-A', { fromRevision: 1n, limit: 2 })).map((e) => e.id)).toEqual([a[1]?.id, a[2]?.id]);
+        await expect(store().readStream('dossier-none')).resolves.toEqual([]);
       });
 
       it('reads many streams at once, each in revision order, leaving out streams that do not exist', async () => {
         const a = [testEvent(), testEvent()];
         const b = [testEvent()];
-        await store.appendToStreams([
+        await store().appendToStreams([
           { streamId: 'dossier-A', expected: 'any', events: a.slice(0, 1) },
           { streamId: 'dossier-B', expected: 'any', events: b },
           { streamId: 'dossier-A', expected: 'any', events: a.slice(1) },
         ]);
-        const streams = await store.readStreams(['dossier-A', 'dossier-B', 'dossier-none']);
+        const streams = await store().readStreams(['dossier-A', 'dossier-B', 'dossier-none']);
         expect([...streams.keys()].sort()).toEqual(['dossier-A', 'dossier-B']);
         expect(streams.get('dossier-A')?.map((e) => [e.revision, e.id])).toEqual(a.map((e, i) => [BigInt(i), e.id]));
         expect(streams.get('dossier-B')?.map((e) => e.id)).toEqual(b.map((e) => e.id));
       });
 
       it('appends many streams in one call, with one result per stream in the order given', async () => {
-        const outcome = await store.appendToStreams([
+        const outcome = await store().appendToStreams([
           { streamId: 'dossier-A', expected: 'no_stream', events: [testEvent(), testEvent()] },
           { streamId: 'dossier-B', expected: 'any', events: [testEvent()] },
           { streamId: 'dossier-A', expected: 1n, events: [testEvent()] },
@@ -153,19 +144,19 @@ export function eventStoreContract(name: string, harness: EventStoreHarness): vo
           ['dossier-B', 0n, 1],
           ['dossier-A', 2n, 1],
         ]);
-        const log = await readEverything(store);
+        const log = await readEverything(store());
         expect(log.filter((e) => e.streamId === 'dossier-A').map((e) => e.revision)).toEqual([0n, 1n, 2n]);
       });
 
       it('pages through the log without skipping or repeating, positions strictly increasing', async () => {
         for (let i = 0; i < 10; i += 1) {
-          await store.appendToStreams([
+          await store().appendToStreams([
             { streamId: `dossier-${i % 3}`, expected: 'any', events: [testEvent(), testEvent()] },
             { streamId: `dossier-x${i}`, expected: 'any', events: [testEvent()] },
           ]);
         }
-        const whole = await readEverything(store, 1000);
-        const paged = await readEverything(store, 4);
+        const whole = await readEverything(store(), 1000);
+        const paged = await readEverything(store(), 4);
         expect(whole).toHaveLength(30);
         expect(paged.map((e) => e.id)).toEqual(whole.map((e) => e.id));
         for (let i = 1; i < whole.length; i += 1) {
@@ -176,49 +167,49 @@ export function eventStoreContract(name: string, harness: EventStoreHarness): vo
 
     describe('expected revisions', () => {
       it('names stream, expected and actual when the expectation fails', async () => {
-        await store.appendToStream('dossier-A', [testEvent()], { expected: 'no_stream' });
-        const error = await store.appendToStream('dossier-A', [testEvent()], { expected: 'no_stream' }).catch((e: unknown) => e);
+        await store().appendToStream('dossier-A', [testEvent()], { expected: 'no_stream' });
+        const error = await store().appendToStream('dossier-A', [testEvent()], { expected: 'no_stream' }).catch((e: unknown) => e);
         expect(error).toBeInstanceOf(WrongExpectedRevisionError);
         expect(error).toMatchObject({ code: 'WRONG_EXPECTED_REVISION', streamId: 'dossier-A', expected: 'no_stream', actual: 0n });
-        await expect(store.appendToStream('dossier-A', [testEvent()], { expected: 5n })).rejects.toMatchObject({ expected: 5n, actual: 0n });
-        await expect(store.appendToStream('dossier-Z', [testEvent()], { expected: 'stream_exists' })).rejects.toMatchObject({
+        await expect(store().appendToStream('dossier-A', [testEvent()], { expected: 5n })).rejects.toMatchObject({ expected: 5n, actual: 0n });
+        await expect(store().appendToStream('dossier-Z', [testEvent()], { expected: 'stream_exists' })).rejects.toMatchObject({
           actual: 'no_stream',
         });
-        await expect(store.appendToStream('dossier-A', [testEvent()], { expected: 0n })).resolves.toMatchObject({ nextExpectedRevision: 1n });
-        await expect(store.appendToStream('dossier-A', [testEvent()], { expected: 'stream_exists' })).resolves.toMatchObject({
+        await expect(store().appendToStream('dossier-A', [testEvent()], { expected: 0n })).resolves.toMatchObject({ nextExpectedRevision: 1n });
+        await expect(store().appendToStream('dossier-A', [testEvent()], { expected: 'stream_exists' })).resolves.toMatchObject({
           nextExpectedRevision: 2n,
         });
       });
 
       it('stores nothing of a many-stream call when one stream fails its expectation', async () => {
-        await store.appendToStream('dossier-A', [testEvent()]);
+        await store().appendToStream('dossier-A', [testEvent()]);
         await expect(
-          store.appendToStreams([
+          store().appendToStreams([
             { streamId: 'dossier-B', expected: 'no_stream', events: [testEvent()] },
             { streamId: 'dossier-A', expected: 'no_stream', events: [testEvent()] },
           ]),
         ).rejects.toBeInstanceOf(WrongExpectedRevisionError);
-        expect((await readEverything(store)).map((e) => e.streamId)).toEqual(['dossier-A']);
-        await expect(store.readStream('dossier-B')).resolves.toEqual([]);
+        expect((await readEverything(store())).map((e) => e.streamId)).toEqual(['dossier-A']);
+        await expect(store().readStream('dossier-B')).resolves.toEqual([]);
       });
     });
 
     describe('idempotency by event id', () => {
       it('treats a redelivered event (same id, same content) as a no-op that returns the stored position', async () => {
         const e = testEvent({ amountVnd: 150_000, nested: { a: 1, b: [1, 2] } });
-        const first = await store.appendToStream('dossier-A', [e]);
+        const first = await store().appendToStream('dossier-A', [e]);
         // Same content, keys in another order: still the same event.
-        const again = await store.appendToStream('dossier-A', [{ ...e, data: { nested: { b: [1, 2], a: 1 }, amountVnd: 150_000, n: (e.data as { n: number }).n } }]);
+        const again = await store().appendToStream('dossier-A', [{ ...e, data: { nested: { b: [1, 2], a: 1 }, amountVnd: 150_000, n: (e.data as { n: number }).n } }]);
         expect(again).toMatchObject({ appended: 0, duplicates: 1, nextExpectedRevision: 0n });
         expect(again.position).toEqual(first.position);
-        const mixed = await store.appendToStreams([{ streamId: 'dossier-A', expected: 'any', events: [e, testEvent()] }]);
+        const mixed = await store().appendToStreams([{ streamId: 'dossier-A', expected: 'any', events: [e, testEvent()] }]);
         expect(mixed).toMatchObject({ appended: 1, duplicates: 1 });
-        expect((await readEverything(store)).filter((r) => r.id === e.id)).toHaveLength(1);
+        expect((await readEverything(store())).filter((r) => r.id === e.id)).toHaveLength(1);
       });
 
       it('counts an id repeated within one call once', async () => {
         const e = testEvent();
-        await expect(store.appendToStreams([{ streamId: 'dossier-A', expected: 'any', events: [e, e] }])).resolves.toMatchObject({
+        await expect(store().appendToStreams([{ streamId: 'dossier-A', expected: 'any', events: [e, e] }])).resolves.toMatchObject({
           appended: 1,
           duplicates: 1,
         });
@@ -226,8 +217,8 @@ export function eventStoreContract(name: string, harness: EventStoreHarness): vo
 
       it('refuses a reused id with different content, and stores nothing of that call', async () => {
         const e = testEvent();
-        await store.appendToStream('dossier-A', [e]);
-        const error = await store
+        await store().appendToStream('dossier-A', [e]);
+        const error = await store()
           .appendToStreams([
             { streamId: 'dossier-B', expected: 'any', events: [testEvent()] },
             { streamId: 'dossier-A', expected: 'any', events: [{ ...e, data: { changed: true } }] },
@@ -235,7 +226,7 @@ export function eventStoreContract(name: string, harness: EventStoreHarness): vo
           .catch((x: unknown) => x);
         expect(error).toBeInstanceOf(DuplicateEventIdConflictError);
         expect(error).toMatchObject({ code: 'DUPLICATE_EVENT_ID_CONFLICT', eventId: e.id, streamId: 'dossier-A' });
-        expect((await readEverything(store)).map((r) => r.id)).toEqual([e.id]);
+        expect((await readEverything(store())).map((r) => r.id)).toEqual([e.id]);
       });
     });
 
@@ -245,7 +236,7 @@ export function eventStoreContract(name: string, harness: EventStoreHarness): vo
         // commit order per stream shows revisions out of order here.
         const writers = 6;
         const perWriter = 20;
-        const follower = new LogFollower(store);
+        const follower = new LogFollower(store());
         const writing = { on: true };
         const following = (async () => {
           while (writing.on) await follower.catchUp(7);
@@ -255,7 +246,7 @@ export function eventStoreContract(name: string, harness: EventStoreHarness): vo
             const ids: string[] = [];
             for (let i = 0; i < perWriter; i += 1) {
               const events = [testEvent(), testEvent()];
-              await store.appendToStreams([
+              await store().appendToStreams([
                 { streamId: `dossier-w${w}`, expected: 'any', events: events.slice(0, 1) },
                 { streamId: `dossier-shared-${i % 2}`, expected: 'any', events: events.slice(1) },
               ]);
@@ -276,9 +267,9 @@ export function eventStoreContract(name: string, harness: EventStoreHarness): vo
       });
 
       it('a catch-up subscription hands out history, says when it is caught up, then delivers live events', async () => {
-        await store.appendToStream('dossier-A', [testEvent(), testEvent(), testEvent()]);
+        await store().appendToStream('dossier-A', [testEvent(), testEvent(), testEvent()]);
         const controller = new AbortController();
-        const pages = subscribeToAll(store, { batchSize: 2, pollIntervalMs: 20, signal: controller.signal });
+        const pages = subscribeToAll(store(), { batchSize: 2, pollIntervalMs: 20, signal: controller.signal });
         const seen: string[] = [];
         let caughtUpAt = -1;
         const live = testEvent();
@@ -286,7 +277,7 @@ export function eventStoreContract(name: string, harness: EventStoreHarness): vo
           seen.push(...page.events.map((e) => e.id));
           if (page.caughtUp && caughtUpAt < 0) {
             caughtUpAt = seen.length;
-            await store.appendToStream('dossier-B', [live]);
+            await store().appendToStream('dossier-B', [live]);
           }
           if (seen.includes(live.id)) controller.abort();
         }

@@ -5,3 +5,4 @@ export * from './projection-store-contract';
 export * from './opened';
 export * from './run-tthc';
 export * from './ingest-store-contract';
+export * from './open-per-test';

@@ -1,5 +1,6 @@
 import type { AgencyRegistryFile, IngestStore, NewDeadLetter } from '@tthc/core';
 import type { Opened } from './opened';
+import { openPerTest } from './open-per-test';
 
 export interface IngestStoreHarness {
   open(): Promise<Opened<IngestStore>>;
@@ -25,57 +26,47 @@ const registry = (name: string): AgencyRegistryFile => ({
 /** The behaviour every ingest-store adapter must show. */
 export function ingestStoreContract(name: string, harness: IngestStoreHarness): void {
   describe(`ingest store contract: ${name}`, () => {
-    let store: IngestStore;
-    let close: () => Promise<void>;
-    beforeEach(async () => {
-      ({ store, close } = await harness.open());
-    });
-    afterEach(async () => {
-      await close();
-    });
-    afterAll(async () => {
-      await harness.dispose?.();
-    });
+    const store = openPerTest(harness);
 
     it('keeps registry versions and gives back the latest', async () => {
-      await expect(store.loadRegistry()).resolves.toBeUndefined();
-      const v1 = await store.saveRegistry(registry('Sở Tư pháp'));
-      const v2 = await store.saveRegistry(registry('Sở Tư pháp tỉnh Lâm Đồng'));
+      await expect(store().loadRegistry()).resolves.toBeUndefined();
+      const v1 = await store().saveRegistry(registry('Sở Tư pháp'));
+      const v2 = await store().saveRegistry(registry('Sở Tư pháp tỉnh Lâm Đồng'));
       expect(v2).toBeGreaterThan(v1);
-      await expect(store.loadRegistry()).resolves.toEqual({ version: v2, registry: registry('Sở Tư pháp tỉnh Lâm Đồng') });
+      await expect(store().loadRegistry()).resolves.toEqual({ version: v2, registry: registry('Sở Tư pháp tỉnh Lâm Đồng') });
     });
 
     it('records each letter once by origin, with its original bytes', async () => {
-      await store.recordLetters([letter('t/0@1'), letter('t/0@2', { reason: 'unknown-agency' })]);
-      await store.recordLetters([letter('t/0@1', { message: 'redelivered' })]);
-      const all = await store.listLetters();
+      await store().recordLetters([letter('t/0@1'), letter('t/0@2', { reason: 'unknown-agency' })]);
+      await store().recordLetters([letter('t/0@1', { message: 'redelivered' })]);
+      const all = await store().listLetters();
       expect(all.map((l) => [l.origin, l.reason, l.status, l.attempts])).toEqual([
         ['t/0@1', 'invalid-event', 'dead', 1],
         ['t/0@2', 'unknown-agency', 'dead', 1],
       ]);
       expect(new TextDecoder().decode(all[0]?.value)).toBe('{"bytes":"t/0@1","ừ":"đ"}');
       expect(all[0]?.message).toMatch(/processingAgencyCode/);
-      await expect(store.listLetters({ reason: 'unknown-agency' })).resolves.toHaveLength(1);
+      await expect(store().listLetters({ reason: 'unknown-agency' })).resolves.toHaveLength(1);
     });
 
     it('finds parked letters by dossier, and settles them with a counted attempt', async () => {
-      await store.recordLetters([
+      await store().recordLetters([
         letter('t/0@1', { status: 'parked', reason: 'parked-lifecycle', dossierCode: 'H36-A00001' }),
         letter('t/0@2', { status: 'parked', reason: 'parked-lifecycle', dossierCode: 'H36-B00001' }),
         letter('t/0@3', { status: 'dead', dossierCode: 'H36-A00001' }),
       ]);
-      const parked = await store.parkedFor(['H36-A00001', 'H36-Z00001']);
+      const parked = await store().parkedFor(['H36-A00001', 'H36-Z00001']);
       expect(parked.map((l) => l.origin)).toEqual(['t/0@1']);
-      await store.settleLetters(parked.map((l) => l.id), 'resolved');
-      await expect(store.parkedFor(['H36-A00001'])).resolves.toEqual([]);
-      await expect(store.listLetters({ status: 'resolved' })).resolves.toMatchObject([{ origin: 't/0@1', attempts: 2 }]);
+      await store().settleLetters(parked.map((l) => l.id), 'resolved');
+      await expect(store().parkedFor(['H36-A00001'])).resolves.toEqual([]);
+      await expect(store().listLetters({ status: 'resolved' })).resolves.toMatchObject([{ origin: 't/0@1', attempts: 2 }]);
     });
 
     it('adds counts up per source', async () => {
-      await store.addCounts('kafka:t', { consumed: 5, appended: 3, duplicates: 1, deadLettered: 1, parked: 0 });
-      await store.addCounts('kafka:t', { consumed: 2, appended: 1, duplicates: 0, deadLettered: 0, parked: 1 });
-      await store.addCounts('file', { consumed: 1, appended: 1, duplicates: 0, deadLettered: 0, parked: 0 });
-      const counts = await store.counts();
+      await store().addCounts('kafka:t', { consumed: 5, appended: 3, duplicates: 1, deadLettered: 1, parked: 0 });
+      await store().addCounts('kafka:t', { consumed: 2, appended: 1, duplicates: 0, deadLettered: 0, parked: 1 });
+      await store().addCounts('file', { consumed: 1, appended: 1, duplicates: 0, deadLettered: 0, parked: 0 });
+      const counts = await store().counts();
       expect(counts.get('kafka:t')).toEqual({ consumed: 7, appended: 4, duplicates: 1, deadLettered: 1, parked: 1 });
       expect(counts.get('file')).toEqual({ consumed: 1, appended: 1, duplicates: 0, deadLettered: 0, parked: 0 });
     });

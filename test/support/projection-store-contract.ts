@@ -1,6 +1,7 @@
 import type { DossierState, ProjectionStore } from '@tthc/core';
 
 import type { Opened } from './opened';
+import { openPerTest } from './open-per-test';
 
 export interface ProjectionStoreHarness {
   open(): Promise<Opened<ProjectionStore>>;
@@ -28,35 +29,25 @@ const summary = (dossierCode: string, resolved = false): DossierState => ({
 /** The behaviour every projection-store adapter must show. */
 export function projectionStoreContract(name: string, harness: ProjectionStoreHarness): void {
   describe(`projection store contract: ${name}`, () => {
-    let store: ProjectionStore;
-    let close: () => Promise<void>;
-    beforeEach(async () => {
-      ({ store, close } = await harness.open());
-    });
-    afterEach(async () => {
-      await close();
-    });
-    afterAll(async () => {
-      await harness.dispose?.();
-    });
+    const store = openPerTest(harness);
 
     it('has no checkpoint before the first commit, then the last committed one with a running event count', async () => {
-      await expect(store.readCheckpoint('daily-counts')).resolves.toBeUndefined();
-      await store.commit('daily-counts', { checkpoint: { commit: 5n, prepare: 7n }, dossiers: [], increments: [], events: 7 });
-      await store.commit('daily-counts', { checkpoint: { commit: 9n, prepare: 12n }, dossiers: [], increments: [], events: 5 });
-      await expect(store.readCheckpoint('daily-counts')).resolves.toMatchObject({ position: { commit: 9n, prepare: 12n }, events: 12 });
-      await expect(store.readCheckpoint('other')).resolves.toBeUndefined();
+      await expect(store().readCheckpoint('daily-counts')).resolves.toBeUndefined();
+      await store().commit('daily-counts', { checkpoint: { commit: 5n, prepare: 7n }, dossiers: [], increments: [], events: 7 });
+      await store().commit('daily-counts', { checkpoint: { commit: 9n, prepare: 12n }, dossiers: [], increments: [], events: 5 });
+      await expect(store().readCheckpoint('daily-counts')).resolves.toMatchObject({ position: { commit: 9n, prepare: 12n }, events: 12 });
+      await expect(store().readCheckpoint('other')).resolves.toBeUndefined();
     });
 
     it('keeps dossier summaries, the last write winning', async () => {
-      await store.commit('daily-counts', {
+      await store().commit('daily-counts', {
         checkpoint: { commit: 1n, prepare: 1n },
         dossiers: [summary('H36-0000001'), summary('H36-0000002')],
         increments: [],
         events: 2,
       });
-      await store.commit('daily-counts', { checkpoint: { commit: 2n, prepare: 2n }, dossiers: [summary('H36-0000001', true)], increments: [], events: 1 });
-      const found = await store.loadDossiers(['H36-0000001', 'H36-0000002', 'H36-0000404']);
+      await store().commit('daily-counts', { checkpoint: { commit: 2n, prepare: 2n }, dossiers: [summary('H36-0000001', true)], increments: [], events: 1 });
+      const found = await store().loadDossiers(['H36-0000001', 'H36-0000002', 'H36-0000404']);
       expect([...found.keys()].sort()).toEqual(['H36-0000001', 'H36-0000002']);
       expect(found.get('H36-0000001')).toEqual(summary('H36-0000001', true));
     });
@@ -69,7 +60,7 @@ export function projectionStoreContract(name: string, harness: ProjectionStoreHa
         closedDay,
         dueDate,
       });
-      await store.commit('daily-counts', {
+      await store().commit('daily-counts', {
         checkpoint: { commit: 1n, prepare: 1n },
         dossiers: [
           at('H36-0000001', '2024-03-20', null, '2024-04-10'), // carried over, overdue at the end
@@ -83,26 +74,26 @@ export function projectionStoreContract(name: string, harness: ProjectionStoreHa
         increments: [],
         events: 7,
       });
-      await expect(store.openDossiers({ from: '2024-04-01', to: '2024-04-30' })).resolves.toEqual([
+      await expect(store().openDossiers({ from: '2024-04-01', to: '2024-04-30' })).resolves.toEqual([
         { agencyCode: '000.00.01.H36', carriedOver: 2, notDue: 2, overdue: 1 },
       ]);
     });
 
     it('adds increments up per agency over any range of days, inclusive at both ends', async () => {
       const inc = (day: string, metric: 'received' | 'resolved.late', value = 1, agencyCode = '000.00.01.H36') => ({ agencyCode, day, metric, value });
-      await store.commit('daily-counts', {
+      await store().commit('daily-counts', {
         checkpoint: { commit: 1n, prepare: 3n },
         dossiers: [],
         increments: [inc('2023-12-31', 'received'), inc('2024-01-01', 'received'), inc('2024-01-01', 'received'), inc('2024-06-30', 'resolved.late', 4)],
         events: 3,
       });
-      await store.commit('daily-counts', {
+      await store().commit('daily-counts', {
         checkpoint: { commit: 2n, prepare: 4n },
         dossiers: [],
         increments: [inc('2024-06-30', 'resolved.late', 1), inc('2024-07-01', 'received'), inc('2024-03-01', 'received', 1, '000.00.02.H36')],
         events: 1,
       });
-      const totals = await store.totals({ from: '2024-01-01', to: '2024-06-30' });
+      const totals = await store().totals({ from: '2024-01-01', to: '2024-06-30' });
       expect(totals.sort((a, b) => `${a.agencyCode}${a.metric}`.localeCompare(`${b.agencyCode}${b.metric}`))).toEqual([
         { agencyCode: '000.00.01.H36', metric: 'received', value: 2 },
         { agencyCode: '000.00.01.H36', metric: 'resolved.late', value: 5 },
