@@ -96,6 +96,20 @@ describe('tthc report over periods and levels', () => {
     }
   });
 
+  it('gives the same figures as CSV for machines and as a Markdown table for reports', async () => {
+    const report = await json('--period', '2024-Q2');
+    const csv = (await runTthc('report', '--period', '2024-Q2', '--format', 'csv', '--store', store)).trimEnd().split('\r\n');
+    const header = csv[0]?.split(',') ?? [];
+    expect(header.slice(0, 5)).toEqual(['scope', 'level', 'agencies', 'received', 'receivedOnline']);
+    expect(csv.map((l) => l.split(',')[0])).toEqual(['scope', '000.00.01.H36', '000.00.02.H36', '000.21.36.H36', '000.22.36.H36', 'level:province', 'level:district', 'level:commune', 'total']);
+    const total = Object.fromEntries(header.map((h, i) => [h, csv.at(-1)?.split(',')[i]]));
+    expect([Number(total.received), Number(total.resolved), Number(total.carriedOver)]).toEqual([report.total.received, report.total.resolved, (report.total as unknown as { carriedOver: number }).carriedOver]);
+    const markdown = await runTthc('report', '--period', '2024-Q2', '--format', 'markdown', '--store', store);
+    expect(markdown).toMatch(/^\| Cấp \| Tiếp nhận \|/m);
+    expect(markdown).toMatch(/^\| Sở, ban, ngành \(3\) \| /m);
+    expect(markdown).toMatch(new RegExp(`^\\| Tổng cộng \\| ${report.total.received.toLocaleString('de-DE')} \\|`, 'm'));
+  });
+
   it('refuses a period together with dates, and a period it cannot read', async () => {
     await expect(runTthc('report', '--period', '2024-H1', '--from', '2024-01-01', '--to', '2024-06-30', '--store', store)).rejects.toThrow(/--period: give either --period/);
     await expect(runTthc('report', '--period', '2024-H3', '--store', store)).rejects.toThrow(/--period/);

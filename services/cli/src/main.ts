@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, Option } from 'commander';
+import { REPORT_FORMATS } from '@tthc/core';
 import { DEFAULT_STORE_URL } from '@tthc/stores';
 import { DEFAULT_CONSUMER_GROUP, DEFAULT_DEAD_LETTER_TOPIC, DEFAULT_EVENTS_TOPIC } from '@tthc/kafka';
 import { demoCommand } from './commands/demo';
@@ -88,7 +89,7 @@ export function buildProgram(out: Output = stdoutOutput): Command {
     .option('--to <date>', 'last day, inclusive')
     .option('--period <spec>', 'a reporting period instead of --from/--to: 2024, 2024-H1, 2024-Q2, 2024-03')
     .addOption(new Option('--cutoff <kind>', 'period boundaries: calendar, or the Decree 09/2019 windows (15th to 14th)').choices(['calendar', 'decree-09']).default('calendar'))
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(new Option('--format <format>', 'output format').choices([...REPORT_FORMATS]).default('text'))
     .addOption(storeOption())
     .addOption(logLevelOption())
     .action((opts: Record<string, unknown>) => reportCommand(opts, out));

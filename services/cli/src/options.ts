@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDate, parsePeriod, periodCutoff, periodSpec } from '@tthc/core';
+import { isoDate, parsePeriod, periodCutoff, periodSpec, REPORT_FORMATS } from '@tthc/core';
 import { brokerList, DEFAULT_CONSUMER_GROUP, DEFAULT_DEAD_LETTER_TOPIC, DEFAULT_EVENTS_TOPIC } from '@tthc/kafka';
 import { LOG_LEVELS } from '@tthc/logging';
 import { DEFAULT_STORE_URL, storeUrl } from '@tthc/stores';
@@ -53,7 +53,7 @@ export const reportOptions = commonOptions
     to: isoDate.optional(),
     period: periodSpec.optional(),
     cutoff: periodCutoff.default('calendar'),
-    format: z.enum(['text', 'json']).default('text'),
+    format: z.enum(REPORT_FORMATS).default('text'),
   })
   .strict()
   .refine((o) => (o.period === undefined) !== (o.from === undefined && o.to === undefined), {

@@ -2,7 +2,7 @@ import type { CountsRow, DailyCountsReport } from './daily-counts-report';
 import { formatCount, formatPercent } from './format-vietnamese';
 import { AGENCY_LEVELS, type AgencyLevel } from '../registry/agency-registry-file';
 
-export const REPORT_FORMATS = ['text', 'json'] as const;
+export const REPORT_FORMATS = ['text', 'markdown', 'csv', 'json'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 const COLUMNS: readonly [string, (r: CountsRow) => string][] = [
@@ -29,7 +29,8 @@ export const LEVEL_NAMES: Readonly<Record<AgencyLevel, string>> = {
   commune: 'UBND cấp xã',
 };
 
-function formatText(report: DailyCountsReport): string {
+/** The rows a person reads: one per level when the store has a registry, else one per agency; then the total. */
+function displayRows(report: DailyCountsReport): { header: string[]; rows: string[][] } {
   const byLevel = AGENCY_LEVELS.flatMap((level) => {
     const row = report.levels[level];
     return row ? [[`${LEVEL_NAMES[level]} (${formatCount(row.agencies)})`, ...COLUMNS.map(([, f]) => f(row))]] : [];
@@ -39,19 +40,77 @@ function formatText(report: DailyCountsReport): string {
     ...(byLevel.length > 0 ? byLevel : report.agencies.map((a) => [a.agencyCode, ...COLUMNS.map(([, f]) => f(a))])),
     ['Tổng cộng', ...COLUMNS.map(([, f]) => f(report.total))],
   ];
+  return { header, rows };
+}
+
+const title = (report: DailyCountsReport) =>
+  `Báo cáo hồ sơ TTHC từ ${report.period.from} đến ${report.period.to} (vị trí nhật ký ${report.asOf.position ?? 'chưa có'})`;
+
+function footer(report: DailyCountsReport): string[] {
   const t = report.total;
   return [
-    `Báo cáo hồ sơ TTHC từ ${report.period.from} đến ${report.period.to} (vị trí nhật ký ${report.asOf.position ?? 'chưa có'})`,
-    '',
-    table(header, rows),
-    '',
     '* Đúng hạn gồm cả trước hạn.',
     `Dịch vụ công trực tuyến toàn trình: ${formatCount(t.fullProcessOnline.resolvedOnline)}/${formatCount(t.fullProcessOnline.resolved)} hồ sơ giải quyết trực tuyến (${formatPercent(t.fullProcessOnline.rate)}).`,
     `Thanh toán trực tuyến: ${formatCount(t.onlinePayments.count)} giao dịch, ${formatCount(t.onlinePayments.amount)} đồng.`,
+  ];
+}
+
+function formatText(report: DailyCountsReport): string {
+  const { header, rows } = displayRows(report);
+  return [title(report), '', table(header, rows), '', ...footer(report), ''].join('\n');
+}
+
+function formatMarkdown(report: DailyCountsReport): string {
+  const { header, rows } = displayRows(report);
+  const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
+  const align = `| --- |${' ---: |'.repeat(header.length - 1)}`;
+  return [`### ${title(report)}`, '', line(header), align, ...rows.map(line), '', ...footer(report).map((f) => `${f}  `), ''].join('\n');
+}
+
+/** For machines: every agency, level and the total on its own row, plain numbers, RFC 4180. */
+function formatCsv(report: DailyCountsReport): string {
+  const columns: readonly [string, (r: CountsRow) => number | string | null][] = [
+    ['received', (r) => r.received],
+    ['receivedOnline', (r) => r.receivedOnline],
+    ['carriedOver', (r) => r.carriedOver],
+    ['resolved', (r) => r.resolved],
+    ['resolvedEarly', (r) => r.resolvedEarly],
+    ['resolvedOnTime', (r) => r.resolvedOnTime],
+    ['resolvedLate', (r) => r.resolvedLate],
+    ['onTimeRate', (r) => r.onTimeRate],
+    ['inProgressNotDue', (r) => r.inProgressAtEnd.notDue],
+    ['inProgressOverdue', (r) => r.inProgressAtEnd.overdue],
+    ['withdrawn', (r) => r.withdrawn],
+    ['handedBack', (r) => r.handedBack],
+    ['fullProcessResolved', (r) => r.fullProcessOnline.resolved],
+    ['fullProcessResolvedOnline', (r) => r.fullProcessOnline.resolvedOnline],
+    ['onlinePaymentsCount', (r) => r.onlinePayments.count],
+    ['onlinePaymentsAmount', (r) => r.onlinePayments.amount],
+  ];
+  const cell = (v: number | string | null) => (v === null ? '' : typeof v === 'number' ? String(v) : /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+  const line = (scope: string, level: string, agencies: number | null, r: CountsRow) =>
+    [scope, level, agencies, ...columns.map(([, f]) => f(r))].map(cell).join(',');
+  return [
+    ['scope', 'level', 'agencies', ...columns.map(([h]) => h)].join(','),
+    ...report.agencies.map((a) => line(a.agencyCode, a.level ?? '', null, a)),
+    ...AGENCY_LEVELS.flatMap((level) => {
+      const r = report.levels[level];
+      return r ? [line(`level:${level}`, level, r.agencies, r)] : [];
+    }),
+    line('total', '', null, report.total),
     '',
-  ].join('\n');
+  ].join('\r\n');
 }
 
 export function formatReport(report: DailyCountsReport, format: ReportFormat): string {
-  return format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : formatText(report);
+  switch (format) {
+    case 'json':
+      return `${JSON.stringify(report, null, 2)}\n`;
+    case 'markdown':
+      return formatMarkdown(report);
+    case 'csv':
+      return formatCsv(report);
+    case 'text':
+      return formatText(report);
+  }
 }
