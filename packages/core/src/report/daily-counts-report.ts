@@ -37,7 +37,8 @@ export type LevelRow = { readonly agencies: number } & CountsRow;
 export interface DailyCountsReport {
   readonly period: DayRange;
   readonly asOf: { readonly position: string | null };
-  readonly agencies: readonly ({ readonly agencyCode: string; readonly level: AgencyLevel | null } & CountsRow)[];
+  /** Each agency's figures; `name` and `level` from the registry on the period's last day, when it knows the agency. */
+  readonly agencies: readonly ({ readonly agencyCode: string; readonly name?: string; readonly level: AgencyLevel | null } & CountsRow)[];
   /** By level, when the store has an agency registry: provincial departments, districts, communes. */
   readonly levels: Readonly<Partial<Record<AgencyLevel, LevelRow>>>;
   readonly total: CountsRow;
@@ -110,7 +111,10 @@ export function buildDailyCountsReport(
   }
   const agencies = [...byAgency.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([agencyCode, metrics]) => ({ agencyCode, level: levelOf(agencyCode), ...row((m) => metrics.get(m) ?? 0, openByAgency.get(agencyCode) ?? NO_OPEN) }));
+    .map(([agencyCode, metrics]) => {
+      const name = (registry?.agencyOn(agencyCode, period.to) ?? registry?.agencyOn(agencyCode, period.from))?.name;
+      return { agencyCode, ...(name !== undefined ? { name } : {}), level: levelOf(agencyCode), ...row((m) => metrics.get(m) ?? 0, openByAgency.get(agencyCode) ?? NO_OPEN) };
+    });
   const openOf = (codes: readonly string[]) => codes.reduce((sum, c) => addOpen(sum, openByAgency.get(c) ?? NO_OPEN), NO_OPEN);
   const levels: Partial<Record<AgencyLevel, LevelRow>> = {};
   if (registry) {

@@ -1,8 +1,10 @@
 import type { CountsRow, DailyCountsReport } from './daily-counts-report';
+import { formatNarrative } from './format-narrative';
 import { formatCount, formatPercent } from './format-vietnamese';
+import { reportJson, type ReportGrouping } from './report-json';
 import { AGENCY_LEVELS, type AgencyLevel } from '../registry/agency-registry-file';
 
-export const REPORT_FORMATS = ['text', 'markdown', 'csv', 'json'] as const;
+export const REPORT_FORMATS = ['text', 'markdown', 'csv', 'json', 'narrative'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 const COLUMNS: readonly [string, (r: CountsRow) => string][] = [
@@ -29,16 +31,24 @@ export const LEVEL_NAMES: Readonly<Record<AgencyLevel, string>> = {
   commune: 'UBND cấp xã',
 };
 
-/** The rows a person reads: one per level when the store has a registry, else one per agency; then the total. */
-function displayRows(report: DailyCountsReport): { header: string[]; rows: string[][] } {
+/**
+ * The rows a person reads: one per level when the store has a registry, else one per agency; then
+ * the total. By agency, each agency follows its level's row.
+ */
+function displayRows(report: DailyCountsReport, by: ReportGrouping): { header: string[]; rows: string[][] } {
+  const cells = (r: CountsRow) => COLUMNS.map(([, f]) => f(r));
+  const agencyRow = (a: DailyCountsReport['agencies'][number]) => [`  ${a.agencyCode}${a.name ? ` ${a.name}` : ''}`, ...cells(a)];
   const byLevel = AGENCY_LEVELS.flatMap((level) => {
     const row = report.levels[level];
-    return row ? [[`${LEVEL_NAMES[level]} (${formatCount(row.agencies)})`, ...COLUMNS.map(([, f]) => f(row))]] : [];
+    if (!row) return [];
+    const members = by === 'agency' ? report.agencies.filter((a) => a.level === level).map(agencyRow) : [];
+    return [[`${LEVEL_NAMES[level]} (${formatCount(row.agencies)})`, ...cells(row)], ...members];
   });
   const header = [byLevel.length > 0 ? 'Cấp' : 'Cơ quan', ...COLUMNS.map(([h]) => h)];
+  const unplaced = byLevel.length > 0 && by === 'agency' ? report.agencies.filter((a) => a.level === null).map(agencyRow) : [];
   const rows = [
-    ...(byLevel.length > 0 ? byLevel : report.agencies.map((a) => [a.agencyCode, ...COLUMNS.map(([, f]) => f(a))])),
-    ['Tổng cộng', ...COLUMNS.map(([, f]) => f(report.total))],
+    ...(byLevel.length > 0 ? [...byLevel, ...unplaced] : report.agencies.map((a) => [a.agencyCode, ...cells(a)])),
+    ['Tổng cộng', ...cells(report.total)],
   ];
   return { header, rows };
 }
@@ -55,13 +65,13 @@ function footer(report: DailyCountsReport): string[] {
   ];
 }
 
-function formatText(report: DailyCountsReport): string {
-  const { header, rows } = displayRows(report);
+function formatText(report: DailyCountsReport, by: ReportGrouping): string {
+  const { header, rows } = displayRows(report, by);
   return [title(report), '', table(header, rows), '', ...footer(report), ''].join('\n');
 }
 
-function formatMarkdown(report: DailyCountsReport): string {
-  const { header, rows } = displayRows(report);
+function formatMarkdown(report: DailyCountsReport, by: ReportGrouping): string {
+  const { header, rows } = displayRows(report, by);
   const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
   const align = `| --- |${' ---: |'.repeat(header.length - 1)}`;
   return [`### ${title(report)}`, '', line(header), align, ...rows.map(line), '', ...footer(report).map((f) => `${f}  `), ''].join('\n');
@@ -102,15 +112,18 @@ function formatCsv(report: DailyCountsReport): string {
   ].join('\r\n');
 }
 
-export function formatReport(report: DailyCountsReport, format: ReportFormat): string {
+/** `by` adds a row per agency to text and markdown, and the agencies to json; csv always has them. */
+export function formatReport(report: DailyCountsReport, format: ReportFormat, by: ReportGrouping = 'level'): string {
   switch (format) {
     case 'json':
-      return `${JSON.stringify(report, null, 2)}\n`;
+      return `${JSON.stringify(reportJson(report, by), null, 2)}\n`;
     case 'markdown':
-      return formatMarkdown(report);
+      return formatMarkdown(report, by);
     case 'csv':
       return formatCsv(report);
     case 'text':
-      return formatText(report);
+      return formatText(report, by);
+    case 'narrative':
+      return formatNarrative(report);
   }
 }
