@@ -44,7 +44,7 @@ describe('Kafka → ingest → PostgreSQL → projection → report', () => {
     expect(projected.projected.events).toBe(dataset.events.length);
 
     const report = JSON.parse(
-      await runTthc('report', '--from', period.from, '--to', period.to, '--format', 'json', '--store', db.url),
+      await runTthc('report', '--from', period.from, '--to', period.to, '--format', 'json', '--by', 'agency', '--store', db.url),
     ) as DailyCountsReport;
     const want = dataset.expected.total;
     expect(report.total).toMatchObject({

@@ -1,3 +1,4 @@
 export * from './topics';
 export * from './brokers';
 export * from './create-kafka';
+export * from './registry-topic';

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 import { Command, Option } from 'commander';
-import { REPORT_FORMATS } from '@tthc/core';
+import { REPORT_FORMATS, REPORT_GROUPINGS } from '@tthc/core';
 import { DEFAULT_STORE_URL } from '@tthc/stores';
-import { DEFAULT_CONSUMER_GROUP, DEFAULT_DEAD_LETTER_TOPIC, DEFAULT_EVENTS_TOPIC } from '@tthc/kafka';
+import { DEFAULT_CONSUMER_GROUP, DEFAULT_DEAD_LETTER_TOPIC, DEFAULT_EVENTS_TOPIC, DEFAULT_REGISTRY_TOPIC } from '@tthc/kafka';
 import { demoCommand } from './commands/demo';
 import { ingestCommand } from './commands/ingest';
 import { migrateCommand } from './commands/migrate';
@@ -46,6 +46,7 @@ export function buildProgram(out: Output = stdoutOutput): Command {
     .argument('<file>', 'NDJSON file, one CloudEvent per line')
     .addOption(brokersOption())
     .option('--topic <name>', 'events topic', DEFAULT_EVENTS_TOPIC)
+    .option('--registry-topic <name>', 'compacted topic for agency registry lines of the file', DEFAULT_REGISTRY_TOPIC)
     .option('--batch-size <n>', 'events per send', '1000')
     .addOption(logLevelOption())
     .action((file: string, opts: Record<string, unknown>) => publishCommand(file, opts, out));
@@ -57,6 +58,7 @@ export function buildProgram(out: Output = stdoutOutput): Command {
     .addOption(brokersOption())
     .option('--topic <name>', 'events topic', DEFAULT_EVENTS_TOPIC)
     .option('--dlq-topic <name>', 'dead-letter topic', DEFAULT_DEAD_LETTER_TOPIC)
+    .option('--registry-topic <name>', 'compacted topic of agency registry versions, read before consuming', DEFAULT_REGISTRY_TOPIC)
     .option('--group <id>', 'Kafka consumer group', DEFAULT_CONSUMER_GROUP)
     .option('--metrics-port <port>', 'serve /metrics and /health on 127.0.0.1 (default 9464 when following Kafka)')
     .option('--until-idle', 'exit once the group has consumed everything and nothing new arrives')
@@ -89,7 +91,8 @@ export function buildProgram(out: Output = stdoutOutput): Command {
     .option('--to <date>', 'last day, inclusive')
     .option('--period <spec>', 'a reporting period instead of --from/--to: 2024, 2024-H1, 2024-Q2, 2024-03')
     .addOption(new Option('--cutoff <kind>', 'period boundaries: calendar, or the Decree 09/2019 windows (15th to 14th)').choices(['calendar', 'decree-09']).default('calendar'))
-    .addOption(new Option('--format <format>', 'output format').choices([...REPORT_FORMATS]).default('text'))
+    .addOption(new Option('--format <format>', 'output format; narrative: the paragraphs of a province report (II.2.d, II.2.g) in Vietnamese').choices([...REPORT_FORMATS]).default('text'))
+    .addOption(new Option('--by <grouping>', 'rows by level, or by agency within each level').choices([...REPORT_GROUPINGS]).default('level'))
     .addOption(storeOption())
     .addOption(logLevelOption())
     .action((opts: Record<string, unknown>) => reportCommand(opts, out));

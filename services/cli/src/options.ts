@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { isoDate, parsePeriod, periodCutoff, periodSpec, REPORT_FORMATS } from '@tthc/core';
-import { brokerList, DEFAULT_CONSUMER_GROUP, DEFAULT_DEAD_LETTER_TOPIC, DEFAULT_EVENTS_TOPIC } from '@tthc/kafka';
+import { isoDate, parsePeriod, periodCutoff, periodSpec, REPORT_FORMATS, REPORT_GROUPINGS } from '@tthc/core';
+import { brokerList, DEFAULT_CONSUMER_GROUP, DEFAULT_DEAD_LETTER_TOPIC, DEFAULT_EVENTS_TOPIC, DEFAULT_REGISTRY_TOPIC } from '@tthc/kafka';
 import { LOG_LEVELS } from '@tthc/logging';
 import { DEFAULT_STORE_URL, storeUrl } from '@tthc/stores';
 
@@ -23,6 +23,7 @@ export const commonOptions = z.object({
 const kafkaOptions = z.object({
   brokers: brokerList,
   topic: z.string().min(1).max(249).default(DEFAULT_EVENTS_TOPIC),
+  registryTopic: z.string().min(1).max(249).default(DEFAULT_REGISTRY_TOPIC),
 });
 
 export const ingestOptions = commonOptions
@@ -31,6 +32,7 @@ export const ingestOptions = commonOptions
     brokers: brokerList.optional(),
     topic: z.string().min(1).max(249).default(DEFAULT_EVENTS_TOPIC),
     dlqTopic: z.string().min(1).max(249).default(DEFAULT_DEAD_LETTER_TOPIC),
+    registryTopic: z.string().min(1).max(249).default(DEFAULT_REGISTRY_TOPIC),
     group: z.string().min(1).max(255).default(DEFAULT_CONSUMER_GROUP),
     metricsPort: z.coerce.number().int().min(0).max(65535).optional(),
     untilIdle: z.boolean().default(false),
@@ -54,6 +56,7 @@ export const reportOptions = commonOptions
     period: periodSpec.optional(),
     cutoff: periodCutoff.default('calendar'),
     format: z.enum(REPORT_FORMATS).default('text'),
+    by: z.enum(REPORT_GROUPINGS).default('level'),
   })
   .strict()
   .refine((o) => (o.period === undefined) !== (o.from === undefined && o.to === undefined), {
@@ -76,6 +79,22 @@ export const demoOptions = commonOptions
   })
   .strict();
 
+export const simulateOptions = commonOptions
+  .omit({ store: true })
+  .extend({
+    profile: z.string().min(1),
+    seed: z.coerce.number().int().nonnegative().max(2 ** 32 - 1).default(2024),
+    out: z.string().min(1).optional(),
+    kafka: z.boolean().default(false),
+    brokers: brokerList.optional(),
+    topic: z.string().min(1).max(249).default(DEFAULT_EVENTS_TOPIC),
+    registryTopic: z.string().min(1).max(249).default(DEFAULT_REGISTRY_TOPIC),
+    batchSize: positiveInt.max(10_000).default(2000),
+  })
+  .strict()
+  .refine((o) => (o.out !== undefined) !== o.kafka, { message: 'give either --out FILE.ndjson or --kafka', path: ['out'] })
+  .refine((o) => !o.kafka || o.brokers !== undefined, { message: 'give Kafka brokers with --brokers or KAFKA_BROKERS', path: ['brokers'] });
+
 const FLAGS: Record<string, string> = {
   store: '--store',
   logLevel: '--log-level',
@@ -84,6 +103,7 @@ const FLAGS: Record<string, string> = {
   batchSize: '--batch-size',
   untilCaughtUp: '--until-caught-up',
   dlqTopic: '--dlq-topic',
+  registryTopic: '--registry-topic',
   metricsPort: '--metrics-port',
   period: '--period',
   cutoff: '--cutoff',

@@ -1,7 +1,9 @@
 import { Partitioners, type Admin, type EachBatchPayload, type KafkaMessage, type Producer } from 'kafkajs';
-import { addCounts, ZERO_COUNTS, type IngestCounts, type NewDeadLetter } from '@tthc/core';
-import { createKafka, DEAD_LETTER_HEADERS, DEFAULT_DEAD_LETTER_TOPIC, IDEMPOTENT_PRODUCER_RETRY } from '@tthc/kafka';
+import { addCounts, ZERO_COUNTS, type AgencyRegistry, type IngestCounts, type NewDeadLetter } from '@tthc/core';
+import { createKafka, DEAD_LETTER_HEADERS, DEFAULT_DEAD_LETTER_TOPIC, DEFAULT_REGISTRY_TOPIC, IDEMPOTENT_PRODUCER_RETRY } from '@tthc/kafka';
 import type { Logger } from '@tthc/logging';
+import { followRegistryTopic } from './follow-registry-topic';
+import { NoRegistryError } from './ingest-file';
 import { ingestBatch, type IngestContext } from './ingest-batch';
 import type { HealthState, IngestMetrics } from './observability';
 import { retryWhileUnavailable, StoppedWhileUnavailableError } from './retry-while-unavailable';
@@ -10,6 +12,8 @@ export interface ConsumeKafkaOptions {
   readonly brokers: readonly string[];
   readonly topic: string;
   readonly deadLetterTopic?: string;
+  /** The compacted topic of agency registry versions, read to its end before the first batch and followed after. */
+  readonly registryTopic?: string;
   readonly groupId: string;
   readonly logger: Logger;
   /** Stop once the group has committed up to every partition's end and nothing arrived for this long. */
@@ -43,11 +47,25 @@ function deadLetterMessage(letter: NewDeadLetter, topic: string, partition: numb
  * idempotency and the letters' origins absorb it. While the store is down the batch waits and
  * retries; no offset moves.
  */
-export async function consumeKafka(ctx: Omit<IngestContext, 'source'>, options: ConsumeKafkaOptions): Promise<IngestCounts> {
+export async function consumeKafka(
+  ctx: Omit<IngestContext, 'source' | 'registry'> & { readonly registry: AgencyRegistry | undefined },
+  options: ConsumeKafkaOptions,
+): Promise<IngestCounts> {
   const { logger, topic, groupId } = options;
   const dlqTopic = options.deadLetterTopic ?? DEFAULT_DEAD_LETTER_TOPIC;
-  const context: IngestContext = { ...ctx, source: `kafka:${topic}` };
+  const registryTopic = options.registryTopic ?? DEFAULT_REGISTRY_TOPIC;
   const kafka = createKafka({ brokers: options.brokers, clientId: 'tthc-ingest', logger });
+  let registry = ctx.registry;
+  const follower = await followRegistryTopic(kafka, {
+    topic: registryTopic,
+    ingestStore: ctx.ingestStore,
+    logger: logger.child({ topic: registryTopic }),
+    onRegistry: (r) => (registry = r),
+  });
+  if (!registry) {
+    await follower.stop();
+    throw new NoRegistryError(`no agency registry to check events against: the store has none and topic ${registryTopic} holds none; publish one there or run \`tthc registry import FILE\``);
+  }
   const consumer = kafka.consumer({ groupId, sessionTimeout: 30_000, heartbeatInterval: 3_000 });
   const producer: Producer = kafka.producer({
     idempotent: true,
@@ -91,6 +109,7 @@ export async function consumeKafka(ctx: Omit<IngestContext, 'source'>, options: 
     await consumer.disconnect();
     await producer.disconnect();
     await admin.disconnect();
+    await follower.stop();
   }
   return totals;
 
@@ -103,6 +122,8 @@ export async function consumeKafka(ctx: Omit<IngestContext, 'source'>, options: 
       origin: `${batch.topic}/${batch.partition}@${m.offset}`,
     }));
     const log = logger.child({ partition: batch.partition, firstOffset: batch.firstOffset(), lastOffset: last.offset });
+    if (!registry) throw new NoRegistryError('no agency registry'); // set before consuming starts
+    const context: IngestContext = { eventStore: ctx.eventStore, ingestStore: ctx.ingestStore, registry, source: `kafka:${topic}` };
     let result;
     try {
       result = await retryWhileUnavailable(() => ingestBatch(context, messages), {

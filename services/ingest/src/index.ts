@@ -4,3 +4,5 @@ export * from './ingest-file';
 export * from './consume-kafka';
 export * from './retry-while-unavailable';
 export * from './observability';
+export * from './adopt-registry';
+export * from './follow-registry-topic';

@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { demoRegistry, generateDemoDataset, loadAgencyRegistry, type AgencyRegistry, type AnyVersionDossierEvent } from '@tthc/core';
+import { demoRegistry, generateDemoDataset, loadAgencyRegistry, registryEvent, type AgencyRegistry, type AnyVersionDossierEvent } from '@tthc/core';
 import { createLogger } from '@tthc/logging';
 import { openSqliteStores, type SqliteStores } from '@tthc/store-sqlite';
-import { ingestFile } from './ingest-file';
+import { ingestFile, NoRegistryError } from './ingest-file';
 
 const logger = createLogger({ level: 'silent' });
 
@@ -29,8 +29,9 @@ describe('ingest from an NDJSON file', () => {
     writeFileSync(file, lines.join('\n'));
     return file;
   };
-  const ingest = (file: string, registry = registryOf()) =>
-    ingestFile(file, { eventStore: stores.eventStore, ingestStore: stores.ingestStore, registry }, { logger, batchSize: 7 });
+  // null: no registry given, as for a store that has none.
+  const ingest = (file: string, registry: AgencyRegistry | null = registryOf()) =>
+    ingestFile(file, { eventStore: stores.eventStore, ingestStore: stores.ingestStore, registry: registry ?? undefined }, { logger, batchSize: 7 });
   const { events } = generateDemoDataset({ seed: 3, dossiers: 60, period: { from: '2024-01-01', to: '2024-01-31' } });
   const firstOf = <T extends AnyVersionDossierEvent['type']>(type: T) => {
     const e = events.find((x) => x.type === type);
@@ -109,5 +110,50 @@ describe('ingest from an NDJSON file', () => {
     await expect(stores.ingestStore.listLetters()).resolves.toMatchObject([
       { reason: 'lifecycle-violation', message: expect.stringContaining('not allowed when the dossier is in-progress') as string },
     ]);
+  });
+
+  describe('a feed that carries its agency registry', () => {
+    const envelope = { id: 'registry-1', source: 'urn:tthc:simulator', subject: 'demo', time: '2024-01-01T00:00:00+07:00' };
+    const registryLine = (file = demoRegistry(), id = envelope.id) => JSON.stringify(registryEvent(file, { ...envelope, id }));
+
+    it('adopts the registry line into a store that has none, and checks the events after it against it', async () => {
+      const file = write([registryLine(), ...events.map((e) => JSON.stringify(e))]);
+      await expect(ingest(file, null)).resolves.toEqual({ consumed: events.length, appended: events.length, duplicates: 0, deadLettered: 0, parked: 0 });
+      await expect(stores.ingestStore.loadRegistry()).resolves.toEqual({ version: 1, registry: demoRegistry() });
+      // The same feed again: the same registry adds no version.
+      await ingest(file, null);
+      await expect(stores.ingestStore.loadRegistry()).resolves.toMatchObject({ version: 1 });
+    });
+
+    it('switches registries mid-feed: events before a new registry line are checked against the old one', async () => {
+      const received = events.filter((e) => e.type === 'vn.gov.tthc.dossier.received.v2').slice(0, 2);
+      const [first, second] = received;
+      if (!first || !second) throw new Error('need two receipts');
+      const narrowed = demoRegistry();
+      const system = narrowed.systems[0];
+      if (!system) throw new Error('no system');
+      const agencyOf = (e: AnyVersionDossierEvent) => (e.type === 'vn.gov.tthc.dossier.received.v2' ? e.data.processingAgencyCode : '');
+      system.agencies = system.agencies.filter((a) => a !== agencyOf(second) && a !== agencyOf(first));
+      const file = write([registryLine(), JSON.stringify(first), registryLine(narrowed, 'registry-2'), JSON.stringify(second)]);
+      await expect(ingest(file, null)).resolves.toMatchObject({ appended: 1, deadLettered: 1 });
+      await expect(stores.ingestStore.listLetters()).resolves.toMatchObject([{ reason: 'unauthorised-source' }]);
+      await expect(stores.ingestStore.loadRegistry()).resolves.toMatchObject({ version: 2, registry: narrowed });
+    });
+
+    it('turns a broken registry line into a dead letter naming its fields, and keeps the registry in force', async () => {
+      const broken = demoRegistry();
+      broken.agencies[1] = { ...broken.agencies[1]!, parent: '000.99.99.H36' };
+      const file = write([registryLine(), registryLine(broken, 'registry-2'), ...events.slice(0, 5).map((e) => JSON.stringify(e))]);
+      await expect(ingest(file, null)).resolves.toMatchObject({ consumed: 6, appended: 5, deadLettered: 1 });
+      const [letter] = await stores.ingestStore.listLetters();
+      expect(letter).toMatchObject({ reason: 'invalid-event', message: expect.stringMatching(/^data\.agencies\.1\.parent/) as string });
+      await expect(stores.ingestStore.loadRegistry()).resolves.toMatchObject({ version: 1, registry: demoRegistry() });
+    });
+
+    it('stops with a clear error when neither the store nor the feed gives a registry', async () => {
+      const file = write(events.slice(0, 3).map((e) => JSON.stringify(e)));
+      await expect(ingest(file, null)).rejects.toThrow(NoRegistryError);
+      await expect(ingest(file, null)).rejects.toThrow(/no agency registry .* import one with `tthc registry import FILE`/);
+    });
   });
 });

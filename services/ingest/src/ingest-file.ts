@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { addCounts, ZERO_COUNTS, type IngestCounts } from '@tthc/core';
+import { addCounts, mayBeRegistryEvent, ZERO_COUNTS, type AgencyRegistry, type IngestCounts } from '@tthc/core';
 import type { Logger } from '@tthc/logging';
+import { adoptRegistryEvent } from './adopt-registry';
 import { ingestBatch, type IncomingMessage, type IngestContext } from './ingest-batch';
 import { retryWhileUnavailable } from './retry-while-unavailable';
 
@@ -14,14 +15,24 @@ export interface IngestFileOptions {
   readonly onBatch?: (totals: IngestCounts, bytesRead: number) => void;
 }
 
+/** Raised when events arrive and neither the store nor the feed has given an agency registry to check them against. */
+export class NoRegistryError extends Error {
+  readonly code = 'NO_REGISTRY';
+}
+
 /**
  * Ingests an NDJSON file (one CloudEvent per line) through the same batch pipeline as Kafka. Dead
  * letters stay in the store's database; a line's origin is `file:line#hash`, so ingesting the same
- * file again records nothing twice.
+ * file again records nothing twice. A line that carries an agency registry (a simulated feed starts
+ * with one) becomes the store's registry for the lines after it.
  */
-export async function ingestFile(path: string, ctx: Omit<IngestContext, 'source'>, options: IngestFileOptions): Promise<IngestCounts> {
+export async function ingestFile(
+  path: string,
+  ctx: Omit<IngestContext, 'source' | 'registry'> & { readonly registry: AgencyRegistry | undefined },
+  options: IngestFileOptions,
+): Promise<IngestCounts> {
   const batchSize = options.batchSize ?? 5000;
-  const context: IngestContext = { ...ctx, source: 'file' };
+  let registry = ctx.registry;
   const input = createReadStream(path);
   const lines = createInterface({ input, crlfDelay: Infinity });
   let totals = ZERO_COUNTS;
@@ -31,6 +42,12 @@ export async function ingestFile(path: string, ctx: Omit<IngestContext, 'source'
     if (batch.length === 0) return;
     const messages = batch;
     batch = [];
+    if (!registry) {
+      throw new NoRegistryError(
+        `${path}: no agency registry to check events against: the store has none and no registry line came before line ${lineNo}; import one with \`tthc registry import FILE\``,
+      );
+    }
+    const context: IngestContext = { eventStore: ctx.eventStore, ingestStore: ctx.ingestStore, registry, source: 'file' };
     const result = await retryWhileUnavailable(() => ingestBatch(context, messages), {
       logger: options.logger,
       ...(options.signal ? { signal: options.signal } : {}),
@@ -46,7 +63,20 @@ export async function ingestFile(path: string, ctx: Omit<IngestContext, 'source'
     lineNo += 1;
     if (line.trim().length === 0) continue;
     const hash = createHash('sha1').update(line).digest('hex').slice(0, 12);
-    batch.push({ key: null, value: line, origin: `${path}:${lineNo}#${hash}` });
+    const origin = `${path}:${lineNo}#${hash}`;
+    if (mayBeRegistryEvent(line)) {
+      // The events before it were checked against the registry then in force; those after it, against this one.
+      await flush();
+      const adopted = await adoptRegistryEvent(ctx.ingestStore, { key: null, value: line, origin }, options.logger);
+      if (adopted.ok) registry = adopted.registry;
+      else {
+        const refused = { ...ZERO_COUNTS, consumed: 1, deadLettered: 1 };
+        await ctx.ingestStore.addCounts('file', refused);
+        totals = addCounts(totals, refused);
+      }
+      continue;
+    }
+    batch.push({ key: null, value: line, origin });
     if (batch.length >= batchSize) await flush();
     if (options.signal?.aborted) break;
   }

@@ -6,11 +6,12 @@ import type { Stores } from '@tthc/stores';
 import { stopSignal, withStores, type Output } from '../context';
 import { ingestOptions, parseOptions } from '../options';
 import { createProgress } from '../progress';
-import { storedRegistry } from '../registry-source';
+import { storedRegistryIfAny } from '../registry-source';
 
 export async function ingestFromFile(stores: Stores, logger: Logger, file: string, batchSize: number): Promise<IngestCounts> {
   const size = statSync(file).size;
-  const registry = await storedRegistry(stores.ingestStore);
+  // A feed may carry its own registry (a simulated one starts with it); else the store's is used.
+  const registry = await storedRegistryIfAny(stores.ingestStore);
   const progress = createProgress('ingest', 'bytes');
   try {
     return await ingestFile(file, { eventStore: stores.eventStore, ingestStore: stores.ingestStore, registry }, {
@@ -28,7 +29,8 @@ export async function ingestCommand(raw: Record<string, unknown>, out: Output): 
   const options = parseOptions(ingestOptions, raw);
   const counts = await withStores(options, async (stores, logger) => {
     if (options.file !== undefined) return ingestFromFile(stores, logger, options.file, options.batchSize);
-    const registry = await storedRegistry(stores.ingestStore);
+    // Updated from the registry topic before and while consuming.
+    const registry = await storedRegistryIfAny(stores.ingestStore);
     const metrics = new IngestMetrics();
     const health = new HealthState();
     // A long-running consumer serves /metrics and /health; a catch-up run does so only when asked.
@@ -42,6 +44,7 @@ export async function ingestCommand(raw: Record<string, unknown>, out: Output): 
           brokers: options.brokers ?? [],
           topic: options.topic,
           deadLetterTopic: options.dlqTopic,
+          registryTopic: options.registryTopic,
           groupId: options.group,
           logger,
           metrics,

@@ -1,7 +1,8 @@
 import { createReadStream, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { createLogger } from '@tthc/logging';
-import { createPublisher } from '@tthc/publisher';
+import { mayBeRegistryEvent } from '@tthc/core';
+import { createPublisher, publishRegistry } from '@tthc/publisher';
 import type { Output } from '../context';
 import { parseOptions, publishOptions, UsageError } from '../options';
 import { createProgress } from '../progress';
@@ -14,9 +15,11 @@ export async function publishCommand(file: string, raw: Record<string, unknown>,
   const progress = createProgress('publish', 'bytes');
   const input = createReadStream(file);
   let published = 0;
+  let registries = 0;
   let lineNo = 0;
   let batch: unknown[] = [];
   const flush = async () => {
+    if (batch.length === 0) return;
     await publisher.publish(batch);
     published += batch.length;
     batch = [];
@@ -26,11 +29,20 @@ export async function publishCommand(file: string, raw: Record<string, unknown>,
     for await (const line of createInterface({ input, crlfDelay: Infinity })) {
       lineNo += 1;
       if (line.trim().length === 0) continue;
+      let value: unknown;
       try {
-        batch.push(JSON.parse(line));
+        value = JSON.parse(line);
       } catch (error) {
         throw new UsageError(`${file}:${lineNo}: not JSON: ${(error as Error).message}`);
       }
+      if (mayBeRegistryEvent(line)) {
+        // The events before it go out first; those after it are checked against it.
+        await flush();
+        await publishRegistry(value, { brokers: options.brokers, topic: options.registryTopic, logger });
+        registries += 1;
+        continue;
+      }
+      batch.push(value);
       if (batch.length >= options.batchSize) await flush();
     }
     await flush();
@@ -38,6 +50,6 @@ export async function publishCommand(file: string, raw: Record<string, unknown>,
     progress.stop();
     await publisher.disconnect();
   }
-  logger.info({ file, published, topic: options.topic }, 'file published');
-  await out.write(`${JSON.stringify({ published, topic: options.topic })}\n`);
+  logger.info({ file, published, registries, topic: options.topic }, 'file published');
+  await out.write(`${JSON.stringify({ published, topic: options.topic, registries, registryTopic: options.registryTopic })}\n`);
 }

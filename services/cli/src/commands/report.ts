@@ -10,5 +10,5 @@ export async function reportCommand(raw: Record<string, unknown>, out: Output): 
     const loaded = stored ? loadAgencyRegistry(stored.registry) : undefined;
     return readDailyCountsReport(stores.projectionStore, options.range, loaded?.ok ? loaded.registry : undefined);
   });
-  await out.write(formatReport(report, options.format));
+  await out.write(formatReport(report, options.format, options.by));
 }

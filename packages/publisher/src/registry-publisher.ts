@@ -1,0 +1,31 @@
+import { Partitioners } from 'kafkajs';
+import { parseRegistryEvent } from '@tthc/core';
+import { createKafka, DEFAULT_REGISTRY_TOPIC, ensureRegistryTopic, IDEMPOTENT_PRODUCER_RETRY } from '@tthc/kafka';
+import type { Logger } from '@tthc/logging';
+import { InvalidEventError } from './envelope';
+
+/**
+ * Publishes an agency registry version to the compacted registry topic, keyed by the registry's
+ * name, and returns once every in-sync replica has it: ingest reads that topic to its end before it
+ * checks any event, so the events published after this call are checked against this registry.
+ */
+export async function publishRegistry(
+  event: unknown,
+  options: { readonly brokers: readonly string[]; readonly topic?: string; readonly logger: Logger },
+): Promise<{ topic: string; subject: string }> {
+  const parsed = parseRegistryEvent(JSON.stringify(event));
+  if (!parsed.ok) throw new InvalidEventError(parsed.problems, { type: 'agency-registry' });
+  const topic = options.topic ?? DEFAULT_REGISTRY_TOPIC;
+  const kafka = createKafka({ brokers: options.brokers, clientId: 'tthc-publisher', logger: options.logger });
+  const admin = kafka.admin();
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, retry: IDEMPOTENT_PRODUCER_RETRY, createPartitioner: Partitioners.DefaultPartitioner });
+  await Promise.all([admin.connect(), producer.connect()]);
+  try {
+    await ensureRegistryTopic(admin, topic);
+    await producer.send({ topic, acks: -1, messages: [{ key: parsed.event.subject, value: JSON.stringify(parsed.event) }] });
+  } finally {
+    await Promise.all([admin.disconnect(), producer.disconnect()]);
+  }
+  options.logger.info({ topic, registry: parsed.event.subject, id: parsed.event.id }, 'agency registry published');
+  return { topic, subject: parsed.event.subject };
+}

@@ -1,0 +1,58 @@
+import { randomUUID } from 'node:crypto';
+import type { Consumer, Kafka } from 'kafkajs';
+import { ensureRegistryTopic } from '@tthc/kafka';
+import type { AgencyRegistry, IngestStore } from '@tthc/core';
+import type { Logger } from '@tthc/logging';
+import { adoptRegistryEvent } from './adopt-registry';
+
+export interface RegistryFollower {
+  /** Stops reading the topic. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Reads the registry topic from its beginning and keeps following it: every valid registry version
+ * becomes the store's registry and is handed to `onRegistry`. Resolves once everything the topic held
+ * when it started has been read, so that ingest checks its first batch against the latest registry.
+ * Each ingest process reads the whole topic, so the consumer's group is its own and commits nothing.
+ */
+export async function followRegistryTopic(
+  kafka: Kafka,
+  options: { readonly topic: string; readonly ingestStore: IngestStore; readonly logger: Logger; readonly onRegistry: (registry: AgencyRegistry) => void },
+): Promise<RegistryFollower> {
+  const { topic, logger } = options;
+  const admin = kafka.admin();
+  await admin.connect();
+  let offsets: { partition: number; high: string; low: string }[];
+  try {
+    await ensureRegistryTopic(admin, topic);
+    offsets = await admin.fetchTopicOffsets(topic);
+  } finally {
+    await admin.disconnect();
+  }
+  const ends = new Map(offsets.map((p) => [p.partition, BigInt(p.high)]));
+  const pending = new Set(offsets.filter((p) => BigInt(p.high) > BigInt(p.low)).map((p) => p.partition));
+  let caughtUp!: () => void;
+  const reachedEnd = new Promise<void>((resolve) => (caughtUp = resolve));
+  if (pending.size === 0) caughtUp();
+
+  const consumer: Consumer = kafka.consumer({ groupId: `tthc-ingest.registry.${randomUUID()}` });
+  await consumer.connect();
+  await consumer.subscribe({ topics: [topic], fromBeginning: true });
+  await consumer.run({
+    autoCommit: false,
+    eachMessage: async ({ partition, message }) => {
+      if (message.value !== null && message.value.length > 0) {
+        const adopted = await adoptRegistryEvent(
+          options.ingestStore,
+          { key: message.key?.toString() ?? null, value: message.value, origin: `${topic}/${partition}@${message.offset}` },
+          logger,
+        );
+        if (adopted.ok) options.onRegistry(adopted.registry);
+      }
+      if (BigInt(message.offset) + 1n >= (ends.get(partition) ?? 0n) && pending.delete(partition) && pending.size === 0) caughtUp();
+    },
+  });
+  await reachedEnd;
+  return { stop: () => consumer.disconnect() };
+}
