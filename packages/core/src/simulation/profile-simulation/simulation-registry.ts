@@ -1,0 +1,98 @@
+import { AGENCY_LEVELS, type AgencyLevel, type AgencyRecord, type AgencyRegistryFile } from '../../registry/agency-registry-file';
+
+/** The publishing system of simulated events unless the caller names another. */
+export const SIMULATION_SOURCE = 'urn:tthc:simulated-motcua';
+
+/** The province code in agency and dossier codes (Lâm Đồng's, as in the demo). */
+export const SIMULATION_PROVINCE = 'H36';
+
+const PROVINCE_DEPARTMENTS = [
+  'Sở Tư pháp',
+  'Sở Kế hoạch và Đầu tư',
+  'Sở Tài nguyên và Môi trường',
+  'Sở Xây dựng',
+  'Sở Giao thông vận tải',
+  'Sở Công Thương',
+  'Sở Nông nghiệp và Phát triển nông thôn',
+  'Sở Y tế',
+  'Sở Giáo dục và Đào tạo',
+  'Sở Lao động - Thương binh và Xã hội',
+  'Sở Tài chính',
+  'Sở Nội vụ',
+  'Sở Văn hóa, Thể thao và Du lịch',
+  'Sở Thông tin và Truyền thông',
+  'Sở Khoa học và Công nghệ',
+  'Sở Ngoại vụ',
+  'Ban Quản lý các khu công nghiệp',
+  'Ban Dân tộc',
+  'Thanh tra tỉnh',
+];
+
+/** The simulated agencies, by index: codes, levels, and each level's indices. */
+export interface SimulationAgencies {
+  readonly codes: readonly string[];
+  readonly levels: readonly AgencyLevel[];
+  readonly parents: readonly number[];
+  readonly byLevel: Readonly<Record<AgencyLevel, readonly number[]>>;
+  /** The provincial people's committee (province level): the registry's root. */
+  readonly root: number;
+}
+
+const pad = (value: number, width: number) => String(value).padStart(width, '0');
+
+/** `NNN.LL.MM.H36`: the level in the middle group (00 province, 10 district, 20 commune), the number around it. */
+function agencyCode(level: AgencyLevel, number: number): string {
+  const group = level === 'province' ? '00' : level === 'district' ? '10' : '20';
+  return `${pad(Math.floor(number / 100), 3)}.${group}.${pad(number % 100, 2)}.${SIMULATION_PROVINCE}`;
+}
+
+/**
+ * The registry of a simulated profile: per level exactly the profile's number of agencies, valid
+ * from well before the period and still valid, and one system that may publish for all of them.
+ * The provincial people's committee (UBND tỉnh, `000.00.00.H36`) is the root: it is province level,
+ * so it is one of the province's agencies (it resolves dossiers like the departments); districts
+ * hang under it, communes under the districts (or under it when there are none).
+ */
+export function simulationRegistry(agencyCounts: Readonly<Record<AgencyLevel, number>>, periodFrom: string, source: string): { file: AgencyRegistryFile; agencies: SimulationAgencies } {
+  const codes: string[] = [];
+  const levels: AgencyLevel[] = [];
+  const parents: number[] = [];
+  const names: string[] = [];
+  const byLevel: Record<AgencyLevel, number[]> = { province: [], district: [], commune: [] };
+  const add = (level: AgencyLevel, number: number, name: string, parent: number) => {
+    byLevel[level].push(codes.length);
+    codes.push(agencyCode(level, number));
+    levels.push(level);
+    parents.push(parent);
+    names.push(name);
+  };
+  const root = 0;
+  for (let i = 0; i < agencyCounts.province; i += 1) {
+    const name = i === 0 ? 'UBND tỉnh' : (PROVINCE_DEPARTMENTS[i - 1] ?? `Cơ quan cấp tỉnh số ${pad(i, 2)}`);
+    add('province', i, `${name} (mô phỏng)`, i === 0 ? -1 : root);
+  }
+  for (let i = 1; i <= agencyCounts.district; i += 1) add('district', i, `UBND cấp huyện số ${pad(i, 2)} (mô phỏng)`, root);
+  const districts = byLevel.district;
+  for (let i = 1; i <= agencyCounts.commune; i += 1) {
+    const parent = districts.length > 0 ? (districts[(i - 1) % districts.length] ?? root) : root;
+    add('commune', i, `UBND cấp xã số ${pad(i, 3)} (mô phỏng)`, parent);
+  }
+  const validFrom = `${Number(periodFrom.slice(0, 4)) - 5}-01-01`;
+  const agencies: AgencyRecord[] = codes.map((code, i) => ({
+    code,
+    name: names[i] ?? code,
+    level: levels[i] ?? 'province',
+    parent: (parents[i] ?? -1) >= 0 ? (codes[parents[i] ?? 0] ?? null) : null,
+    validFrom,
+    validTo: null,
+    successor: null,
+  }));
+  return {
+    file: { agencies, systems: [{ source, name: 'Hệ thống thông tin giải quyết TTHC (mô phỏng)', agencies: [...codes] }] },
+    agencies: { codes, levels, parents, byLevel, root },
+  };
+}
+
+/** Agency counts per level of a profile (an absent level has none). */
+export const agencyCounts = (levels: Partial<Record<AgencyLevel, { agencies: number }>>): Record<AgencyLevel, number> =>
+  Object.fromEntries(AGENCY_LEVELS.map((l) => [l, levels[l]?.agencies ?? 0])) as Record<AgencyLevel, number>;
