@@ -163,6 +163,20 @@ export function eventStoreContract(name: string, harness: EventStoreHarness): vo
           expect(compareLogPositions(whole[i - 1]!.position, whole[i]!.position)).toBeLessThan(0);
         }
       });
+
+      it('counts the events after a position, and says when the oldest of them was stored', async () => {
+        await expect(store().backlog()).resolves.toEqual({ events: 0, oldestRecordedAt: undefined });
+        const before = Date.now();
+        await store().appendToStream('dossier-A', [testEvent(), testEvent()]);
+        await store().appendToStream('dossier-B', [testEvent()]);
+        const log = await readEverything(store());
+        const whole = await store().backlog();
+        expect(whole.events).toBe(3);
+        // The store's clock may be another machine's: within a minute of ours.
+        expect(Math.abs(Date.parse(whole.oldestRecordedAt ?? '') - before)).toBeLessThan(60_000);
+        await expect(store().backlog(log[0]!.position)).resolves.toMatchObject({ events: 2 });
+        await expect(store().backlog(log[2]!.position)).resolves.toEqual({ events: 0, oldestRecordedAt: undefined });
+      });
     });
 
     describe('expected revisions', () => {

@@ -6,3 +6,4 @@ export * from './opened';
 export * from './run-tthc';
 export * from './ingest-store-contract';
 export * from './open-per-test';
+export * from './projection-runner-suite';

@@ -1,4 +1,4 @@
-import type { DossierState, ProjectionStore } from '@tthc/core';
+import type { CountIncrement, DossierState, ProjectionStore } from '@tthc/core';
 
 import type { Opened } from './opened';
 import { openPerTest } from './open-per-test';
@@ -26,79 +26,243 @@ const summary = (dossierCode: string, resolved = false): DossierState => ({
   closedDay: resolved ? '2024-03-21' : null,
 });
 
+const inc = (day: string, metric: 'received' | 'resolved.late', value = 1, agencyCode = '000.00.01.H36'): CountIncrement => ({ agencyCode, day, metric, value });
+const H1 = { from: '2024-01-01', to: '2024-06-30' };
+const sorted = <T extends { agencyCode: string; metric: string }>(rows: T[]) =>
+  rows.sort((a, b) => `${a.agencyCode}${a.metric}`.localeCompare(`${b.agencyCode}${b.metric}`));
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /** The behaviour every projection-store adapter must show. */
 export function projectionStoreContract(name: string, harness: ProjectionStoreHarness): void {
   describe(`projection store contract: ${name}`, () => {
     const store = openPerTest(harness);
+    const live = () => store().ensureVersion('daily-counts', 'live');
+    const at = (position: number) => ({ commit: BigInt(position), prepare: BigInt(position) });
 
-    it('has no checkpoint before the first commit, then the last committed one with a running event count', async () => {
-      await expect(store().readCheckpoint('daily-counts')).resolves.toBeUndefined();
-      await store().commit('daily-counts', { checkpoint: { commit: 5n, prepare: 7n }, dossiers: [], increments: [], events: 7 });
-      await store().commit('daily-counts', { checkpoint: { commit: 9n, prepare: 12n }, dossiers: [], increments: [], events: 5 });
-      await expect(store().readCheckpoint('daily-counts')).resolves.toMatchObject({ position: { commit: 9n, prepare: 12n }, events: 12 });
-      await expect(store().readCheckpoint('other')).resolves.toBeUndefined();
+    describe('the view', () => {
+      it('has no checkpoint before the first commit, then the last committed one with a running event count', async () => {
+        await expect(store().readCheckpoint('daily-counts')).resolves.toBeUndefined();
+        const v = await live();
+        await expect(store().readCheckpoint('daily-counts')).resolves.toBeUndefined();
+        await store().commit(v, { checkpoint: { commit: 5n, prepare: 7n }, dossiers: [], increments: [], events: 7 });
+        await store().commit(v, { checkpoint: { commit: 9n, prepare: 12n }, dossiers: [], increments: [], events: 5 });
+        await expect(store().readCheckpoint('daily-counts')).resolves.toMatchObject({ position: { commit: 9n, prepare: 12n }, events: 12 });
+        await expect(store().readCheckpoint('other')).resolves.toBeUndefined();
+      });
+
+      it('keeps dossier summaries, the last write winning', async () => {
+        const v = await live();
+        await store().commit(v, { checkpoint: at(1), dossiers: [summary('H36-0000001'), summary('H36-0000002')], increments: [], events: 2 });
+        await store().commit(v, { checkpoint: at(2), dossiers: [summary('H36-0000001', true)], increments: [], events: 1 });
+        const found = await store().loadDossiers(v, ['H36-0000001', 'H36-0000002', 'H36-0000404']);
+        expect([...found.keys()].sort()).toEqual(['H36-0000001', 'H36-0000002']);
+        expect(found.get('H36-0000001')).toEqual(summary('H36-0000001', true));
+      });
+
+      it('counts dossiers open at the edges of a range: carried over, and in progress at the end by due date', async () => {
+        const open = (code: string, receivedDay: string, closedDay: string | null, dueDate: string): DossierState => ({
+          ...summary(code),
+          status: closedDay ? 'resolved' : 'in-progress',
+          receivedDay,
+          closedDay,
+          dueDate,
+        });
+        await store().commit(await live(), {
+          checkpoint: at(1),
+          dossiers: [
+            open('H36-0000001', '2024-03-20', null, '2024-04-10'), // carried over, overdue at the end
+            open('H36-0000002', '2024-03-31', '2024-04-01', '2024-04-05'), // carried over, closed inside
+            open('H36-0000003', '2024-03-10', '2024-03-31', '2024-03-29'), // closed before the range
+            open('H36-0000004', '2024-04-15', null, '2024-04-30'), // received inside, not yet due
+            open('H36-0000005', '2024-04-29', '2024-05-02', '2024-05-10'), // open at the end, closes after it
+            open('H36-0000006', '2024-05-01', null, '2024-05-10'), // received after the range
+            { ...open('H36-0000007', '2024-03-01', '2024-03-02', '2024-03-05'), status: 'refused-at-reception', dueDate: null, closedDay: null },
+          ],
+          increments: [],
+          events: 7,
+        });
+        await expect(store().openDossiers({ from: '2024-04-01', to: '2024-04-30' })).resolves.toEqual([
+          { agencyCode: '000.00.01.H36', carriedOver: 2, notDue: 2, overdue: 1 },
+        ]);
+      });
+
+      it('adds increments up per agency over any range of days, inclusive at both ends', async () => {
+        const v = await live();
+        await store().commit(v, {
+          checkpoint: { commit: 1n, prepare: 3n },
+          dossiers: [],
+          increments: [inc('2023-12-31', 'received'), inc('2024-01-01', 'received'), inc('2024-01-01', 'received'), inc('2024-06-30', 'resolved.late', 4)],
+          events: 3,
+        });
+        await store().commit(v, {
+          checkpoint: { commit: 2n, prepare: 4n },
+          dossiers: [],
+          increments: [inc('2024-06-30', 'resolved.late', 1), inc('2024-07-01', 'received'), inc('2024-03-01', 'received', 1, '000.00.02.H36')],
+          events: 1,
+        });
+        expect(sorted(await store().totals(H1))).toEqual([
+          { agencyCode: '000.00.01.H36', metric: 'received', value: 2 },
+          { agencyCode: '000.00.01.H36', metric: 'resolved.late', value: 5 },
+          { agencyCode: '000.00.02.H36', metric: 'received', value: 1 },
+        ]);
+      });
+
+      it('lists every row of a version, counts by day, agency and metric and dossiers by code', async () => {
+        const v = await live();
+        await store().commit(v, {
+          checkpoint: at(3),
+          dossiers: [summary('H36-0000002'), summary('H36-0000001', true)],
+          increments: [inc('2024-02-01', 'received', 1, '000.00.02.H36'), inc('2024-02-01', 'received'), inc('2024-01-31', 'resolved.late', 2), inc('2024-02-01', 'received')],
+          events: 3,
+        });
+        await expect(store().dumpView(v)).resolves.toEqual({
+          counts: [
+            { agencyCode: '000.00.01.H36', day: '2024-01-31', metric: 'resolved.late', value: 2 },
+            { agencyCode: '000.00.01.H36', day: '2024-02-01', metric: 'received', value: 2 },
+            { agencyCode: '000.00.02.H36', day: '2024-02-01', metric: 'received', value: 1 },
+          ],
+          dossiers: [
+            { dossierCode: 'H36-0000001', state: summary('H36-0000001', true) },
+            { dossierCode: 'H36-0000002', state: summary('H36-0000002') },
+          ],
+        });
+      });
     });
 
-    it('keeps dossier summaries, the last write winning', async () => {
-      await store().commit('daily-counts', {
-        checkpoint: { commit: 1n, prepare: 1n },
-        dossiers: [summary('H36-0000001'), summary('H36-0000002')],
-        increments: [],
-        events: 2,
+    describe('versions', () => {
+      it('starts a projection at a live version and gives the same version to every caller; a building one takes the next number', async () => {
+        const v1 = await live();
+        expect(v1).toMatchObject({ projection: 'daily-counts', status: 'live', checkpoint: undefined });
+        await expect(live()).resolves.toMatchObject({ version: v1.version });
+        const [a, b] = await Promise.all([store().ensureVersion('daily-counts', 'building'), store().ensureVersion('daily-counts', 'building')]);
+        expect(a.version).toBe(b.version);
+        expect(a).toMatchObject({ status: 'building' });
+        expect(a.version).toBeGreaterThan(v1.version);
+        // Version numbers are unique across projections.
+        const other = await store().ensureVersion('other', 'live');
+        expect([v1.version, a.version]).not.toContain(other.version);
+        expect((await store().listVersions('daily-counts')).map((v) => [v.version, v.status])).toEqual([
+          [v1.version, 'live'],
+          [a.version, 'building'],
+        ]);
       });
-      await store().commit('daily-counts', { checkpoint: { commit: 2n, prepare: 2n }, dossiers: [summary('H36-0000001', true)], increments: [], events: 1 });
-      const found = await store().loadDossiers(['H36-0000001', 'H36-0000002', 'H36-0000404']);
-      expect([...found.keys()].sort()).toEqual(['H36-0000001', 'H36-0000002']);
-      expect(found.get('H36-0000001')).toEqual(summary('H36-0000001', true));
+
+      it('keeps versions isolated: rows and checkpoint of one are not seen in another, and reports read only the live one', async () => {
+        const v1 = await live();
+        const v2 = await store().ensureVersion('daily-counts', 'building');
+        await store().commit(v1, { checkpoint: at(4), dossiers: [summary('H36-0000001')], increments: [inc('2024-03-01', 'received')], events: 4 });
+        await store().commit(v2, { checkpoint: at(2), dossiers: [summary('H36-0000002')], increments: [inc('2024-03-01', 'received', 7)], events: 2 });
+        await expect(store().loadDossiers(v1, ['H36-0000001', 'H36-0000002'])).resolves.toEqual(new Map([['H36-0000001', summary('H36-0000001')]]));
+        await expect(store().loadDossiers(v2, ['H36-0000001', 'H36-0000002'])).resolves.toEqual(new Map([['H36-0000002', summary('H36-0000002')]]));
+        await expect(store().totals(H1)).resolves.toEqual([{ agencyCode: '000.00.01.H36', metric: 'received', value: 1 }]);
+        await expect(store().readCheckpoint('daily-counts')).resolves.toMatchObject({ position: at(4), events: 4 });
+        // Checkpoint per version.
+        await expect(store().readVersion(v1)).resolves.toMatchObject({ checkpoint: { position: at(4), events: 4 } });
+        await expect(store().readVersion(v2)).resolves.toMatchObject({ checkpoint: { position: at(2), events: 2 } });
+        await expect(store().readVersion({ projection: 'daily-counts', version: 999 })).resolves.toBeUndefined();
+        expect((await store().dumpView(v2)).counts).toEqual([{ agencyCode: '000.00.01.H36', day: '2024-03-01', metric: 'received', value: 7 }]);
+      });
+
+      it('switches reads to the new version atomically: every read sees the old view or the new one, never a mix', async () => {
+        const v1 = await live();
+        const v2 = await store().ensureVersion('daily-counts', 'building');
+        const many = (value: number) => Array.from({ length: 40 }, (_, i) => inc(`2024-02-${String((i % 28) + 1).padStart(2, '0')}`, 'received', value, `000.00.${i}.H36`));
+        await store().commit(v1, { checkpoint: at(10), dossiers: [], increments: many(1), events: 10 });
+        await store().commit(v2, { checkpoint: at(11), dossiers: [summary('H36-0000009')], increments: many(2), events: 11 });
+        const seen = new Set<number>();
+        const reads = { on: true };
+        const reading = (async () => {
+          while (reads.on) {
+            await new Promise((resolve) => setImmediate(resolve));
+            const values = new Set((await store().totals(H1)).map((t) => t.value));
+            expect(values.size).toBe(1);
+            for (const value of values) seen.add(value);
+          }
+        })();
+        await sleep(5);
+        await expect(store().switchLive(v2)).resolves.toEqual({ retired: v1.version });
+        reads.on = false;
+        await reading;
+        expect([...seen]).toContain(1);
+        expect(new Set((await store().totals(H1)).map((t) => t.value))).toEqual(new Set([2]));
+        await expect(store().readCheckpoint('daily-counts')).resolves.toMatchObject({ position: at(11), events: 11 });
+        await expect(store().openDossiers(H1)).resolves.toEqual([{ agencyCode: '000.00.01.H36', carriedOver: 0, notDue: 0, overdue: 1 }]);
+        expect((await store().listVersions('daily-counts')).map((v) => [v.version, v.status])).toEqual([
+          [v1.version, 'retired'],
+          [v2.version, 'live'],
+        ]);
+        // Switching the live version again changes nothing.
+        await expect(store().switchLive(v2)).resolves.toEqual({ retired: undefined });
+      });
+
+      it('refuses commits to a retired version, and deletes its rows while the live version keeps its own', async () => {
+        const v1 = await live();
+        await store().commit(v1, { checkpoint: at(1), dossiers: [summary('H36-0000001')], increments: [inc('2024-03-01', 'received')], events: 1 });
+        const v2 = await store().ensureVersion('daily-counts', 'building');
+        await store().commit(v2, { checkpoint: at(1), dossiers: [summary('H36-0000001')], increments: [inc('2024-03-01', 'received')], events: 1 });
+        await store().switchLive(v2);
+        await expect(store().commit(v1, { checkpoint: at(2), dossiers: [], increments: [], events: 1 })).rejects.toMatchObject({ code: 'PROJECTION_VERSION_RETIRED' });
+        expect((await store().dumpView(v1)).counts).toHaveLength(1);
+        await expect(store().deleteRetired('daily-counts')).resolves.toBe(2);
+        await expect(store().dumpView(v1)).resolves.toEqual({ counts: [], dossiers: [] });
+        expect((await store().dumpView(v2)).dossiers).toHaveLength(1);
+        await expect(store().deleteRetired('daily-counts')).resolves.toBe(0);
+        await expect(store().readVersion(v1)).resolves.toMatchObject({ status: 'retired', checkpoint: { events: 1 } });
+        await expect(store().switchLive(v1)).rejects.toMatchObject({ code: 'PROJECTION_VERSION_RETIRED' });
+        // The next building version takes a new number.
+        await expect(store().ensureVersion('daily-counts', 'building')).resolves.toMatchObject({ version: v2.version + 1 });
+      });
+
+      it('keeps the rate a runner reports with a batch', async () => {
+        const v = await live();
+        await store().commit(v, { checkpoint: at(1), dossiers: [], increments: [], events: 1, rate: 1234.5 });
+        await expect(store().readVersion(v)).resolves.toMatchObject({ rate: 1234.5 });
+        await store().commit(v, { checkpoint: at(2), dossiers: [], increments: [], events: 1 });
+        await expect(store().readVersion(v)).resolves.toMatchObject({ rate: 1234.5 });
+      });
     });
 
-    it('counts dossiers open at the edges of a range: carried over, and in progress at the end by due date', async () => {
-      const at = (code: string, receivedDay: string, closedDay: string | null, dueDate: string, status: DossierState['status'] = closedDay ? 'resolved' : 'in-progress'): DossierState => ({
-        ...summary(code),
-        status,
-        receivedDay,
-        closedDay,
-        dueDate,
+    describe('leases', () => {
+      it('gives a version to one owner at a time and names the holder to the others', async () => {
+        const v = await live();
+        await expect(store().acquireLease(v, 'runner-a', 30_000)).resolves.toMatchObject({ acquired: true, lease: { owner: 'runner-a' } });
+        await expect(store().acquireLease(v, 'runner-b', 30_000)).resolves.toMatchObject({ acquired: false, holder: { owner: 'runner-a' } });
+        await expect(store().acquireLease(v, 'runner-a', 30_000)).resolves.toMatchObject({ acquired: true });
+        await expect(store().renewLease(v, 'runner-b', 30_000)).resolves.toBe(false);
+        await expect(store().renewLease(v, 'runner-a', 30_000)).resolves.toBe(true);
+        // Leases are per version.
+        const v2 = await store().ensureVersion('daily-counts', 'building');
+        await expect(store().acquireLease(v2, 'runner-b', 30_000)).resolves.toMatchObject({ acquired: true });
+        await store().releaseLease(v, 'runner-b'); // not the holder: no effect
+        await expect(store().acquireLease(v, 'runner-b', 30_000)).resolves.toMatchObject({ acquired: false });
+        await store().releaseLease(v, 'runner-a');
+        await expect(store().acquireLease(v, 'runner-b', 30_000)).resolves.toMatchObject({ acquired: true });
+        await expect(store().readVersion(v)).resolves.toMatchObject({ lease: { owner: 'runner-b' } });
       });
-      await store().commit('daily-counts', {
-        checkpoint: { commit: 1n, prepare: 1n },
-        dossiers: [
-          at('H36-0000001', '2024-03-20', null, '2024-04-10'), // carried over, overdue at the end
-          at('H36-0000002', '2024-03-31', '2024-04-01', '2024-04-05'), // carried over, closed inside
-          at('H36-0000003', '2024-03-10', '2024-03-31', '2024-03-29'), // closed before the range
-          at('H36-0000004', '2024-04-15', null, '2024-04-30'), // received inside, not yet due
-          at('H36-0000005', '2024-04-29', '2024-05-02', '2024-05-10'), // open at the end, closes after it
-          at('H36-0000006', '2024-05-01', null, '2024-05-10'), // received after the range
-          { ...at('H36-0000007', '2024-03-01', '2024-03-02', '2024-03-05'), status: 'refused-at-reception', dueDate: null, closedDay: null },
-        ],
-        increments: [],
-        events: 7,
-      });
-      await expect(store().openDossiers({ from: '2024-04-01', to: '2024-04-30' })).resolves.toEqual([
-        { agencyCode: '000.00.01.H36', carriedOver: 2, notDue: 2, overdue: 1 },
-      ]);
-    });
 
-    it('adds increments up per agency over any range of days, inclusive at both ends', async () => {
-      const inc = (day: string, metric: 'received' | 'resolved.late', value = 1, agencyCode = '000.00.01.H36') => ({ agencyCode, day, metric, value });
-      await store().commit('daily-counts', {
-        checkpoint: { commit: 1n, prepare: 3n },
-        dossiers: [],
-        increments: [inc('2023-12-31', 'received'), inc('2024-01-01', 'received'), inc('2024-01-01', 'received'), inc('2024-06-30', 'resolved.late', 4)],
-        events: 3,
+      it('lets another owner take an expired lease, after which the first owner can neither renew nor commit', async () => {
+        const v = await live();
+        await store().acquireLease(v, 'runner-a', 150);
+        await store().commit({ ...v, owner: 'runner-a' }, { checkpoint: at(1), dossiers: [], increments: [inc('2024-03-01', 'received')], events: 1 });
+        await sleep(300);
+        await expect(store().acquireLease(v, 'runner-b', 30_000)).resolves.toMatchObject({ acquired: true });
+        await expect(store().renewLease(v, 'runner-a', 30_000)).resolves.toBe(false);
+        const lost = store().commit({ ...v, owner: 'runner-a' }, { checkpoint: at(2), dossiers: [summary('H36-0000001')], increments: [inc('2024-03-01', 'received')], events: 1 });
+        await expect(lost).rejects.toMatchObject({ code: 'PROJECTION_LEASE_LOST', holder: 'runner-b' });
+        // Nothing of the refused batch was written.
+        await expect(store().readCheckpoint('daily-counts')).resolves.toMatchObject({ position: at(1), events: 1 });
+        await expect(store().dumpView(v)).resolves.toEqual({ counts: [{ agencyCode: '000.00.01.H36', day: '2024-03-01', metric: 'received', value: 1 }], dossiers: [] });
       });
-      await store().commit('daily-counts', {
-        checkpoint: { commit: 2n, prepare: 4n },
-        dossiers: [],
-        increments: [inc('2024-06-30', 'resolved.late', 1), inc('2024-07-01', 'received'), inc('2024-03-01', 'received', 1, '000.00.02.H36')],
-        events: 1,
+
+      it('refuses a lease on a retired version', async () => {
+        const v1 = await live();
+        const v2 = await store().ensureVersion('daily-counts', 'building');
+        await store().switchLive(v2);
+        await expect(store().acquireLease(v1, 'runner-a', 30_000)).rejects.toMatchObject({ code: 'PROJECTION_VERSION_RETIRED' });
+        await expect(store().acquireLease({ projection: 'daily-counts', version: 999 }, 'runner-a', 30_000)).rejects.toMatchObject({
+          code: 'PROJECTION_VERSION_NOT_FOUND',
+        });
       });
-      const totals = await store().totals({ from: '2024-01-01', to: '2024-06-30' });
-      expect(totals.sort((a, b) => `${a.agencyCode}${a.metric}`.localeCompare(`${b.agencyCode}${b.metric}`))).toEqual([
-        { agencyCode: '000.00.01.H36', metric: 'received', value: 2 },
-        { agencyCode: '000.00.01.H36', metric: 'resolved.late', value: 5 },
-        { agencyCode: '000.00.02.H36', metric: 'received', value: 1 },
-      ]);
     });
   });
 }

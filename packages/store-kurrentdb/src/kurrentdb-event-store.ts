@@ -20,6 +20,7 @@ import {
   type AppendOutcome,
   type EventStore,
   type ExpectedRevision,
+  type LogBacklog,
   type LogPosition,
   type NewEvent,
   type PlannedRow,
@@ -232,6 +233,27 @@ export class KurrentDbEventStore implements EventStore {
       from = last;
     }
     return events;
+  }
+
+  /**
+   * KurrentDB keeps no count of `$all` after a position, so the backlog is read through to the end:
+   * a full read of what is left. Status and the start of a replay call it, once each.
+   */
+  async backlog(after?: LogPosition): Promise<LogBacklog> {
+    const from = after && (after.commit > 0n || after.prepare > 0n) ? after : undefined;
+    let events = 0;
+    let oldest: Date | undefined;
+    try {
+      for await (const { event } of this.client.readAll({ fromPosition: from ?? START, filter: this.logFilter })) {
+        if (!event || isSystemEvent(event)) continue;
+        if (from && compareLogPositions({ commit: event.position.commit, prepare: event.position.prepare }, from) <= 0) continue;
+        events += 1;
+        if (oldest === undefined || event.created < oldest) oldest = event.created;
+      }
+    } catch (error) {
+      throw this.mapError(error);
+    }
+    return { events, oldestRecordedAt: oldest?.toISOString() };
   }
 
   close(): Promise<void> {

@@ -88,6 +88,39 @@ export const MIGRATIONS: readonly { readonly version: number; readonly name: str
         parked        bigint NOT NULL
       );`,
   },
+  {
+    version: 4,
+    name: 'versioned views: view rows by projection version; version status, checkpoint, rate and runner lease',
+    sql: `
+      CREATE TABLE projection_versions (
+        version          integer PRIMARY KEY,
+        projection       text NOT NULL,
+        status           text NOT NULL CHECK (status IN ('live', 'building', 'retired')),
+        commit_pos       xid8,
+        prepare_pos      bigint,
+        events           bigint NOT NULL DEFAULT 0,
+        rate             double precision,
+        started_at       timestamptz NOT NULL DEFAULT now(),
+        updated_at       timestamptz NOT NULL DEFAULT now(),
+        lease_owner      text,
+        lease_expires_at timestamptz
+      );
+      CREATE UNIQUE INDEX projection_versions_live ON projection_versions (projection) WHERE status = 'live';
+      CREATE UNIQUE INDEX projection_versions_building ON projection_versions (projection) WHERE status = 'building';
+      -- What was projected becomes version 1 of daily-counts, live.
+      INSERT INTO projection_versions (version, projection, status, commit_pos, prepare_pos, events, started_at, updated_at)
+        SELECT 1, projection, 'live', commit_pos, prepare_pos, events, updated_at, updated_at
+          FROM projection_checkpoints WHERE projection = 'daily-counts';
+      DELETE FROM view_dossiers WHERE NOT EXISTS (SELECT 1 FROM projection_versions WHERE version = 1);
+      DELETE FROM view_daily_counts WHERE NOT EXISTS (SELECT 1 FROM projection_versions WHERE version = 1);
+      ALTER TABLE view_dossiers ADD COLUMN version integer NOT NULL DEFAULT 1;
+      ALTER TABLE view_dossiers ALTER COLUMN version DROP DEFAULT;
+      ALTER TABLE view_dossiers DROP CONSTRAINT view_dossiers_pkey, ADD PRIMARY KEY (version, dossier_code);
+      ALTER TABLE view_daily_counts ADD COLUMN version integer NOT NULL DEFAULT 1;
+      ALTER TABLE view_daily_counts ALTER COLUMN version DROP DEFAULT;
+      ALTER TABLE view_daily_counts DROP CONSTRAINT view_daily_counts_pkey, ADD PRIMARY KEY (version, day, agency_code, metric);
+      DROP TABLE projection_checkpoints;`,
+  },
 ];
 
 const LOCK_KEY = 7_401_155; // any constant shared by every migrating process

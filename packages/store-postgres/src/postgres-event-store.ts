@@ -6,17 +6,19 @@ import {
   planAppend,
   START_OF_LOG,
   type AppendOutcome,
+  type AppendPlan,
   type EventStore,
+  type LogBacklog,
   type ExpectedRevision,
   type LogPosition,
   type NewEvent,
   type ReadAllOptions,
   type ReadStreamOptions,
   type RecordedEvent,
-  type StoredEventRef,
   type StreamAppend,
   type StreamAppendResult,
 } from '@tthc/core';
+import { insertRows, lastRevisions, lockStreams, readWholeStreams, storedEvents, UNIQUE_VIOLATION } from './event-sql';
 import { inTransaction, mapPgError } from './transaction';
 
 interface EventRow {
@@ -30,8 +32,9 @@ interface EventRow {
   metadata: Record<string, unknown>;
 }
 
-// An event id taken by a concurrent writer of another stream; a deadlock between two hash-colliding stream locks.
-const RETRYABLE = new Set(['23505', '40P01']);
+// An event id already stored (first attempt) or taken by a concurrent writer of another stream; a
+// deadlock between two hash-colliding stream locks.
+const RETRYABLE = new Set([UNIQUE_VIOLATION, '40P01']);
 const MAX_ATTEMPTS = 5;
 const COLUMNS = 'transaction_id::text AS tx, position, stream_id, revision, event_id, type, data, metadata';
 
@@ -55,8 +58,9 @@ export interface PostgresEventStoreOptions {
 
 /**
  * Event store on PostgreSQL. Appends to many streams go in one short transaction with one
- * `INSERT … SELECT FROM unnest(…)`; the log is read in (transaction id, position) order below the
- * oldest running transaction, so a reader never passes an event that is still being written.
+ * `INSERT … SELECT FROM jsonb_array_elements(…)`; the log is read in (transaction id, position)
+ * order below the oldest running transaction, so a reader never passes an event that is still
+ * being written.
  */
 export class PostgresEventStore implements EventStore {
   constructor(
@@ -69,72 +73,66 @@ export class PostgresEventStore implements EventStore {
   }
 
   async appendToStreams(appends: readonly StreamAppend[]): Promise<AppendOutcome> {
+    // The first attempt takes every event for new and lets the unique index on event_id say
+    // otherwise; a redelivery or a concurrent writer of the same id fails it with a unique violation,
+    // and the next attempts read the stored events first. After a call that found stored events,
+    // the next call reads them first straight away.
+    let checkStored = this.checkStoredFirst;
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return await inTransaction(this.pool, (client) => this.appendIn(client, appends));
+        return await inTransaction(this.pool, (client) => this.appendIn(client, appends, checkStored));
       } catch (error) {
         const code = (error as { code?: unknown }).code;
-        if (typeof code === 'string' && RETRYABLE.has(code) && attempt < MAX_ATTEMPTS) continue;
+        if (typeof code === 'string' && RETRYABLE.has(code) && attempt < MAX_ATTEMPTS) {
+          if (code === UNIQUE_VIOLATION && !checkStored) {
+            checkStored = true;
+            this.checkStoredFirst = true;
+          }
+          continue;
+        }
         throw error;
       }
     }
   }
 
-  private async appendIn(client: PoolClient, appends: readonly StreamAppend[]): Promise<AppendOutcome> {
+  /** Whether the next append reads the stored events of its ids before planning (see appendToStreams). */
+  private checkStoredFirst = false;
+
+  /**
+   * One attempt: the stream locks, the streams' last revisions, then (only when `checkStored`, or
+   * when the plan fails without them) the events already stored under the ids, and the INSERT of
+   * the planned rows (one statement per 10,000).
+   *
+   * Without the stored events the plan takes every event for new. That plan is the same as the
+   * checked one exactly when no planned id is stored; otherwise its INSERT fails on the unique
+   * event_id and the call is tried again, checked. A plan that fails (wrong expected revision, id
+   * reused in the call) may owe that to an unseen stored event, so it is made again, checked, in the
+   * same transaction, and only that plan's error stands.
+   */
+  private async appendIn(client: PoolClient, appends: readonly StreamAppend[], checkStored: boolean): Promise<AppendOutcome> {
     const streamIds = [...new Set(appends.map((a) => a.streamId))].sort();
-    const eventIds = appends.flatMap((a) => a.events.map((e) => e.id));
     // Writers of one stream are serialised by an advisory lock per stream, taken before the
     // transaction writes anything. A transaction id is assigned at the first write, so it is assigned
     // after these locks: a later writer of a stream always gets a larger id, and the log's
     // (transaction id, position) order keeps every stream in revision order. (Row locks would not do:
     // SELECT … FOR UPDATE takes the transaction id before it waits, so a waiter could hold a smaller id.)
-    await client.query(
-      'SELECT pg_advisory_xact_lock(hashtextextended(s, 0)) FROM (SELECT DISTINCT s FROM unnest($1::text[]) s ORDER BY s) locks',
-      [streamIds],
-    );
-    const streams = await client.query<{ stream_id: string; revision: string }>(
-      'SELECT stream_id, revision FROM streams WHERE stream_id = ANY($1)',
-      [streamIds],
-    );
-    const existing = await client.query<{ event_id: string; stream_id: string; type: string; data: unknown; tx: string; position: string }>(
-      'SELECT event_id, stream_id, type, data, transaction_id::text AS tx, position FROM events WHERE event_id = ANY($1)',
-      [eventIds],
-    );
-    const revisions = new Map(streams.rows.map((r) => [r.stream_id, BigInt(r.revision)]));
-    const stored = new Map<string, StoredEventRef>(
-      existing.rows.map((r) => [
-        r.event_id,
-        { streamId: r.stream_id, type: r.type, data: r.data, position: { commit: BigInt(r.tx), prepare: BigInt(r.position) } },
-      ]),
-    );
-    const plan = planAppend(appends, (s) => revisions.get(s), (id) => stored.get(id));
-    let positions: LogPosition[] = [];
-    if (plan.rows.length > 0) {
-      const inserted = await client.query<{ event_id: string; tx: string; position: string }>(
-        `INSERT INTO events (stream_id, revision, event_id, type, data, metadata)
-         SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::jsonb[], $6::jsonb[])
-         RETURNING event_id, transaction_id::text AS tx, position`,
-        [
-          plan.rows.map((r) => r.streamId),
-          plan.rows.map((r) => r.revision.toString()),
-          plan.rows.map((r) => r.event.id),
-          plan.rows.map((r) => r.event.type),
-          plan.rows.map((r) => JSON.stringify(r.event.data)),
-          plan.rows.map((r) => JSON.stringify(r.event.metadata ?? {})),
-        ],
-      );
-      const byId = new Map(inserted.rows.map((r) => [r.event_id, { commit: BigInt(r.tx), prepare: BigInt(r.position) }]));
-      positions = plan.rows.map((r) => {
-        const position = byId.get(r.event.id);
-        if (!position) throw new Error(`INSERT returned no position for event ${r.event.id}`);
-        return position;
-      });
-      await client.query(
-        `INSERT INTO streams (stream_id, revision) SELECT * FROM unnest($1::text[], $2::bigint[])
-         ON CONFLICT (stream_id) DO UPDATE SET revision = EXCLUDED.revision`,
-        [[...plan.revisions.keys()], [...plan.revisions.values()].map(String)],
-      );
+    await lockStreams(client, streamIds);
+    const revisions = await lastRevisions(client, streamIds);
+    const checkedPlan = async () => {
+      const stored = await storedEvents(client, appends.flatMap((a) => a.events.map((e) => e.id)));
+      if (stored.size === 0) this.checkStoredFirst = false;
+      return planAppend(appends, (s) => revisions.get(s), (id) => stored.get(id));
+    };
+    let plan: AppendPlan;
+    if (checkStored) plan = await checkedPlan();
+    else {
+      try {
+        plan = planAppend(appends, (s) => revisions.get(s), () => undefined);
+      } catch {
+        plan = await checkedPlan();
+      }
     }
+    const positions = plan.rows.length > 0 ? await insertRows(client, plan.rows) : [];
     await this.options.beforeCommit?.(appends);
     return appendOutcome(plan, positions);
   }
@@ -153,11 +151,7 @@ export class PostgresEventStore implements EventStore {
 
   async readStreams(streamIds: readonly string[]): Promise<Map<string, RecordedEvent[]>> {
     try {
-      const { rows } = await this.pool.query<EventRow>(
-        `SELECT ${COLUMNS} FROM events WHERE stream_id = ANY($1) ORDER BY stream_id, revision`,
-        [streamIds],
-      );
-      return groupByStream(rows.map(toRecorded));
+      return groupByStream(await readWholeStreams(this.pool, streamIds));
     } catch (error) {
       throw mapPgError(error);
     }
@@ -182,5 +176,22 @@ export class PostgresEventStore implements EventStore {
 
   close(): Promise<void> {
     return Promise.resolve();
+  }
+
+  /** Counts what `readAll` would return after the position: below the oldest running transaction only. */
+  async backlog(after: LogPosition = START_OF_LOG): Promise<LogBacklog> {
+    try {
+      const { rows } = await this.pool.query<{ events: string; oldest: Date | null }>(
+        `SELECT count(*)::text AS events, min(recorded_at) AS oldest
+           FROM events
+          WHERE (transaction_id, position) > ($1::text::xid8, $2::bigint)
+            AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())`,
+        [after.commit.toString(), after.prepare.toString()],
+      );
+      const row = rows[0];
+      return { events: Number(row?.events ?? 0), oldestRecordedAt: row?.oldest?.toISOString() ?? undefined };
+    } catch (error) {
+      throw mapPgError(error);
+    }
   }
 }

@@ -1,14 +1,24 @@
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import {
+  DAILY_COUNTS_PROJECTION,
   mergeIncrements,
+  ProjectionLeaseLostError,
+  ProjectionVersionNotFoundError,
+  ProjectionVersionRetiredError,
   type AgencyMetricTotal,
   type AgencyOpenDossiers,
   type DayRange,
   type DossierSummary,
+  type LeaseOutcome,
   type Metric,
   type ProjectionBatch,
   type ProjectionCheckpoint,
+  type ProjectionCommitTarget,
   type ProjectionStore,
+  type ProjectionVersion,
+  type ProjectionVersionRef,
+  type ViewCountRow,
+  type ViewDossierRow,
 } from '@tthc/core';
 import { inTransaction, mapPgError } from './transaction';
 
@@ -17,100 +27,248 @@ interface DossierRow {
   state: DossierSummary;
 }
 
+interface VersionRow {
+  version: number;
+  projection: string;
+  status: ProjectionVersion['status'];
+  commit_pos: string | null;
+  prepare_pos: string | null;
+  events: string;
+  rate: number | null;
+  started_at: Date;
+  updated_at: Date;
+  lease_owner: string | null;
+  lease_expires_at: Date | null;
+}
+
+const VERSION_COLUMNS =
+  'version, projection, status, commit_pos::text, prepare_pos::text, events::text, rate, started_at, updated_at, lease_owner, lease_expires_at';
+
+function toVersion(r: VersionRow): ProjectionVersion {
+  return {
+    projection: r.projection,
+    version: r.version,
+    status: r.status,
+    checkpoint:
+      r.commit_pos === null || r.prepare_pos === null
+        ? undefined
+        : { position: { commit: BigInt(r.commit_pos), prepare: BigInt(r.prepare_pos) }, events: Number(r.events), updatedAt: r.updated_at.toISOString() },
+    startedAt: r.started_at.toISOString(),
+    updatedAt: r.updated_at.toISOString(),
+    rate: r.rate ?? undefined,
+    lease:
+      r.lease_owner === null || r.lease_expires_at === null ? undefined : { owner: r.lease_owner, expiresAt: r.lease_expires_at.toISOString() },
+  };
+}
+
+/** Serialises the transactions that create versions or switch the live one. */
+const VERSIONS_LOCK_KEY = 7_401_156;
+// The live version of the daily-counts view, which reports read.
+const LIVE = `(SELECT version FROM projection_versions WHERE projection = '${DAILY_COUNTS_PROJECTION}' AND status = 'live')`;
+
+/**
+ * The versioned daily-counts view on PostgreSQL. Reads of the live version are single statements,
+ * so each sees one version whole; times and lease expiries come from the server's clock.
+ */
 export class PostgresProjectionStore implements ProjectionStore {
   constructor(private readonly pool: Pool) {}
 
+  private async query<R extends object>(sql: string, values: unknown[]): Promise<R[]> {
+    try {
+      return (await this.pool.query<R>(sql, values)).rows;
+    } catch (error) {
+      throw mapPgError(error);
+    }
+  }
+
+  private async versionRow(db: Pick<Pool, 'query'> | PoolClient, ref: ProjectionVersionRef, lock = false): Promise<VersionRow> {
+    const { rows } = await db.query<VersionRow>(
+      `SELECT ${VERSION_COLUMNS} FROM projection_versions WHERE version = $1 AND projection = $2${lock ? ' FOR UPDATE' : ''}`,
+      [ref.version, ref.projection],
+    );
+    const row = rows[0];
+    if (!row) throw new ProjectionVersionNotFoundError(ref);
+    return row;
+  }
+
   async readCheckpoint(projection: string): Promise<ProjectionCheckpoint | undefined> {
-    try {
-      const { rows } = await this.pool.query<{ commit_pos: string; prepare_pos: string; events: string; updated_at: Date }>(
-        'SELECT commit_pos::text, prepare_pos, events, updated_at FROM projection_checkpoints WHERE projection = $1',
-        [projection],
-      );
-      const row = rows[0];
-      return (
-        row && {
-          position: { commit: BigInt(row.commit_pos), prepare: BigInt(row.prepare_pos) },
-          events: Number(row.events),
-          updatedAt: row.updated_at.toISOString(),
-        }
-      );
-    } catch (error) {
-      throw mapPgError(error);
-    }
+    const [row] = await this.query<VersionRow>(`SELECT ${VERSION_COLUMNS} FROM projection_versions WHERE projection = $1 AND status = 'live'`, [projection]);
+    return row && toVersion(row).checkpoint;
   }
 
-  async loadDossiers(codes: readonly string[]): Promise<Map<string, DossierSummary>> {
-    try {
-      const { rows } = await this.pool.query<DossierRow>(
-        'SELECT dossier_code, state FROM view_dossiers WHERE dossier_code = ANY($1)',
-        [codes],
-      );
-      return new Map(rows.map((r) => [r.dossier_code, r.state]));
-    } catch (error) {
-      throw mapPgError(error);
-    }
+  async readVersion(ref: ProjectionVersionRef): Promise<ProjectionVersion | undefined> {
+    const [row] = await this.query<VersionRow>(`SELECT ${VERSION_COLUMNS} FROM projection_versions WHERE version = $1 AND projection = $2`, [
+      ref.version,
+      ref.projection,
+    ]);
+    return row && toVersion(row);
   }
 
-  async commit(projection: string, batch: ProjectionBatch): Promise<void> {
+  async listVersions(projection: string): Promise<ProjectionVersion[]> {
+    const rows = await this.query<VersionRow>(`SELECT ${VERSION_COLUMNS} FROM projection_versions WHERE projection = $1 ORDER BY version`, [projection]);
+    return rows.map(toVersion);
+  }
+
+  async ensureVersion(projection: string, status: 'live' | 'building'): Promise<ProjectionVersion> {
+    return inTransaction(this.pool, async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock($1)', [VERSIONS_LOCK_KEY]);
+      const existing = await client.query<VersionRow>(`SELECT ${VERSION_COLUMNS} FROM projection_versions WHERE projection = $1 AND status = $2`, [
+        projection,
+        status,
+      ]);
+      const found = existing.rows[0];
+      if (found) return toVersion(found);
+      const inserted = await client.query<VersionRow>(
+        `INSERT INTO projection_versions (version, projection, status)
+         SELECT COALESCE(MAX(version), 0) + 1, $1, $2 FROM projection_versions
+         RETURNING ${VERSION_COLUMNS}`,
+        [projection, status],
+      );
+      return toVersion(inserted.rows[0] as VersionRow);
+    });
+  }
+
+  async loadDossiers(ref: ProjectionVersionRef, codes: readonly string[]): Promise<Map<string, DossierSummary>> {
+    const rows = await this.query<DossierRow>('SELECT dossier_code, state FROM view_dossiers WHERE version = $1 AND dossier_code = ANY($2)', [
+      ref.version,
+      codes,
+    ]);
+    return new Map(rows.map((r) => [r.dossier_code, r.state]));
+  }
+
+  async commit(target: ProjectionCommitTarget, batch: ProjectionBatch): Promise<void> {
     // One row per key: ON CONFLICT cannot touch the same row twice in a statement.
     const dossiers = [...new Map(batch.dossiers.map((d) => [d.dossierCode, d])).values()];
     const counts = mergeIncrements(batch.increments);
     await inTransaction(this.pool, async (client) => {
+      // The version row first: it refuses a retired version or a lost lease before anything is written,
+      // and its row lock orders this commit with a switch of the live version.
+      const advanced = await client.query(
+        `UPDATE projection_versions
+            SET commit_pos = $3::text::xid8, prepare_pos = $4, events = events + $5, rate = COALESCE($6, rate), updated_at = now()
+          WHERE version = $1 AND projection = $2 AND status <> 'retired' AND ($7::text IS NULL OR lease_owner = $7)`,
+        [target.version, target.projection, batch.checkpoint.commit.toString(), batch.checkpoint.prepare.toString(), batch.events, batch.rate ?? null, target.owner ?? null],
+      );
+      if (advanced.rowCount === 0) {
+        const row = await this.versionRow(client, target);
+        if (row.status === 'retired') throw new ProjectionVersionRetiredError(target);
+        throw new ProjectionLeaseLostError(target, target.owner ?? '', row.lease_owner ?? undefined);
+      }
       if (dossiers.length > 0) {
         await client.query(
-          `INSERT INTO view_dossiers (dossier_code, state) SELECT * FROM unnest($1::text[], $2::jsonb[])
-           ON CONFLICT (dossier_code) DO UPDATE SET state = EXCLUDED.state`,
-          [dossiers.map((d) => d.dossierCode), dossiers.map((d) => JSON.stringify(d))],
+          `INSERT INTO view_dossiers (version, dossier_code, state) SELECT $1, * FROM unnest($2::text[], $3::jsonb[])
+           ON CONFLICT (version, dossier_code) DO UPDATE SET state = EXCLUDED.state`,
+          [target.version, dossiers.map((d) => d.dossierCode), dossiers.map((d) => JSON.stringify(d))],
         );
       }
       if (counts.length > 0) {
         await client.query(
-          `INSERT INTO view_daily_counts AS v (agency_code, day, metric, value)
-           SELECT * FROM unnest($1::text[], $2::date[], $3::text[], $4::bigint[])
-           ON CONFLICT (day, agency_code, metric) DO UPDATE SET value = v.value + EXCLUDED.value`,
-          [counts.map((c) => c.agencyCode), counts.map((c) => c.day), counts.map((c) => c.metric), counts.map((c) => c.value)],
+          `INSERT INTO view_daily_counts AS v (version, agency_code, day, metric, value)
+           SELECT $1, * FROM unnest($2::text[], $3::date[], $4::text[], $5::bigint[])
+           ON CONFLICT (version, day, agency_code, metric) DO UPDATE SET value = v.value + EXCLUDED.value`,
+          [target.version, counts.map((c) => c.agencyCode), counts.map((c) => c.day), counts.map((c) => c.metric), counts.map((c) => c.value)],
         );
       }
-      await client.query(
-        `INSERT INTO projection_checkpoints AS c (projection, commit_pos, prepare_pos, events, updated_at)
-         VALUES ($1, $2::text::xid8, $3, $4, now())
-         ON CONFLICT (projection) DO UPDATE SET commit_pos = EXCLUDED.commit_pos, prepare_pos = EXCLUDED.prepare_pos,
-           events = c.events + EXCLUDED.events, updated_at = EXCLUDED.updated_at`,
-        [projection, batch.checkpoint.commit.toString(), batch.checkpoint.prepare.toString(), batch.events],
-      );
     });
   }
 
-  async totals({ from, to }: DayRange): Promise<AgencyMetricTotal[]> {
-    try {
-      const { rows } = await this.pool.query<{ agency_code: string; metric: Metric; value: string }>(
-        `SELECT agency_code, metric, SUM(value)::text AS value FROM view_daily_counts
-          WHERE day BETWEEN $1::date AND $2::date GROUP BY agency_code, metric`,
-        [from, to],
+  async switchLive(ref: ProjectionVersionRef): Promise<{ retired: number | undefined }> {
+    return inTransaction(this.pool, async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock($1)', [VERSIONS_LOCK_KEY]);
+      const next = await this.versionRow(client, ref, true);
+      if (next.status === 'live') return { retired: undefined };
+      if (next.status === 'retired') throw new ProjectionVersionRetiredError(ref);
+      const retired = await client.query<{ version: number }>(
+        "UPDATE projection_versions SET status = 'retired', updated_at = now() WHERE projection = $1 AND status = 'live' RETURNING version",
+        [ref.projection],
       );
-      return rows.map((r) => ({ agencyCode: r.agency_code, metric: r.metric, value: Number(r.value) }));
+      await client.query("UPDATE projection_versions SET status = 'live', updated_at = now() WHERE version = $1", [ref.version]);
+      return { retired: retired.rows[0]?.version };
+    });
+  }
+
+  async deleteRetired(projection: string): Promise<number> {
+    return inTransaction(this.pool, async (client) => {
+      const retired = "(SELECT version FROM projection_versions WHERE projection = $1 AND status = 'retired')";
+      const dossiers = await client.query(`DELETE FROM view_dossiers WHERE version IN ${retired}`, [projection]);
+      const counts = await client.query(`DELETE FROM view_daily_counts WHERE version IN ${retired}`, [projection]);
+      return (dossiers.rowCount ?? 0) + (counts.rowCount ?? 0);
+    });
+  }
+
+  async acquireLease(ref: ProjectionVersionRef, owner: string, ttlMs: number): Promise<LeaseOutcome> {
+    try {
+      const { rows } = await this.pool.query<{ lease_expires_at: Date }>(
+        `UPDATE projection_versions SET lease_owner = $3, lease_expires_at = now() + $4::float8 * interval '1 millisecond'
+          WHERE version = $1 AND projection = $2 AND status <> 'retired'
+            AND (lease_owner IS NULL OR lease_owner = $3 OR lease_expires_at < now())
+          RETURNING lease_expires_at`,
+        [ref.version, ref.projection, owner, ttlMs],
+      );
+      const taken = rows[0];
+      if (taken) return { acquired: true, lease: { owner, expiresAt: taken.lease_expires_at.toISOString() } };
+      const row = await this.versionRow(this.pool, ref);
+      if (row.status === 'retired') throw new ProjectionVersionRetiredError(ref);
+      return { acquired: false, holder: { owner: row.lease_owner ?? '', expiresAt: row.lease_expires_at?.toISOString() ?? '' } };
     } catch (error) {
       throw mapPgError(error);
     }
   }
 
+  async renewLease(ref: ProjectionVersionRef, owner: string, ttlMs: number): Promise<boolean> {
+    const rows = await this.query(
+      `UPDATE projection_versions SET lease_expires_at = now() + $4::float8 * interval '1 millisecond'
+        WHERE version = $1 AND projection = $2 AND lease_owner = $3 RETURNING version`,
+      [ref.version, ref.projection, owner, ttlMs],
+    );
+    return rows.length > 0;
+  }
+
+  async releaseLease(ref: ProjectionVersionRef, owner: string): Promise<void> {
+    await this.query('UPDATE projection_versions SET lease_owner = NULL, lease_expires_at = NULL WHERE version = $1 AND projection = $2 AND lease_owner = $3', [
+      ref.version,
+      ref.projection,
+      owner,
+    ]);
+  }
+
+  async totals({ from, to }: DayRange): Promise<AgencyMetricTotal[]> {
+    const rows = await this.query<{ agency_code: string; metric: Metric; value: string }>(
+      `SELECT agency_code, metric, SUM(value)::text AS value FROM view_daily_counts
+        WHERE version = ${LIVE} AND day BETWEEN $1::date AND $2::date GROUP BY agency_code, metric`,
+      [from, to],
+    );
+    return rows.map((r) => ({ agencyCode: r.agency_code, metric: r.metric, value: Number(r.value) }));
+  }
+
   async openDossiers({ from, to }: DayRange): Promise<AgencyOpenDossiers[]> {
-    try {
-      const { rows } = await this.pool.query<{ agency_code: string; carried_over: string; not_due: string; overdue: string }>(
-        `SELECT agency_code,
-                count(*) FILTER (WHERE received_day < $1 AND (closed_day IS NULL OR closed_day >= $1)) AS carried_over,
-                count(*) FILTER (WHERE received_day <= $2 AND (closed_day IS NULL OR closed_day > $2) AND NOT (due_date IS NOT NULL AND due_date < $2)) AS not_due,
-                count(*) FILTER (WHERE received_day <= $2 AND (closed_day IS NULL OR closed_day > $2) AND due_date IS NOT NULL AND due_date < $2) AS overdue
-           FROM (SELECT state->>'agencyCode' AS agency_code, state->>'receivedDay' AS received_day,
-                        state->>'closedDay' AS closed_day, state->>'dueDate' AS due_date
-                   FROM view_dossiers WHERE state->>'status' <> 'refused-at-reception') d
-          GROUP BY agency_code`,
-        [from, to],
-      );
-      return rows.map((r) => ({ agencyCode: r.agency_code, carriedOver: Number(r.carried_over), notDue: Number(r.not_due), overdue: Number(r.overdue) }));
-    } catch (error) {
-      throw mapPgError(error);
-    }
+    const rows = await this.query<{ agency_code: string; carried_over: string; not_due: string; overdue: string }>(
+      `SELECT agency_code,
+              count(*) FILTER (WHERE received_day < $1 AND (closed_day IS NULL OR closed_day >= $1)) AS carried_over,
+              count(*) FILTER (WHERE received_day <= $2 AND (closed_day IS NULL OR closed_day > $2) AND NOT (due_date IS NOT NULL AND due_date < $2)) AS not_due,
+              count(*) FILTER (WHERE received_day <= $2 AND (closed_day IS NULL OR closed_day > $2) AND due_date IS NOT NULL AND due_date < $2) AS overdue
+         FROM (SELECT state->>'agencyCode' AS agency_code, state->>'receivedDay' AS received_day,
+                      state->>'closedDay' AS closed_day, state->>'dueDate' AS due_date
+                 FROM view_dossiers WHERE version = ${LIVE} AND state->>'status' <> 'refused-at-reception') d
+        GROUP BY agency_code`,
+      [from, to],
+    );
+    return rows.map((r) => ({ agencyCode: r.agency_code, carriedOver: Number(r.carried_over), notDue: Number(r.not_due), overdue: Number(r.overdue) }));
+  }
+
+  async dumpView(ref: ProjectionVersionRef): Promise<{ counts: ViewCountRow[]; dossiers: ViewDossierRow[] }> {
+    const [counts, dossiers] = await Promise.all([
+      this.query<{ agency_code: string; day: string; metric: Metric; value: string }>(
+        `SELECT agency_code, day::text AS day, metric, value::text AS value FROM view_daily_counts WHERE version = $1
+          ORDER BY day, agency_code COLLATE "C", metric COLLATE "C"`,
+        [ref.version],
+      ),
+      this.query<DossierRow>('SELECT dossier_code, state FROM view_dossiers WHERE version = $1 ORDER BY dossier_code COLLATE "C"', [ref.version]),
+    ]);
+    return {
+      counts: counts.map((r) => ({ agencyCode: r.agency_code, day: r.day, metric: r.metric, value: Number(r.value) })),
+      dossiers: dossiers.map((r) => ({ dossierCode: r.dossier_code, state: r.state })),
+    };
   }
 
   close(): Promise<void> {

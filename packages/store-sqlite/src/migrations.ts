@@ -2,7 +2,7 @@ import type { Database } from 'better-sqlite3';
 import type { SchemaStatus } from '@tthc/core';
 
 /** Versioned schema steps; `PRAGMA user_version` records how many have run. Append only. */
-const MIGRATIONS: readonly string[] = [
+export const MIGRATIONS: readonly string[] = [
   `CREATE TABLE events (
      position    INTEGER PRIMARY KEY AUTOINCREMENT,
      stream_id   TEXT    NOT NULL,
@@ -71,6 +71,49 @@ const MIGRATIONS: readonly string[] = [
      dead_lettered INTEGER NOT NULL,
      parked        INTEGER NOT NULL
    ) WITHOUT ROWID;`,
+  // Versioned views: every view row belongs to a version of its projection; the versions table holds
+  // each version's status, checkpoint, rate and runner lease. What was projected becomes version 1, live.
+  `CREATE TABLE projection_versions (
+     version          INTEGER PRIMARY KEY,
+     projection       TEXT    NOT NULL,
+     status           TEXT    NOT NULL CHECK (status IN ('live', 'building', 'retired')),
+     commit_pos       INTEGER,
+     prepare_pos      INTEGER,
+     events           INTEGER NOT NULL DEFAULT 0,
+     rate             REAL,
+     started_at       TEXT    NOT NULL,
+     updated_at       TEXT    NOT NULL,
+     lease_owner      TEXT,
+     lease_expires_at TEXT
+   );
+   CREATE UNIQUE INDEX projection_versions_live ON projection_versions (projection) WHERE status = 'live';
+   CREATE UNIQUE INDEX projection_versions_building ON projection_versions (projection) WHERE status = 'building';
+   INSERT INTO projection_versions (version, projection, status, commit_pos, prepare_pos, events, started_at, updated_at)
+     SELECT 1, projection, 'live', commit_pos, prepare_pos, events, updated_at, updated_at
+       FROM projection_checkpoints WHERE projection = 'daily-counts';
+   CREATE TABLE view_dossiers_versioned (
+     version      INTEGER NOT NULL,
+     dossier_code TEXT    NOT NULL,
+     state        TEXT    NOT NULL,
+     PRIMARY KEY (version, dossier_code)
+   ) WITHOUT ROWID;
+   INSERT INTO view_dossiers_versioned (version, dossier_code, state)
+     SELECT 1, dossier_code, state FROM view_dossiers WHERE EXISTS (SELECT 1 FROM projection_versions WHERE version = 1);
+   DROP TABLE view_dossiers;
+   ALTER TABLE view_dossiers_versioned RENAME TO view_dossiers;
+   CREATE TABLE view_daily_counts_versioned (
+     version     INTEGER NOT NULL,
+     day         TEXT    NOT NULL,
+     agency_code TEXT    NOT NULL,
+     metric      TEXT    NOT NULL,
+     value       INTEGER NOT NULL,
+     PRIMARY KEY (version, day, agency_code, metric)
+   ) WITHOUT ROWID;
+   INSERT INTO view_daily_counts_versioned (version, day, agency_code, metric, value)
+     SELECT 1, day, agency_code, metric, value FROM view_daily_counts WHERE EXISTS (SELECT 1 FROM projection_versions WHERE version = 1);
+   DROP TABLE view_daily_counts;
+   ALTER TABLE view_daily_counts_versioned RENAME TO view_daily_counts;
+   DROP TABLE projection_checkpoints;`,
 ];
 
 export function migrate(db: Database): SchemaStatus {

@@ -7,10 +7,13 @@ import {
   START_OF_LOG,
   type AppendOutcome,
   type EventStore,
+  type LogBacklog,
+  type LogPosition,
   type ExpectedRevision,
   type NewEvent,
   type ReadAllOptions,
   type ReadStreamOptions,
+  type StoredEventRef,
   type RecordedEvent,
   type StreamAppend,
   type StreamAppendResult,
@@ -44,22 +47,22 @@ function toRecorded(r: EventRow): RecordedEvent {
 
 /** Event store on one SQLite file. SQLite has a single writer, so row order is commit order. */
 export class SqliteEventStore implements EventStore {
-  private readonly streamRevision: Statement<[string], { revision: number }>;
-  private readonly eventById: Statement<[string], { stream_id: string; type: string; data: string; position: number }>;
+  private readonly lastRevision: Statement<[string], number | null>;
+  private readonly eventsByIds: Statement<[string], { event_id: string; stream_id: string; type: string; data: string; position: number }>;
   private readonly insertEvent: Statement<[string, number, string, string, string, string]>;
-  private readonly upsertStream: Statement<[string, number]>;
   private readonly readAfter: Statement<[number, number], EventRow>;
   private readonly readFromRevision: Statement<[string, number, number], EventRow>;
   private readonly readManyStreams: Statement<[string], EventRow>;
   private readonly appendTx: (appends: readonly StreamAppend[]) => AppendOutcome;
 
   constructor(db: Database) {
-    this.streamRevision = db.prepare('SELECT revision FROM streams WHERE stream_id = ?');
-    this.eventById = db.prepare('SELECT stream_id, type, data, position FROM events WHERE event_id = ?');
-    this.insertEvent = db.prepare('INSERT INTO events (stream_id, revision, event_id, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)');
-    this.upsertStream = db.prepare(
-      'INSERT INTO streams (stream_id, revision) VALUES (?, ?) ON CONFLICT (stream_id) DO UPDATE SET revision = excluded.revision',
+    // A stream's last revision comes from the log's own (stream_id, revision) index: one descent, and
+    // no second table to rewrite on every append (the streams table is no longer read or written).
+    this.lastRevision = db.prepare<[string], number | null>('SELECT max(revision) FROM events WHERE stream_id = ?').pluck();
+    this.eventsByIds = db.prepare(
+      'SELECT event_id, stream_id, type, data, position FROM events WHERE event_id IN (SELECT value FROM json_each(?))',
     );
+    this.insertEvent = db.prepare('INSERT INTO events (stream_id, revision, event_id, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)');
     this.readAfter = db.prepare(`SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`);
     this.readFromRevision = db.prepare(`SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?`);
     this.readManyStreams = db.prepare(
@@ -70,18 +73,19 @@ export class SqliteEventStore implements EventStore {
   }
 
   private appendInTransaction(appends: readonly StreamAppend[]): AppendOutcome {
+    // Every id of the call in one statement; only what is found is parsed.
+    const stored = new Map<string, StoredEventRef>();
+    for (const row of this.eventsByIds.all(JSON.stringify(appends.flatMap((a) => a.events.map((e) => e.id))))) {
+      const position = BigInt(row.position);
+      stored.set(row.event_id, { streamId: row.stream_id, type: row.type, data: JSON.parse(row.data) as unknown, position: { commit: position, prepare: position } });
+    }
     const plan = planAppend(
       appends,
       (streamId) => {
-        const row = this.streamRevision.get(streamId);
-        return row === undefined ? undefined : BigInt(row.revision);
+        const revision = this.lastRevision.get(streamId);
+        return revision === null || revision === undefined ? undefined : BigInt(revision);
       },
-      (eventId) => {
-        const row = this.eventById.get(eventId);
-        if (row === undefined) return undefined;
-        const position = BigInt(row.position);
-        return { streamId: row.stream_id, type: row.type, data: JSON.parse(row.data) as unknown, position: { commit: position, prepare: position } };
-      },
+      (eventId) => stored.get(eventId),
     );
     const positions = plan.rows.map((row) => {
       const { lastInsertRowid } = this.insertEvent.run(
@@ -95,7 +99,6 @@ export class SqliteEventStore implements EventStore {
       const position = BigInt(lastInsertRowid);
       return { commit: position, prepare: position };
     });
-    for (const [streamId, revision] of plan.revisions) this.upsertStream.run(streamId, Number(revision));
     return appendOutcome(plan, positions);
   }
 
@@ -121,5 +124,16 @@ export class SqliteEventStore implements EventStore {
 
   close(): Promise<void> {
     return Promise.resolve();
+  }
+
+  private countAfter: Statement<[number], { events: number; oldest: string | null }> | undefined;
+
+  backlog(after: LogPosition = START_OF_LOG): Promise<LogBacklog> {
+    return run(() => {
+      // Prepared on first use, on the database the other statements use.
+      this.countAfter ??= this.readAfter.database.prepare('SELECT count(*) AS events, min(recorded_at) AS oldest FROM events WHERE position > ?');
+      const row = this.countAfter.get(Number(after.prepare));
+      return { events: row?.events ?? 0, oldestRecordedAt: row?.oldest ?? undefined };
+    });
   }
 }

@@ -1,49 +1,128 @@
 import type { Database, Statement } from 'better-sqlite3';
 import {
+  DAILY_COUNTS_PROJECTION,
   mergeIncrements,
+  ProjectionLeaseLostError,
+  ProjectionVersionNotFoundError,
+  ProjectionVersionRetiredError,
   type AgencyMetricTotal,
   type AgencyOpenDossiers,
   type DayRange,
   type DossierSummary,
+  type LeaseOutcome,
   type Metric,
   type ProjectionBatch,
   type ProjectionCheckpoint,
+  type ProjectionCommitTarget,
   type ProjectionStore,
+  type ProjectionVersion,
+  type ProjectionVersionRef,
+  type ViewCountRow,
+  type ViewDossierRow,
 } from '@tthc/core';
 import { run } from './sqlite-errors';
 
-interface DossierRow {
-  dossier_code: string;
-  state: string;
+interface VersionRow {
+  version: number;
+  projection: string;
+  status: ProjectionVersion['status'];
+  commit_pos: number | null;
+  prepare_pos: number | null;
+  events: number;
+  rate: number | null;
+  started_at: string;
+  updated_at: string;
+  lease_owner: string | null;
+  lease_expires_at: string | null;
 }
 
+const VERSION_COLUMNS = 'version, projection, status, commit_pos, prepare_pos, events, rate, started_at, updated_at, lease_owner, lease_expires_at';
+
+function toVersion(r: VersionRow): ProjectionVersion {
+  return {
+    projection: r.projection,
+    version: r.version,
+    status: r.status,
+    checkpoint:
+      r.commit_pos === null || r.prepare_pos === null
+        ? undefined
+        : { position: { commit: BigInt(r.commit_pos), prepare: BigInt(r.prepare_pos) }, events: r.events, updatedAt: r.updated_at },
+    startedAt: r.started_at,
+    updatedAt: r.updated_at,
+    rate: r.rate ?? undefined,
+    lease: r.lease_owner === null || r.lease_expires_at === null ? undefined : { owner: r.lease_owner, expiresAt: r.lease_expires_at },
+  };
+}
+
+const now = () => new Date().toISOString();
+const later = (ms: number) => new Date(Date.now() + ms).toISOString();
+// The live version of the daily-counts view, which reports read.
+const LIVE = `(SELECT version FROM projection_versions WHERE projection = '${DAILY_COUNTS_PROJECTION}' AND status = 'live')`;
+
+/**
+ * The versioned daily-counts view on the store's SQLite file. Times and lease expiries come from
+ * this machine's clock: every process that opens the file runs on the same host.
+ */
 export class SqliteProjectionStore implements ProjectionStore {
-  private readonly selectCheckpoint: Statement<[string], { commit_pos: number; prepare_pos: number; events: number; updated_at: string }>;
-  private readonly selectDossiers: Statement<[string], DossierRow>;
-  private readonly upsertDossier: Statement<[string, string]>;
-  private readonly addCount: Statement<[string, string, string, number]>;
-  private readonly upsertCheckpoint: Statement<[string, number, number, number, string]>;
+  private readonly selectVersion: Statement<[number], VersionRow>;
+  private readonly selectLive: Statement<[string], VersionRow>;
+  private readonly selectVersions: Statement<[string], VersionRow>;
+  private readonly selectWithStatus: Statement<[string, string], VersionRow>;
+  private readonly insertVersion: Statement<[string, string, string, string]>;
+  private readonly selectDossiers: Statement<[number, string], { dossier_code: string; state: string }>;
+  private readonly upsertDossier: Statement<[number, string, string]>;
+  private readonly addCount: Statement<[number, string, string, string, number]>;
+  private readonly advance: Statement<{ version: number; projection: string; commit: number; prepare: number; events: number; rate: number | null; now: string; owner: string | null }>;
+  private readonly setStatus: Statement<[string, string, number]>;
+  private readonly deleteDossiers: Statement<[string]>;
+  private readonly deleteCounts: Statement<[string]>;
+  private readonly takeLease: Statement<{ version: number; owner: string; expires: string; now: string }>;
+  private readonly extendLease: Statement<[string, number, string]>;
+  private readonly dropLease: Statement<[number, string]>;
   private readonly sumRange: Statement<[string, string], { agency_code: string; metric: Metric; value: number }>;
-  private readonly commitTx: (projection: string, batch: ProjectionBatch) => void;
   private readonly openAt: Statement<[{ from: string; to: string }], { agency_code: string; carried_over: number; not_due: number; overdue: number }>;
+  private readonly dumpCounts: Statement<[number], { agency_code: string; day: string; metric: Metric; value: number }>;
+  private readonly dumpDossiers: Statement<[number], { dossier_code: string; state: string }>;
+  private readonly commitTx: (target: ProjectionCommitTarget, batch: ProjectionBatch) => void;
+  private readonly ensureTx: (projection: string, status: 'live' | 'building') => VersionRow;
+  private readonly switchTx: (ref: ProjectionVersionRef) => { retired: number | undefined };
+  private readonly deleteTx: (projection: string) => number;
 
   constructor(db: Database) {
-    this.selectCheckpoint = db.prepare('SELECT commit_pos, prepare_pos, events, updated_at FROM projection_checkpoints WHERE projection = ?');
-    this.selectDossiers = db.prepare('SELECT dossier_code, state FROM view_dossiers WHERE dossier_code IN (SELECT value FROM json_each(?))');
+    this.selectVersion = db.prepare(`SELECT ${VERSION_COLUMNS} FROM projection_versions WHERE version = ?`);
+    this.selectLive = db.prepare(`SELECT ${VERSION_COLUMNS} FROM projection_versions WHERE projection = ? AND status = 'live'`);
+    this.selectVersions = db.prepare(`SELECT ${VERSION_COLUMNS} FROM projection_versions WHERE projection = ? ORDER BY version`);
+    this.selectWithStatus = db.prepare(`SELECT ${VERSION_COLUMNS} FROM projection_versions WHERE projection = ? AND status = ?`);
+    this.insertVersion = db.prepare(
+      `INSERT INTO projection_versions (version, projection, status, started_at, updated_at)
+       VALUES ((SELECT COALESCE(MAX(version), 0) + 1 FROM projection_versions), ?, ?, ?, ?)`,
+    );
+    this.selectDossiers = db.prepare('SELECT dossier_code, state FROM view_dossiers WHERE version = ? AND dossier_code IN (SELECT value FROM json_each(?))');
     this.upsertDossier = db.prepare(
-      'INSERT INTO view_dossiers (dossier_code, state) VALUES (?, ?) ON CONFLICT (dossier_code) DO UPDATE SET state = excluded.state',
+      'INSERT INTO view_dossiers (version, dossier_code, state) VALUES (?, ?, ?) ON CONFLICT (version, dossier_code) DO UPDATE SET state = excluded.state',
     );
     this.addCount = db.prepare(
-      `INSERT INTO view_daily_counts (agency_code, day, metric, value) VALUES (?, ?, ?, ?)
-       ON CONFLICT (day, agency_code, metric) DO UPDATE SET value = value + excluded.value`,
+      `INSERT INTO view_daily_counts (version, day, agency_code, metric, value) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (version, day, agency_code, metric) DO UPDATE SET value = value + excluded.value`,
     );
-    this.upsertCheckpoint = db.prepare(
-      `INSERT INTO projection_checkpoints (projection, commit_pos, prepare_pos, events, updated_at) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (projection) DO UPDATE SET commit_pos = excluded.commit_pos, prepare_pos = excluded.prepare_pos,
-         events = projection_checkpoints.events + excluded.events, updated_at = excluded.updated_at`,
+    this.advance = db.prepare(
+      `UPDATE projection_versions
+          SET commit_pos = @commit, prepare_pos = @prepare, events = events + @events, rate = COALESCE(@rate, rate), updated_at = @now
+        WHERE version = @version AND projection = @projection AND status <> 'retired' AND (@owner IS NULL OR lease_owner = @owner)`,
     );
+    this.setStatus = db.prepare('UPDATE projection_versions SET status = ?, updated_at = ? WHERE version = ?');
+    const retired = "(SELECT version FROM projection_versions WHERE projection = ? AND status = 'retired')";
+    this.deleteDossiers = db.prepare(`DELETE FROM view_dossiers WHERE version IN ${retired}`);
+    this.deleteCounts = db.prepare(`DELETE FROM view_daily_counts WHERE version IN ${retired}`);
+    this.takeLease = db.prepare(
+      `UPDATE projection_versions SET lease_owner = @owner, lease_expires_at = @expires
+        WHERE version = @version AND status <> 'retired' AND (lease_owner IS NULL OR lease_owner = @owner OR lease_expires_at < @now)`,
+    );
+    this.extendLease = db.prepare('UPDATE projection_versions SET lease_expires_at = ? WHERE version = ? AND lease_owner = ?');
+    this.dropLease = db.prepare('UPDATE projection_versions SET lease_owner = NULL, lease_expires_at = NULL WHERE version = ? AND lease_owner = ?');
     this.sumRange = db.prepare(
-      'SELECT agency_code, metric, SUM(value) AS value FROM view_daily_counts WHERE day BETWEEN ? AND ? GROUP BY agency_code, metric',
+      `SELECT agency_code, metric, SUM(value) AS value FROM view_daily_counts
+        WHERE version = ${LIVE} AND day BETWEEN ? AND ? GROUP BY agency_code, metric`,
     );
     this.openAt = db.prepare(
       `SELECT agency_code,
@@ -52,51 +131,141 @@ export class SqliteProjectionStore implements ProjectionStore {
               SUM(received_day <= @to AND (closed_day IS NULL OR closed_day > @to) AND due_date IS NOT NULL AND due_date < @to) AS overdue
          FROM (SELECT json_extract(state, '$.agencyCode') AS agency_code, json_extract(state, '$.receivedDay') AS received_day,
                       json_extract(state, '$.closedDay') AS closed_day, json_extract(state, '$.dueDate') AS due_date
-                 FROM view_dossiers WHERE json_extract(state, '$.status') <> 'refused-at-reception')
+                 FROM view_dossiers WHERE version = ${LIVE} AND json_extract(state, '$.status') <> 'refused-at-reception')
         GROUP BY agency_code`,
     );
-    const tx = db.transaction((projection: string, batch: ProjectionBatch) => {
-      for (const d of batch.dossiers) {
-        this.upsertDossier.run(d.dossierCode, JSON.stringify(d));
-      }
-      for (const i of mergeIncrements(batch.increments)) this.addCount.run(i.agencyCode, i.day, i.metric, i.value);
-      this.upsertCheckpoint.run(
-        projection,
-        Number(batch.checkpoint.commit),
-        Number(batch.checkpoint.prepare),
-        batch.events,
-        new Date().toISOString(),
-      );
+    this.dumpCounts = db.prepare('SELECT agency_code, day, metric, value FROM view_daily_counts WHERE version = ? ORDER BY day, agency_code, metric');
+    this.dumpDossiers = db.prepare('SELECT dossier_code, state FROM view_dossiers WHERE version = ? ORDER BY dossier_code');
+
+    const commit = db.transaction((target: ProjectionCommitTarget, batch: ProjectionBatch) => {
+      // The version row first: a retired version or a lost lease refuses the batch before it writes anything.
+      const advanced = this.advance.run({
+        version: target.version,
+        projection: target.projection,
+        commit: Number(batch.checkpoint.commit),
+        prepare: Number(batch.checkpoint.prepare),
+        events: batch.events,
+        rate: batch.rate ?? null,
+        now: now(),
+        owner: target.owner ?? null,
+      });
+      if (advanced.changes === 0) throw this.refusal(target);
+      for (const d of batch.dossiers) this.upsertDossier.run(target.version, d.dossierCode, JSON.stringify(d));
+      for (const i of mergeIncrements(batch.increments)) this.addCount.run(target.version, i.day, i.agencyCode, i.metric, i.value);
     });
-    this.commitTx = (projection, batch) => tx.immediate(projection, batch);
+    this.commitTx = (target, batch) => commit.immediate(target, batch);
+    const ensure = db.transaction((projection: string, status: 'live' | 'building'): VersionRow => {
+      const existing = this.selectWithStatus.get(projection, status);
+      if (existing) return existing;
+      const at = now();
+      const { lastInsertRowid } = this.insertVersion.run(projection, status, at, at);
+      return this.selectVersion.get(Number(lastInsertRowid)) as VersionRow;
+    });
+    this.ensureTx = (projection, status) => ensure.immediate(projection, status);
+    const switchLive = db.transaction((ref: ProjectionVersionRef): { retired: number | undefined } => {
+      const next = this.versionRow(ref);
+      if (next.status === 'live') return { retired: undefined };
+      if (next.status === 'retired') throw new ProjectionVersionRetiredError(ref);
+      const live = this.selectLive.get(ref.projection);
+      const at = now();
+      if (live) this.setStatus.run('retired', at, live.version);
+      this.setStatus.run('live', at, next.version);
+      return { retired: live?.version };
+    });
+    this.switchTx = (ref) => switchLive.immediate(ref);
+    const deleteRetired = db.transaction((projection: string) => this.deleteDossiers.run(projection).changes + this.deleteCounts.run(projection).changes);
+    this.deleteTx = (projection) => deleteRetired.immediate(projection);
+  }
+
+  private versionRow(ref: ProjectionVersionRef): VersionRow {
+    const row = this.selectVersion.get(ref.version);
+    if (row?.projection !== ref.projection) throw new ProjectionVersionNotFoundError(ref);
+    return row;
+  }
+
+  /** Why a commit's version update matched no row. */
+  private refusal(target: ProjectionCommitTarget): Error {
+    const row = this.versionRow(target);
+    if (row.status === 'retired') return new ProjectionVersionRetiredError(target);
+    return new ProjectionLeaseLostError(target, target.owner ?? '', row.lease_owner ?? undefined);
   }
 
   readCheckpoint(projection: string): Promise<ProjectionCheckpoint | undefined> {
-    const row = this.selectCheckpoint.get(projection);
-    return Promise.resolve(
-      row && {
-        position: { commit: BigInt(row.commit_pos), prepare: BigInt(row.prepare_pos) },
-        events: row.events,
-        updatedAt: row.updated_at,
-      },
-    );
+    return run(() => {
+      const row = this.selectLive.get(projection);
+      return row && toVersion(row).checkpoint;
+    });
   }
 
-  loadDossiers(codes: readonly string[]): Promise<Map<string, DossierSummary>> {
-    const rows = this.selectDossiers.all(JSON.stringify(codes));
-    return Promise.resolve(new Map(rows.map((r) => [r.dossier_code, JSON.parse(r.state) as DossierSummary])));
+  readVersion(ref: ProjectionVersionRef): Promise<ProjectionVersion | undefined> {
+    return run(() => {
+      const row = this.selectVersion.get(ref.version);
+      return row?.projection === ref.projection ? toVersion(row) : undefined;
+    });
   }
 
-  commit(projection: string, batch: ProjectionBatch): Promise<void> {
-    return run(() => this.commitTx(projection, batch));
+  listVersions(projection: string): Promise<ProjectionVersion[]> {
+    return run(() => this.selectVersions.all(projection).map(toVersion));
+  }
+
+  ensureVersion(projection: string, status: 'live' | 'building'): Promise<ProjectionVersion> {
+    return run(() => toVersion(this.ensureTx(projection, status)));
+  }
+
+  loadDossiers(ref: ProjectionVersionRef, codes: readonly string[]): Promise<Map<string, DossierSummary>> {
+    return run(() => {
+      const rows = this.selectDossiers.all(ref.version, JSON.stringify(codes));
+      return new Map(rows.map((r) => [r.dossier_code, JSON.parse(r.state) as DossierSummary]));
+    });
+  }
+
+  commit(target: ProjectionCommitTarget, batch: ProjectionBatch): Promise<void> {
+    return run(() => this.commitTx(target, batch));
+  }
+
+  switchLive(ref: ProjectionVersionRef): Promise<{ retired: number | undefined }> {
+    return run(() => this.switchTx(ref));
+  }
+
+  deleteRetired(projection: string): Promise<number> {
+    return run(() => this.deleteTx(projection));
+  }
+
+  acquireLease(ref: ProjectionVersionRef, owner: string, ttlMs: number): Promise<LeaseOutcome> {
+    return run((): LeaseOutcome => {
+      const row = this.versionRow(ref);
+      if (row.status === 'retired') throw new ProjectionVersionRetiredError(ref);
+      const expires = later(ttlMs);
+      if (this.takeLease.run({ version: ref.version, owner, expires, now: now() }).changes > 0) return { acquired: true, lease: { owner, expiresAt: expires } };
+      const holder = this.versionRow(ref);
+      if (holder.status === 'retired') throw new ProjectionVersionRetiredError(ref);
+      return { acquired: false, holder: { owner: holder.lease_owner ?? '', expiresAt: holder.lease_expires_at ?? '' } };
+    });
+  }
+
+  renewLease(ref: ProjectionVersionRef, owner: string, ttlMs: number): Promise<boolean> {
+    return run(() => this.extendLease.run(later(ttlMs), ref.version, owner).changes > 0);
+  }
+
+  releaseLease(ref: ProjectionVersionRef, owner: string): Promise<void> {
+    return run(() => {
+      this.dropLease.run(ref.version, owner);
+    });
   }
 
   totals({ from, to }: DayRange): Promise<AgencyMetricTotal[]> {
-    return Promise.resolve(this.sumRange.all(from, to).map((r) => ({ agencyCode: r.agency_code, metric: r.metric, value: r.value })));
+    return run(() => this.sumRange.all(from, to).map((r) => ({ agencyCode: r.agency_code, metric: r.metric, value: r.value })));
   }
 
   openDossiers({ from, to }: DayRange): Promise<AgencyOpenDossiers[]> {
     return run(() => this.openAt.all({ from, to }).map((r) => ({ agencyCode: r.agency_code, carriedOver: r.carried_over, notDue: r.not_due, overdue: r.overdue })));
+  }
+
+  dumpView(ref: ProjectionVersionRef): Promise<{ counts: ViewCountRow[]; dossiers: ViewDossierRow[] }> {
+    return run(() => ({
+      counts: this.dumpCounts.all(ref.version).map((r) => ({ agencyCode: r.agency_code, day: r.day, metric: r.metric, value: r.value })),
+      dossiers: this.dumpDossiers.all(ref.version).map((r) => ({ dossierCode: r.dossier_code, state: JSON.parse(r.state) as DossierSummary })),
+    }));
   }
 
   close(): Promise<void> {

@@ -24,9 +24,14 @@ export function createProgress(label: string, unit: string, stream: NodeJS.Write
     barsize: 24,
   });
   let begun = false;
+  // The rate counts from the first update, so work done before this run (a resumed replay) does not inflate it.
+  let first: { value: number; at: number } | undefined;
   return {
     update(value, total) {
-      const rate = Math.round(value / Math.max((Date.now() - started) / 1000, 0.001)).toLocaleString('en');
+      const now = Date.now();
+      first ??= { value, at: now };
+      const perSecond = now > first.at ? (value - first.value) / ((now - first.at) / 1000) : value / Math.max((now - started) / 1000, 0.001);
+      const rate = Math.round(perSecond).toLocaleString('en');
       if (!begun) {
         bar.start(total ?? value, value, { rate });
         begun = true;

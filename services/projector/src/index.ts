@@ -1,2 +1,5 @@
 export * from './project-batch';
 export * from './run-projection';
+export * from './lease';
+export * from './replay';
+export * from './projection-status';

@@ -53,6 +53,14 @@ export interface ReadAllOptions {
   readonly limit: number;
 }
 
+/** The part of the log after a position: what a projection has still to read, for its lag and a replay's ETA. */
+export interface LogBacklog {
+  /** Events after the position that `readAll` would return now. */
+  readonly events: number;
+  /** When the oldest of them was stored (ISO 8601); undefined when there are none. */
+  readonly oldestRecordedAt: string | undefined;
+}
+
 export interface ReadStreamOptions {
   /** First revision to read; 0 when absent. */
   readonly fromRevision?: bigint;
@@ -75,6 +83,8 @@ export interface EventStore {
   readStreams(streamIds: readonly string[]): Promise<Map<string, RecordedEvent[]>>;
   /** The global log in order; never returns an event while one before it may still be committed. */
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
+  /** How many events follow a position (the whole log when absent) and when the oldest of them was stored. */
+  backlog(after?: LogPosition): Promise<LogBacklog>;
   close(): Promise<void>;
 }
 

@@ -1,6 +1,7 @@
 import type {
   AppendOutcome,
   EventStore,
+  LogBacklog,
   ExpectedRevision,
   NewEvent,
   ReadAllOptions,
@@ -10,11 +11,13 @@ import type {
   StreamAppendResult,
 } from './event-store';
 import { appendOneStream, appendOutcome, planAppend } from './append-plan';
-import { compareLogPositions } from './log-position';
+import { compareLogPositions, type LogPosition } from './log-position';
 
 /** The port's reference implementation, for unit tests and the contract suite's baseline. */
 export class InMemoryEventStore implements EventStore {
   private readonly log: RecordedEvent[] = [];
+  /** When each event of `log` was stored, same index. */
+  private readonly recordedAt: string[] = [];
   private readonly byId = new Map<string, RecordedEvent>();
   private readonly streams = new Map<string, RecordedEvent[]>();
 
@@ -46,6 +49,7 @@ export class InMemoryEventStore implements EventStore {
         metadata: row.event.metadata ?? {},
       };
       this.log.push(recorded);
+      this.recordedAt.push(new Date().toISOString());
       this.byId.set(recorded.id, recorded);
       const stream = this.streams.get(row.streamId) ?? [];
       stream.push(recorded);
@@ -72,6 +76,12 @@ export class InMemoryEventStore implements EventStore {
   readAll({ after, limit }: ReadAllOptions): Promise<RecordedEvent[]> {
     const start = after ? this.log.findIndex((e) => compareLogPositions(e.position, after) > 0) : 0;
     return Promise.resolve(start < 0 ? [] : this.log.slice(start, start + limit));
+  }
+
+  backlog(after?: LogPosition): Promise<LogBacklog> {
+    const start = after ? this.log.findIndex((e) => compareLogPositions(e.position, after) > 0) : 0;
+    if (start < 0 || start >= this.log.length) return Promise.resolve({ events: 0, oldestRecordedAt: undefined });
+    return Promise.resolve({ events: this.log.length - start, oldestRecordedAt: this.recordedAt[start] });
   }
 
   close(): Promise<void> {

@@ -5,7 +5,8 @@ import { stopSignal, withStores, type Output } from '../context';
 import { parseOptions, projectOptions } from '../options';
 import { createProgress } from '../progress';
 
-export async function projectUntilCaughtUp(stores: Stores, logger: Logger, batchSize: number): Promise<{ events: number }> {
+/** Projects to the end of the log and returns; fails at once, naming the holder, if another runner has the live version. */
+export async function projectUntilCaughtUp(stores: Stores, logger: Logger, batchSize: number): Promise<{ events: number; version: number | undefined }> {
   const progress = createProgress('project', 'events');
   try {
     return await runProjection(stores.eventStore, stores.projectionStore, {
@@ -23,6 +24,7 @@ export async function projectCommand(raw: Record<string, unknown>, out: Output):
   const options = parseOptions(projectOptions, raw);
   const result = await withStores(options, async (stores, logger) => {
     if (options.untilCaughtUp) return projectUntilCaughtUp(stores, logger, options.batchSize);
+    // Following: while another runner holds the live version, this one waits as its standby.
     const progress = createProgress('project', 'events');
     try {
       return await runProjection(stores.eventStore, stores.projectionStore, {
@@ -30,6 +32,7 @@ export async function projectCommand(raw: Record<string, unknown>, out: Output):
         batchSize: options.batchSize,
         signal: stopSignal(),
         onBatch: ({ events }) => progress.update(events),
+        onStandby: (holder) => logger.warn({ holder: holder.owner, until: holder.expiresAt }, 'standby: another runner keeps this projection; waiting'),
       });
     } finally {
       progress.stop();

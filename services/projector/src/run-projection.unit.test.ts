@@ -1,0 +1,119 @@
+import {
+  DAILY_COUNTS_PROJECTION,
+  generateDemoDataset,
+  InMemoryEventStore,
+  InMemoryProjectionStore,
+  StoreUnavailableError,
+  type EventStore,
+  type ProjectionStore,
+} from '@tthc/core';
+import { createLogger } from '@tthc/logging';
+import { appendDataset, liveView, referenceView } from '@tthc/test-support';
+import { ProjectionLockedError } from './lease';
+import { replayProjection } from './replay';
+import { runProjection } from './run-projection';
+
+const logger = createLogger({ level: 'silent' });
+const { events } = generateDemoDataset({ seed: 4, dossiers: 600, period: { from: '2024-01-01', to: '2024-06-30' } });
+
+/** Wraps a store so that chosen calls (by method and call number) fail with STORE_UNAVAILABLE, before or after doing their work. */
+function faulty<T extends object>(target: T, faults: Record<string, { before?: number[]; after?: number[] }>): { store: T; calls: Map<string, number> } {
+  const calls = new Map<string, number>();
+  const store = new Proxy(target, {
+    get(t, key, receiver) {
+      const value = Reflect.get(t, key, receiver) as unknown;
+      if (typeof key !== 'string' || typeof value !== 'function' || !(key in faults)) return value;
+      return async (...args: unknown[]) => {
+        const call = (calls.get(key) ?? 0) + 1;
+        calls.set(key, call);
+        if (faults[key]?.before?.includes(call)) throw new StoreUnavailableError(`${key} #${call}: connection refused`);
+        const result = await (value as (...a: unknown[]) => Promise<unknown>).apply(t, args);
+        // The work was done but its answer lost: a commit the caller cannot know succeeded.
+        if (faults[key]?.after?.includes(call)) throw new StoreUnavailableError(`${key} #${call}: connection lost after commit`);
+        return result;
+      };
+    },
+  });
+  return { store, calls };
+}
+
+describe('the projection runner', () => {
+  let eventStore: InMemoryEventStore;
+  beforeEach(async () => {
+    eventStore = new InMemoryEventStore();
+    await appendDataset(eventStore, events);
+  });
+
+  it('backs off while the store is unavailable and resumes from its checkpoint, losing and repeating nothing', async () => {
+    const projections = new InMemoryProjectionStore();
+    const { store: flakyEvents, calls: reads } = faulty<EventStore>(eventStore, { readAll: { before: [2, 3, 4, 9] } });
+    const { store: flakyViews, calls: commits } = faulty<ProjectionStore>(projections, { commit: { before: [3], after: [5, 6] }, loadDossiers: { before: [8] } });
+    const warnings: { msg: string; delayMs?: number }[] = [];
+    const log = createLogger({ level: 'warn', destination: { write: (line: string) => warnings.push(JSON.parse(line) as { msg: string }) } });
+    const result = await runProjection(flakyEvents, flakyViews, { logger: log, untilCaughtUp: true, batchSize: 200, retry: { initialDelayMs: 5, maxDelayMs: 20 } });
+    expect(reads.get('readAll')).toBeGreaterThan(10);
+    expect(commits.get('commit')).toBeGreaterThan(6);
+    // Backoff doubles and is capped (jitter is ±25%).
+    const delays = warnings.filter((w) => w.msg === 'store unavailable: retrying').map((w) => w.delayMs ?? 0);
+    expect(delays.length).toBeGreaterThanOrEqual(3);
+    expect(Math.max(...delays)).toBeLessThanOrEqual(25);
+    expect(warnings.some((w) => w.msg === 'store unavailable: resuming from the checkpoint')).toBe(true);
+    // Every event counted once: the two commits whose answer was lost were not applied again.
+    expect(result.events).toBe(events.length);
+    await expect(projections.readCheckpoint(DAILY_COUNTS_PROJECTION)).resolves.toMatchObject({ events: events.length });
+    expect(await liveView(projections)).toEqual(await referenceView(eventStore));
+  });
+
+  it('keeps the rate of its recent batches with the version', async () => {
+    const projections = new InMemoryProjectionStore();
+    await runProjection(eventStore, projections, { logger, untilCaughtUp: true, batchSize: 300 });
+    const [live] = await projections.listVersions(DAILY_COUNTS_PROJECTION);
+    expect(live?.rate).toBeGreaterThan(0);
+  });
+
+  it('fails fast naming the runner that holds the version, or waits as a standby until it is free', async () => {
+    const projections = new InMemoryProjectionStore();
+    const live = await projections.ensureVersion(DAILY_COUNTS_PROJECTION, 'live');
+    await projections.acquireLease(live, 'host-a:123:abc', 60_000);
+    const error = await runProjection(eventStore, projections, { logger, untilCaughtUp: true }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProjectionLockedError);
+    expect((error as Error).message).toMatch(/projection daily-counts version 1 is being run by host-a:123:abc/);
+
+    let standby = 0;
+    const waiting = runProjection(eventStore, projections, { logger, untilCaughtUp: true, whenLocked: 'wait', leaseTtlMs: 150, onStandby: () => (standby += 1) });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(standby).toBe(1);
+    await projections.releaseLease(live, 'host-a:123:abc');
+    await expect(waiting).resolves.toEqual({ events: events.length, version: live.version });
+  });
+
+  it('stops waiting as a standby when asked to stop', async () => {
+    const projections = new InMemoryProjectionStore();
+    const live = await projections.ensureVersion(DAILY_COUNTS_PROJECTION, 'live');
+    await projections.acquireLease(live, 'elsewhere', 60_000);
+    const stop = new AbortController();
+    const waiting = runProjection(eventStore, projections, { logger, signal: stop.signal, leaseTtlMs: 150 });
+    setTimeout(() => stop.abort(), 50);
+    await expect(waiting).resolves.toEqual({ events: 0, version: undefined });
+  });
+
+  it('moves to the new live version when the one it waits for as a standby is retired', async () => {
+    const projections = new InMemoryProjectionStore();
+    const v1 = await projections.ensureVersion(DAILY_COUNTS_PROJECTION, 'live');
+    await projections.acquireLease(v1, 'elsewhere', 60_000);
+    let standby = 0;
+    const waiting = runProjection(eventStore, projections, { logger, untilCaughtUp: true, whenLocked: 'wait', leaseTtlMs: 150, onStandby: () => (standby += 1) });
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(standby).toBe(1);
+    const v2 = await projections.ensureVersion(DAILY_COUNTS_PROJECTION, 'building');
+    await projections.switchLive(v2);
+    await expect(waiting).resolves.toEqual({ events: events.length, version: v2.version });
+  });
+
+  it('replays a projection that was never projected straight into its first live version', async () => {
+    const projections = new InMemoryProjectionStore();
+    const summary = await replayProjection(eventStore, projections, { projection: DAILY_COUNTS_PROJECTION, logger });
+    expect(summary).toMatchObject({ fromVersion: null, toVersion: 1, events: events.length, switched: true });
+    expect(await liveView(projections)).toEqual(await referenceView(eventStore));
+  });
+});
