@@ -1,24 +1,25 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { formatCount, generateDemoDataset } from '@tthc/core';
+import { formatCount, scaleProfile, type SimulationProfile } from '@tthc/core';
+import { DEMO_PROFILE } from './commands/demo';
 import { runTthc } from '@tthc/test-support';
 
 describe('tthc demo on the embedded store', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tthc-demo-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  const args = ['demo', '--dossiers', '800', '--seed', '5', '--store', `sqlite:${join(dir, 'tthc.sqlite')}`, '--out', join(dir, 'feed.ndjson')];
+  const args = ['demo', '--scale', '0.01', '--seed', '5', '--store', `sqlite:${join(dir, 'tthc.sqlite')}`, '--out', join(dir, 'feed.ndjson')];
 
-  it('prints the report of the feed it generated, and the same report when run again', async () => {
-    const { expected } = generateDemoDataset({ seed: 5, dossiers: 800, period: { from: '2024-01-01', to: '2024-06-30' } });
+  it("prints the report of the Lâm Đồng profile it simulated, with the profile's figures, and the same report when run again", async () => {
+    const loaded = scaleProfile(JSON.parse(readFileSync(DEMO_PROFILE, 'utf8')) as SimulationProfile, 0.01);
+    if (!loaded.ok) throw new Error(JSON.stringify(loaded.problems));
+    const { levels } = loaded.profile;
     const text = await runTthc(...args);
-    const totalLine = text.split('\n').find((l) => l.startsWith('Tổng cộng'));
-    const resolved = expected.total.resolvedEarly + expected.total.resolvedOnTime + expected.total.resolvedLate;
-    expect(totalLine?.split(/\s{2,}/).slice(1, 4)).toEqual([
-      formatCount(expected.total.received),
-      formatCount(expected.total.receivedOnline),
-      formatCount(resolved),
-    ]);
+    const row = (label: string) => text.split('\n').find((l) => l.startsWith(label))?.split(/\s{2,}/) ?? [];
+    // Columns: level (agencies), received, online, resolved, early, on time*, late, rate, payments.
+    expect([row('Sở, ban, ngành (19)')[3], row('Sở, ban, ngành (19)')[5]]).toEqual([formatCount(levels.province?.resolved ?? -1), formatCount(levels.province?.resolvedOnTime ?? -1)]);
+    expect([row('UBND cấp xã (142)')[3], row('UBND cấp xã (142)')[5]]).toEqual([formatCount(levels.commune?.resolved ?? -1), formatCount(levels.commune?.resolvedOnTime ?? -1)]);
+    expect(row('Tổng cộng')[8]).toBe(formatCount(loaded.profile.onlinePayments ?? -1));
     // Same seed, same event ids: the second run appends nothing and the figures stay put.
     expect(await runTthc(...args)).toBe(text);
   });
@@ -54,7 +55,7 @@ describe('tthc report over periods and levels', () => {
   const store = `sqlite:${join(dir, 'tthc.sqlite')}`;
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   beforeAll(async () => {
-    await runTthc('demo', '--dossiers', '600', '--seed', '9', '--store', store, '--out', join(dir, 'feed.ndjson'));
+    await runTthc('demo', '--scale', '0.005', '--seed', '9', '--store', store, '--out', join(dir, 'feed.ndjson'));
   });
   const json = async (...args: string[]) =>
     JSON.parse(await runTthc('report', ...args, '--format', 'json', '--store', store)) as {
@@ -74,12 +75,12 @@ describe('tthc report over periods and levels', () => {
   it('sums agencies by level from the store registry, and the levels add up to the total', async () => {
     const report = await json('--period', '2024-H1');
     expect(Object.keys(report.levels)).toEqual(['province', 'district', 'commune']);
-    expect(Object.values(report.levels).map((l) => l.agencies)).toEqual([3, 1, 1]);
+    expect(Object.values(report.levels).map((l) => l.agencies)).toEqual([19, 12, 142]);
     const sum = (key: 'received' | 'resolved') => Object.values(report.levels).reduce((n, l) => n + l[key], 0);
     expect([sum('received'), sum('resolved')]).toEqual([report.total.received, report.total.resolved]);
     const text = await runTthc('report', '--period', '2024-H1', '--store', store);
-    expect(text).toMatch(/^Sở, ban, ngành \(3\)/m);
-    expect(text).toMatch(/^UBND cấp xã \(1\)/m);
+    expect(text).toMatch(/^Sở, ban, ngành \(19\)/m);
+    expect(text).toMatch(/^UBND cấp xã \(142\)/m);
   });
 
   it('balances, as the Ministry form does: carried over + received = resolved + in progress at the end + withdrawn + handed back', async () => {
@@ -101,12 +102,16 @@ describe('tthc report over periods and levels', () => {
     const csv = (await runTthc('report', '--period', '2024-Q2', '--format', 'csv', '--store', store)).trimEnd().split('\r\n');
     const header = csv[0]?.split(',') ?? [];
     expect(header.slice(0, 5)).toEqual(['scope', 'level', 'agencies', 'received', 'receivedOnline']);
-    expect(csv.map((l) => l.split(',')[0])).toEqual(['scope', '000.00.01.H36', '000.00.02.H36', '000.21.36.H36', '000.22.36.H36', 'level:province', 'level:district', 'level:commune', 'total']);
+    const scopes = csv.map((l) => l.split(',')[0] ?? '');
+    expect(scopes.slice(-4)).toEqual(['level:province', 'level:district', 'level:commune', 'total']);
+    const agencyScopes = scopes.slice(1, -4);
+    expect(agencyScopes.every((s) => /^\d{3}\.\d{2}\.\d{2}\.H36$/.test(s))).toBe(true);
+    expect(agencyScopes).toEqual([...agencyScopes].sort());
     const total = Object.fromEntries(header.map((h, i) => [h, csv.at(-1)?.split(',')[i]]));
     expect([Number(total.received), Number(total.resolved), Number(total.carriedOver)]).toEqual([report.total.received, report.total.resolved, (report.total as unknown as { carriedOver: number }).carriedOver]);
     const markdown = await runTthc('report', '--period', '2024-Q2', '--format', 'markdown', '--store', store);
     expect(markdown).toMatch(/^\| Cấp \| Tiếp nhận \|/m);
-    expect(markdown).toMatch(/^\| Sở, ban, ngành \(3\) \| /m);
+    expect(markdown).toMatch(/^\| Sở, ban, ngành \(19\) \| /m);
     expect(markdown).toMatch(new RegExp(`^\\| Tổng cộng \\| ${report.total.received.toLocaleString('de-DE')} \\|`, 'm'));
   });
 

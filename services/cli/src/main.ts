@@ -7,11 +7,13 @@ import { demoCommand } from './commands/demo';
 import { ingestCommand } from './commands/ingest';
 import { migrateCommand } from './commands/migrate';
 import { projectCommand } from './commands/project';
+import { replayCommand } from './commands/replay';
 import { publishCommand } from './commands/publish';
 import { dlqListCommand, dlqRedriveCommand } from './commands/dlq';
 import { registryCheckCommand, registryImportCommand } from './commands/registry';
 import { statusCommand } from './commands/status';
 import { reportCommand } from './commands/report';
+import { simulateCommand } from './commands/simulate';
 import { UsageError } from './options';
 import { stdoutOutput, type Output } from './context';
 
@@ -30,15 +32,30 @@ export function buildProgram(out: Output = stdoutOutput): Command {
 
   program
     .command('demo')
-    .description('generate a small feed, ingest it into the embedded store, project it and print the report')
+    .description("simulate Lâm Đồng's first half of 2024 (or another profile), ingest it into the embedded store, project it and print the report")
     .addOption(storeOption())
     .addOption(logLevelOption())
-    .option('--dossiers <n>', 'dossiers to generate', '5000')
+    .option('--profile <file>', 'simulation profile JSON (default: test/fixtures/profiles/lam-dong-2024-h1.json)')
+    .option('--scale <factor>', 'multiply every dossier figure of the profile, e.g. 0.01 for a quick look', '1')
     .option('--seed <n>', 'random seed: the same seed gives the same feed', '2024')
-    .option('--from <date>', 'first day of the period (YYYY-MM-DD)', '2024-01-01')
-    .option('--to <date>', 'last day of the period (YYYY-MM-DD)', '2024-06-30')
-    .option('--out <file>', 'where the generated NDJSON feed is written', './data/demo-events.ndjson')
+    .option('--out <file>', 'where the simulated NDJSON feed is written (default: data/<profile>-seed-<n>.ndjson)')
+    .addOption(new Option('--format <format>', 'report format').choices([...REPORT_FORMATS]).default('text'))
+    .option('--batch-size <n>', 'events per store transaction', '5000')
     .action((opts: Record<string, unknown>) => demoCommand(opts, out));
+
+  program
+    .command('simulate')
+    .description("generate the dossier lifecycles and agency registry whose report reproduces a profile's figures exactly")
+    .requiredOption('--profile <file>', 'simulation profile JSON (e.g. test/fixtures/profiles/lam-dong-2024-h1.json)')
+    .option('--seed <n>', 'random seed: the same seed gives the same feed, byte for byte', '2024')
+    .option('--out <file>', 'write an NDJSON feed: the agency registry line, then the events in time order')
+    .option('--kafka', 'publish instead: the registry to its compacted topic, then the events')
+    .addOption(brokersOption())
+    .option('--topic <name>', 'events topic (with --kafka)', DEFAULT_EVENTS_TOPIC)
+    .option('--registry-topic <name>', 'registry topic (with --kafka)', DEFAULT_REGISTRY_TOPIC)
+    .option('--batch-size <n>', 'events per send (with --kafka)', '2000')
+    .addOption(logLevelOption())
+    .action((opts: Record<string, unknown>) => simulateCommand(opts, out));
 
   program
     .command('publish')
@@ -78,6 +95,16 @@ export function buildProgram(out: Output = stdoutOutput): Command {
     .action((opts: Record<string, unknown>) => projectCommand(opts, out));
 
   program
+    .command('replay')
+    .description('rebuild a projection from the whole log into a new version while the live one serves reports, then switch to it')
+    .argument('[projection]', 'projection to rebuild (daily-counts)')
+    .option('--all', 'rebuild every projection, one after another')
+    .option('--batch-size <n>', 'events per view transaction', '5000')
+    .addOption(storeOption())
+    .addOption(logLevelOption())
+    .action((projection: string | undefined, opts: Record<string, unknown>) => replayCommand(projection, opts, out));
+
+  program
     .command('migrate')
     .description('bring the store schema to the current version (every command also does this on start)')
     .addOption(storeOption())
@@ -99,7 +126,7 @@ export function buildProgram(out: Output = stdoutOutput): Command {
 
   program
     .command('status')
-    .description("ingest's conservation counts, dead and parked letters, and each projection's checkpoint")
+    .description("ingest's conservation counts, dead and parked letters, and each projection's live version, lag, rate and any version being built")
     .addOption(storeOption())
     .addOption(logLevelOption())
     .action((opts: Record<string, unknown>) => statusCommand(opts, out));

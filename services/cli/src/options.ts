@@ -49,6 +49,11 @@ export const projectOptions = commonOptions
   .extend({ untilCaughtUp: z.boolean().default(false), batchSize: positiveInt.max(100_000).default(5000) })
   .strict();
 
+export const replayOptions = commonOptions
+  .extend({ projection: z.string().min(1).optional(), all: z.boolean().default(false), batchSize: positiveInt.max(100_000).default(5000) })
+  .strict()
+  .refine((o) => (o.projection === undefined) === o.all, { message: 'give a projection name or --all (not both)', path: ['all'] });
+
 export const reportOptions = commonOptions
   .extend({
     from: isoDate.optional(),
@@ -71,11 +76,12 @@ export const publishOptions = commonOptions.extend({ ...kafkaOptions.shape, batc
 
 export const demoOptions = commonOptions
   .extend({
-    dossiers: positiveInt.max(1_000_000).default(5000),
-    seed: z.coerce.number().int().nonnegative().default(2024),
-    from: isoDate.default('2024-01-01'),
-    to: isoDate.default('2024-06-30'),
-    out: z.string().min(1).default('./data/demo-events.ndjson'),
+    profile: z.string().min(1).optional(),
+    scale: z.coerce.number().positive().max(100).default(1),
+    seed: z.coerce.number().int().nonnegative().max(2 ** 32 - 1).default(2024),
+    out: z.string().min(1).optional(),
+    format: z.enum(REPORT_FORMATS).default('text'),
+    batchSize: positiveInt.max(100_000).default(5000),
   })
   .strict();
 

@@ -1,29 +1,42 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { demoRegistry, formatReport, generateDemoDataset, loadAgencyRegistry, readDailyCountsReport } from '@tthc/core';
+import { join } from 'node:path';
+import { formatReport, loadAgencyRegistry, readDailyCountsReport, scaleProfile, simulateProfile } from '@tthc/core';
 import { withStores, type Output } from '../context';
 import { demoOptions, parseOptions } from '../options';
 import { ingestFromFile } from './ingest';
 import { projectUntilCaughtUp } from './project';
+import { InvalidProfileError, readProfileFile, simulationRegistryEvent, writeSimulation } from './simulate';
+import { createProgress } from '../progress';
 
+/** The profile the demo simulates by default: Lâm Đồng's first half of 2024, from its published report. */
+export const DEMO_PROFILE = join(__dirname, '../../../../test/fixtures/profiles/lam-dong-2024-h1.json');
 
-/** The whole path on the embedded store: generate a feed file → ingest → project → report. */
+/**
+ * The whole path on the embedded store: simulate a profile into a feed file (its registry first) →
+ * ingest it → project → print the report over the profile's period. Run again, it appends nothing
+ * and prints the same report.
+ */
 export async function demoCommand(raw: Record<string, unknown>, out: Output): Promise<void> {
   const options = parseOptions(demoOptions, raw);
-  const period = { from: options.from, to: options.to };
-  const dataset = generateDemoDataset({ seed: options.seed, dossiers: options.dossiers, period });
-  mkdirSync(dirname(options.out), { recursive: true });
-  writeFileSync(options.out, dataset.events.map((e) => JSON.stringify(e)).join('\n') + '\n');
+  const file = options.profile ?? DEMO_PROFILE;
+  const scaled = scaleProfile(readProfileFile(file), options.scale);
+  if (!scaled.ok) throw new InvalidProfileError(`${file} scaled by ${options.scale}: ${scaled.problems.map((p) => `${p.field}: ${p.rule}`).join('; ')}`);
+  const profile = scaled.profile;
+  const simulation = simulateProfile(profile, { seed: options.seed });
+  const registryEvent = simulationRegistryEvent(profile, simulation, options.seed);
+  const feed = options.out ?? join('data', `${profile.name}-seed-${options.seed}.ndjson`);
   const report = await withStores(options, async (stores, logger) => {
-    logger.info({ file: options.out, events: dataset.events.length, store: stores.description }, 'demo feed written');
-    // The demo's agencies and publishing system, so ingest can authorise its events.
-    const current = await stores.ingestStore.loadRegistry();
-    if (JSON.stringify(current?.registry) !== JSON.stringify(demoRegistry())) await stores.ingestStore.saveRegistry(demoRegistry());
-    const ingested = await ingestFromFile(stores, logger, options.out, 5000);
+    const progress = createProgress('simulate', 'events');
+    try {
+      await writeSimulation(feed, registryEvent, simulation, (events) => progress.update(events, simulation.eventCount));
+    } finally {
+      progress.stop();
+    }
+    logger.info({ file: feed, profile: profile.name, dossiers: simulation.dossiers, events: simulation.eventCount, store: stores.description }, 'demo feed written');
+    const ingested = await ingestFromFile(stores, logger, feed, options.batchSize);
     logger.info(ingested, 'demo feed ingested');
-    await projectUntilCaughtUp(stores, logger, 5000);
-    const registry = loadAgencyRegistry(demoRegistry());
-    return readDailyCountsReport(stores.projectionStore, period, registry.ok ? registry.registry : undefined);
+    await projectUntilCaughtUp(stores, logger, options.batchSize);
+    const registry = loadAgencyRegistry(simulation.registry);
+    return readDailyCountsReport(stores.projectionStore, profile.period, registry.ok ? registry.registry : undefined);
   });
-  await out.write(formatReport(report, 'text'));
+  await out.write(formatReport(report, options.format));
 }

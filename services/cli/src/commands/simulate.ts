@@ -1,0 +1,131 @@
+import { once } from 'node:events';
+import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { loadProfile, registryEvent, simulateProfile, type AgencyRegistryEvent, type ProfileSimulation, type SimulationProfile } from '@tthc/core';
+import { createLogger, type Logger } from '@tthc/logging';
+import { createPublisher, publishRegistry } from '@tthc/publisher';
+import type { Output } from '../context';
+import { parseOptions, simulateOptions, UsageError } from '../options';
+import { createProgress } from '../progress';
+
+/** Raised when a profile breaks its rules (its figures cannot balance): every problem, each naming its field. */
+export class InvalidProfileError extends Error {
+  readonly code = 'INVALID_PROFILE';
+}
+
+export const SIMULATOR_SOURCE = 'urn:tthc:simulator';
+
+export function readProfileFile(file: string): SimulationProfile {
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`${file}: cannot read a JSON profile: ${(error as Error).message}`);
+  }
+  const loaded = loadProfile(value);
+  if (!loaded.ok) {
+    throw new InvalidProfileError(`${file}: ${loaded.problems.length} problem(s)\n${loaded.problems.map((p) => `  ${p.field}: ${p.rule}`).join('\n')}`);
+  }
+  return loaded.profile;
+}
+
+/** The registry the simulated agencies need, as the first record of the output. */
+export function simulationRegistryEvent(profile: SimulationProfile, simulation: ProfileSimulation, seed: number): AgencyRegistryEvent {
+  const subject = profile.name.toLowerCase().replace(/[^a-z0-9.-]+/g, '-').replace(/^[^a-z0-9]+/, '').slice(0, 100) || 'simulated';
+  return registryEvent(simulation.registry, {
+    id: `registry-${subject}-seed-${seed}`,
+    source: SIMULATOR_SOURCE,
+    subject,
+    time: `${profile.period.from}T00:00:00+07:00`,
+  });
+}
+
+/** Writes the feed: the registry line, then every event in time order. Streams, so memory stays flat. */
+export async function writeSimulation(file: string, registry: AgencyRegistryEvent, simulation: ProfileSimulation, onProgress: (events: number) => void): Promise<void> {
+  mkdirSync(dirname(file), { recursive: true });
+  const stream = createWriteStream(file);
+  const finished = new Promise<void>((resolve, reject) => {
+    stream.on('finish', resolve);
+    stream.on('error', reject);
+  });
+  const write = async (text: string) => {
+    if (!stream.write(text)) await once(stream, 'drain');
+  };
+  await write(`${JSON.stringify(registry)}\n`);
+  let events = 0;
+  let chunk = '';
+  for (const event of simulation.events()) {
+    chunk += `${JSON.stringify(event)}\n`;
+    events += 1;
+    if (events % 2000 === 0) {
+      await write(chunk);
+      chunk = '';
+      onProgress(events);
+    }
+  }
+  await write(chunk);
+  onProgress(events);
+  stream.end();
+  await finished;
+}
+
+async function publishSimulation(
+  options: { brokers: readonly string[]; topic: string; registryTopic: string; batchSize: number },
+  registry: AgencyRegistryEvent,
+  simulation: ProfileSimulation,
+  logger: Logger,
+  onProgress: (events: number) => void,
+): Promise<void> {
+  // The registry first, acknowledged: ingest reads its topic to the end before checking any event.
+  await publishRegistry(registry, { brokers: options.brokers, topic: options.registryTopic, logger });
+  const publisher = await createPublisher({ brokers: options.brokers, topic: options.topic, logger });
+  try {
+    let batch: unknown[] = [];
+    let sent = 0;
+    for (const event of simulation.events()) {
+      batch.push(event);
+      if (batch.length >= options.batchSize) {
+        await publisher.publish(batch);
+        sent += batch.length;
+        batch = [];
+        onProgress(sent);
+      }
+    }
+    await publisher.publish(batch);
+    onProgress(sent + batch.length);
+  } finally {
+    await publisher.disconnect();
+  }
+}
+
+/** `tthc simulate`: a profile in; a self-sufficient feed (registry and events) out, to a file or to Kafka. */
+export async function simulateCommand(raw: Record<string, unknown>, out: Output): Promise<void> {
+  const options = parseOptions(simulateOptions, raw);
+  const logger = createLogger(options.logLevel ? { level: options.logLevel } : {});
+  const profile = readProfileFile(options.profile);
+  const started = Date.now();
+  const simulation = simulateProfile(profile, { seed: options.seed });
+  const registry = simulationRegistryEvent(profile, simulation, options.seed);
+  const progress = createProgress('simulate', 'events');
+  try {
+    const onProgress = (events: number) => progress.update(events, simulation.eventCount);
+    if (options.out !== undefined) await writeSimulation(options.out, registry, simulation, onProgress);
+    else await publishSimulation({ brokers: options.brokers ?? [], topic: options.topic, registryTopic: options.registryTopic, batchSize: options.batchSize }, registry, simulation, logger, onProgress);
+  } finally {
+    progress.stop();
+  }
+  const seconds = (Date.now() - started) / 1000;
+  logger.info({ profile: profile.name, seed: options.seed, dossiers: simulation.dossiers, events: simulation.eventCount, seconds }, 'profile simulated');
+  await out.write(
+    `${JSON.stringify({
+      profile: profile.name,
+      seed: options.seed,
+      period: profile.period,
+      dossiers: simulation.dossiers,
+      events: simulation.eventCount,
+      ...(options.out !== undefined ? { out: options.out } : { topic: options.topic, registryTopic: options.registryTopic }),
+      seconds,
+      figures: simulation.figures,
+    })}\n`,
+  );
+}
