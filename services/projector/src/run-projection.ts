@@ -9,6 +9,7 @@ import {
   type ProjectionLease,
   type ProjectionStore,
   type ProjectionVersionRef,
+  type RecordedEvent,
 } from '@tthc/core';
 import type { Logger } from '@tthc/logging';
 import { retryWhileUnavailable, StoppedWhileUnavailableError, type RetryOptions } from '@tthc/retry';
@@ -101,12 +102,20 @@ export async function projectVersion(
     versionEvents = version.checkpoint?.events ?? 0;
     startEvents ??= versionEvents;
     let committed = false;
+    let ahead: Promise<RecordedEvent[]> | undefined;
     try {
       for (;;) {
         if (options.signal?.aborted) return 'stopped';
         if (options.lost.aborted) return 'lease-lost';
         const started = performance.now();
-        const page = await eventStore.readAll({ after, limit: batchSize });
+        const page = await (ahead ?? eventStore.readAll({ after, limit: batchSize }));
+        ahead = undefined;
+        const last = page[page.length - 1];
+        if (last && page.length === batchSize) {
+          // Read the next page while this one is folded and committed: the log does not depend on the view.
+          ahead = eventStore.readAll({ after: last.position, limit: batchSize });
+          ahead.catch(() => undefined); // awaited (and its error seen) on the next turn
+        }
         if (page.length > 0) {
           const known = await projectionStore.loadDossiers(ref, dossierCodesOf(page));
           const { batch, skipped } = projectPage(page, known);
