@@ -1,0 +1,62 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseRegistryEvent } from '@tthc/core';
+import { runTthc } from '@tthc/test-support';
+
+const profile = {
+  name: 'tinh-mau-2024-h1',
+  title: 'Tỉnh mẫu, 6 tháng đầu năm 2024',
+  period: { from: '2024-01-01', to: '2024-06-30' },
+  levels: {
+    province: { agencies: 3, resolved: 400, resolvedOnTime: 380 },
+    commune: { agencies: 5, resolved: 300, resolvedOnTime: 299, received: 320, carriedOver: 10, inProgressAtEnd: { notDue: 20, overdue: 4 }, withdrawn: 4, handedBack: 2 },
+  },
+  receivedOnline: 500,
+  fullProcessOnline: { resolved: 150, resolvedOnline: 140 },
+  onlinePayments: 300,
+};
+
+describe('tthc simulate --out', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tthc-simulate-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const write = (name: string, value: unknown) => {
+    const file = join(dir, name);
+    writeFileSync(file, JSON.stringify(value));
+    return file;
+  };
+  const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+
+  it('writes the registry line first, then the events, the same bytes for the same seed, and prints the figures', async () => {
+    const file = write('profile.json', profile);
+    const run = async (seed: string, out: string) => JSON.parse(await runTthc('simulate', '--profile', file, '--seed', seed, '--out', join(dir, out))) as {
+      events: number;
+      figures: { levels: Record<string, { received: number }>; receivedOnline: number };
+    };
+    const first = await run('7', 'a.ndjson');
+    await run('7', 'b.ndjson');
+    await run('8', 'c.ndjson');
+    expect(sha(join(dir, 'a.ndjson'))).toBe(sha(join(dir, 'b.ndjson')));
+    expect(sha(join(dir, 'a.ndjson'))).not.toBe(sha(join(dir, 'c.ndjson')));
+    const lines = readFileSync(join(dir, 'a.ndjson'), 'utf8').trimEnd().split('\n');
+    expect(lines).toHaveLength(first.events + 1);
+    const registry = parseRegistryEvent(lines[0] ?? '');
+    if (!registry.ok) throw new Error(JSON.stringify(registry.problems));
+    expect(registry.registry.countByLevel('2024-06-30')).toEqual({ province: 3, district: 0, commune: 5 });
+    expect(first.figures.levels.commune?.received).toBe(320);
+    expect(first.figures.receivedOnline).toBe(500);
+  });
+
+  it('refuses a profile that cannot balance, naming the level and the numbers', async () => {
+    const file = write('bad.json', { ...profile, levels: { ...profile.levels, commune: { ...profile.levels.commune, withdrawn: 5 } } });
+    await expect(runTthc('simulate', '--profile', file, '--out', join(dir, 'x.ndjson'))).rejects.toThrow(
+      /levels\.commune: does not balance: carriedOver 10 \+ received 320 = 330, but .* \(330 ≠ 331\)/,
+    );
+  });
+
+  it('asks for exactly one destination', async () => {
+    const file = write('profile2.json', profile);
+    await expect(runTthc('simulate', '--profile', file)).rejects.toThrow(/--out: give either --out FILE.ndjson or --kafka/);
+  });
+});
