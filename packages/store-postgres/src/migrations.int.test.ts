@@ -24,7 +24,7 @@ describe('the versioned-views migration on PostgreSQL', () => {
       }
       const stores = await openPostgresStores(db.url);
       try {
-        expect(stores.schema.applied).toEqual([4]);
+        expect(stores.schema.applied).toEqual([4, 5]);
         const versions = await stores.projectionStore.listVersions('daily-counts');
         expect(versions).toHaveLength(1);
         expect(versions[0]).toMatchObject({ version: 1, status: 'live', checkpoint: { position: { commit: 57n, prepare: 9n }, events: 40 } });

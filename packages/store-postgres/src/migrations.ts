@@ -121,6 +121,11 @@ export const MIGRATIONS: readonly { readonly version: number; readonly name: str
       ALTER TABLE view_daily_counts DROP CONSTRAINT view_daily_counts_pkey, ADD PRIMARY KEY (version, day, agency_code, metric);
       DROP TABLE projection_checkpoints;`,
   },
+  {
+    version: 5,
+    name: "the streams table goes: a stream's revision comes from the log's own (stream_id, revision) index",
+    sql: `DROP TABLE streams;`,
+  },
 ];
 
 const LOCK_KEY = 7_401_155; // any constant shared by every migrating process

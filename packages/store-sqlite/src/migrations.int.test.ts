@@ -27,7 +27,7 @@ describe('the versioned-views migration on SQLite', () => {
     storeBeforeVersions(path, true);
     const stores = openSqliteStores(path);
     try {
-      expect(stores.schema.applied).toEqual([4]);
+      expect(stores.schema.applied).toEqual([4, 5]);
       const [v1, ...others] = await stores.projectionStore.listVersions('daily-counts');
       expect(others).toEqual([]);
       expect(v1).toMatchObject({ version: 1, status: 'live', checkpoint: { position: { commit: 40n, prepare: 40n }, events: 40 } });

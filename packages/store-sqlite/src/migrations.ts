@@ -114,6 +114,8 @@ export const MIGRATIONS: readonly string[] = [
    DROP TABLE view_daily_counts;
    ALTER TABLE view_daily_counts_versioned RENAME TO view_daily_counts;
    DROP TABLE projection_checkpoints;`,
+  // 5: a stream's revision comes from the log's own (stream_id, revision) index; the streams table is no longer kept.
+  `DROP TABLE streams;`,
 ];
 
 export function migrate(db: Database): SchemaStatus {
