@@ -1,1 +1,2 @@
 export * from './retry-while-unavailable';
+export * from './sleep';

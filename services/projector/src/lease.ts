@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { StoreUnavailableError, type ProjectionLease, type ProjectionStore, type ProjectionVersionRef } from '@tthc/core';
 import type { Logger } from '@tthc/logging';
-import { retryWhileUnavailable, StoppedWhileUnavailableError, type RetryOptions } from '@tthc/retry';
+import { retryWhileUnavailable, StoppedWhileUnavailableError, type RetryOptions, sleep } from '@tthc/retry';
 
 /** How a runner names itself in a lease: host, process and a random tag (several runners may share a process). */
 export const runnerId = (): string => `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
@@ -40,17 +40,6 @@ export interface HeldLease {
   release(): Promise<void>;
 }
 
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (signal?.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
 
 /**
  * Takes the version's lease, renewing it every third of its time to live until released. With

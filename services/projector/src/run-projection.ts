@@ -12,7 +12,7 @@ import {
   type RecordedEvent,
 } from '@tthc/core';
 import type { Logger } from '@tthc/logging';
-import { retryWhileUnavailable, StoppedWhileUnavailableError, type RetryOptions } from '@tthc/retry';
+import { retryWhileUnavailable, StoppedWhileUnavailableError, type RetryOptions, sleep } from '@tthc/retry';
 import { holdLease, runnerId } from './lease';
 import { dossierCodesOf, projectPage } from './project-batch';
 
@@ -46,17 +46,6 @@ export interface ProjectVersionOptions {
   readonly retry?: Pick<RetryOptions, 'initialDelayMs' | 'maxDelayMs'> | undefined;
 }
 
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 
 /** Events per second over the last few batches, each timed from its read to its commit. */
 class RecentRate {
