@@ -6,8 +6,8 @@ import { InvalidEventError } from './envelope';
 
 /**
  * Publishes an agency registry version to the compacted registry topic, keyed by the registry's
- * name, and returns once every in-sync replica has it: ingest reads that topic to its end before it
- * checks any event, so the events published after this call are checked against this registry.
+ * name, and returns once every in-sync replica has it: an ingest that starts
+ * after this call checks every event against it; one already running, from the batch after it reads it.
  */
 export async function publishRegistry(
   event: unknown,

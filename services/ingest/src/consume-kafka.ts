@@ -79,7 +79,12 @@ export async function consumeKafka(
   // The batch being processed: a stop waits for it to commit before the group is left.
   let inFlight: Promise<unknown> = Promise.resolve();
 
-  await Promise.all([consumer.connect(), producer.connect(), admin.connect()]);
+  try {
+    await Promise.all([consumer.connect(), producer.connect(), admin.connect()]);
+  } catch (error) {
+    await Promise.allSettled([consumer.disconnect(), producer.disconnect(), admin.disconnect(), follower.stop()]);
+    throw error;
+  }
   options.health?.consumerRunning(true);
   const lagTimer = setInterval(() => void reportLag(admin, groupId, topic, options).catch(() => undefined), 5000);
   try {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Consumer, Kafka } from 'kafkajs';
 import { ensureRegistryTopic } from '@tthc/kafka';
-import type { AgencyRegistry, IngestStore } from '@tthc/core';
+import { parseRegistryEvent, type AgencyRegistry, type IngestStore } from '@tthc/core';
 import type { Logger } from '@tthc/logging';
 import { adoptRegistryEvent } from './adopt-registry';
 
@@ -37,22 +37,39 @@ export async function followRegistryTopic(
   if (pending.size === 0) caughtUp();
 
   const consumer: Consumer = kafka.consumer({ groupId: `tthc-ingest.registry.${randomUUID()}` });
-  await consumer.connect();
-  await consumer.subscribe({ topics: [topic], fromBeginning: true });
-  await consumer.run({
-    autoCommit: false,
-    eachMessage: async ({ partition, message }) => {
-      if (message.value !== null && message.value.length > 0) {
-        const adopted = await adoptRegistryEvent(
-          options.ingestStore,
-          { key: message.key?.toString() ?? null, value: message.value, origin: `${topic}/${partition}@${message.offset}` },
-          logger,
-        );
-        if (adopted.ok) options.onRegistry(adopted.registry);
-      }
-      if (BigInt(message.offset) + 1n >= (ends.get(partition) ?? 0n) && pending.delete(partition) && pending.size === 0) caughtUp();
-    },
-  });
-  await reachedEnd;
+  // While catching up, only the last valid version counts: adopting each older one in turn would put
+  // it back in force (and save it again) on every start, until compaction removes it.
+  let latest: AgencyRegistry | undefined;
+  const adopt = async (message: { key: string | null; value: Buffer; origin: string }, catchingUp: boolean) => {
+    const parsed = parseRegistryEvent(message.value);
+    if (catchingUp && parsed.ok) {
+      latest = parsed.registry;
+      pendingMessage = message;
+      return;
+    }
+    const adopted = await adoptRegistryEvent(options.ingestStore, message, logger);
+    if (adopted.ok) options.onRegistry(adopted.registry);
+  };
+  let pendingMessage: { key: string | null; value: Buffer; origin: string } | undefined;
+  try {
+    await consumer.connect();
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachMessage: async ({ partition, message }) => {
+        if (message.value !== null && message.value.length > 0) {
+          await adopt({ key: message.key?.toString() ?? null, value: message.value, origin: `${topic}/${partition}@${message.offset}` }, pending.size > 0);
+        }
+        if (BigInt(message.offset) + 1n >= (ends.get(partition) ?? 0n) && pending.delete(partition) && pending.size === 0) {
+          if (pendingMessage && latest) await adopt(pendingMessage, false);
+          caughtUp();
+        }
+      },
+    });
+    await reachedEnd;
+  } catch (error) {
+    await consumer.disconnect().catch(() => undefined);
+    throw error;
+  }
   return { stop: () => consumer.disconnect() };
 }

@@ -33,7 +33,8 @@ export type RegistryEventParseResult =
   | { readonly ok: false; readonly reason: 'invalid-json' | 'invalid-event'; readonly problems: readonly FieldProblem[] };
 
 /** Cheap test on raw text, so a feed reader parses only the lines that can be registry events. */
-export const mayBeRegistryEvent = (text: string): boolean => text.includes(AGENCY_REGISTRY_EVENT_TYPE);
+const REGISTRY_TYPE_FIELD = new RegExp(`"type"\\s*:\\s*"${AGENCY_REGISTRY_EVENT_TYPE.replace(/\./g, '\\.')}"`);
+export const mayBeRegistryEvent = (text: string): boolean => text.includes(AGENCY_REGISTRY_EVENT_TYPE) && REGISTRY_TYPE_FIELD.test(text);
 
 /** Validates the envelope, then the registry's own rules (parents, successors, systems); problems name `data.…` fields. */
 export function parseRegistryEvent(bytes: string | Uint8Array): RegistryEventParseResult {

@@ -26,5 +26,7 @@ describe('agency registry event', () => {
     expect(bad).toMatchObject({ ok: false, problems: [{ field: 'subject', rule: expect.stringMatching(/lower-case registry name/) as string }] });
     expect(parseRegistryEvent('{')).toMatchObject({ ok: false, reason: 'invalid-json' });
     expect(mayBeRegistryEvent('{"type":"vn.gov.tthc.dossier.received.v2"}')).toBe(false);
+    // The type's text inside another field is not a registry event.
+    expect(mayBeRegistryEvent('{"type":"vn.gov.tthc.dossier.received.v2","id":"vn.gov.tthc.agency-registry.published.v1"}')).toBe(false);
   });
 });
