@@ -41,7 +41,7 @@ describe('the registry topic', () => {
         await expect(stores.ingestStore.loadRegistry()).resolves.toEqual({ version: 1, registry: newer });
       }
     } finally {
-      stores.close();
+      await stores.close();
     }
   });
 });
