@@ -1,15 +1,35 @@
-import { generateDemoDataset, InMemoryEventStore, START_OF_LOG } from '@tthc/core';
+import { InMemoryEventStore, START_OF_LOG, simulateProfile } from '@tthc/core';
+import { selectSuites, type Suite } from './context';
 import { copyLines, copyValue } from './copy-text';
-import { DATASET_PERIOD, prepareEvents } from './dataset';
-import { computeRatios } from './report';
+import { groupOf, summariseProfile } from './cpu-profile-summary';
+import { bucketOf, busy, statementKey, tally } from './pg-activity-sample';
+import { buildDataset, preparedChunks, prepareEvents, readProfile, sizeSuffix } from './dataset';
+import { median, rowResult, type RowResult } from './measure';
+import { baseScale, DEFAULT_PROFILE, parseBenchOptions, runSizes, UsageError } from './options';
+import { checkGoals, computeGrowth, computeRatios, splitName } from './report';
+import { types } from 'pg';
+import { keepPgTypeParsers, toEmmettEvent } from './rows/peer-emmett';
+import { periodArgs } from './rows/end-to-end';
 
-describe('bench data preparation (no benchmark runs here)', () => {
-  const { events } = generateDemoDataset({ seed: 7, dossiers: 40, period: DATASET_PERIOD });
+describe('bench data preparation and figures (no benchmark runs here)', () => {
+  const profile = readProfile(DEFAULT_PROFILE);
+  const dataset = buildDataset({ profile, baseScale: 0.004, multiple: 1, seed: 7 });
+  const events = [...dataset.simulation.events()];
+
+  it('simulates the Lâm Đồng profile at the asked scale, named by its size', () => {
+    expect(dataset).toMatchObject({ name: `${profile.name}-x0.004`, suffix: '', scale: 0.004, seed: 7 });
+    expect(dataset.events).toBe(events.length);
+    expect(dataset.events).toBeGreaterThan(1000);
+    const x5 = buildDataset({ profile, baseScale: 0.004, multiple: 5, seed: 7 });
+    expect(x5).toMatchObject({ suffix: '@x5', scale: 0.02 });
+    expect(x5.events).toBe(simulateProfile(x5.profile, { seed: 7 }).eventCount);
+    expect(x5.events / dataset.events).toBeCloseTo(5, 0);
+  });
 
   it('gives the limits the same rows, order and revisions that our store writes from the batches', async () => {
-    const { batches, rows } = prepareEvents(events, 25);
+    const { batches, rows } = prepareEvents(events, 250);
     expect(rows).toHaveLength(events.length);
-    expect(batches.every((b) => b.reduce((n, a) => n + a.events.length, 0) <= 25)).toBe(true);
+    expect(batches.every((b) => b.reduce((n, a) => n + a.events.length, 0) <= 250)).toBe(true);
     const store = new InMemoryEventStore();
     for (const batch of batches) await store.appendToStreams(batch);
     const stored = await store.readAll({ after: START_OF_LOG, limit: rows.length + 1 });
@@ -25,6 +45,43 @@ describe('bench data preparation (no benchmark runs here)', () => {
     ).toEqual(rows);
   });
 
+  it('prepares the same rows and batches chunk by chunk as all at once, revisions continuing across chunks', () => {
+    const whole = prepareEvents(events, 250);
+    const chunks = [...preparedChunks(events, 1000, 250)];
+    expect(chunks).toHaveLength(Math.ceil(events.length / 1000));
+    expect(chunks.flatMap((c) => c.rows)).toEqual(whole.rows);
+    expect(chunks.flatMap((c) => c.batches)).toEqual(whole.batches);
+    expect(() => preparedChunks(events, 1100, 250).next()).toThrow(RangeError);
+  });
+
+  it('hands Emmett the same type, data and metadata, with our id as its messageId', () => {
+    const append = prepareEvents(events.slice(0, 1)).batches[0]?.[0];
+    const event = append?.events[0];
+    expect(event).toBeDefined();
+    if (!event) return;
+    expect(toEmmettEvent(event)).toEqual({ type: event.type, data: event.data, metadata: { ...event.metadata, messageId: event.id } });
+  });
+
+  it('puts pg’s int8, json and jsonb parsers back after the peer, as Emmett replaces them for the whole process', async () => {
+    type TextParser = (value: string) => unknown;
+    const PARSED_TYPE_OIDS = [types.builtins.INT8, types.builtins.JSON, types.builtins.JSONB] as const;
+    const parser = (oid: (typeof PARSED_TYPE_OIDS)[number]) => types.getTypeParser(oid, 'text') as TextParser;
+    const before = PARSED_TYPE_OIDS.map(parser);
+    const inside = await keepPgTypeParsers(() => {
+      for (const oid of PARSED_TYPE_OIDS) types.setTypeParser(oid, 'text', (v: string) => `changed ${v}`);
+      return Promise.resolve(parser(types.builtins.INT8)('1'));
+    });
+    expect(inside).toBe('changed 1');
+    expect(PARSED_TYPE_OIDS.map(parser)).toEqual(before);
+    await expect(
+      keepPgTypeParsers(() => {
+        types.setTypeParser(types.builtins.INT8, 'text', BigInt);
+        return Promise.reject(new Error('peer failed'));
+      }),
+    ).rejects.toThrow('peer failed');
+    expect(parser(types.builtins.INT8)).toBe(before[0]);
+  });
+
   it('escapes what COPY text format reserves, and nothing else', () => {
     expect(copyValue('{"a":"x"}')).toBe('{"a":"x"}');
     expect(copyValue('{"a":"line\\nbreak\\\\"}')).toBe('{"a":"line\\\\nbreak\\\\\\\\"}');
@@ -34,11 +91,166 @@ describe('bench data preparation (no benchmark runs here)', () => {
     expect(lines).toHaveLength(4);
     expect(lines[0]?.split('\t')).toHaveLength(6);
   });
+});
 
-  it('states each ratio as ours over the limit in events per second, leaving out a pair with a row missing', () => {
-    const row = (name: string, eventsPerSecond: number) => ({ name, events: 1, seconds: 1, eventsPerSecond, peakRssMb: 1 });
-    expect(computeRatios([row('store.sqlite-append', 50), row('limit.sqlite-insert', 200), row('store.postgres-read', 10)])).toEqual({
-      'store.sqlite-append/limit.sqlite-insert': 0.25,
+const row = (name: string, eventsPerSecond: number, extra: Partial<RowResult> = {}): RowResult => ({
+  name,
+  dataset: 'd',
+  events: 1,
+  seconds: 1,
+  eventsPerSecond,
+  peakRssMb: 1,
+  peakRssOf: 'bench',
+  ...extra,
+});
+
+describe('the results', () => {
+  it('have the issue’s shape: name, events, seconds, events per second, peak RSS, and whose RSS it is', () => {
+    const result = rowResult({ name: 'store.sqlite-append@x5', dataset: 'lam-dong-2024-h1-x5', events: 1000, seconds: 0.25, peakRssMb: 90, peakRssOf: 'bench' });
+    expect(result).toEqual({ name: 'store.sqlite-append@x5', dataset: 'lam-dong-2024-h1-x5', events: 1000, seconds: 0.25, eventsPerSecond: 4000, peakRssMb: 90, peakRssOf: 'bench' });
+    expect(rowResult({ name: 'report.postgres', dataset: 'd', events: 10, seconds: 0.0123456789, peakRssMb: 1, peakRssOf: 'cli' }).seconds).toBe(0.012346);
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 2, 3])).toBe(2.5);
+    expect(sizeSuffix(1)).toBe('');
+    expect(sizeSuffix(5)).toBe('@x5');
+    expect(splitName('replay.sqlite@x5')).toEqual(['replay.sqlite', '@x5']);
+    expect(splitName('replay.sqlite')).toEqual(['replay.sqlite', '']);
+  });
+
+  it('state each ratio as ours over the limit or the peer in events per second, at each size, leaving out a pair with a row missing', () => {
+    const results = [
+      row('limit.postgres-copy', 200),
+      row('peer.emmett-postgres-append', 20),
+      row('store.postgres-append', 50),
+      row('e2e.kafka-postgres', 40),
+      row('store.sqlite-read', 10),
+      row('limit.postgres-copy@x5', 100),
+      row('store.postgres-append@x5', 50),
+    ];
+    expect(computeRatios(results)).toEqual({
+      'store.postgres-append/limit.postgres-copy': 0.25,
+      'store.postgres-append/peer.emmett-postgres-append': 2.5,
+      'e2e.kafka-postgres/limit.postgres-copy': 0.2,
+      'e2e.kafka-postgres/peer.emmett-postgres-append': 2,
+      'store.postgres-append@x5/limit.postgres-copy@x5': 0.5,
     });
+  });
+
+  it('state growth as each row’s rate at a larger size over its rate at the first, the report’s latency left out', () => {
+    const results = [row('replay.sqlite', 200), row('replay.sqlite@x5', 150), row('report.postgres', 1e6), row('report.postgres@x5', 1e6), row('limit.sqlite-read@x5', 9)];
+    expect(computeGrowth(results)).toEqual({ 'replay.sqlite@x5': 0.75 });
+  });
+
+  it('check the issue’s goals at each size, the memory goal on the ingest process', () => {
+    const steps = [
+      { name: 'tthc simulate --kafka (publish)', seconds: 1, peakRssMb: 900, untimed: true },
+      { name: 'tthc ingest --until-idle --idle-ms 500', seconds: 1, peakRssMb: 310 },
+      { name: 'tthc project --until-caught-up', seconds: 1, peakRssMb: 120 },
+    ];
+    const goals = checkGoals([
+      row('e2e.kafka-postgres', 61_000, { steps, peakRssOf: 'cli' }),
+      row('replay.sqlite@x5', 249_999),
+      row('report.postgres', 1, { seconds: 0.0123 }),
+      row('limit.sqlite-read', 1e9),
+    ]);
+    expect(goals).toEqual([
+      { row: 'e2e.kafka-postgres', goal: '≥ 60,000 events/s', figure: 61_000, unit: 'events/s', met: true },
+      { row: 'e2e.kafka-postgres', goal: 'ingest peak RSS < 300 MB', figure: 310, unit: 'MB', met: false },
+      { row: 'replay.sqlite@x5', goal: '≥ 250,000 events/s', figure: 249_999, unit: 'events/s', met: false },
+      { row: 'report.postgres', goal: '< 50 ms', figure: 12.3, unit: 'ms', met: true },
+    ]);
+  });
+});
+
+describe('the options', () => {
+  it('run the profile and the same ×5 by default, one small size with --quick, and refuse what makes no sense', () => {
+    const plain = parseBenchOptions({});
+    expect([baseScale(plain), runSizes(plain)]).toEqual([1, [1, 5]]);
+    const quick = parseBenchOptions({ quick: true });
+    expect([baseScale(quick), runSizes(quick)]).toEqual([0.02, [1]]);
+    const chosen = parseBenchOptions({ scale: '0.1', sizes: '1, 2' });
+    expect([baseScale(chosen), runSizes(chosen)]).toEqual([0.1, [1, 2]]);
+    expect(() => parseBenchOptions({ quick: true, scale: '1' })).toThrow('--scale: give --quick or --scale F, not both');
+    expect(() => parseBenchOptions({ sizes: '1,1' })).toThrow(UsageError);
+    expect(() => parseBenchOptions({ sizes: '0' })).toThrow('--sizes');
+    expect(() => parseBenchOptions({ events: '100' })).toThrow('unknown option(s): events');
+  });
+
+  it('select suites by name or by a row of theirs, and name the choices when one is unknown', () => {
+    const suites: Suite[] = [
+      { name: 'a', rows: ['x.one', 'x.two'], run: () => Promise.resolve() },
+      { name: 'b', rows: ['y.one'], run: () => Promise.resolve() },
+    ];
+    expect(selectSuites(suites, undefined).map((s) => s.name)).toEqual(['a', 'b']);
+    expect(selectSuites(suites, ['y.one']).map((s) => s.name)).toEqual(['b']);
+    expect(selectSuites(suites, ['a', 'y.one']).map((s) => s.name)).toEqual(['a', 'b']);
+    expect(() => selectSuites(suites, ['z'])).toThrow('--only: unknown suite or row z; suites: a (x.one, x.two); b (y.one)');
+  });
+
+  it('ask the report for the profile’s period as tthc report --period when it is a half or whole year', () => {
+    expect(periodArgs({ from: '2024-01-01', to: '2024-06-30' })).toEqual(['--period', '2024-H1']);
+    expect(periodArgs({ from: '2024-01-01', to: '2024-12-31' })).toEqual(['--period', '2024']);
+    expect(periodArgs({ from: '2024-01-01', to: '2024-03-31' })).toEqual(['--from', '2024-01-01', '--to', '2024-03-31']);
+  });
+});
+
+describe('the CPU profile summary', () => {
+  const frame = (functionName: string, url = '', lineNumber = 0) => ({ functionName, url, lineNumber });
+  it('groups frames by package, by our workspace package, or by runtime part', () => {
+    expect(groupOf(frame('query', 'file:///w/node_modules/.pnpm/pg@8.23.1/node_modules/pg/lib/client.js'))).toBe('pg');
+    expect(groupOf(frame('x', 'file:///w/node_modules/.pnpm/a/node_modules/@event-driven-io/dumbo/dist/index.cjs'))).toBe('@event-driven-io/dumbo');
+    expect(groupOf(frame('append', 'file:///w/packages/store-postgres/dist/postgres-event-store.js'))).toBe('@tthc/store-postgres');
+    expect(groupOf(frame('main', 'file:///w/services/cli/dist/main.js'))).toBe('@tthc/cli');
+    expect(groupOf(frame('readFile', 'node:fs'))).toBe('node:internal');
+    expect(groupOf(frame('(idle)'))).toBe('(idle)');
+    expect(groupOf(frame('JSON.stringify'))).toBe('(native)');
+  });
+
+  it('sums self time per function and group, and inclusive time of our functions counted once per sample', () => {
+    const ours = 'file:///w/packages/core/dist/a.js';
+    const summary = summariseProfile({
+      nodes: [
+        { id: 1, callFrame: frame('(root)'), children: [2, 4] },
+        { id: 2, callFrame: frame('outer', ours, 9), children: [3] },
+        { id: 3, callFrame: frame('stringify'), children: [5] },
+        { id: 4, callFrame: frame('(idle)') },
+        { id: 5, callFrame: frame('outer', ours, 9) },
+      ],
+      startTime: 0,
+      endTime: 10_000,
+      samples: [3, 3, 4, 5, 2],
+      timeDeltas: [1000, 1000, 6000, 1000, 1000],
+    });
+    expect(summary.totalMs).toBe(10);
+    expect(summary.byGroup).toEqual([
+      { group: '(idle)', ms: 6, share: 60 },
+      { group: '(native)', ms: 2, share: 20 },
+      { group: '@tthc/core', ms: 2, share: 20 },
+    ]);
+    expect(summary.byFunction[0]).toEqual({ fn: '(idle)', group: '(idle)', ms: 6, share: 60 });
+    expect(summary.inclusive).toEqual([{ fn: 'outer a.js:10', ms: 4, share: 40 }]);
+  });
+});
+
+describe('the PostgreSQL activity sample', () => {
+  const sample = (state: string | null, waitEventType: string | null, waitEvent: string | null, query: string | null) => ({ state, waitEventType, waitEvent, query });
+
+  it('buckets each session sample by state, wait event and statement on one line', () => {
+    expect(statementKey('SELECT  a,\n   b FROM t')).toBe('SELECT a, b FROM t');
+    expect(statementKey('x'.repeat(200), 10)).toBe(`${'x'.repeat(9)}…`);
+    expect(bucketOf(sample('active', null, null, 'INSERT INTO events'))).toBe('active | CPU | INSERT INTO events');
+    expect(bucketOf(sample('active', 'IO', 'WALSync', 'COMMIT'))).toBe('active | IO:WALSync | COMMIT');
+    expect(bucketOf(sample('idle', 'Client', 'ClientRead', 'COMMIT'))).toBe('idle (waiting for the client)');
+  });
+
+  it('counts a session as busy unless it is idle or waiting for its client, and shares buckets out of the ticks', () => {
+    expect(busy(sample('active', null, null, 'x'))).toBe(true);
+    expect(busy(sample('idle in transaction', 'Client', 'ClientRead', 'x'))).toBe(false);
+    expect(busy(sample('idle', 'Client', 'ClientRead', 'x'))).toBe(false);
+    const samples = [sample('active', null, null, 'A'), sample('active', null, null, 'A'), sample('idle', null, null, 'B')];
+    expect(tally(samples, 4)).toEqual([
+      { bucket: 'active | CPU | A', count: 2, share: 50 },
+      { bucket: 'idle (waiting for the client)', count: 1, share: 25 },
+    ]);
   });
 });

@@ -1,18 +1,33 @@
 #!/usr/bin/env node
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { relative } from 'node:path';
 import { Command } from 'commander';
 import { createLogger } from '@tthc/logging';
-import type { BenchContext } from './context';
-import { buildDataset, dossiersFor } from './dataset';
+import { selectSuites, type BenchContext } from './context';
+import { Tthc } from './child';
+import { buildDataset, readProfile, sizeSuffix } from './dataset';
+import { deleteLiveTopics } from './kafka';
 import { describeMachine } from './machine';
-import { Runner } from './measure';
-import { parseBenchOptions, targetEvents, UsageError, DEFAULT_POSTGRES_URL, DEFAULT_SEED, QUICK_EVENTS, DEFAULT_EVENTS, type BenchOptions } from './options';
+import { collectGarbage, Runner } from './measure';
+import {
+  baseScale,
+  parseBenchOptions,
+  runSizes,
+  UsageError,
+  DEFAULT_BROKERS,
+  DEFAULT_POSTGRES_URL,
+  DEFAULT_PROFILE,
+  DEFAULT_SEED,
+  DEFAULT_SIZES,
+  QUICK_SCALE,
+  type BenchOptions,
+} from './options';
 import { PostgresServer } from './postgres';
 import { status } from './progress';
-import { computeRatios, formatReport, writeReport, type BenchReport } from './report';
+import { checkGoals, computeGrowth, computeRatios, formatReport, writeReport, type BenchReport, type SizeInfo } from './report';
 import { SUITES } from './rows';
+import { Servers } from './servers';
 import { sqliteVersion } from './sqlite';
 
 /** The URL without its password, for messages. */
@@ -22,48 +37,84 @@ function safeUrl(url: string): string {
   return u.toString();
 }
 
-/** One run: generate the data once, run every suite on it, print the table and write the JSON. */
+/**
+ * One run: for each size, simulate the profile once and run every suite on it; print the table and
+ * write the JSON (after each size, so a long run keeps what it measured).
+ */
 export async function runBench(options: BenchOptions, write: (text: string) => void = (t) => process.stdout.write(t)): Promise<BenchReport> {
   const logger = createLogger(options.logLevel ? { level: options.logLevel } : {});
+  const suites = selectSuites(SUITES, options.only);
+  if (!Tthc.available()) throw new Error('the tthc CLI is not built (services/cli/dist/main.js); run pnpm build, or pnpm bench, which builds first');
   const postgres = new PostgresServer(options.postgres);
+  const servers = new Servers();
   const tempDir = mkdtempSync(`${tmpdir()}/tthc-bench-`);
+  if (options.cpuProf) mkdirSync(options.cpuProf, { recursive: true });
+  const tthc = new Tthc({ tempDir, logger, cpuProfDir: options.cpuProf });
   const cleanUp = async () => {
+    await tthc.stopAll();
+    await deleteLiveTopics(options.brokers).catch(() => undefined);
     rmSync(tempDir, { recursive: true, force: true });
     await postgres.close().catch(() => undefined);
+    await servers.stop().catch(() => undefined);
   };
   const onSignal = (signal: NodeJS.Signals) => {
-    status(`\n${signal}: dropping the bench databases…`);
+    status(`\n${signal}: stopping our processes, dropping the bench databases…`);
     void cleanUp().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
+    const answers = () => postgres.serverVersion().then(
+      () => true,
+      () => false,
+    );
+    await servers.ensurePostgres(options.postgres, answers);
     let postgresVersion: string;
     try {
       postgresVersion = await postgres.serverVersion();
     } catch (error) {
-      throw new Error(`PostgreSQL is not reachable at ${safeUrl(options.postgres)} (${(error as Error).message}); start it with bash infra/postgres/ensure.sh`);
+      throw new Error(`PostgreSQL is not reachable at ${safeUrl(options.postgres)} (${(error as Error).message})`);
     }
+    if (suites.some((s) => s.needsKafka)) await servers.ensureKafka(options.brokers);
     const machine = describeMachine({ postgres: postgresVersion, sqlite: sqliteVersion() });
-
-    const events = targetEvents(options);
-    status(`generating about ${events.toLocaleString('en')} events (${dossiersFor(events).toLocaleString('en')} dossiers); not timed…`);
-    const generating = performance.now();
-    const dataset = buildDataset({ seed: options.seed, events });
-    const generationSeconds = Math.round(performance.now() - generating) / 1000;
-    logger.info({ dataset: { name: dataset.name, seed: dataset.seed, dossiers: dataset.dossiers, events: dataset.events }, generationSeconds }, 'dataset ready');
-
+    const profile = readProfile(options.profile);
     const runner = new Runner(logger);
-    const context: BenchContext = { dataset, runner, postgres, tempDir, logger };
-    for (const suite of SUITES) await suite.run(context);
-
-    const report: BenchReport = {
-      machine,
-      dataset: { name: dataset.name, seed: dataset.seed, dossiers: dataset.dossiers, events: dataset.events },
-      results: runner.results,
-      ratios: computeRatios(runner.results),
-    };
-    writeReport(options.out, report);
+    const sizes: SizeInfo[] = [];
+    let report: BenchReport | undefined;
+    for (const multiple of runSizes(options)) {
+      const scale = baseScale(options) * multiple;
+      status(`simulating ${profile.name} at scale ${scale} (not timed)…`);
+      const simulating = performance.now();
+      const dataset = buildDataset({ profile, baseScale: baseScale(options), multiple, seed: options.seed });
+      logger.info(
+        { dataset: { name: dataset.name, scale: dataset.scale, dossiers: dataset.dossiers, events: dataset.events }, seconds: Math.round(performance.now() - simulating) / 1000 },
+        'dataset ready',
+      );
+      status(`${dataset.name}${sizeSuffix(multiple) ? ` (${sizeSuffix(multiple)})` : ''}: ${dataset.events.toLocaleString('en')} events from ${dataset.dossiers.toLocaleString('en')} dossiers`);
+      const started = performance.now();
+      const context: BenchContext = { dataset, runner, postgres, brokers: options.brokers, tthc, tempDir, logger };
+      for (const suite of suites) await suite.run(context);
+      sizes.push({
+        suffix: dataset.suffix,
+        name: dataset.name,
+        scale: dataset.scale,
+        dossiers: dataset.dossiers,
+        events: dataset.events,
+        runSeconds: Math.round(performance.now() - started) / 1000,
+      });
+      const first = sizes[0] ?? sizes[sizes.length - 1];
+      report = {
+        machine,
+        dataset: { name: first?.name ?? profile.name, profile: relative(process.cwd(), options.profile) || options.profile, seed: options.seed, scale: first?.scale ?? 1, dossiers: first?.dossiers ?? 0, events: first?.events ?? 0, sizes: [...sizes] },
+        results: [...runner.results],
+        ratios: computeRatios(runner.results),
+        growth: computeGrowth(runner.results),
+        goals: checkGoals(runner.results),
+      };
+      writeReport(options.out, report);
+      collectGarbage();
+    }
+    if (!report) throw new Error('no size ran');
     write(formatReport(report));
     write(`\nwritten to ${relative(process.cwd(), options.out) || options.out}\n`);
     return report;
@@ -76,11 +127,16 @@ export async function runBench(options: BenchOptions, write: (text: string) => v
 
 export function buildProgram(): Command {
   return new Command('bench')
-    .description('Our event stores side by side with the storage limits, on the same generated data, in one run')
-    .option('--quick', `a small smoke size (about ${QUICK_EVENTS.toLocaleString('en')} events)`)
-    .option('--events <n>', `about this many events (default about ${DEFAULT_EVENTS.toLocaleString('en')})`)
-    .option('--seed <n>', 'random seed of the generated data', String(DEFAULT_SEED))
+    .description('Our pipeline side by side with the storage limits and a peer, on the simulated Lâm Đồng profile and the same ×5, in one run')
+    .option('--quick', `a smoke check: the profile at scale ${QUICK_SCALE} only`)
+    .option('--scale <f>', 'scale of the profile for the first size (default 1: the profile as it is)')
+    .option('--sizes <list>', `multiples of that scale to run, in order (default ${DEFAULT_SIZES.join(',')}; 1 with --quick)`)
+    .option('--profile <file>', 'simulation profile JSON', DEFAULT_PROFILE)
+    .option('--seed <n>', 'random seed of the simulation', String(DEFAULT_SEED))
     .option('--postgres <url>', 'maintenance database of the PostgreSQL server; the bench creates and drops its own databases', process.env.TTHC_BENCH_POSTGRES_URL ?? DEFAULT_POSTGRES_URL)
+    .option('--brokers <list>', 'Kafka brokers (the bench starts the local one through infra/ only when it is the default)', process.env.KAFKA_BROKERS ?? DEFAULT_BROKERS)
+    .option('--only <names>', 'only these suites or rows (comma-separated), e.g. e2e-postgres or store.sqlite-append')
+    .option('--cpu-prof <dir>', 'write a V8 CPU profile of each tthc process into this directory (slows them: for finding bottlenecks, not for figures)')
     .option('--out <file>', 'where the JSON results go (default bench/results/latest.json)')
     .option('--log-level <level>', 'JSON logs on stderr at this level (default: warn on a terminal, info otherwise)', process.env.LOG_LEVEL)
     .showHelpAfterError()

@@ -3,14 +3,34 @@ import { runInNewContext } from 'node:vm';
 import type { Logger } from '@tthc/logging';
 import { createProgress } from './progress';
 
+/** One part of a row, for rows made of several processes (end to end) or several measurements (the report). */
+export interface StepResult {
+  readonly name: string;
+  readonly seconds: number;
+  /** Peak RSS of that process; absent for a step that is not a process of ours. */
+  readonly peakRssMb?: number;
+  /** True for a step that prepares the row's input (publishing, writing the feed) and is not in the row's seconds. */
+  readonly untimed?: boolean;
+  /** What the process said about itself (the replay's own seconds, the report's runs). */
+  readonly note?: string;
+}
+
 /** One line of the results: a row's own work, timed. */
 export interface RowResult {
+  /** The row's name, suffixed with its size (`@x5`) except for the first size. */
   readonly name: string;
+  /** The data set's name at this size. */
+  readonly dataset: string;
   readonly events: number;
   readonly seconds: number;
   readonly eventsPerSecond: number;
-  /** Highest resident set size of the whole bench process during the row (it holds the dataset too). */
   readonly peakRssMb: number;
+  /**
+   * Whose RSS `peakRssMb` is: `bench` for rows timed inside the bench process (it holds the simulated
+   * data too), `cli` for rows that run our `tthc` processes (the highest of their peaks).
+   */
+  readonly peakRssOf: 'bench' | 'cli';
+  readonly steps?: readonly StepResult[];
 }
 
 /**
@@ -19,16 +39,19 @@ export interface RowResult {
  */
 export type Step = (done: number) => Promise<void>;
 
+/** Runs `fn` with the row's clock stopped: preparing the input of the next unit of work. */
+export type Untimed = <T>(fn: () => T) => T;
+
 /** A row's timed work; resolves to the number of events it handled. */
-export type Work = (step: Step) => Promise<number>;
+export type Work = (step: Step, untimed: Untimed) => Promise<number>;
 
 export const RSS_SAMPLE_MS = 50;
-const MB = 1024 * 1024;
+export const MB = 1024 * 1024;
 
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** `global.gc` without a command-line flag, so rows start from a collected heap; a no-op where V8 refuses. */
-const collectGarbage: () => void = (() => {
+export const collectGarbage: () => void = (() => {
   try {
     setFlagsFromString('--expose-gc');
     const gc = runInNewContext('gc') as (() => void) | undefined;
@@ -61,6 +84,16 @@ class PeakRss {
   }
 }
 
+/** A result from a row's figures: the rate from events and seconds. */
+export function rowResult(fields: Omit<RowResult, 'eventsPerSecond'>): RowResult {
+  return {
+    ...fields,
+    // Microseconds: the report's latency is a few milliseconds.
+    seconds: Math.round(fields.seconds * 1e6) / 1e6,
+    eventsPerSecond: fields.seconds > 0 ? Math.round(fields.events / fields.seconds) : 0,
+  };
+}
+
 /** Runs rows one after another, each timed on its own, and keeps their results in run order. */
 export class Runner {
   readonly results: RowResult[] = [];
@@ -68,12 +101,14 @@ export class Runner {
   constructor(private readonly logger: Logger) {}
 
   /**
-   * Times `work` (and nothing else: set-up and clean-up belong outside) and checks that it handled
-   * `expected` events, so a row that silently did less can never show a better rate. Work that
-   * changes nothing (a read) can run `runs` times: the row reports the median time and the highest
-   * RSS, so that one garbage collection or one noisy neighbour does not decide the figure.
+   * Times `work` (and nothing else: set-up and clean-up belong outside, and the input it prepares
+   * between units of work goes through `untimed`) and checks that it handled `expected` events, so a
+   * row that silently did less can never show a better rate. Work that changes nothing (a read) can
+   * run `runs` times: the row reports the median time and the highest RSS, so that one garbage
+   * collection or one noisy neighbour does not decide the figure.
    */
-  async measure(name: string, expected: number, work: Work, options: { runs?: number } = {}): Promise<RowResult> {
+  async measure(row: { name: string; dataset: string }, expected: number, work: Work, options: { runs?: number } = {}): Promise<RowResult> {
+    const { name } = row;
     const runs = Math.max(1, options.runs ?? 1);
     const times: number[] = [];
     let peak = 0;
@@ -86,29 +121,38 @@ export class Runner {
         rss.sample();
         await yieldToLoop();
       };
+      let paused = 0;
+      const untimed: Untimed = (fn) => {
+        const from = performance.now();
+        try {
+          return fn();
+        } finally {
+          paused += performance.now() - from;
+        }
+      };
       this.logger.debug({ row: name, run, events: expected }, 'row started');
       rss.start();
       const started = performance.now();
       let events: number;
       try {
-        events = await work(step);
-        times.push((performance.now() - started) / 1000);
+        events = await work(step, untimed);
+        times.push((performance.now() - started - paused) / 1000);
       } finally {
         peak = Math.max(peak, rss.stop());
         progress.stop();
       }
       if (events !== expected) throw new Error(`${name} handled ${events} events, expected ${expected}`);
     }
-    const seconds = median(times);
-    const result: RowResult = {
-      name,
-      events: expected,
-      seconds: Math.round(seconds * 1000) / 1000,
-      eventsPerSecond: Math.round(expected / seconds),
-      peakRssMb: Math.round(peak / MB),
-    };
+    return this.add(
+      rowResult({ name, dataset: row.dataset, events: expected, seconds: median(times), peakRssMb: Math.round(peak / MB), peakRssOf: 'bench' }),
+      { runs: times.map((t) => Math.round(t * 1000) / 1000) },
+    );
+  }
+
+  /** Keeps a result measured elsewhere (our processes, the report's latency). */
+  add(result: RowResult, details: Record<string, unknown> = {}): RowResult {
     this.results.push(result);
-    this.logger.info({ row: result, runs: times.map((t) => Math.round(t * 1000) / 1000) }, 'row done');
+    this.logger.info({ row: result, ...details }, 'row done');
     return result;
   }
 }

@@ -11,13 +11,17 @@ export class UsageError extends Error {
   }
 }
 
-/** Default size: about 300,000 events, so a whole run stays around a minute or two on 2 cores. */
-export const DEFAULT_EVENTS = 300_000;
-/** `--quick`: a smoke check of every row. */
-export const QUICK_EVENTS = 20_000;
+/** The Lâm Đồng H1 2024 profile, the data every row runs on. */
+export const DEFAULT_PROFILE = join(__dirname, '..', '..', 'test', 'fixtures', 'profiles', 'lam-dong-2024-h1.json');
+/** `--quick`: the profile at this scale (about 29,000 events), a smoke check that every row runs. */
+export const QUICK_SCALE = 0.02;
+/** The sizes a run covers, as multiples of the base scale: the profile, then the profile ×5. */
+export const DEFAULT_SIZES: readonly number[] = [1, 5];
 export const DEFAULT_SEED = 2024;
 /** The server's maintenance database: the bench creates and drops its own databases through it. */
 export const DEFAULT_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+/** The broker `infra/kafka/start.sh` starts. */
+export const DEFAULT_BROKERS = '127.0.0.1:9092';
 /** `bench/results/latest.json`, wherever the command is run from. */
 export const DEFAULT_OUT = join(__dirname, '..', 'results', 'latest.json');
 
@@ -25,21 +29,35 @@ const postgresUrl = z
   .string()
   .refine((s) => URL.canParse(s) && /^postgres(ql)?:$/.test(new URL(s).protocol), { message: 'must be a postgres://user@host:port/database URL' });
 
+const sizes = z
+  .string()
+  .transform((s) => s.split(',').map((part) => Number(part.trim())))
+  .refine((list) => list.length > 0 && list.every((n) => Number.isFinite(n) && n > 0 && n <= 20), { message: 'must be a comma-separated list of multiples above 0 and at most 20, e.g. 1,5' })
+  .refine((list) => new Set(list).size === list.length, { message: 'must not repeat a size' });
+
 export const benchOptions = z
   .object({
     quick: z.boolean().default(false),
-    events: z.coerce.number().int().min(100).max(50_000_000).optional(),
+    scale: z.coerce.number().positive().max(20).optional(),
+    sizes: sizes.optional(),
+    profile: z.string().min(1).default(DEFAULT_PROFILE),
     seed: z.coerce.number().int().nonnegative().max(2 ** 32 - 1).default(DEFAULT_SEED),
     postgres: postgresUrl.default(DEFAULT_POSTGRES_URL),
+    brokers: z.string().regex(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, 'must be host:port[,host:port…]').default(DEFAULT_BROKERS),
+    only: z
+      .string()
+      .transform((s) => s.split(',').map((part) => part.trim()).filter((part) => part.length > 0))
+      .optional(),
+    cpuProf: z.string().min(1).optional(),
     out: z.string().min(1).default(DEFAULT_OUT),
     logLevel: z.enum(LOG_LEVELS).optional(),
   })
   .strict()
-  .refine((o) => !(o.quick && o.events !== undefined), { message: 'give --quick or --events N, not both', path: ['events'] });
+  .refine((o) => !(o.quick && o.scale !== undefined), { message: 'give --quick or --scale F, not both', path: ['scale'] });
 
 export type BenchOptions = z.output<typeof benchOptions>;
 
-const FLAGS: Record<string, string> = { logLevel: '--log-level' };
+const FLAGS: Record<string, string> = { logLevel: '--log-level', cpuProf: '--cpu-prof' };
 
 /** Validates the options, turning zod issues into "--flag: rule" lines. */
 export function parseBenchOptions(raw: unknown): BenchOptions {
@@ -52,5 +70,8 @@ export function parseBenchOptions(raw: unknown): BenchOptions {
   throw new UsageError(lines.join('\n'));
 }
 
-/** How many events the run targets. */
-export const targetEvents = (o: BenchOptions): number => o.events ?? (o.quick ? QUICK_EVENTS : DEFAULT_EVENTS);
+/** The profile scale of the first size. */
+export const baseScale = (o: BenchOptions): number => o.scale ?? (o.quick ? QUICK_SCALE : 1);
+
+/** The multiples of the base scale this run covers: `--sizes`, else only the base with `--quick`, else 1 and 5. */
+export const runSizes = (o: BenchOptions): readonly number[] => o.sizes ?? (o.quick ? [1] : DEFAULT_SIZES);

@@ -3,28 +3,38 @@ import { pipeline } from 'node:stream/promises';
 import type { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { openPostgresStores } from '@tthc/store-postgres';
-import { READ_PAGE_SIZE, READ_RUNS, type BenchContext, type Suite } from '../context';
+import { READ_PAGE_SIZE, READ_RUNS, rowOf, type BenchContext, type Suite } from '../context';
 import { copyLines } from '../copy-text';
-import type { EventRow } from '../dataset';
-import type { Step } from '../measure';
+import type { BenchDataset, EventRow } from '../dataset';
+import type { Step, Untimed } from '../measure';
 import { connect } from '../postgres';
+import { forEachChunk } from './chunks';
 
-/** Rows per chunk written to the COPY stream. */
-const COPY_CHUNK_ROWS = 1000;
+/** Rows per piece of text written to the COPY stream. */
+const COPY_PIECE_ROWS = 1000;
 
-/** One `COPY … FROM STDIN` of every row into the events table, from one connection. */
-async function copyRows(client: Client, rows: readonly EventRow[], step: Step): Promise<number> {
+/** One `COPY … FROM STDIN` of a chunk's rows into the events table; building the COPY text is timed. */
+async function copyRows(client: Client, rows: readonly EventRow[], done: number, step: Step): Promise<number> {
   const copy = client.query(copyFrom('COPY events (stream_id, revision, event_id, type, data, metadata) FROM STDIN'));
-  async function* chunks(): AsyncGenerator<string> {
-    for (let start = 0; start < rows.length; start += COPY_CHUNK_ROWS) {
-      const end = Math.min(start + COPY_CHUNK_ROWS, rows.length);
+  async function* pieces(): AsyncGenerator<string> {
+    for (let start = 0; start < rows.length; start += COPY_PIECE_ROWS) {
+      const end = Math.min(start + COPY_PIECE_ROWS, rows.length);
       yield copyLines(rows, start, end);
-      await step(end);
+      await step(done + end);
     }
   }
   // The stream finishes when the server has acknowledged the COPY.
-  await pipeline(Readable.from(chunks()), copy);
+  await pipeline(Readable.from(pieces()), copy);
   return copy.rowCount;
+}
+
+/** Every chunk of the data set, each prepared with the clock stopped, then copied in its own COPY statement. */
+async function copyDataset(client: Client, dataset: BenchDataset, step: Step, untimed: Untimed): Promise<number> {
+  let copied = 0;
+  await forEachChunk(dataset, untimed, async (chunk) => {
+    copied += await copyRows(client, chunk.rows, copied, step);
+  });
+  return copied;
 }
 
 interface PlainRow {
@@ -70,18 +80,20 @@ async function readRows(client: Client, step: Step): Promise<number> {
 
 /** `limit.postgres-copy` then `limit.postgres-read` of what it wrote, in a fresh database with our schema. */
 export const postgresLimits: Suite = {
+  name: 'postgres-limits',
   rows: ['limit.postgres-copy', 'limit.postgres-read'],
-  async run({ dataset, runner, postgres }: BenchContext) {
+  async run(context: BenchContext) {
+    const { dataset, runner, postgres } = context;
     const database = await postgres.createDatabase();
     try {
       // The store's own migrations make the table, so the layout (PK and unique indexes) is the same.
       await (await openPostgresStores(database.url)).close();
       const client = await connect(database.url);
       try {
-        await runner.measure('limit.postgres-copy', dataset.events, (step) => copyRows(client, dataset.rows, step));
+        await runner.measure(rowOf(context, 'limit.postgres-copy'), dataset.events, (step, untimed) => copyDataset(client, dataset, step, untimed));
         // As autovacuum would before a later reader: hint bits and visibility map set, statistics fresh.
         await client.query('VACUUM (ANALYZE) events');
-        await runner.measure('limit.postgres-read', dataset.events, (step) => readRows(client, step), { runs: READ_RUNS });
+        await runner.measure(rowOf(context, 'limit.postgres-read'), dataset.events, (step) => readRows(client, step), { runs: READ_RUNS });
       } finally {
         await client.end();
       }

@@ -1,31 +1,33 @@
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { openSqliteStores } from '@tthc/store-sqlite';
-import { READ_PAGE_SIZE, READ_RUNS, type BenchContext, type Suite } from '../context';
-import type { EventRow } from '../dataset';
-import type { Step } from '../measure';
+import { READ_PAGE_SIZE, READ_RUNS, rowOf, type BenchContext, type Suite } from '../context';
+import type { BenchDataset, EventRow } from '../dataset';
+import type { Step, Untimed } from '../measure';
 import { checkpoint, freshSqlitePath, removeSqliteFile } from '../sqlite';
+import { forEachChunk } from './chunks';
 
 /** Rows per transaction for the plain inserts. */
 const INSERT_TRANSACTION_ROWS = 10_000;
 
-/** Prepared INSERTs, 10,000 rows a transaction. */
-async function insertRows(db: Database, rows: readonly EventRow[], step: Step): Promise<number> {
+/** Prepared INSERTs, 10,000 rows a transaction, chunk after chunk. */
+async function insertRows(db: Database, dataset: BenchDataset, step: Step, untimed: Untimed): Promise<number> {
   const insert = db.prepare<[string, number, string, string, string, string]>(
     'INSERT INTO events (stream_id, revision, event_id, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)',
   );
   let inserted = 0;
-  const insertRange = db.transaction((from: number, to: number) => {
+  const insertRange = db.transaction((rows: readonly EventRow[], from: number, to: number) => {
     for (let i = from; i < to; i += 1) {
       const r = rows[i];
       if (!r) break;
       inserted += insert.run(r.streamId, r.revision, r.eventId, r.type, r.data, r.metadata).changes;
     }
   });
-  for (let start = 0; start < rows.length; start += INSERT_TRANSACTION_ROWS) {
-    const end = Math.min(start + INSERT_TRANSACTION_ROWS, rows.length);
-    insertRange(start, end);
-    await step(end);
-  }
+  await forEachChunk(dataset, untimed, async ({ rows }) => {
+    for (let start = 0; start < rows.length; start += INSERT_TRANSACTION_ROWS) {
+      insertRange(rows, start, Math.min(start + INSERT_TRANSACTION_ROWS, rows.length));
+      await step(inserted);
+    }
+  });
   return inserted;
 }
 
@@ -73,8 +75,10 @@ async function readRows(db: Database, step: Step): Promise<number> {
 
 /** `limit.sqlite-insert` then `limit.sqlite-read` of what it wrote, in a fresh file with our schema. */
 export const sqliteLimits: Suite = {
+  name: 'sqlite-limits',
   rows: ['limit.sqlite-insert', 'limit.sqlite-read'],
-  async run({ dataset, runner, tempDir }: BenchContext) {
+  async run(context: BenchContext) {
+    const { dataset, runner, tempDir } = context;
     const path = freshSqlitePath(tempDir, 'limit');
     try {
       // The store's own migrations make the table, so the layout (rowid position, unique indexes) is the same.
@@ -83,9 +87,9 @@ export const sqliteLimits: Suite = {
       try {
         db.pragma('journal_mode = WAL');
         db.pragma('synchronous = NORMAL');
-        await runner.measure('limit.sqlite-insert', dataset.events, (step) => insertRows(db, dataset.rows, step));
+        await runner.measure(rowOf(context, 'limit.sqlite-insert'), dataset.events, (step, untimed) => insertRows(db, dataset, step, untimed));
         checkpoint(path);
-        await runner.measure('limit.sqlite-read', dataset.events, (step) => readRows(db, step), { runs: READ_RUNS });
+        await runner.measure(rowOf(context, 'limit.sqlite-read'), dataset.events, (step) => readRows(db, step), { runs: READ_RUNS });
       } finally {
         db.close();
       }

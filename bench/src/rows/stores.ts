@@ -1,22 +1,26 @@
-import { START_OF_LOG, type EventStore, type LogPosition, type StreamAppend } from '@tthc/core';
+import { START_OF_LOG, type EventStore, type LogPosition } from '@tthc/core';
 import { openPostgresStores } from '@tthc/store-postgres';
 import { openSqliteStores } from '@tthc/store-sqlite';
-import { READ_PAGE_SIZE, READ_RUNS, type BenchContext, type Suite } from '../context';
-import type { Step } from '../measure';
+import { READ_PAGE_SIZE, READ_RUNS, rowOf, type BenchContext, type Suite } from '../context';
+import type { BenchDataset } from '../dataset';
+import type { Step, Untimed } from '../measure';
 import { checkpoint, freshSqlitePath, removeSqliteFile } from '../sqlite';
+import { forEachChunk } from './chunks';
 
 /** How long a whole-log read waits for the log to show everything before it gives up. */
 const READ_WAIT_MS = 30_000;
 
 /** `appendToStreams` once per batch, one batch in flight, as the ingest service appends. */
-async function appendBatches(store: EventStore, batches: readonly (readonly StreamAppend[])[], step: Step): Promise<number> {
+async function appendBatches(store: EventStore, dataset: BenchDataset, step: Step, untimed: Untimed): Promise<number> {
   let appended = 0;
-  for (const batch of batches) {
-    const outcome = await store.appendToStreams(batch);
-    if (outcome.duplicates > 0) throw new Error(`a fresh store reported ${outcome.duplicates} duplicates`);
-    appended += outcome.appended;
-    await step(appended);
-  }
+  await forEachChunk(dataset, untimed, async ({ batches }) => {
+    for (const batch of batches) {
+      const outcome = await store.appendToStreams(batch);
+      if (outcome.duplicates > 0) throw new Error(`a fresh store reported ${outcome.duplicates} duplicates`);
+      appended += outcome.appended;
+      await step(appended);
+    }
+  });
   return appended;
 }
 
@@ -48,8 +52,10 @@ async function readWholeLog(store: EventStore, expected: number, step: Step): Pr
 
 /** `store.postgres-append` into a fresh database through our adapter, then `store.postgres-read` of it. */
 export const postgresStore: Suite = {
+  name: 'postgres-store',
   rows: ['store.postgres-append', 'store.postgres-read'],
-  async run({ dataset, runner, postgres }: BenchContext) {
+  async run(context: BenchContext) {
+    const { dataset, runner, postgres } = context;
     const database = await postgres.createDatabase();
     try {
       const stores = await openPostgresStores(database.url);
@@ -62,10 +68,10 @@ export const postgresStore: Suite = {
         client.on('error', () => undefined);
       });
       try {
-        await runner.measure('store.postgres-append', dataset.events, (step) => appendBatches(stores.eventStore, dataset.batches, step));
+        await runner.measure(rowOf(context, 'store.postgres-append'), dataset.events, (step, untimed) => appendBatches(stores.eventStore, dataset, step, untimed));
         // As for the limit: the reader finds a vacuumed, analysed table.
         await stores.pool.query('VACUUM (ANALYZE) events');
-        await runner.measure('store.postgres-read', dataset.events, (step) => readWholeLog(stores.eventStore, dataset.events, step), {
+        await runner.measure(rowOf(context, 'store.postgres-read'), dataset.events, (step) => readWholeLog(stores.eventStore, dataset.events, step), {
           runs: READ_RUNS,
         });
       } finally {
@@ -79,15 +85,17 @@ export const postgresStore: Suite = {
 
 /** `store.sqlite-append` into a fresh file through our adapter, then `store.sqlite-read` of it. */
 export const sqliteStore: Suite = {
+  name: 'sqlite-store',
   rows: ['store.sqlite-append', 'store.sqlite-read'],
-  async run({ dataset, runner, tempDir }: BenchContext) {
+  async run(context: BenchContext) {
+    const { dataset, runner, tempDir } = context;
     const path = freshSqlitePath(tempDir, 'store');
     try {
       const stores = openSqliteStores(path);
       try {
-        await runner.measure('store.sqlite-append', dataset.events, (step) => appendBatches(stores.eventStore, dataset.batches, step));
+        await runner.measure(rowOf(context, 'store.sqlite-append'), dataset.events, (step, untimed) => appendBatches(stores.eventStore, dataset, step, untimed));
         checkpoint(path);
-        await runner.measure('store.sqlite-read', dataset.events, (step) => readWholeLog(stores.eventStore, dataset.events, step), {
+        await runner.measure(rowOf(context, 'store.sqlite-read'), dataset.events, (step) => readWholeLog(stores.eventStore, dataset.events, step), {
           runs: READ_RUNS,
         });
       } finally {

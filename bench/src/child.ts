@@ -1,0 +1,93 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Logger } from '@tthc/logging';
+
+/** `services/cli/dist/main.js`: the `tthc` command that `pnpm build` builds. */
+export const CLI_MAIN = join(__dirname, '..', '..', 'services', 'cli', 'dist', 'main.js');
+/** Loaded into every child to report its peak RSS on exit. */
+const RSS_PROBE = join(__dirname, 'rss-probe.js');
+/** How much of a child's stderr is kept for the error message when it fails. */
+const STDERR_TAIL = 16 * 1024;
+
+/** One `tthc` process: its wall time from spawn to exit, its peak RSS and what it printed. */
+export interface ChildRun {
+  readonly seconds: number;
+  /** `process.resourceUsage().maxRSS` of the process, in MiB. */
+  readonly peakRssMb: number;
+  readonly stdout: string;
+}
+
+/**
+ * Runs `tthc` commands as child processes of the bench, one at a time, as an operator would: `node
+ * --require rss-probe.js services/cli/dist/main.js …`. With `cpuProfDir`, each also writes a V8 CPU
+ * profile there (`--cpu-prof`), named after its label.
+ */
+export class Tthc {
+  private readonly running = new Set<ChildProcess>();
+  private count = 0;
+
+  constructor(private readonly options: { tempDir: string; logger: Logger; cpuProfDir?: string | undefined }) {}
+
+  /** Whether the CLI is built. */
+  static available(): boolean {
+    return existsSync(CLI_MAIN) && existsSync(RSS_PROBE);
+  }
+
+  async run(label: string, args: readonly string[]): Promise<ChildRun> {
+    this.count += 1;
+    const rssFile = join(this.options.tempDir, `rss-${this.count}.txt`);
+    const profile = this.options.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', this.options.cpuProfDir, '--cpu-prof-name', `${label}.cpuprofile`] : [];
+    const argv = ['--require', RSS_PROBE, ...profile, CLI_MAIN, ...args];
+    this.options.logger.debug({ label, args }, 'tthc started');
+    const started = performance.now();
+    const child = spawn(process.execPath, argv, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // Logs at warn: the bench times the work, not the logging of every batch.
+      env: { ...process.env, LOG_LEVEL: 'warn', TTHC_BENCH_RSS_FILE: rssFile },
+    });
+    this.running.add(child);
+    const out: Buffer[] = [];
+    let err = '';
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => {
+      err = (err + chunk.toString('utf8')).slice(-STDERR_TAIL);
+    });
+    const code = await new Promise<number | null>((resolve, reject) => {
+      child.on('error', reject);
+      child.on('close', (exitCode, signal) => resolve(signal ? null : exitCode));
+    }).finally(() => this.running.delete(child));
+    const seconds = (performance.now() - started) / 1000;
+    if (code !== 0) throw new Error(`tthc ${args.join(' ')} (${label}) exited with ${code ?? 'a signal'}:\n${err.trim()}`);
+    const reported = existsSync(rssFile) ? Number(readFileSync(rssFile, 'utf8').trim()) : Number.NaN;
+    rmSync(rssFile, { force: true });
+    if (!Number.isFinite(reported)) throw new Error(`tthc ${args.join(' ')} (${label}): its peak RSS was not reported`);
+    const peakRssMb = Math.round(reported / 1024);
+    this.options.logger.debug({ label, seconds, peakRssMb }, 'tthc done');
+    return { seconds, peakRssMb, stdout: Buffer.concat(out).toString('utf8') };
+  }
+
+  /** Ends the processes still running (on Ctrl-C), each by its own pid, and waits up to 10 s for them to exit. */
+  async stopAll(): Promise<void> {
+    const exits = [...this.running].map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, 10_000);
+          child.once('close', () => {
+            clearTimeout(timer);
+            resolve();
+          });
+          child.kill('SIGTERM');
+        }),
+    );
+    await Promise.all(exits);
+  }
+}
+
+/** The last JSON line a command printed. */
+export function lastJsonLine(stdout: string): unknown {
+  const lines = stdout.trim().split('\n');
+  const last = lines[lines.length - 1];
+  if (!last) throw new Error('the command printed nothing');
+  return JSON.parse(last);
+}

@@ -1,0 +1,234 @@
+import { randomBytes } from 'node:crypto';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadAgencyRegistry, parsePeriod, readDailyCountsReport, type DayRange } from '@tthc/core';
+import { openPostgresStores } from '@tthc/store-postgres';
+import { lastJsonLine, type ChildRun } from '../child';
+import { rowOf, type BenchContext, type Suite } from '../context';
+import { benchTopics, deleteBenchTopics } from '../kafka';
+import { median, rowResult, type StepResult } from '../measure';
+import { status } from '../progress';
+import { removeSqliteFile } from '../sqlite';
+
+/** Quiet time after which `tthc ingest --until-idle` checks that the group is caught up and exits; it is inside the row's time. */
+export const IDLE_MS = 500;
+/** Timed calls of the report (after one untimed warm-up call); the row gives their median. */
+export const REPORT_RUNS = 9;
+
+interface IngestOutput {
+  ingest: { consumed: number; appended: number; duplicates: number; deadLettered: number; parked: number };
+}
+interface ProjectOutput {
+  projected: { events: number };
+}
+interface ReplayOutput {
+  events: number;
+  seconds: number;
+  switched: boolean;
+}
+
+const step = (name: string, run: ChildRun, extra: Partial<StepResult> = {}): StepResult => ({
+  name,
+  seconds: Math.round(run.seconds * 1000) / 1000,
+  peakRssMb: run.peakRssMb,
+  ...extra,
+});
+
+/** The simulated profile of this size, as a file for `tthc simulate --profile`. */
+function writeProfile(context: BenchContext): string {
+  const file = join(context.tempDir, `profile${context.dataset.suffix.replace('@', '-')}.json`);
+  writeFileSync(file, JSON.stringify(context.dataset.profile));
+  return file;
+}
+
+function expectIngested(output: IngestOutput, events: number, row: string): void {
+  const i = output.ingest;
+  if (i.appended !== events || i.consumed !== events || i.deadLettered !== 0 || i.parked !== 0) {
+    throw new Error(`${row}: ingest ${JSON.stringify(i)}, expected ${events} events consumed and appended`);
+  }
+}
+
+function expectProjected(output: ProjectOutput, events: number, row: string): void {
+  if (output.projected.events !== events) throw new Error(`${row}: projected ${output.projected.events} events, expected ${events}`);
+}
+
+/** `tthc replay daily-counts`: its wall time is the row's, and its own figure a note. */
+async function replay(context: BenchContext, base: string, store: string): Promise<void> {
+  const { dataset, tthc, runner } = context;
+  const row = rowOf(context, base);
+  status(`${row.name}: tthc replay daily-counts…`);
+  const run = await tthc.run(`${row.name}.replay`, ['replay', 'daily-counts', '--store', store]);
+  const summary = lastJsonLine(run.stdout) as ReplayOutput;
+  if (!summary.switched || summary.events !== dataset.events) throw new Error(`${row.name}: replay ${JSON.stringify(summary)}, expected ${dataset.events} events and a switch`);
+  runner.add(
+    rowResult({
+      ...row,
+      events: dataset.events,
+      seconds: run.seconds,
+      peakRssMb: run.peakRssMb,
+      peakRssOf: 'cli',
+      steps: [step('tthc replay daily-counts', run, { note: `the replay's own seconds (no process start, store open): ${summary.seconds}` })],
+    }),
+  );
+}
+
+/** `--period 2024-H1` when the profile's period is a half or a whole year, else `--from … --to …`. */
+export function periodArgs(period: DayRange): string[] {
+  const year = period.from.slice(0, 4);
+  for (const spec of [`${year}-H1`, `${year}-H2`, year]) {
+    const range = parsePeriod(spec, 'calendar');
+    if (range.from === period.from && range.to === period.to) return ['--period', spec];
+  }
+  return ['--from', period.from, '--to', period.to];
+}
+
+/**
+ * `report.postgres`: the latency of `readDailyCountsReport` in process on the store the end-to-end row
+ * filled (the median of 9 calls after one warm-up, with the registry loaded once as `tthc report`
+ * loads it), then one `tthc report … --format json` process for its peak RSS.
+ */
+async function reportLatency(context: BenchContext, url: string): Promise<void> {
+  const { dataset, tthc, runner } = context;
+  const row = rowOf(context, 'report.postgres');
+  const period = dataset.profile.period;
+  status(`${row.name}: readDailyCountsReport ×${REPORT_RUNS + 1}…`);
+  const stores = await openPostgresStores(url);
+  const times: number[] = [];
+  try {
+    const stored = await stores.ingestStore.loadRegistry();
+    const loaded = stored ? loadAgencyRegistry(stored.registry) : undefined;
+    const registry = loaded?.ok ? loaded.registry : undefined;
+    for (let run = 0; run <= REPORT_RUNS; run += 1) {
+      const started = performance.now();
+      const report = await readDailyCountsReport(stores.projectionStore, period, registry);
+      const seconds = (performance.now() - started) / 1000;
+      if (report.asOf.position === null) throw new Error(`${row.name}: the report has no log position; the view is empty`);
+      if (run > 0) times.push(seconds);
+    }
+  } finally {
+    await stores.close();
+  }
+  const cli = await tthc.run(`${row.name}.report`, ['report', ...periodArgs(period), '--format', 'json', '--store', url]);
+  JSON.parse(cli.stdout);
+  const ms = times.map((t) => Math.round(t * 1e5) / 100);
+  runner.add(
+    rowResult({
+      ...row,
+      events: dataset.events,
+      seconds: median(times),
+      peakRssMb: cli.peakRssMb,
+      peakRssOf: 'cli',
+      steps: [
+        { name: 'readDailyCountsReport (in process)', seconds: Math.round(median(times) * 1e6) / 1e6, note: `ms per call: ${ms.join(', ')}` },
+        step(`tthc report ${periodArgs(period).join(' ')} --format json (process)`, cli, { untimed: true, note: 'its peak RSS is the row’s; its wall time includes the process start' }),
+      ],
+    }),
+  );
+}
+
+/**
+ * `e2e.kafka-postgres`: the profile published to a fresh topic by `tthc simulate --kafka` (untimed), then,
+ * timed from the start of ingest: `tthc ingest --until-idle` into a fresh database, then `tthc project
+ * --until-caught-up`. Then `replay.postgres` and `report.postgres` on that database.
+ */
+export const kafkaPostgres: Suite = {
+  name: 'e2e-postgres',
+  rows: ['e2e.kafka-postgres', 'replay.postgres', 'report.postgres'],
+  needsKafka: true,
+  async run(context: BenchContext) {
+    const { dataset, runner, postgres, tthc, brokers } = context;
+    const row = rowOf(context, 'e2e.kafka-postgres');
+    const topics = benchTopics();
+    const profile = writeProfile(context);
+    const database = await postgres.createDatabase();
+    try {
+      const kafka = ['--brokers', brokers, '--topic', topics.events, '--registry-topic', topics.registry];
+      status(`${row.name}: tthc simulate --kafka (publishing ${dataset.events.toLocaleString('en')} events; not timed)…`);
+      const publish = await tthc.run(`${row.name}.publish`, ['simulate', '--profile', profile, '--seed', String(dataset.seed), '--kafka', ...kafka]);
+      status(`${row.name}: tthc ingest --until-idle, then tthc project --until-caught-up…`);
+      const started = performance.now();
+      const ingest = await tthc.run(`${row.name}.ingest`, [
+        'ingest',
+        ...kafka,
+        '--dlq-topic',
+        topics.deadLetters,
+        '--group',
+        topics.group,
+        '--until-idle',
+        '--idle-ms',
+        String(IDLE_MS),
+        '--store',
+        database.url,
+      ]);
+      const project = await tthc.run(`${row.name}.project`, ['project', '--until-caught-up', '--store', database.url]);
+      const seconds = (performance.now() - started) / 1000;
+      expectIngested(lastJsonLine(ingest.stdout) as IngestOutput, dataset.events, row.name);
+      expectProjected(lastJsonLine(project.stdout) as ProjectOutput, dataset.events, row.name);
+      runner.add(
+        rowResult({
+          ...row,
+          events: dataset.events,
+          seconds,
+          peakRssMb: Math.max(ingest.peakRssMb, project.peakRssMb),
+          peakRssOf: 'cli',
+          steps: [
+            step('tthc simulate --kafka (publish)', publish, { untimed: true }),
+            step(`tthc ingest --until-idle --idle-ms ${IDLE_MS}`, ingest, { note: `includes the idle wait of ${IDLE_MS} ms to 1 s before it exits` }),
+            step('tthc project --until-caught-up', project),
+          ],
+        }),
+      );
+      await replay(context, 'replay.postgres', database.url);
+      await reportLatency(context, database.url);
+    } finally {
+      rmSync(profile, { force: true });
+      await database.drop();
+      await deleteBenchTopics(brokers, topics).catch((error: unknown) => context.logger.warn({ err: error, topics }, 'could not delete the bench topics'));
+    }
+  },
+};
+
+/**
+ * `e2e.file-sqlite`: the profile written as an NDJSON feed by `tthc simulate --out` (untimed), then, timed:
+ * `tthc ingest --file` into a fresh SQLite file, then `tthc project --until-caught-up`. Then
+ * `replay.sqlite` on that file.
+ */
+export const fileSqlite: Suite = {
+  name: 'e2e-sqlite',
+  rows: ['e2e.file-sqlite', 'replay.sqlite'],
+  async run(context: BenchContext) {
+    const { dataset, runner, tthc, tempDir } = context;
+    const row = rowOf(context, 'e2e.file-sqlite');
+    const profile = writeProfile(context);
+    const feed = join(tempDir, `feed-${randomBytes(4).toString('hex')}.ndjson`);
+    const path = join(tempDir, `e2e-${randomBytes(4).toString('hex')}.sqlite`);
+    const store = `sqlite:${path}`;
+    try {
+      status(`${row.name}: tthc simulate --out (writing the feed; not timed)…`);
+      const write = await tthc.run(`${row.name}.simulate`, ['simulate', '--profile', profile, '--seed', String(dataset.seed), '--out', feed]);
+      status(`${row.name}: tthc ingest --file, then tthc project --until-caught-up…`);
+      const started = performance.now();
+      const ingest = await tthc.run(`${row.name}.ingest`, ['ingest', '--file', feed, '--store', store]);
+      const project = await tthc.run(`${row.name}.project`, ['project', '--until-caught-up', '--store', store]);
+      const seconds = (performance.now() - started) / 1000;
+      expectIngested(lastJsonLine(ingest.stdout) as IngestOutput, dataset.events, row.name);
+      expectProjected(lastJsonLine(project.stdout) as ProjectOutput, dataset.events, row.name);
+      runner.add(
+        rowResult({
+          ...row,
+          events: dataset.events,
+          seconds,
+          peakRssMb: Math.max(ingest.peakRssMb, project.peakRssMb),
+          peakRssOf: 'cli',
+          steps: [step('tthc simulate --out (feed)', write, { untimed: true }), step('tthc ingest --file', ingest), step('tthc project --until-caught-up', project)],
+        }),
+      );
+      rmSync(feed, { force: true });
+      await replay(context, 'replay.sqlite', store);
+    } finally {
+      rmSync(profile, { force: true });
+      rmSync(feed, { force: true });
+      removeSqliteFile(path);
+    }
+  },
+};
