@@ -255,6 +255,21 @@ export function projectionStoreContract(name: string, harness: ProjectionStoreHa
         await expect(store().dumpView(v)).resolves.toEqual({ counts: [{ agencyCode: '000.00.01.H36', day: '2024-03-01', metric: 'received', value: 1 }], dossiers: [] });
       });
 
+      it('switches a version only for the owner of its lease, when an owner is given', async () => {
+        const v1 = await live();
+        const v2 = await store().ensureVersion('daily-counts', 'building');
+        await store().acquireLease(v2, 'replay-a', 150);
+        await sleep(300);
+        // replay-a's lease expired and replay-b took the version: replay-a must not switch it.
+        await expect(store().acquireLease(v2, 'replay-b', 30_000)).resolves.toMatchObject({ acquired: true });
+        await expect(store().switchLive(v2, 'replay-a')).rejects.toMatchObject({ code: 'PROJECTION_LEASE_LOST', owner: 'replay-a', holder: 'replay-b' });
+        expect((await store().listVersions('daily-counts')).map((v) => [v.version, v.status])).toEqual([
+          [v1.version, 'live'],
+          [v2.version, 'building'],
+        ]);
+        await expect(store().switchLive(v2, 'replay-b')).resolves.toEqual({ retired: v1.version });
+      });
+
       it('refuses a lease on a retired version', async () => {
         const v1 = await live();
         const v2 = await store().ensureVersion('daily-counts', 'building');

@@ -172,12 +172,13 @@ export class PostgresProjectionStore implements ProjectionStore {
     });
   }
 
-  async switchLive(ref: ProjectionVersionRef): Promise<{ retired: number | undefined }> {
+  async switchLive(ref: ProjectionVersionRef, owner?: string): Promise<{ retired: number | undefined }> {
     return inTransaction(this.pool, async (client) => {
       await client.query('SELECT pg_advisory_xact_lock($1)', [VERSIONS_LOCK_KEY]);
       const next = await this.versionRow(client, ref, true);
       if (next.status === 'live') return { retired: undefined };
       if (next.status === 'retired') throw new ProjectionVersionRetiredError(ref);
+      if (owner !== undefined && next.lease_owner !== owner) throw new ProjectionLeaseLostError(ref, owner, next.lease_owner ?? undefined);
       const retired = await client.query<{ version: number }>(
         "UPDATE projection_versions SET status = 'retired', updated_at = now() WHERE projection = $1 AND status = 'live' RETURNING version",
         [ref.projection],

@@ -85,7 +85,7 @@ export class SqliteProjectionStore implements ProjectionStore {
   private readonly dumpDossiers: Statement<[number], { dossier_code: string; state: string }>;
   private readonly commitTx: (target: ProjectionCommitTarget, batch: ProjectionBatch) => void;
   private readonly ensureTx: (projection: string, status: 'live' | 'building') => VersionRow;
-  private readonly switchTx: (ref: ProjectionVersionRef) => { retired: number | undefined };
+  private readonly switchTx: (ref: ProjectionVersionRef, owner: string | undefined) => { retired: number | undefined };
   private readonly deleteTx: (projection: string) => number;
 
   constructor(db: Database) {
@@ -162,17 +162,18 @@ export class SqliteProjectionStore implements ProjectionStore {
       return this.selectVersion.get(Number(lastInsertRowid)) as VersionRow;
     });
     this.ensureTx = (projection, status) => ensure.immediate(projection, status);
-    const switchLive = db.transaction((ref: ProjectionVersionRef): { retired: number | undefined } => {
+    const switchLive = db.transaction((ref: ProjectionVersionRef, owner: string | undefined): { retired: number | undefined } => {
       const next = this.versionRow(ref);
       if (next.status === 'live') return { retired: undefined };
       if (next.status === 'retired') throw new ProjectionVersionRetiredError(ref);
+      if (owner !== undefined && next.lease_owner !== owner) throw new ProjectionLeaseLostError(ref, owner, next.lease_owner ?? undefined);
       const live = this.selectLive.get(ref.projection);
       const at = now();
       if (live) this.setStatus.run('retired', at, live.version);
       this.setStatus.run('live', at, next.version);
       return { retired: live?.version };
     });
-    this.switchTx = (ref) => switchLive.immediate(ref);
+    this.switchTx = (ref, owner) => switchLive.immediate(ref, owner);
     const deleteRetired = db.transaction((projection: string) => this.deleteDossiers.run(projection).changes + this.deleteCounts.run(projection).changes);
     this.deleteTx = (projection) => deleteRetired.immediate(projection);
   }
@@ -223,8 +224,8 @@ export class SqliteProjectionStore implements ProjectionStore {
     return run(() => this.commitTx(target, batch));
   }
 
-  switchLive(ref: ProjectionVersionRef): Promise<{ retired: number | undefined }> {
-    return run(() => this.switchTx(ref));
+  switchLive(ref: ProjectionVersionRef, owner?: string): Promise<{ retired: number | undefined }> {
+    return run(() => this.switchTx(ref, owner));
   }
 
   deleteRetired(projection: string): Promise<number> {

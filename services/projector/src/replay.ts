@@ -101,7 +101,7 @@ export async function replayProjection(eventStore: EventStore, projectionStore: 
       log.warn({ version: building.version, events: result.versionEvents }, 'replay stopped: run it again to resume');
       return summary(live?.version ?? null, false);
     }
-    const { retired } = await retryWhileUnavailable(() => projectionStore.switchLive(building), retry);
+    const { retired } = await retryWhileUnavailable(() => projectionStore.switchLive(building, owner), retry);
     const deleted = await retryWhileUnavailable(() => projectionStore.deleteRetired(projection), retry);
     log.info({ version: building.version, retired, deletedRows: deleted }, 'replay switched live');
     return summary(retired ?? null, true);

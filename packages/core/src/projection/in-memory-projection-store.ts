@@ -126,11 +126,12 @@ export class InMemoryProjectionStore implements ProjectionStore {
     });
   }
 
-  switchLive(ref: ProjectionVersionRef): Promise<{ retired: number | undefined }> {
+  switchLive(ref: ProjectionVersionRef, owner?: string): Promise<{ retired: number | undefined }> {
     return Promise.resolve().then(() => {
       const next = this.find(ref);
       if (next.status === 'live') return { retired: undefined };
       if (next.status === 'retired') throw new ProjectionVersionRetiredError(ref);
+      if (owner !== undefined && next.lease?.owner !== owner) throw new ProjectionLeaseLostError(ref, owner, next.lease?.owner);
       const now = new Date().toISOString();
       const live = this.withStatus(ref.projection, 'live');
       if (live) this.versions.set(live.version, { ...live, status: 'retired', updatedAt: now });

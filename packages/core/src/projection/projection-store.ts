@@ -125,8 +125,10 @@ export interface ProjectionStore {
   /**
    * In one transaction: the building version becomes live and the live one (if any) retired, so
    * every read after it sees the new version and none sees a mix. Returns the retired version.
+   * With `owner`, throws ProjectionLeaseLostError and switches nothing unless the owner holds the
+   * building version's lease, so a replay whose lease another replay took cannot switch its version.
    */
-  switchLive(ref: ProjectionVersionRef): Promise<{ readonly retired: number | undefined }>;
+  switchLive(ref: ProjectionVersionRef, owner?: string): Promise<{ readonly retired: number | undefined }>;
   /** Deletes the view rows of the projection's retired versions (their version records stay); returns the rows deleted. */
   deleteRetired(projection: string): Promise<number>;
   /** Takes the version's lease for `ttlMs` when it is free, expired, or already the owner's; otherwise names the holder. */
