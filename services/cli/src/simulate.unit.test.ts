@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseRegistryEvent } from '@tthc/core';
+import { loadProfile, parseRegistryEvent, simulateProfile } from '@tthc/core';
 import { runTthc } from '@tthc/test-support';
+import { simulationRegistryEvent, writeSimulation } from './commands/simulate';
 
 const profile = {
   name: 'tinh-mau-2024-h1',
@@ -46,6 +47,31 @@ describe('tthc simulate --out', () => {
     expect(registry.registry.countByLevel('2024-06-30')).toEqual({ province: 3, district: 0, commune: 5 });
     expect(first.figures.levels.commune?.received).toBe(320);
     expect(first.figures.receivedOnline).toBe(500);
+  });
+
+  it('leaves no feed, whole or partial, when the run fails part way', async () => {
+    const loaded = loadProfile(profile);
+    if (!loaded.ok) throw new Error(JSON.stringify(loaded.problems));
+    const simulation = simulateProfile(loaded.profile, { seed: 7 });
+    const half = Math.floor(simulation.eventCount / 2);
+    const failing = {
+      ...simulation,
+      *events() {
+        let n = 0;
+        for (const event of simulation.events()) {
+          if ((n += 1) > half) throw new Error('interrupted half way');
+          yield event;
+        }
+      },
+    };
+    const out = join(dir, 'failed.ndjson');
+    await expect(writeSimulation(out, simulationRegistryEvent(loaded.profile, simulation, 7), failing, () => undefined)).rejects.toThrow('interrupted half way');
+    expect(existsSync(out)).toBe(false);
+    expect(existsSync(`${out}.partial`)).toBe(false);
+    // A whole run leaves only the feed.
+    await writeSimulation(out, simulationRegistryEvent(loaded.profile, simulation, 7), simulation, () => undefined);
+    expect(readFileSync(out, 'utf8').trimEnd().split('\n')).toHaveLength(simulation.eventCount + 1);
+    expect(existsSync(`${out}.partial`)).toBe(false);
   });
 
   it('refuses a profile that cannot balance, naming the level and the numbers', async () => {

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { loadProfile, registryEvent, simulateProfile, type AgencyRegistryEvent, type ProfileSimulation, type SimulationProfile } from '@tthc/core';
 import { createLogger, type Logger } from '@tthc/logging';
@@ -40,33 +40,47 @@ export function simulationRegistryEvent(profile: SimulationProfile, simulation: 
   });
 }
 
-/** Writes the feed: the registry line, then every event in time order. Streams, so memory stays flat. */
+/**
+ * Writes the feed: the registry line, then every event in time order. Streams, so memory stays flat.
+ * It writes beside the file and renames at the end, so a failed or interrupted run never leaves a
+ * partial feed that could be ingested as if it were whole.
+ */
 export async function writeSimulation(file: string, registry: AgencyRegistryEvent, simulation: ProfileSimulation, onProgress: (events: number) => void): Promise<void> {
   mkdirSync(dirname(file), { recursive: true });
-  const stream = createWriteStream(file);
+  const partial = `${file}.partial`;
+  const stream = createWriteStream(partial);
   const finished = new Promise<void>((resolve, reject) => {
     stream.on('finish', resolve);
     stream.on('error', reject);
   });
+  // The error surfaces through the write that meets it; this keeps it from also going unhandled.
+  finished.catch(() => undefined);
   const write = async (text: string) => {
     if (!stream.write(text)) await once(stream, 'drain');
   };
-  await write(`${JSON.stringify(registry)}\n`);
-  let events = 0;
-  let chunk = '';
-  for (const event of simulation.events()) {
-    chunk += `${JSON.stringify(event)}\n`;
-    events += 1;
-    if (events % 2000 === 0) {
-      await write(chunk);
-      chunk = '';
-      onProgress(events);
+  try {
+    await write(`${JSON.stringify(registry)}\n`);
+    let events = 0;
+    let chunk = '';
+    for (const event of simulation.events()) {
+      chunk += `${JSON.stringify(event)}\n`;
+      events += 1;
+      if (events % 2000 === 0) {
+        await write(chunk);
+        chunk = '';
+        onProgress(events);
+      }
     }
+    await write(chunk);
+    onProgress(events);
+    stream.end();
+    await finished;
+    renameSync(partial, file);
+  } catch (error) {
+    stream.destroy();
+    rmSync(partial, { force: true });
+    throw error;
   }
-  await write(chunk);
-  onProgress(events);
-  stream.end();
-  await finished;
 }
 
 async function publishSimulation(
