@@ -24,9 +24,10 @@ grep -q '^PG_STARTED_BY_US=1$' <<<"$pg_out" && started_pg=1
 export TTHC_TEST_POSTGRES_URL="${TTHC_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
 
 if [[ -z "${KAFKA_BROKERS:-}" ]]; then
-  bash "$here/kafka/wait.sh" --once --quiet 2>/dev/null || started_kafka=1
   kafka_out="$(bash "$here/kafka/start.sh")"
-  export KAFKA_BROKERS="${kafka_out#KAFKA_BROKERS=}"
+  grep -q '^KAFKA_STARTED_BY_US=1$' <<<"$kafka_out" && started_kafka=1
+  KAFKA_BROKERS="$(sed -n 's/^KAFKA_BROKERS=//p' <<<"$kafka_out")"
+  export KAFKA_BROKERS
 fi
 
 echo "with-servers: PostgreSQL $TTHC_TEST_POSTGRES_URL, Kafka $KAFKA_BROKERS" >&2

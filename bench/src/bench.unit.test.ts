@@ -247,10 +247,11 @@ describe('the PostgreSQL activity sample', () => {
     expect(busy(sample('active', null, null, 'x'))).toBe(true);
     expect(busy(sample('idle in transaction', 'Client', 'ClientRead', 'x'))).toBe(false);
     expect(busy(sample('idle', 'Client', 'ClientRead', 'x'))).toBe(false);
-    const samples = [sample('active', null, null, 'A'), sample('active', null, null, 'A'), sample('idle', null, null, 'B')];
-    expect(tally(samples, 4)).toEqual([
-      { bucket: 'active | CPU | A', count: 2, share: 50 },
-      { bucket: 'idle (waiting for the client)', count: 1, share: 25 },
+    // Four ticks; two idle sessions in one tick count as one tick of idle.
+    const ticks = [[sample('active', null, null, 'A'), sample('idle', null, null, 'B'), sample('idle', null, null, 'C')], [sample('active', null, null, 'A')], [], []];
+    expect(tally(ticks)).toEqual([
+      { bucket: 'active | CPU | A', ticks: 2, share: 50 },
+      { bucket: 'idle (waiting for the client)', ticks: 1, share: 25 },
     ]);
   });
 });

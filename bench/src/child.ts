@@ -67,12 +67,15 @@ export class Tthc {
     return { seconds, peakRssMb, stdout: Buffer.concat(out).toString('utf8') };
   }
 
-  /** Ends the processes still running (on Ctrl-C), each by its own pid, and waits up to 10 s for them to exit. */
+  /** Ends the processes still running (on Ctrl-C), each by its own pid: SIGTERM, then SIGKILL for one still running after 10 s. */
   async stopAll(): Promise<void> {
     const exits = [...this.running].map(
       (child) =>
         new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, 10_000);
+          const timer = setTimeout(() => {
+            child.kill('SIGKILL');
+            resolve();
+          }, 10_000);
           child.once('close', () => {
             clearTimeout(timer);
             resolve();

@@ -7,6 +7,8 @@
  *   node bench/dist/cpu-profile-summary.js FILE.cpuprofile [--top N]
  */
 import { readFileSync } from 'node:fs';
+import { Command } from 'commander';
+import { z } from 'zod';
 
 interface CallFrame {
   readonly functionName: string;
@@ -113,13 +115,36 @@ function print(summary: ProfileSummary): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** The parts of a `.cpuprofile` the summary reads. */
+const cpuProfile = z.object({
+  nodes: z.array(
+    z.object({
+      id: z.number().int(),
+      callFrame: z.object({ functionName: z.string(), url: z.string(), lineNumber: z.number().int() }),
+      children: z.array(z.number().int()).optional(),
+    }),
+  ),
+  startTime: z.number(),
+  endTime: z.number(),
+  samples: z.array(z.number().int()),
+  timeDeltas: z.array(z.number()),
+});
+
 if (require.main === module) {
-  const [file, flag, n] = process.argv.slice(2);
-  if (!file) {
-    process.stderr.write('usage: node bench/dist/cpu-profile-summary.js FILE.cpuprofile [--top N]\n');
-    process.exitCode = 2;
-  } else {
-    const top = flag === '--top' && n ? Number(n) : 25;
-    process.stdout.write(print(summariseProfile(JSON.parse(readFileSync(file, 'utf8')) as CpuProfile, top)));
-  }
+  new Command('cpu-profile-summary')
+    .description('where a V8 CPU profile spent its time: by package, by function, and inclusive time of our functions')
+    .argument('<file>', 'a .cpuprofile written by node --cpu-prof or pnpm bench --cpu-prof')
+    .option('--top <n>', 'functions to list', '25')
+    .action((file: string, raw: { top: string }) => {
+      const top = z.coerce.number().int().positive().safeParse(raw.top);
+      if (!top.success) throw new Error(`--top: must be a whole number above 0, not ${raw.top}`);
+      const parsed = cpuProfile.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+      if (!parsed.success) throw new Error(`${file}: not a V8 CPU profile: ${z.prettifyError(parsed.error)}`);
+      process.stdout.write(print(summariseProfile(parsed.data, top.data)));
+    })
+    .parseAsync(process.argv)
+    .catch((error: unknown) => {
+      process.stderr.write(`cpu-profile-summary: ${(error as Error).message}\n`);
+      process.exitCode = 2;
+    });
 }

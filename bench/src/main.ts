@@ -94,18 +94,19 @@ export async function runBench(options: BenchOptions, write: (text: string) => v
       const started = performance.now();
       const context: BenchContext = { dataset, runner, postgres, brokers: options.brokers, tthc, tempDir, logger };
       for (const suite of suites) await suite.run(context);
-      sizes.push({
+      const size: SizeInfo = {
         suffix: dataset.suffix,
         name: dataset.name,
         scale: dataset.scale,
         dossiers: dataset.dossiers,
         events: dataset.events,
         runSeconds: Math.round(performance.now() - started) / 1000,
-      });
-      const first = sizes[0] ?? sizes[sizes.length - 1];
+      };
+      sizes.push(size);
+      const first = sizes[0] ?? size;
       report = {
         machine,
-        dataset: { name: first?.name ?? profile.name, profile: relative(process.cwd(), options.profile) || options.profile, seed: options.seed, scale: first?.scale ?? 1, dossiers: first?.dossiers ?? 0, events: first?.events ?? 0, sizes: [...sizes] },
+        dataset: { name: first.name, profile: relative(process.cwd(), options.profile) || options.profile, seed: options.seed, scale: first.scale, dossiers: first.dossiers, events: first.events, sizes: [...sizes] },
         results: [...runner.results],
         ratios: computeRatios(runner.results),
         growth: computeGrowth(runner.results),

@@ -26,6 +26,14 @@ export class PostgresServer {
     return rows[0]?.server_version ?? 'unknown';
   }
 
+  /**
+   * `CHECKPOINT`, untimed, before each row that writes: so that no row pays for the checkpoint the
+   * previous row's WAL would otherwise bring on during its timed work.
+   */
+  async checkpoint(): Promise<void> {
+    await this.admin.query('CHECKPOINT');
+  }
+
   async createDatabase(): Promise<BenchDatabase> {
     const name = `tthc_bench_${randomBytes(6).toString('hex')}`;
     await this.admin.query(`CREATE DATABASE ${name}`);

@@ -156,7 +156,7 @@ export function formatReport(report: BenchReport): string {
   ].join('\n');
   const results = table(
     ['row', 'events', 'seconds', 'events/s', 'peak RSS MB', 'RSS of'],
-    report.results.map((r) => [r.name, n(r.events), seconds(r), n(r.eventsPerSecond), n(r.peakRssMb), r.peakRssOf]),
+    report.results.map((r) => [r.name, n(r.events), seconds(r), NOT_A_RATE.has(splitName(r.name)[0]) ? '—' : n(r.eventsPerSecond), n(r.peakRssMb), r.peakRssOf]),
     [false, true, true, true, true, false],
   );
   const ratios = table(

@@ -16,7 +16,8 @@ function script(path: string, args: readonly string[] = []): Promise<{ code: num
   });
 }
 
-const isLocalDefault = (url: string): boolean => {
+/** The server infra/postgres/ensure.sh starts: 127.0.0.1 or localhost on port 5432. */
+const isLocalServer = (url: string): boolean => {
   const u = new URL(url);
   return ['127.0.0.1', 'localhost'].includes(u.hostname) && (u.port === '' || u.port === '5432');
 };
@@ -29,10 +30,10 @@ export class Servers {
   private startedPostgres = false;
   private startedKafka = false;
 
-  /** Makes PostgreSQL answer: `infra/postgres/ensure.sh` when the URL is the local default and nothing answers. */
+  /** Makes PostgreSQL answer: `infra/postgres/ensure.sh` when the URL names the local server (port 5432) and nothing answers. */
   async ensurePostgres(url: string, answers: () => Promise<boolean>): Promise<void> {
     if (await answers()) return;
-    if (!isLocalDefault(url)) throw new Error('PostgreSQL does not answer at the --postgres URL, and the bench starts only the local server');
+    if (!isLocalServer(url)) throw new Error('PostgreSQL does not answer at the --postgres URL, and the bench starts only the local server');
     status('PostgreSQL is not running: starting it with infra/postgres/ensure.sh…');
     const { code, stdout } = await script(join(INFRA, 'postgres', 'ensure.sh'), ['postgres']);
     if (code !== 0) throw new Error(`infra/postgres/ensure.sh failed (exit ${code})`);
@@ -45,9 +46,10 @@ export class Servers {
     const probe = await script(join(INFRA, 'kafka', 'wait.sh'), ['--once', '--quiet']);
     if (probe.code === 0) return;
     status('Kafka is not running: starting it with infra/kafka/start.sh…');
-    const { code } = await script(join(INFRA, 'kafka', 'start.sh'));
+    const { code, stdout } = await script(join(INFRA, 'kafka', 'start.sh'));
     if (code !== 0) throw new Error(`infra/kafka/start.sh failed (exit ${code})`);
-    this.startedKafka = true;
+    // Another run may have started one meanwhile: stop only a broker this call started.
+    this.startedKafka = /^KAFKA_STARTED_BY_US=1$/m.test(stdout);
   }
 
   /** Stops what this run started, Kafka first. */

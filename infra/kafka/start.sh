@@ -120,3 +120,5 @@ if ! "$KAFKA_INFRA_DIR/wait.sh" --quiet --timeout "${KAFKA_START_TIMEOUT:-90}"; 
 fi
 kafka_log "broker up on $KAFKA_BOOTSTRAP in $(elapsed)s (pid $pid)"
 echo "KAFKA_BROKERS=$KAFKA_BOOTSTRAP"
+# Only when this call started the broker: a caller that stops what it started (pnpm bench) reads it.
+echo "KAFKA_STARTED_BY_US=1"

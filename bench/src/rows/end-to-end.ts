@@ -3,6 +3,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadAgencyRegistry, parsePeriod, readDailyCountsReport, type DayRange } from '@tthc/core';
 import { openPostgresStores } from '@tthc/store-postgres';
+import { z } from 'zod';
 import { lastJsonLine, type ChildRun } from '../child';
 import { rowOf, type BenchContext, type Suite } from '../context';
 import { benchTopics, deleteBenchTopics } from '../kafka';
@@ -15,16 +16,20 @@ export const IDLE_MS = 500;
 /** Timed calls of the report (after one untimed warm-up call); the row gives their median. */
 export const REPORT_RUNS = 9;
 
-interface IngestOutput {
-  ingest: { consumed: number; appended: number; duplicates: number; deadLettered: number; parked: number };
-}
-interface ProjectOutput {
-  projected: { events: number };
-}
-interface ReplayOutput {
-  events: number;
-  seconds: number;
-  switched: boolean;
+const count = z.number().int().nonnegative();
+// What our processes print as their last line; checked, since a row must not count work not done.
+const ingestOutput = z.object({ ingest: z.object({ consumed: count, appended: count, duplicates: count, deadLettered: count, parked: count }) });
+const projectOutput = z.object({ projected: z.object({ events: count }) });
+const replayOutput = z.object({ events: count, seconds: z.number().nonnegative(), switched: z.boolean() });
+const reportOutput = z.object({ asOf: z.object({ position: z.string().nullable() }) });
+type IngestOutput = z.output<typeof ingestOutput>;
+type ProjectOutput = z.output<typeof projectOutput>;
+
+/** The last JSON line of a process's stdout, checked against what the command prints. */
+function outputOf<T>(schema: z.ZodType<T>, run: ChildRun, what: string): T {
+  const parsed = schema.safeParse(lastJsonLine(run.stdout));
+  if (!parsed.success) throw new Error(`${what} printed an unexpected summary: ${z.prettifyError(parsed.error)}`);
+  return parsed.data;
 }
 
 const step = (name: string, run: ChildRun, extra: Partial<StepResult> = {}): StepResult => ({
@@ -52,13 +57,32 @@ function expectProjected(output: ProjectOutput, events: number, row: string): vo
   if (output.projected.events !== events) throw new Error(`${row}: projected ${output.projected.events} events, expected ${events}`);
 }
 
+/**
+ * An end-to-end row: timed from `started` to now, over the ingest and project processes (each checked to
+ * have handled every event), its peak RSS the higher of the two.
+ */
+function addEndToEnd(
+  context: BenchContext,
+  row: ReturnType<typeof rowOf>,
+  started: number,
+  [prepare, [ingestStep, ingest], [projectStep, project]]: [StepResult, [StepResult, ChildRun], [StepResult, ChildRun]],
+): void {
+  const seconds = (performance.now() - started) / 1000;
+  const { events } = context.dataset;
+  expectIngested(outputOf(ingestOutput, ingest, 'tthc ingest'), events, row.name);
+  expectProjected(outputOf(projectOutput, project, 'tthc project'), events, row.name);
+  context.runner.add(
+    rowResult({ ...row, events, seconds, peakRssMb: Math.max(ingest.peakRssMb, project.peakRssMb), peakRssOf: 'cli', steps: [prepare, ingestStep, projectStep] }),
+  );
+}
+
 /** `tthc replay daily-counts`: its wall time is the row's, and its own figure a note. */
 async function replay(context: BenchContext, base: string, store: string): Promise<void> {
   const { dataset, tthc, runner } = context;
   const row = rowOf(context, base);
   status(`${row.name}: tthc replay daily-counts…`);
   const run = await tthc.run(`${row.name}.replay`, ['replay', 'daily-counts', '--store', store]);
-  const summary = lastJsonLine(run.stdout) as ReplayOutput;
+  const summary = outputOf(replayOutput, run, 'tthc replay');
   if (!summary.switched || summary.events !== dataset.events) throw new Error(`${row.name}: replay ${JSON.stringify(summary)}, expected ${dataset.events} events and a switch`);
   runner.add(
     rowResult({
@@ -84,8 +108,9 @@ export function periodArgs(period: DayRange): string[] {
 
 /**
  * `report.postgres`: the latency of `readDailyCountsReport` in process on the store the end-to-end row
- * filled (the median of 9 calls after one warm-up, with the registry loaded once as `tthc report`
- * loads it), then one `tthc report … --format json` process for its peak RSS.
+ * filled and the replay rebuilt (the median of 9 calls after one warm-up, with the registry loaded
+ * once as `tthc report` loads it), then one `tthc report … --format json` process for its peak RSS.
+ * The view tables are vacuumed first, as autovacuum would do after the replay deleted the old rows.
  */
 async function reportLatency(context: BenchContext, url: string): Promise<void> {
   const { dataset, tthc, runner } = context;
@@ -95,9 +120,13 @@ async function reportLatency(context: BenchContext, url: string): Promise<void> 
   const stores = await openPostgresStores(url);
   const times: number[] = [];
   try {
+    await stores.pool.query('VACUUM (ANALYZE) view_dossiers, view_daily_counts, projection_versions');
+    // Without the registry the report skips the levels, which would make it cheaper than `tthc report`.
     const stored = await stores.ingestStore.loadRegistry();
-    const loaded = stored ? loadAgencyRegistry(stored.registry) : undefined;
-    const registry = loaded?.ok ? loaded.registry : undefined;
+    if (!stored) throw new Error(`${row.name}: the store has no agency registry; ingest should have adopted the simulation's`);
+    const loaded = loadAgencyRegistry(stored.registry);
+    if (!loaded.ok) throw new Error(`${row.name}: the store's agency registry does not load: ${JSON.stringify(loaded.problems)}`);
+    const { registry } = loaded;
     for (let run = 0; run <= REPORT_RUNS; run += 1) {
       const started = performance.now();
       const report = await readDailyCountsReport(stores.projectionStore, period, registry);
@@ -109,7 +138,7 @@ async function reportLatency(context: BenchContext, url: string): Promise<void> 
     await stores.close();
   }
   const cli = await tthc.run(`${row.name}.report`, ['report', ...periodArgs(period), '--format', 'json', '--store', url]);
-  JSON.parse(cli.stdout);
+  if (outputOf(reportOutput, cli, 'tthc report').asOf.position === null) throw new Error(`${row.name}: tthc report gave no log position`);
   const ms = times.map((t) => Math.round(t * 1e5) / 100);
   runner.add(
     rowResult({
@@ -136,7 +165,7 @@ export const kafkaPostgres: Suite = {
   rows: ['e2e.kafka-postgres', 'replay.postgres', 'report.postgres'],
   needsKafka: true,
   async run(context: BenchContext) {
-    const { dataset, runner, postgres, tthc, brokers } = context;
+    const { dataset, postgres, tthc, brokers } = context;
     const row = rowOf(context, 'e2e.kafka-postgres');
     const topics = benchTopics();
     const profile = writeProfile(context);
@@ -146,6 +175,7 @@ export const kafkaPostgres: Suite = {
       status(`${row.name}: tthc simulate --kafka (publishing ${dataset.events.toLocaleString('en')} events; not timed)…`);
       const publish = await tthc.run(`${row.name}.publish`, ['simulate', '--profile', profile, '--seed', String(dataset.seed), '--kafka', ...kafka]);
       status(`${row.name}: tthc ingest --until-idle, then tthc project --until-caught-up…`);
+      await postgres.checkpoint();
       const started = performance.now();
       const ingest = await tthc.run(`${row.name}.ingest`, [
         'ingest',
@@ -161,23 +191,11 @@ export const kafkaPostgres: Suite = {
         database.url,
       ]);
       const project = await tthc.run(`${row.name}.project`, ['project', '--until-caught-up', '--store', database.url]);
-      const seconds = (performance.now() - started) / 1000;
-      expectIngested(lastJsonLine(ingest.stdout) as IngestOutput, dataset.events, row.name);
-      expectProjected(lastJsonLine(project.stdout) as ProjectOutput, dataset.events, row.name);
-      runner.add(
-        rowResult({
-          ...row,
-          events: dataset.events,
-          seconds,
-          peakRssMb: Math.max(ingest.peakRssMb, project.peakRssMb),
-          peakRssOf: 'cli',
-          steps: [
-            step('tthc simulate --kafka (publish)', publish, { untimed: true }),
-            step(`tthc ingest --until-idle --idle-ms ${IDLE_MS}`, ingest, { note: `includes the idle wait of ${IDLE_MS} ms to 1 s before it exits` }),
-            step('tthc project --until-caught-up', project),
-          ],
-        }),
-      );
+      addEndToEnd(context, row, started, [
+        step('tthc simulate --kafka (publish)', publish, { untimed: true }),
+        [step(`tthc ingest --until-idle --idle-ms ${IDLE_MS}`, ingest, { note: `includes the idle wait of ${IDLE_MS} ms to 1 s before it exits` }), ingest],
+        [step('tthc project --until-caught-up', project), project],
+      ]);
       await replay(context, 'replay.postgres', database.url);
       await reportLatency(context, database.url);
     } finally {
@@ -197,7 +215,7 @@ export const fileSqlite: Suite = {
   name: 'e2e-sqlite',
   rows: ['e2e.file-sqlite', 'replay.sqlite'],
   async run(context: BenchContext) {
-    const { dataset, runner, tthc, tempDir } = context;
+    const { dataset, tthc, tempDir } = context;
     const row = rowOf(context, 'e2e.file-sqlite');
     const profile = writeProfile(context);
     const feed = join(tempDir, `feed-${randomBytes(4).toString('hex')}.ndjson`);
@@ -210,19 +228,11 @@ export const fileSqlite: Suite = {
       const started = performance.now();
       const ingest = await tthc.run(`${row.name}.ingest`, ['ingest', '--file', feed, '--store', store]);
       const project = await tthc.run(`${row.name}.project`, ['project', '--until-caught-up', '--store', store]);
-      const seconds = (performance.now() - started) / 1000;
-      expectIngested(lastJsonLine(ingest.stdout) as IngestOutput, dataset.events, row.name);
-      expectProjected(lastJsonLine(project.stdout) as ProjectOutput, dataset.events, row.name);
-      runner.add(
-        rowResult({
-          ...row,
-          events: dataset.events,
-          seconds,
-          peakRssMb: Math.max(ingest.peakRssMb, project.peakRssMb),
-          peakRssOf: 'cli',
-          steps: [step('tthc simulate --out (feed)', write, { untimed: true }), step('tthc ingest --file', ingest), step('tthc project --until-caught-up', project)],
-        }),
-      );
+      addEndToEnd(context, row, started, [
+        step('tthc simulate --out (feed)', write, { untimed: true }),
+        [step('tthc ingest --file', ingest), ingest],
+        [step('tthc project --until-caught-up', project), project],
+      ]);
       rmSync(feed, { force: true });
       await replay(context, 'replay.sqlite', store);
     } finally {

@@ -90,6 +90,7 @@ export const postgresLimits: Suite = {
       await (await openPostgresStores(database.url)).close();
       const client = await connect(database.url);
       try {
+        await postgres.checkpoint();
         await runner.measure(rowOf(context, 'limit.postgres-copy'), dataset.events, (step, untimed) => copyDataset(client, dataset, step, untimed));
         // As autovacuum would before a later reader: hint bits and visibility map set, statistics fresh.
         await client.query('VACUUM (ANALYZE) events');

@@ -1,5 +1,5 @@
-import BetterSqlite3, { type Database } from 'better-sqlite3';
-import { openSqliteStores } from '@tthc/store-sqlite';
+import type { Database } from 'better-sqlite3';
+import { openDatabase } from '@tthc/store-sqlite';
 import { READ_PAGE_SIZE, READ_RUNS, rowOf, type BenchContext, type Suite } from '../context';
 import type { BenchDataset, EventRow } from '../dataset';
 import type { Step, Untimed } from '../measure';
@@ -81,12 +81,10 @@ export const sqliteLimits: Suite = {
     const { dataset, runner, tempDir } = context;
     const path = freshSqlitePath(tempDir, 'limit');
     try {
-      // The store's own migrations make the table, so the layout (rowid position, unique indexes) is the same.
-      await openSqliteStores(path).close();
-      const db = new BetterSqlite3(path);
+      // Opened as our store opens its file: the same migrations make the table, so the layout (rowid
+      // position, unique indexes) is the same, and the same pragmas (WAL, synchronous, checkpoint size) apply.
+      const { db } = openDatabase(path);
       try {
-        db.pragma('journal_mode = WAL');
-        db.pragma('synchronous = NORMAL');
         await runner.measure(rowOf(context, 'limit.sqlite-insert'), dataset.events, (step, untimed) => insertRows(db, dataset, step, untimed));
         checkpoint(path);
         await runner.measure(rowOf(context, 'limit.sqlite-read'), dataset.events, (step) => readRows(db, step), { runs: READ_RUNS });

@@ -68,6 +68,7 @@ export const postgresStore: Suite = {
         client.on('error', () => undefined);
       });
       try {
+        await postgres.checkpoint();
         await runner.measure(rowOf(context, 'store.postgres-append'), dataset.events, (step, untimed) => appendBatches(stores.eventStore, dataset, step, untimed));
         // As for the limit: the reader finds a vacuumed, analysed table.
         await stores.pool.query('VACUUM (ANALYZE) events');
