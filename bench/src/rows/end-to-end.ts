@@ -25,9 +25,12 @@ const reportOutput = z.object({ asOf: z.object({ position: z.string().nullable()
 type IngestOutput = z.output<typeof ingestOutput>;
 type ProjectOutput = z.output<typeof projectOutput>;
 
-/** The last JSON line of a process's stdout, checked against what the command prints. */
-function outputOf<T>(schema: z.ZodType<T>, run: ChildRun, what: string): T {
-  const parsed = schema.safeParse(lastJsonLine(run.stdout));
+/**
+ * What a process printed, checked against what the command prints: its last JSON line, or with
+ * `whole` its whole stdout (`tthc report --format json` prints one indented document).
+ */
+function outputOf<T>(schema: z.ZodType<T>, run: ChildRun, what: string, whole = false): T {
+  const parsed = schema.safeParse(whole ? JSON.parse(run.stdout) : lastJsonLine(run.stdout));
   if (!parsed.success) throw new Error(`${what} printed an unexpected summary: ${z.prettifyError(parsed.error)}`);
   return parsed.data;
 }
@@ -138,7 +141,7 @@ async function reportLatency(context: BenchContext, url: string): Promise<void> 
     await stores.close();
   }
   const cli = await tthc.run(`${row.name}.report`, ['report', ...periodArgs(period), '--format', 'json', '--store', url]);
-  if (outputOf(reportOutput, cli, 'tthc report').asOf.position === null) throw new Error(`${row.name}: tthc report gave no log position`);
+  if (outputOf(reportOutput, cli, 'tthc report', true).asOf.position === null) throw new Error(`${row.name}: tthc report gave no log position`);
   const ms = times.map((t) => Math.round(t * 1e5) / 100);
   runner.add(
     rowResult({
