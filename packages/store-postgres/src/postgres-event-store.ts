@@ -38,6 +38,24 @@ const RETRYABLE = new Set([UNIQUE_VIOLATION, '40P01']);
 const MAX_ATTEMPTS = 5;
 const COLUMNS = 'transaction_id::text AS tx, position, stream_id, revision, event_id, type, data, metadata';
 
+/**
+ * How far the log may be read: below the oldest transaction that was still running in this database
+ * when the statement's snapshot was taken (the snapshot's end when none was). A transaction that
+ * runs that early could still commit events below every position read so far.
+ *
+ * Transactions of other databases on the server cannot write this table, so they do not hold the
+ * reader back (`pg_snapshot_xmin` alone would wait for the longest one in the whole cluster). A
+ * running transaction counts as another database's only when `pg_stat_activity` says so; one that
+ * ended meanwhile, or that the view hides, still counts as ours: the horizon errs on the early side.
+ * Both calls of `pg_current_snapshot()` see the statement's one snapshot.
+ */
+const READ_HORIZON = `(SELECT COALESCE(
+    (SELECT min(x) FROM pg_snapshot_xip(pg_current_snapshot()) AS x
+      WHERE x::text::bigint % 4294967296 NOT IN (
+        SELECT backend_xid::text::bigint FROM pg_stat_activity
+         WHERE backend_xid IS NOT NULL AND datname <> current_database())),
+    pg_snapshot_xmax(pg_current_snapshot())))`;
+
 const toRecorded = (r: EventRow): RecordedEvent => ({
   streamId: r.stream_id,
   revision: BigInt(r.revision),
@@ -163,7 +181,7 @@ export class PostgresEventStore implements EventStore {
         `SELECT ${COLUMNS}
            FROM events
           WHERE (transaction_id, position) > ($1::text::xid8, $2::bigint)
-            AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+            AND transaction_id < ${READ_HORIZON}
           ORDER BY transaction_id, position
           LIMIT $3`,
         [after.commit.toString(), after.prepare.toString(), limit],
@@ -178,14 +196,14 @@ export class PostgresEventStore implements EventStore {
     return Promise.resolve();
   }
 
-  /** Counts what `readAll` would return after the position: below the oldest running transaction only. */
+  /** Counts what `readAll` would return after the position: below the read horizon only. */
   async backlog(after: LogPosition = START_OF_LOG): Promise<LogBacklog> {
     try {
       const { rows } = await this.pool.query<{ events: string; oldest: Date | null }>(
         `SELECT count(*)::text AS events, min(recorded_at) AS oldest
            FROM events
           WHERE (transaction_id, position) > ($1::text::xid8, $2::bigint)
-            AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())`,
+            AND transaction_id < ${READ_HORIZON}`,
         [after.commit.toString(), after.prepare.toString()],
       );
       const row = rows[0];

@@ -1,11 +1,13 @@
-import type { Pool } from 'pg';
+import { Client, type Pool } from 'pg';
 import type { LogPosition, ReadAllOptions, RecordedEvent, StreamAppend } from '@tthc/core';
 import {
   createTestDatabase,
   eventStoreContract,
   heldTransactionScenario,
   ingestStoreContract,
+  POSTGRES_URL_ENV,
   projectionStoreContract,
+  requireEnv,
   testEvent,
   type ConcurrentStore,
 } from '@tthc/test-support';
@@ -139,6 +141,58 @@ describe('a connection the server ends mid-transaction', () => {
       await expect(stores.eventStore.readStream('dossier-doomed')).resolves.toEqual([]);
     } finally {
       await close();
+    }
+  });
+});
+
+/** A session that has begun a transaction and taken a transaction id, as a writer does at its first write. */
+async function openTransaction(url: string): Promise<{ end: () => Promise<void> }> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  await client.query('BEGIN');
+  await client.query('SELECT pg_current_xact_id()');
+  return {
+    end: async () => {
+      await client.query('ROLLBACK');
+      await client.end();
+    },
+  };
+}
+
+describe('the read horizon and transactions still running on the server', () => {
+  it('a transaction in another database does not hold back a reader of this log', async () => {
+    const { stores, close } = await fresh();
+    const elsewhere = await openTransaction(requireEnv(POSTGRES_URL_ENV));
+    try {
+      const events = [testEvent(), testEvent()];
+      await stores.eventStore.appendToStream('dossier-1', events);
+      const read = await stores.eventStore.readAll({ limit: 10 });
+      expect(read.map((e) => e.id)).toEqual(events.map((e) => e.id));
+      expect((await stores.eventStore.backlog()).events).toBe(2);
+    } finally {
+      await elsewhere.end();
+      await close();
+    }
+  });
+
+  it('a transaction in this database that began before an append holds the append back until it ends', async () => {
+    const db = await createTestDatabase();
+    const stores = await openPostgresStores(db.url, { poolSize: 4 });
+    try {
+      const here = await openTransaction(db.url);
+      const events = [testEvent(), testEvent()];
+      try {
+        await stores.eventStore.appendToStream('dossier-1', events);
+        expect(await stores.eventStore.readAll({ limit: 10 })).toEqual([]);
+        expect((await stores.eventStore.backlog()).events).toBe(0);
+      } finally {
+        await here.end();
+      }
+      const read = await stores.eventStore.readAll({ limit: 10 });
+      expect(read.map((e) => e.id)).toEqual(events.map((e) => e.id));
+    } finally {
+      await stores.close();
+      await db.drop();
     }
   });
 });
