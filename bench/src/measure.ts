@@ -22,8 +22,10 @@ export interface RowResult {
   /** The data set's name at this size. */
   readonly dataset: string;
   readonly events: number;
+  /** The work's time; for a latency row (the report's), the latency. */
   readonly seconds: number;
-  readonly eventsPerSecond: number;
+  /** `events / seconds`; `null` for a latency row, whose events are the log it reports on, not work it did in that time. */
+  readonly eventsPerSecond: number | null;
   readonly peakRssMb: number;
   /**
    * Whose RSS `peakRssMb` is: `bench` for rows timed inside the bench process (it holds the simulated
@@ -46,7 +48,7 @@ export type Untimed = <T>(fn: () => T) => T;
 export type Work = (step: Step, untimed: Untimed) => Promise<number>;
 
 export const RSS_SAMPLE_MS = 50;
-export const MB = 1024 * 1024;
+const MB = 1024 * 1024;
 
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -84,13 +86,13 @@ class PeakRss {
   }
 }
 
-/** A result from a row's figures: the rate from events and seconds. */
-export function rowResult(fields: Omit<RowResult, 'eventsPerSecond'>): RowResult {
+/** A result from a row's figures: the rate from events and seconds, or no rate for a latency. */
+export function rowResult(fields: Omit<RowResult, 'eventsPerSecond'>, kind: 'throughput' | 'latency' = 'throughput'): RowResult {
   return {
     ...fields,
     // Microseconds: the report's latency is a few milliseconds.
     seconds: Math.round(fields.seconds * 1e6) / 1e6,
-    eventsPerSecond: fields.seconds > 0 ? Math.round(fields.events / fields.seconds) : 0,
+    eventsPerSecond: kind === 'latency' ? null : fields.seconds > 0 ? Math.round(fields.events / fields.seconds) : 0,
   };
 }
 

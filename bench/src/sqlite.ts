@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 
 /** A fresh SQLite file path in the run's temp dir. */
-export const freshSqlitePath = (tempDir: string, label: string): string => join(tempDir, `${label}-${randomBytes(4).toString('hex')}.sqlite`);
+const freshSqlitePath = (tempDir: string, label: string): string => join(tempDir, `${label}-${randomBytes(4).toString('hex')}.sqlite`);
 
 /** Moves the WAL into the main file, so that a reader starts from the same state whoever wrote the file. */
 export function checkpoint(path: string): void {
@@ -16,8 +16,18 @@ export function checkpoint(path: string): void {
   }
 }
 
-export function removeSqliteFile(path: string): void {
+function removeSqliteFile(path: string): void {
   for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
+}
+
+/** Runs `use` on a fresh SQLite file path in the run's temp dir, and removes the file (and its WAL) after, whatever happens. */
+export async function withFreshSqliteFile<T>(tempDir: string, label: string, use: (path: string) => Promise<T>): Promise<T> {
+  const path = freshSqlitePath(tempDir, label);
+  try {
+    return await use(path);
+  } finally {
+    removeSqliteFile(path);
+  }
 }
 
 export function sqliteVersion(): string {

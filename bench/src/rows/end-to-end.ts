@@ -9,7 +9,7 @@ import { rowOf, type BenchContext, type Suite } from '../context';
 import { benchTopics, deleteBenchTopics } from '../kafka';
 import { median, rowResult, type StepResult } from '../measure';
 import { status } from '../progress';
-import { removeSqliteFile } from '../sqlite';
+import { withFreshSqliteFile } from '../sqlite';
 
 /** Quiet time after which `tthc ingest --until-idle` checks that the group is caught up and exits; it is inside the row's time. */
 export const IDLE_MS = 500;
@@ -154,7 +154,7 @@ async function reportLatency(context: BenchContext, url: string): Promise<void> 
         { name: 'readDailyCountsReport (in process)', seconds: Math.round(median(times) * 1e6) / 1e6, note: `ms per call: ${ms.join(', ')}` },
         step(`tthc report ${periodArgs(period).join(' ')} --format json (process)`, cli, { untimed: true, note: 'its peak RSS is the row’s; its wall time includes the process start' }),
       ],
-    }),
+    }, 'latency'),
   );
 }
 
@@ -222,26 +222,26 @@ export const fileSqlite: Suite = {
     const row = rowOf(context, 'e2e.file-sqlite');
     const profile = writeProfile(context);
     const feed = join(tempDir, `feed-${randomBytes(4).toString('hex')}.ndjson`);
-    const path = join(tempDir, `e2e-${randomBytes(4).toString('hex')}.sqlite`);
-    const store = `sqlite:${path}`;
-    try {
-      status(`${row.name}: tthc simulate --out (writing the feed; not timed)…`);
-      const write = await tthc.run(`${row.name}.simulate`, ['simulate', '--profile', profile, '--seed', String(dataset.seed), '--out', feed]);
-      status(`${row.name}: tthc ingest --file, then tthc project --until-caught-up…`);
-      const started = performance.now();
-      const ingest = await tthc.run(`${row.name}.ingest`, ['ingest', '--file', feed, '--store', store]);
-      const project = await tthc.run(`${row.name}.project`, ['project', '--until-caught-up', '--store', store]);
-      addEndToEnd(context, row, started, [
-        step('tthc simulate --out (feed)', write, { untimed: true }),
-        [step('tthc ingest --file', ingest), ingest],
-        [step('tthc project --until-caught-up', project), project],
-      ]);
-      rmSync(feed, { force: true });
-      await replay(context, 'replay.sqlite', store);
-    } finally {
-      rmSync(profile, { force: true });
-      rmSync(feed, { force: true });
-      removeSqliteFile(path);
-    }
+    await withFreshSqliteFile(tempDir, 'e2e', async (path) => {
+      const store = `sqlite:${path}`;
+      try {
+        status(`${row.name}: tthc simulate --out (writing the feed; not timed)…`);
+        const write = await tthc.run(`${row.name}.simulate`, ['simulate', '--profile', profile, '--seed', String(dataset.seed), '--out', feed]);
+        status(`${row.name}: tthc ingest --file, then tthc project --until-caught-up…`);
+        const started = performance.now();
+        const ingest = await tthc.run(`${row.name}.ingest`, ['ingest', '--file', feed, '--store', store]);
+        const project = await tthc.run(`${row.name}.project`, ['project', '--until-caught-up', '--store', store]);
+        addEndToEnd(context, row, started, [
+          step('tthc simulate --out (feed)', write, { untimed: true }),
+          [step('tthc ingest --file', ingest), ingest],
+          [step('tthc project --until-caught-up', project), project],
+        ]);
+        rmSync(feed, { force: true });
+        await replay(context, 'replay.sqlite', store);
+      } finally {
+        rmSync(profile, { force: true });
+        rmSync(feed, { force: true });
+      }
+    });
   },
 };

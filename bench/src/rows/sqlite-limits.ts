@@ -3,7 +3,7 @@ import { openDatabase } from '@tthc/store-sqlite';
 import { READ_PAGE_SIZE, READ_RUNS, rowOf, type BenchContext, type Suite } from '../context';
 import type { BenchDataset, EventRow } from '../dataset';
 import type { Step, Untimed } from '../measure';
-import { checkpoint, freshSqlitePath, removeSqliteFile } from '../sqlite';
+import { checkpoint, withFreshSqliteFile } from '../sqlite';
 import { forEachChunk } from './chunks';
 
 /** Rows per transaction for the plain inserts. */
@@ -79,8 +79,7 @@ export const sqliteLimits: Suite = {
   rows: ['limit.sqlite-insert', 'limit.sqlite-read'],
   async run(context: BenchContext) {
     const { dataset, runner, tempDir } = context;
-    const path = freshSqlitePath(tempDir, 'limit');
-    try {
+    await withFreshSqliteFile(tempDir, 'limit', async (path) => {
       // Opened as our store opens its file: the same migrations make the table, so the layout (rowid
       // position, unique indexes) is the same, and the same pragmas (WAL, synchronous, checkpoint size) apply.
       const { db } = openDatabase(path);
@@ -91,8 +90,6 @@ export const sqliteLimits: Suite = {
       } finally {
         db.close();
       }
-    } finally {
-      removeSqliteFile(path);
-    }
+    });
   },
 };

@@ -4,7 +4,7 @@ import { openSqliteStores } from '@tthc/store-sqlite';
 import { READ_PAGE_SIZE, READ_RUNS, rowOf, type BenchContext, type Suite } from '../context';
 import type { BenchDataset } from '../dataset';
 import type { Step, Untimed } from '../measure';
-import { checkpoint, freshSqlitePath, removeSqliteFile } from '../sqlite';
+import { checkpoint, withFreshSqliteFile } from '../sqlite';
 import { forEachChunk } from './chunks';
 
 /** How long a whole-log read waits for the log to show everything before it gives up. */
@@ -90,8 +90,7 @@ export const sqliteStore: Suite = {
   rows: ['store.sqlite-append', 'store.sqlite-read'],
   async run(context: BenchContext) {
     const { dataset, runner, tempDir } = context;
-    const path = freshSqlitePath(tempDir, 'store');
-    try {
+    await withFreshSqliteFile(tempDir, 'store', async (path) => {
       const stores = openSqliteStores(path);
       try {
         await runner.measure(rowOf(context, 'store.sqlite-append'), dataset.events, (step, untimed) => appendBatches(stores.eventStore, dataset, step, untimed));
@@ -102,8 +101,6 @@ export const sqliteStore: Suite = {
       } finally {
         await stores.close();
       }
-    } finally {
-      removeSqliteFile(path);
-    }
+    });
   },
 };
