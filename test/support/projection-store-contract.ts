@@ -196,6 +196,53 @@ export function projectionStoreContract(name: string, harness: ProjectionStoreHa
         await expect(store().switchLive(v2)).resolves.toEqual({ retired: undefined });
       });
 
+      it('reads a report from one snapshot: its totals and open dossiers are those of its checkpoint, while commits and a switch go on', async () => {
+        // Every event here is one dossier received and still open (overdue at the period's end), so in
+        // any one snapshot: received = overdue = the checkpoint's events. Reads that straddled a commit
+        // or the switch would break that.
+        const code = (n: number) => `H36-${String(n).padStart(7, '0')}`;
+        const one = (n: number) => ({ checkpoint: at(n), dossiers: [summary(code(n))], increments: [inc('2024-03-01', 'received')], events: 1 });
+        const v1 = await live();
+        const v2 = await store().ensureVersion('daily-counts', 'building');
+        const built = 200;
+        await store().commit(v2, {
+          checkpoint: at(built),
+          dossiers: Array.from({ length: built }, (_, i) => summary(code(10_000 + i))),
+          increments: [inc('2024-03-01', 'received', built)],
+          events: built,
+        });
+        const seen: number[] = [];
+        const writing = { on: true };
+        const reading = (async () => {
+          while (writing.on) {
+            await new Promise((resolve) => setImmediate(resolve));
+            const snap = await store().readReportSnapshot(H1);
+            const events = snap.checkpoint?.events ?? 0;
+            const received = snap.totals.filter((t) => t.metric === 'received').reduce((sum, t) => sum + t.value, 0);
+            const overdue = snap.open.reduce((sum, o) => sum + o.overdue, 0);
+            expect({ received, overdue }).toEqual({ received: events, overdue: events });
+            seen.push(events);
+          }
+        })();
+        try {
+          for (let n = 1; n <= 40; n += 1) await store().commit(v1, one(n));
+          await store().switchLive(v2);
+          for (let n = built + 1; n <= built + 40; n += 1) await store().commit(v2, one(n));
+        } finally {
+          writing.on = false;
+          await reading;
+        }
+        expect(seen.length).toBeGreaterThan(0);
+        const last = await store().readReportSnapshot(H1);
+        expect(last.checkpoint).toMatchObject({ position: at(built + 40), events: built + 40 });
+        expect(last.totals).toEqual([{ agencyCode: '000.00.01.H36', metric: 'received', value: built + 40 }]);
+        expect(last.open).toEqual([{ agencyCode: '000.00.01.H36', carriedOver: 0, notDue: 0, overdue: built + 40 }]);
+      });
+
+      it('reads an empty report before anything was projected', async () => {
+        await expect(store().readReportSnapshot(H1)).resolves.toEqual({ checkpoint: undefined, totals: [], open: [] });
+      });
+
       it('refuses commits to a retired version, and deletes its rows while the live version keeps its own', async () => {
         const v1 = await live();
         await store().commit(v1, { checkpoint: at(1), dossiers: [summary('H36-0000001')], increments: [inc('2024-03-01', 'received')], events: 1 });

@@ -17,6 +17,7 @@ import {
   type ProjectionStore,
   type ProjectionVersion,
   type ProjectionVersionRef,
+  type ReportSnapshot,
   type ViewCountRow,
   type ViewDossierRow,
 } from '@tthc/core';
@@ -66,9 +67,41 @@ const VERSIONS_LOCK_KEY = 7_401_156;
 // The live version of the daily-counts view, which reports read.
 const LIVE = `(SELECT version FROM projection_versions WHERE projection = '${DAILY_COUNTS_PROJECTION}' AND status = 'live')`;
 
+/** A pool or a client inside a transaction: the report's reads run on either. */
+type Queryable = Pick<Pool, 'query'> | PoolClient;
+
+const TOTALS_SQL = `SELECT agency_code, metric, SUM(value)::text AS value FROM view_daily_counts
+  WHERE version = ${LIVE} AND day BETWEEN $1::date AND $2::date GROUP BY agency_code, metric`;
+
+const OPEN_DOSSIERS_SQL = `SELECT agency_code,
+       count(*) FILTER (WHERE received_day < $1 AND (closed_day IS NULL OR closed_day >= $1)) AS carried_over,
+       count(*) FILTER (WHERE received_day <= $2 AND (closed_day IS NULL OR closed_day > $2) AND NOT (due_date IS NOT NULL AND due_date < $2)) AS not_due,
+       count(*) FILTER (WHERE received_day <= $2 AND (closed_day IS NULL OR closed_day > $2) AND due_date IS NOT NULL AND due_date < $2) AS overdue
+  FROM (SELECT state->>'agencyCode' AS agency_code, state->>'receivedDay' AS received_day,
+               state->>'closedDay' AS closed_day, state->>'dueDate' AS due_date
+          FROM view_dossiers WHERE version = ${LIVE} AND state->>'status' <> 'refused-at-reception') d
+ GROUP BY agency_code`;
+
+async function liveCheckpoint(db: Queryable, projection: string): Promise<ProjectionCheckpoint | undefined> {
+  const { rows } = await db.query<VersionRow>(`SELECT ${VERSION_COLUMNS} FROM projection_versions WHERE projection = $1 AND status = 'live'`, [projection]);
+  const row = rows[0];
+  return row && toVersion(row).checkpoint;
+}
+
+async function liveTotals(db: Queryable, { from, to }: DayRange): Promise<AgencyMetricTotal[]> {
+  const { rows } = await db.query<{ agency_code: string; metric: Metric; value: string }>(TOTALS_SQL, [from, to]);
+  return rows.map((r) => ({ agencyCode: r.agency_code, metric: r.metric, value: Number(r.value) }));
+}
+
+async function liveOpenDossiers(db: Queryable, { from, to }: DayRange): Promise<AgencyOpenDossiers[]> {
+  const { rows } = await db.query<{ agency_code: string; carried_over: string; not_due: string; overdue: string }>(OPEN_DOSSIERS_SQL, [from, to]);
+  return rows.map((r) => ({ agencyCode: r.agency_code, carriedOver: Number(r.carried_over), notDue: Number(r.not_due), overdue: Number(r.overdue) }));
+}
+
 /**
  * The versioned daily-counts view on PostgreSQL. Reads of the live version are single statements,
- * so each sees one version whole; times and lease expiries come from the server's clock.
+ * so each sees one version whole, and the report's three reads share one REPEATABLE READ
+ * transaction; times and lease expiries come from the server's clock.
  */
 export class PostgresProjectionStore implements ProjectionStore {
   constructor(private readonly pool: Pool) {}
@@ -92,8 +125,11 @@ export class PostgresProjectionStore implements ProjectionStore {
   }
 
   async readCheckpoint(projection: string): Promise<ProjectionCheckpoint | undefined> {
-    const [row] = await this.query<VersionRow>(`SELECT ${VERSION_COLUMNS} FROM projection_versions WHERE projection = $1 AND status = 'live'`, [projection]);
-    return row && toVersion(row).checkpoint;
+    try {
+      return await liveCheckpoint(this.pool, projection);
+    } catch (error) {
+      throw mapPgError(error);
+    }
   }
 
   async readVersion(ref: ProjectionVersionRef): Promise<ProjectionVersion | undefined> {
@@ -233,28 +269,33 @@ export class PostgresProjectionStore implements ProjectionStore {
     ]);
   }
 
-  async totals({ from, to }: DayRange): Promise<AgencyMetricTotal[]> {
-    const rows = await this.query<{ agency_code: string; metric: Metric; value: string }>(
-      `SELECT agency_code, metric, SUM(value)::text AS value FROM view_daily_counts
-        WHERE version = ${LIVE} AND day BETWEEN $1::date AND $2::date GROUP BY agency_code, metric`,
-      [from, to],
-    );
-    return rows.map((r) => ({ agencyCode: r.agency_code, metric: r.metric, value: Number(r.value) }));
+  async totals(range: DayRange): Promise<AgencyMetricTotal[]> {
+    try {
+      return await liveTotals(this.pool, range);
+    } catch (error) {
+      throw mapPgError(error);
+    }
   }
 
-  async openDossiers({ from, to }: DayRange): Promise<AgencyOpenDossiers[]> {
-    const rows = await this.query<{ agency_code: string; carried_over: string; not_due: string; overdue: string }>(
-      `SELECT agency_code,
-              count(*) FILTER (WHERE received_day < $1 AND (closed_day IS NULL OR closed_day >= $1)) AS carried_over,
-              count(*) FILTER (WHERE received_day <= $2 AND (closed_day IS NULL OR closed_day > $2) AND NOT (due_date IS NOT NULL AND due_date < $2)) AS not_due,
-              count(*) FILTER (WHERE received_day <= $2 AND (closed_day IS NULL OR closed_day > $2) AND due_date IS NOT NULL AND due_date < $2) AS overdue
-         FROM (SELECT state->>'agencyCode' AS agency_code, state->>'receivedDay' AS received_day,
-                      state->>'closedDay' AS closed_day, state->>'dueDate' AS due_date
-                 FROM view_dossiers WHERE version = ${LIVE} AND state->>'status' <> 'refused-at-reception') d
-        GROUP BY agency_code`,
-      [from, to],
+  async openDossiers(range: DayRange): Promise<AgencyOpenDossiers[]> {
+    try {
+      return await liveOpenDossiers(this.pool, range);
+    } catch (error) {
+      throw mapPgError(error);
+    }
+  }
+
+  readReportSnapshot(range: DayRange): Promise<ReportSnapshot> {
+    // One snapshot for all three reads: a commit or a switch between them cannot mix positions or versions.
+    return inTransaction(
+      this.pool,
+      async (client) => ({
+        checkpoint: await liveCheckpoint(client, DAILY_COUNTS_PROJECTION),
+        totals: await liveTotals(client, range),
+        open: await liveOpenDossiers(client, range),
+      }),
+      'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
     );
-    return rows.map((r) => ({ agencyCode: r.agency_code, carriedOver: Number(r.carried_over), notDue: Number(r.not_due), overdue: Number(r.overdue) }));
   }
 
   async dumpView(ref: ProjectionVersionRef): Promise<{ counts: ViewCountRow[]; dossiers: ViewDossierRow[] }> {

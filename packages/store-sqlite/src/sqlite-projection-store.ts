@@ -17,6 +17,7 @@ import {
   type ProjectionStore,
   type ProjectionVersion,
   type ProjectionVersionRef,
+  type ReportSnapshot,
   type ViewCountRow,
   type ViewDossierRow,
 } from '@tthc/core';
@@ -87,6 +88,7 @@ export class SqliteProjectionStore implements ProjectionStore {
   private readonly ensureTx: (projection: string, status: 'live' | 'building') => VersionRow;
   private readonly switchTx: (ref: ProjectionVersionRef, owner: string | undefined) => { retired: number | undefined };
   private readonly deleteTx: (projection: string) => number;
+  private readonly reportTx: (range: DayRange) => ReportSnapshot;
 
   constructor(db: Database) {
     this.selectVersion = db.prepare(`SELECT ${VERSION_COLUMNS} FROM projection_versions WHERE version = ?`);
@@ -176,6 +178,20 @@ export class SqliteProjectionStore implements ProjectionStore {
     this.switchTx = (ref, owner) => switchLive.immediate(ref, owner);
     const deleteRetired = db.transaction((projection: string) => this.deleteDossiers.run(projection).changes + this.deleteCounts.run(projection).changes);
     this.deleteTx = (projection) => deleteRetired.immediate(projection);
+    // A deferred read transaction: in WAL mode its first read fixes one snapshot for all three, so
+    // another process's commit or switch cannot fall between them.
+    this.reportTx = db.transaction((range: DayRange) => {
+      const live = this.selectLive.get(DAILY_COUNTS_PROJECTION);
+      return { checkpoint: live && toVersion(live).checkpoint, totals: this.totalsOf(range), open: this.openOf(range) };
+    });
+  }
+
+  private totalsOf({ from, to }: DayRange): AgencyMetricTotal[] {
+    return this.sumRange.all(from, to).map((r) => ({ agencyCode: r.agency_code, metric: r.metric, value: r.value }));
+  }
+
+  private openOf({ from, to }: DayRange): AgencyOpenDossiers[] {
+    return this.openAt.all({ from, to }).map((r) => ({ agencyCode: r.agency_code, carriedOver: r.carried_over, notDue: r.not_due, overdue: r.overdue }));
   }
 
   private versionRow(ref: ProjectionVersionRef): VersionRow {
@@ -254,12 +270,16 @@ export class SqliteProjectionStore implements ProjectionStore {
     });
   }
 
-  totals({ from, to }: DayRange): Promise<AgencyMetricTotal[]> {
-    return run(() => this.sumRange.all(from, to).map((r) => ({ agencyCode: r.agency_code, metric: r.metric, value: r.value })));
+  totals(range: DayRange): Promise<AgencyMetricTotal[]> {
+    return run(() => this.totalsOf(range));
   }
 
-  openDossiers({ from, to }: DayRange): Promise<AgencyOpenDossiers[]> {
-    return run(() => this.openAt.all({ from, to }).map((r) => ({ agencyCode: r.agency_code, carriedOver: r.carried_over, notDue: r.not_due, overdue: r.overdue })));
+  openDossiers(range: DayRange): Promise<AgencyOpenDossiers[]> {
+    return run(() => this.openOf(range));
+  }
+
+  readReportSnapshot(range: DayRange): Promise<ReportSnapshot> {
+    return run(() => this.reportTx(range));
   }
 
   dumpView(ref: ProjectionVersionRef): Promise<{ counts: ViewCountRow[]; dossiers: ViewDossierRow[] }> {

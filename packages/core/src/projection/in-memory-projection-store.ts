@@ -14,6 +14,7 @@ import {
   type ProjectionStore,
   type ProjectionVersion,
   type ProjectionVersionRef,
+  type ReportSnapshot,
   type ViewCountRow,
   type ViewDossierRow,
 } from './projection-store';
@@ -202,6 +203,12 @@ export class InMemoryProjectionStore implements ProjectionStore {
       byAgency.set(d.agencyCode, row);
     }
     return Promise.resolve([...byAgency.entries()].map(([agencyCode, r]) => ({ agencyCode, ...r })));
+  }
+
+  async readReportSnapshot(range: DayRange): Promise<ReportSnapshot> {
+    // Each read computes its result when called, before anything can run between them: one snapshot.
+    const [checkpoint, totals, open] = await Promise.all([this.readCheckpoint(DAILY_COUNTS_PROJECTION), this.totals(range), this.openDossiers(range)]);
+    return { checkpoint, totals, open };
   }
 
   dumpView(ref: ProjectionVersionRef): Promise<{ counts: ViewCountRow[]; dossiers: ViewDossierRow[] }> {

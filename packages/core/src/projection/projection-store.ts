@@ -79,6 +79,18 @@ export interface AgencyOpenDossiers {
   readonly overdue: number;
 }
 
+/**
+ * What a report reads of the live daily-counts version, all from one snapshot of the store: the
+ * totals and open dossiers are those of `checkpoint` exactly, even while a runner commits or a
+ * replay switches versions.
+ */
+export interface ReportSnapshot {
+  /** Undefined before anything was projected. */
+  readonly checkpoint: ProjectionCheckpoint | undefined;
+  readonly totals: AgencyMetricTotal[];
+  readonly open: AgencyOpenDossiers[];
+}
+
 /** Inclusive range of local calendar dates, YYYY-MM-DD. */
 export interface DayRange {
   readonly from: string;
@@ -141,6 +153,8 @@ export interface ProjectionStore {
   totals(range: DayRange): Promise<AgencyMetricTotal[]>;
   /** Per agency, from the live version's dossier view: dossiers open when the range starts, and open when it ends (not yet due, or overdue). */
   openDossiers(range: DayRange): Promise<AgencyOpenDossiers[]>;
+  /** The live daily-counts version's checkpoint, totals and open dossiers for the range, read in one snapshot (one read transaction). */
+  readReportSnapshot(range: DayRange): Promise<ReportSnapshot>;
   /** Every row of one version, counts by (day, agency, metric) and dossiers by code: for comparing views. */
   dumpView(version: ProjectionVersionRef): Promise<{ counts: ViewCountRow[]; dossiers: ViewDossierRow[] }>;
   close(): Promise<void>;
