@@ -1,4 +1,9 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { InMemoryEventStore, START_OF_LOG, simulateProfile } from '@tthc/core';
+import { describeCode } from './code-version';
 import { selectSuites, type Suite } from './context';
 import { copyLines, copyValue } from './copy-text';
 import { groupOf, summariseProfile } from './cpu-profile-summary';
@@ -254,5 +259,27 @@ describe('the PostgreSQL activity sample', () => {
       { bucket: 'active | CPU | A', ticks: 2, share: 50 },
       { bucket: 'idle (waiting for the client)', ticks: 1, share: 25 },
     ]);
+  });
+});
+
+describe('the code a run measured', () => {
+  it('is the checkout’s commit, flagged when tracked files were changed, and unknown outside git', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bench-code-'));
+    try {
+      expect(describeCode(dir)).toEqual({ commit: 'unknown', uncommittedChanges: false });
+      const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.org', ...args], { cwd: dir, encoding: 'utf8' }).trim();
+      git('init', '-q');
+      writeFileSync(join(dir, 'a.txt'), 'one');
+      git('add', 'a.txt');
+      git('commit', '-qm', 'one');
+      const head = git('rev-parse', 'HEAD');
+      expect(describeCode(dir)).toEqual({ commit: head, uncommittedChanges: false });
+      writeFileSync(join(dir, 'untracked.txt'), 'not part of the build');
+      expect(describeCode(dir).uncommittedChanges).toBe(false);
+      writeFileSync(join(dir, 'a.txt'), 'two');
+      expect(describeCode(dir)).toEqual({ commit: head, uncommittedChanges: true });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { relative } from 'node:path';
+import { join, relative } from 'node:path';
 import { Command } from 'commander';
 import { createLogger } from '@tthc/logging';
 import { selectSuites, type BenchContext } from './context';
 import { Tthc } from './child';
 import { buildDataset, readProfile, sizeSuffix } from './dataset';
 import { deleteLiveTopics } from './kafka';
+import { describeCode } from './code-version';
 import { describeMachine } from './machine';
 import { collectGarbage, Runner } from './measure';
 import {
@@ -77,6 +78,8 @@ export async function runBench(options: BenchOptions, write: (text: string) => v
     }
     if (suites.some((s) => s.needsKafka)) await servers.ensureKafka(options.brokers);
     const machine = describeMachine({ postgres: postgresVersion, sqlite: sqliteVersion() });
+    // The bench's own checkout: `tthc` runs from the same one.
+    const code = describeCode(join(__dirname, '..', '..'));
     const profile = readProfile(options.profile);
     const runner = new Runner(logger);
     const sizes: SizeInfo[] = [];
@@ -106,6 +109,8 @@ export async function runBench(options: BenchOptions, write: (text: string) => v
       const first = sizes[0] ?? size;
       report = {
         machine,
+        code,
+        suites: suites.map((s) => s.name),
         dataset: { name: first.name, profile: relative(process.cwd(), options.profile) || options.profile, seed: options.seed, scale: first.scale, dossiers: first.dossiers, events: first.events, sizes: [...sizes] },
         results: [...runner.results],
         ratios: computeRatios(runner.results),

@@ -1,5 +1,6 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { CodeVersion } from './code-version';
 import type { MachineInfo } from './machine';
 import type { RowResult } from './measure';
 
@@ -39,6 +40,9 @@ export interface GoalCheck {
 
 export interface BenchReport {
   readonly machine: MachineInfo;
+  readonly code: CodeVersion;
+  /** The suites this run ran, in order (all of them unless `--only` chose some). */
+  readonly suites: readonly string[];
   readonly dataset: DatasetInfo;
   readonly results: readonly RowResult[];
   /** `<ours>/<limit or peer>`: ours' events per second over theirs (1 = as fast, 0.5 = half as fast), per size. */
@@ -150,6 +154,7 @@ export function formatReport(report: BenchReport): string {
   const head = [
     `dataset  ${d.name}, seed ${d.seed}: ${d.sizes.map((s) => `${s.suffix || 'base'} = scale ${s.scale}, ${n(s.dossiers)} dossiers, ${n(s.events)} events`).join('; ')}`,
     `machine  ${m.cpus} × ${m.cpuModel}, ${m.memoryGb} GB, Node ${m.node}, PostgreSQL ${m.postgres}, SQLite ${m.sqlite}`,
+    `code     ${report.code.commit}${report.code.uncommittedChanges ? ' with uncommitted changes' : ''}; suites ${report.suites.join(', ')}`,
   ].join('\n');
   const results = table(
     ['row', 'events', 'seconds', 'events/s', 'peak RSS MB', 'RSS of'],
