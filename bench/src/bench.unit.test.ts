@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { InMemoryEventStore, START_OF_LOG, simulateProfile } from '@tthc/core';
 import { describeCode } from './code-version';
 import { selectSuites, type Suite } from './context';
@@ -265,20 +265,34 @@ describe('the PostgreSQL activity sample', () => {
 describe('the code a run measured', () => {
   it('is the checkout’s commit, flagged when tracked files were changed, and unknown outside git', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bench-code-'));
+    // Not the checkout the temp dir may sit in.
+    const ceiling = process.env.GIT_CEILING_DIRECTORIES;
+    process.env.GIT_CEILING_DIRECTORIES = dirname(dir);
     try {
-      expect(describeCode(dir)).toEqual({ commit: 'unknown', uncommittedChanges: false });
-      const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.org', ...args], { cwd: dir, encoding: 'utf8' }).trim();
+      expect(describeCode(dir)).toEqual({ commit: 'unknown', uncommittedChanges: null });
+      const git = (...args: string[]) =>
+        execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.org', '-c', 'commit.gpgsign=false', '-c', 'core.hooksPath=/dev/null', ...args], {
+          cwd: dir,
+          encoding: 'utf8',
+        }).trim();
       git('init', '-q');
       writeFileSync(join(dir, 'a.txt'), 'one');
       git('add', 'a.txt');
       git('commit', '-qm', 'one');
-      const head = git('rev-parse', 'HEAD');
-      expect(describeCode(dir)).toEqual({ commit: head, uncommittedChanges: false });
+      expect(describeCode(dir)).toEqual({ commit: git('rev-parse', 'HEAD'), uncommittedChanges: false });
       writeFileSync(join(dir, 'untracked.txt'), 'not part of the build');
-      expect(describeCode(dir).uncommittedChanges).toBe(false);
+      mkdirSync(join(dir, 'bench', 'results'), { recursive: true });
+      writeFileSync(join(dir, 'bench', 'results', 'latest.json'), '{}');
+      git('add', 'bench/results/latest.json');
+      git('commit', '-qm', 'results');
+      const withResults = git('rev-parse', 'HEAD');
+      writeFileSync(join(dir, 'bench', 'results', 'latest.json'), '{"rewritten":true}');
+      expect(describeCode(dir)).toEqual({ commit: withResults, uncommittedChanges: false });
       writeFileSync(join(dir, 'a.txt'), 'two');
-      expect(describeCode(dir)).toEqual({ commit: head, uncommittedChanges: true });
+      expect(describeCode(dir)).toEqual({ commit: withResults, uncommittedChanges: true });
     } finally {
+      if (ceiling === undefined) delete process.env.GIT_CEILING_DIRECTORIES;
+      else process.env.GIT_CEILING_DIRECTORIES = ceiling;
       rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -154,7 +154,7 @@ export function formatReport(report: BenchReport): string {
   const head = [
     `dataset  ${d.name}, seed ${d.seed}: ${d.sizes.map((s) => `${s.suffix || 'base'} = scale ${s.scale}, ${n(s.dossiers)} dossiers, ${n(s.events)} events`).join('; ')}`,
     `machine  ${m.cpus} × ${m.cpuModel}, ${m.memoryGb} GB, Node ${m.node}, PostgreSQL ${m.postgres}, SQLite ${m.sqlite}`,
-    `code     ${report.code.commit}${report.code.uncommittedChanges ? ' with uncommitted changes' : ''}; suites ${report.suites.join(', ')}`,
+    `code     ${report.code.commit}${report.code.uncommittedChanges === true ? ' with uncommitted changes' : report.code.uncommittedChanges === null ? ' (git could not say whether it had changes)' : ''}; suites ${report.suites.join(', ')}`,
   ].join('\n');
   const results = table(
     ['row', 'events', 'seconds', 'events/s', 'peak RSS MB', 'RSS of'],

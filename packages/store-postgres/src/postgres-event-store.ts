@@ -47,14 +47,17 @@ const COLUMNS = 'transaction_id::text AS tx, position, stream_id, revision, even
  * reader back (`pg_snapshot_xmin` alone would wait for the longest one in the whole cluster). A
  * running transaction counts as another database's only when `pg_stat_activity` says so; one that
  * ended meanwhile, or that the view hides, still counts as ours: the horizon errs on the early side.
- * Both calls of `pg_current_snapshot()` see the statement's one snapshot.
+ * Both calls of `pg_current_snapshot()` see the statement's one snapshot. `ORDER BY … LIMIT 1`, not
+ * `min()`: xid8 has no `min` before PostgreSQL 15. On a hot standby the snapshot lists no running
+ * transactions (they are all in its sub-transaction part), so there it stays with `pg_snapshot_xmin`.
  */
-const READ_HORIZON = `(SELECT COALESCE(
-    (SELECT min(x) FROM pg_snapshot_xip(pg_current_snapshot()) AS x
+const READ_HORIZON = `(SELECT CASE WHEN pg_is_in_recovery() THEN pg_snapshot_xmin(pg_current_snapshot()) ELSE COALESCE(
+    (SELECT x FROM pg_snapshot_xip(pg_current_snapshot()) AS x
       WHERE x::text::bigint % 4294967296 NOT IN (
         SELECT backend_xid::text::bigint FROM pg_stat_activity
-         WHERE backend_xid IS NOT NULL AND datname <> current_database())),
-    pg_snapshot_xmax(pg_current_snapshot())))`;
+         WHERE backend_xid IS NOT NULL AND datname <> current_database())
+      ORDER BY x LIMIT 1),
+    pg_snapshot_xmax(pg_current_snapshot())) END)`;
 
 const toRecorded = (r: EventRow): RecordedEvent => ({
   streamId: r.stream_id,

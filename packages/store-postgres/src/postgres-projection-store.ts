@@ -67,7 +67,7 @@ const VERSIONS_LOCK_KEY = 7_401_156;
 // The live version of the daily-counts view, which reports read.
 const LIVE = `(SELECT version FROM projection_versions WHERE projection = '${DAILY_COUNTS_PROJECTION}' AND status = 'live')`;
 
-/** A pool or a client inside a transaction: the report's reads run on either. */
+/** A pool or a client inside a transaction: reads that run on either. */
 type Queryable = Pick<Pool, 'query'> | PoolClient;
 
 const TOTALS_SQL = `SELECT agency_code, metric, SUM(value)::text AS value FROM view_daily_counts
@@ -114,7 +114,7 @@ export class PostgresProjectionStore implements ProjectionStore {
     }
   }
 
-  private async versionRow(db: Pick<Pool, 'query'> | PoolClient, ref: ProjectionVersionRef, lock = false): Promise<VersionRow> {
+  private async versionRow(db: Queryable, ref: ProjectionVersionRef, lock = false): Promise<VersionRow> {
     const { rows } = await db.query<VersionRow>(
       `SELECT ${VERSION_COLUMNS} FROM projection_versions WHERE version = $1 AND projection = $2${lock ? ' FOR UPDATE' : ''}`,
       [ref.version, ref.projection],
