@@ -106,12 +106,17 @@ async function liveOpenDossiers(db: Queryable, { from, to }: DayRange): Promise<
 export class PostgresProjectionStore implements ProjectionStore {
   constructor(private readonly pool: Pool) {}
 
-  private async query<R extends object>(sql: string, values: unknown[]): Promise<R[]> {
+  /** Runs `work`, with a PostgreSQL error turned into the port's error (a lost server: unavailable). */
+  private async mapErrors<T>(work: () => Promise<T>): Promise<T> {
     try {
-      return (await this.pool.query<R>(sql, values)).rows;
+      return await work();
     } catch (error) {
       throw mapPgError(error);
     }
+  }
+
+  private async query<R extends object>(sql: string, values: unknown[]): Promise<R[]> {
+    return this.mapErrors(async () => (await this.pool.query<R>(sql, values)).rows);
   }
 
   private async versionRow(db: Queryable, ref: ProjectionVersionRef, lock = false): Promise<VersionRow> {
@@ -124,12 +129,8 @@ export class PostgresProjectionStore implements ProjectionStore {
     return row;
   }
 
-  async readCheckpoint(projection: string): Promise<ProjectionCheckpoint | undefined> {
-    try {
-      return await liveCheckpoint(this.pool, projection);
-    } catch (error) {
-      throw mapPgError(error);
-    }
+  readCheckpoint(projection: string): Promise<ProjectionCheckpoint | undefined> {
+    return this.mapErrors(() => liveCheckpoint(this.pool, projection));
   }
 
   async readVersion(ref: ProjectionVersionRef): Promise<ProjectionVersion | undefined> {
@@ -233,8 +234,8 @@ export class PostgresProjectionStore implements ProjectionStore {
     });
   }
 
-  async acquireLease(ref: ProjectionVersionRef, owner: string, ttlMs: number): Promise<LeaseOutcome> {
-    try {
+  acquireLease(ref: ProjectionVersionRef, owner: string, ttlMs: number): Promise<LeaseOutcome> {
+    return this.mapErrors(async () => {
       const { rows } = await this.pool.query<{ lease_expires_at: Date }>(
         `UPDATE projection_versions SET lease_owner = $3, lease_expires_at = now() + $4::float8 * interval '1 millisecond'
           WHERE version = $1 AND projection = $2 AND status <> 'retired'
@@ -247,9 +248,7 @@ export class PostgresProjectionStore implements ProjectionStore {
       const row = await this.versionRow(this.pool, ref);
       if (row.status === 'retired') throw new ProjectionVersionRetiredError(ref);
       return { acquired: false, holder: { owner: row.lease_owner ?? '', expiresAt: row.lease_expires_at?.toISOString() ?? '' } };
-    } catch (error) {
-      throw mapPgError(error);
-    }
+    });
   }
 
   async renewLease(ref: ProjectionVersionRef, owner: string, ttlMs: number): Promise<boolean> {
@@ -269,20 +268,12 @@ export class PostgresProjectionStore implements ProjectionStore {
     ]);
   }
 
-  async totals(range: DayRange): Promise<AgencyMetricTotal[]> {
-    try {
-      return await liveTotals(this.pool, range);
-    } catch (error) {
-      throw mapPgError(error);
-    }
+  totals(range: DayRange): Promise<AgencyMetricTotal[]> {
+    return this.mapErrors(() => liveTotals(this.pool, range));
   }
 
-  async openDossiers(range: DayRange): Promise<AgencyOpenDossiers[]> {
-    try {
-      return await liveOpenDossiers(this.pool, range);
-    } catch (error) {
-      throw mapPgError(error);
-    }
+  openDossiers(range: DayRange): Promise<AgencyOpenDossiers[]> {
+    return this.mapErrors(() => liveOpenDossiers(this.pool, range));
   }
 
   readReportSnapshot(range: DayRange): Promise<ReportSnapshot> {

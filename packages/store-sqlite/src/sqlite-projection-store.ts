@@ -181,9 +181,13 @@ export class SqliteProjectionStore implements ProjectionStore {
     // A deferred read transaction: in WAL mode its first read fixes one snapshot for all three, so
     // another process's commit or switch cannot fall between them.
     this.reportTx = db.transaction((range: DayRange) => {
-      const live = this.selectLive.get(DAILY_COUNTS_PROJECTION);
-      return { checkpoint: live && toVersion(live).checkpoint, totals: this.totalsOf(range), open: this.openOf(range) };
+      return { checkpoint: this.liveCheckpointOf(DAILY_COUNTS_PROJECTION), totals: this.totalsOf(range), open: this.openOf(range) };
     });
+  }
+
+  private liveCheckpointOf(projection: string): ProjectionCheckpoint | undefined {
+    const live = this.selectLive.get(projection);
+    return live && toVersion(live).checkpoint;
   }
 
   private totalsOf({ from, to }: DayRange): AgencyMetricTotal[] {
@@ -208,10 +212,7 @@ export class SqliteProjectionStore implements ProjectionStore {
   }
 
   readCheckpoint(projection: string): Promise<ProjectionCheckpoint | undefined> {
-    return run(() => {
-      const row = this.selectLive.get(projection);
-      return row && toVersion(row).checkpoint;
-    });
+    return run(() => this.liveCheckpointOf(projection));
   }
 
   readVersion(ref: ProjectionVersionRef): Promise<ProjectionVersion | undefined> {
