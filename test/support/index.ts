@@ -7,3 +7,4 @@ export * from './run-tthc';
 export * from './ingest-store-contract';
 export * from './open-per-test';
 export * from './projection-runner-suite';
+export * from './open-dossier-states';

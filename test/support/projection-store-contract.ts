@@ -1,4 +1,4 @@
-import type { CountIncrement, DossierState, ProjectionStore } from '@tthc/core';
+import { openCountChanges, openCountsOf, type CountIncrement, type DossierState, type ProjectionBatch, type ProjectionStore } from '@tthc/core';
 
 import type { Opened } from './opened';
 import { openPerTest } from './open-per-test';
@@ -31,6 +31,8 @@ const H1 = { from: '2024-01-01', to: '2024-06-30' };
 const sorted = <T extends { agencyCode: string; metric: string }>(rows: T[]) =>
   rows.sort((a, b) => `${a.agencyCode}${a.metric}`.localeCompare(`${b.agencyCode}${b.metric}`));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** The batch with its dossiers' open-dossier counters added, as the projection adds them for new dossiers. */
+const counted = (batch: ProjectionBatch): ProjectionBatch => ({ ...batch, increments: [...batch.increments, ...batch.dossiers.flatMap((d) => openCountsOf(d))] });
 
 /** The behaviour every projection-store adapter must show. */
 export function projectionStoreContract(name: string, harness: ProjectionStoreHarness): void {
@@ -67,23 +69,47 @@ export function projectionStoreContract(name: string, harness: ProjectionStoreHa
           closedDay,
           dueDate,
         });
-        await store().commit(await live(), {
-          checkpoint: at(1),
-          dossiers: [
-            open('H36-0000001', '2024-03-20', null, '2024-04-10'), // carried over, overdue at the end
-            open('H36-0000002', '2024-03-31', '2024-04-01', '2024-04-05'), // carried over, closed inside
-            open('H36-0000003', '2024-03-10', '2024-03-31', '2024-03-29'), // closed before the range
-            open('H36-0000004', '2024-04-15', null, '2024-04-30'), // received inside, not yet due
-            open('H36-0000005', '2024-04-29', '2024-05-02', '2024-05-10'), // open at the end, closes after it
-            open('H36-0000006', '2024-05-01', null, '2024-05-10'), // received after the range
-            { ...open('H36-0000007', '2024-03-01', '2024-03-02', '2024-03-05'), status: 'refused-at-reception', dueDate: null, closedDay: null },
+        const v = await live();
+        await store().commit(
+          v,
+          counted({
+            checkpoint: at(1),
+            dossiers: [
+              open('H36-0000001', '2024-03-20', null, '2024-04-10'), // carried over, overdue at the end
+              open('H36-0000002', '2024-03-31', '2024-04-01', '2024-04-05'), // carried over, closed inside
+              open('H36-0000003', '2024-03-10', '2024-03-31', '2024-03-29'), // closed before the range
+              open('H36-0000004', '2024-04-15', null, '2024-04-30'), // received inside, not yet due
+              open('H36-0000005', '2024-04-29', '2024-05-02', '2024-05-10'), // open at the end, closes after it
+              open('H36-0000006', '2024-05-01', null, '2024-05-10'), // received after the range
+              open('H36-0000007', '2024-04-29', null, '2024-04-30'), // due on the last day: not yet overdue
+              { ...open('H36-0000008', '2024-03-01', '2024-03-02', '2024-03-05'), status: 'refused-at-reception', dueDate: null, closedDay: null },
+              { ...open('H36-0000009', '2024-04-02', null, '2024-04-09'), agencyCode: '000.00.02.H36' },
+            ],
+            increments: [],
+            events: 9,
+          }),
+        );
+        // Later batches move counters: one dossier closes inside the range, the other agency's only dossier is refused.
+        const before1 = open('H36-0000001', '2024-03-20', null, '2024-04-10');
+        const before9 = { ...open('H36-0000009', '2024-04-02', null, '2024-04-09'), agencyCode: '000.00.02.H36' };
+        await store().commit(v, {
+          checkpoint: at(2),
+          dossiers: [],
+          increments: [
+            ...openCountChanges(before1, open('H36-0000001', '2024-03-20', '2024-04-20', '2024-04-10')),
+            ...openCountChanges(before9, { ...before9, status: 'refused-at-reception' }),
           ],
-          increments: [],
-          events: 7,
+          events: 2,
         });
         await expect(store().openDossiers({ from: '2024-04-01', to: '2024-04-30' })).resolves.toEqual([
-          { agencyCode: '000.00.01.H36', carriedOver: 2, notDue: 2, overdue: 1 },
+          { agencyCode: '000.00.01.H36', carriedOver: 2, notDue: 3, overdue: 0 },
         ]);
+        // Any range: before H36-0000001 closed it was overdue on 2024-04-15.
+        await expect(store().openDossiers({ from: '2024-03-15', to: '2024-04-15' })).resolves.toEqual([
+          { agencyCode: '000.00.01.H36', carriedOver: 1, notDue: 1, overdue: 1 },
+        ]);
+        // The counters are not event counts: totals leave them out.
+        await expect(store().totals({ from: '2024-01-01', to: '2024-12-31' })).resolves.toEqual([]);
       });
 
       it('adds increments up per agency over any range of days, inclusive at both ends', async () => {
@@ -168,7 +194,7 @@ export function projectionStoreContract(name: string, harness: ProjectionStoreHa
         const v2 = await store().ensureVersion('daily-counts', 'building');
         const many = (value: number) => Array.from({ length: 40 }, (_, i) => inc(`2024-02-${String((i % 28) + 1).padStart(2, '0')}`, 'received', value, `000.00.${i}.H36`));
         await store().commit(v1, { checkpoint: at(10), dossiers: [], increments: many(1), events: 10 });
-        await store().commit(v2, { checkpoint: at(11), dossiers: [summary('H36-0000009')], increments: many(2), events: 11 });
+        await store().commit(v2, counted({ checkpoint: at(11), dossiers: [summary('H36-0000009')], increments: many(2), events: 11 }));
         const seen = new Set<number>();
         const reads = { on: true };
         const reading = (async () => {
@@ -201,16 +227,19 @@ export function projectionStoreContract(name: string, harness: ProjectionStoreHa
         // any one snapshot: received = overdue = the checkpoint's events. Reads that straddled a commit
         // or the switch would break that.
         const code = (n: number) => `H36-${String(n).padStart(7, '0')}`;
-        const one = (n: number) => ({ checkpoint: at(n), dossiers: [summary(code(n))], increments: [inc('2024-03-01', 'received')], events: 1 });
+        const one = (n: number) => counted({ checkpoint: at(n), dossiers: [summary(code(n))], increments: [inc('2024-03-01', 'received')], events: 1 });
         const v1 = await live();
         const v2 = await store().ensureVersion('daily-counts', 'building');
         const built = 200;
-        await store().commit(v2, {
-          checkpoint: at(built),
-          dossiers: Array.from({ length: built }, (_, i) => summary(code(10_000 + i))),
-          increments: [inc('2024-03-01', 'received', built)],
-          events: built,
-        });
+        await store().commit(
+          v2,
+          counted({
+            checkpoint: at(built),
+            dossiers: Array.from({ length: built }, (_, i) => summary(code(10_000 + i))),
+            increments: [inc('2024-03-01', 'received', built)],
+            events: built,
+          }),
+        );
         const seen = new Set<number>();
         const mixed: unknown[] = [];
         const writing = { on: true };

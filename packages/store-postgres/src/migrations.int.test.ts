@@ -1,5 +1,6 @@
 import { Client } from 'pg';
-import { createTestDatabase } from '@tthc/test-support';
+import { openDossiersFromSums, sumOpenCounters, type ViewCountRow } from '@tthc/core';
+import { createTestDatabase, openCountersOf, STATES_BEFORE_OPEN_COUNTERS } from '@tthc/test-support';
 import { MIGRATIONS } from './migrations';
 import { openPostgresStores } from './open-postgres-stores';
 
@@ -24,13 +25,65 @@ describe('the versioned-views migration on PostgreSQL', () => {
       }
       const stores = await openPostgresStores(db.url);
       try {
-        expect(stores.schema.applied).toEqual([4, 5]);
+        expect(stores.schema.applied).toEqual([4, 5, 6]);
         const versions = await stores.projectionStore.listVersions('daily-counts');
         expect(versions).toHaveLength(1);
         expect(versions[0]).toMatchObject({ version: 1, status: 'live', checkpoint: { position: { commit: 57n, prepare: 9n }, events: 40 } });
         await expect(stores.projectionStore.totals({ from: '2024-01-01', to: '2024-06-30' })).resolves.toEqual([{ agencyCode: 'A', metric: 'received', value: 3 }]);
         expect((await stores.projectionStore.dumpView({ projection: 'daily-counts', version: 1 })).dossiers.map((d) => d.dossierCode)).toEqual(['H36-1']);
         await expect(stores.projectionStore.ensureVersion('daily-counts', 'building')).resolves.toMatchObject({ version: 2 });
+      } finally {
+        await stores.close();
+      }
+    } finally {
+      await db.drop();
+    }
+  });
+});
+
+const byKey = (rows: readonly ViewCountRow[]) => [...rows].sort((a, b) => (`${a.day}|${a.agencyCode}|${a.metric}` < `${b.day}|${b.agencyCode}|${b.metric}` ? -1 : 1));
+
+describe('the open-dossier counters migration on PostgreSQL', () => {
+  it("derives every version's counters from its dossier states, as the projection would have written them", async () => {
+    const db = await createTestDatabase();
+    try {
+      const client = new Client({ connectionString: db.url });
+      await client.connect();
+      try {
+        await client.query('CREATE TABLE schema_migrations (version int PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())');
+        for (const m of MIGRATIONS.filter((x) => x.version <= 5)) {
+          await client.query(m.sql);
+          await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
+        }
+        await client.query("INSERT INTO projection_versions (version, projection, status) VALUES (1, 'daily-counts', 'live'), (2, 'daily-counts', 'building')");
+        const states = STATES_BEFORE_OPEN_COUNTERS;
+        await client.query('INSERT INTO view_dossiers (version, dossier_code, state) SELECT 1, * FROM unnest($1::text[], $2::jsonb[])', [
+          states.map((s) => s.dossierCode),
+          states.map((s) => JSON.stringify(s)),
+        ]);
+        await client.query("INSERT INTO view_dossiers (version, dossier_code, state) VALUES (2, $1, $2), (1, 'H36-X', '{\"status\":\"in-progress\"}')", [
+          states[0]?.dossierCode,
+          JSON.stringify(states[0]),
+        ]);
+        await client.query("INSERT INTO view_daily_counts (version, agency_code, day, metric, value) VALUES (1, 'A', '2024-03-20', 'received', 1)");
+      } finally {
+        await client.end();
+      }
+      const stores = await openPostgresStores(db.url);
+      try {
+        expect(stores.schema.applied).toEqual([6]);
+        const expected = openCountersOf(STATES_BEFORE_OPEN_COUNTERS);
+        const live = await stores.projectionStore.dumpView({ projection: 'daily-counts', version: 1 });
+        expect(byKey(live.counts)).toEqual(byKey([...expected, { agencyCode: 'A', day: '2024-03-20', metric: 'received', value: 1 }]));
+        const building = await stores.projectionStore.dumpView({ projection: 'daily-counts', version: 2 });
+        expect(byKey(building.counts)).toEqual(byKey(openCountersOf(STATES_BEFORE_OPEN_COUNTERS.slice(0, 1))));
+        for (const range of [{ from: '2024-04-01', to: '2024-04-30' }, { from: '2024-02-29', to: '2024-04-19' }]) {
+          await expect(stores.projectionStore.openDossiers(range)).resolves.toEqual(openDossiersFromSums(sumOpenCounters(expected, range)));
+        }
+        await expect(stores.projectionStore.openDossiers({ from: '2024-04-01', to: '2024-04-30' })).resolves.toEqual([
+          { agencyCode: 'A', carriedOver: 2, notDue: 2, overdue: 1 },
+          { agencyCode: 'B', carriedOver: 0, notDue: 0, overdue: 0 },
+        ]);
       } finally {
         await stores.close();
       }

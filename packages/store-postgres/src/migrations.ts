@@ -126,6 +126,23 @@ export const MIGRATIONS: readonly { readonly version: number; readonly name: str
     name: "the streams table goes: a stream's revision comes from the log's own (stream_id, revision) index",
     sql: `DROP TABLE streams;`,
   },
+  {
+    version: 6,
+    name: 'open-dossier counters in the daily-counts view, from each version\'s dossier states (see open-dossier-counts)',
+    sql: `
+      INSERT INTO view_daily_counts (version, agency_code, day, metric, value)
+        SELECT version, agency_code, day, metric, count(*)
+          FROM (SELECT d.version, d.state->>'agencyCode' AS agency_code, c.metric, c.day
+                  FROM view_dossiers d,
+                       LATERAL (SELECT (d.state->>'receivedDay')::date AS r, (d.state->>'closedDay')::date AS closed,
+                                       (d.state->>'dueDate')::date + 1 AS overdue_from) s,
+                       LATERAL (VALUES ('open.received', s.r),
+                                       ('open.closed', CASE WHEN s.closed IS NOT NULL THEN GREATEST(s.r, s.closed) END),
+                                       ('open.due', CASE WHEN s.overdue_from IS NOT NULL THEN GREATEST(s.r, s.overdue_from) END),
+                                       ('open.closed-due', CASE WHEN s.closed IS NOT NULL AND s.overdue_from IS NOT NULL THEN GREATEST(s.r, s.overdue_from, s.closed) END)) c (metric, day)
+                 WHERE d.state->>'status' <> 'refused-at-reception' AND c.day IS NOT NULL) counted
+         GROUP BY version, agency_code, day, metric;`,
+  },
 ];
 
 const LOCK_KEY = 7_401_155; // any constant shared by every migrating process

@@ -2,6 +2,8 @@ import type { Pool, PoolClient } from 'pg';
 import {
   DAILY_COUNTS_PROJECTION,
   mergeIncrements,
+  OPEN_METRICS,
+  openDossiersFromSums,
   ProjectionLeaseLostError,
   ProjectionVersionNotFoundError,
   ProjectionVersionRetiredError,
@@ -11,6 +13,7 @@ import {
   type DossierSummary,
   type LeaseOutcome,
   type Metric,
+  type OpenMetric,
   type ProjectionBatch,
   type ProjectionCheckpoint,
   type ProjectionCommitTarget,
@@ -71,16 +74,15 @@ const LIVE = `(SELECT version FROM projection_versions WHERE projection = '${DAI
 type Queryable = Pick<Pool, 'query'> | PoolClient;
 
 const TOTALS_SQL = `SELECT agency_code, metric, SUM(value)::text AS value FROM view_daily_counts
-  WHERE version = ${LIVE} AND day BETWEEN $1::date AND $2::date GROUP BY agency_code, metric`;
+  WHERE version = ${LIVE} AND day BETWEEN $1::date AND $2::date AND metric <> ALL($3::text[]) GROUP BY agency_code, metric`;
 
-const OPEN_DOSSIERS_SQL = `SELECT agency_code,
-       count(*) FILTER (WHERE received_day < $1 AND (closed_day IS NULL OR closed_day >= $1)) AS carried_over,
-       count(*) FILTER (WHERE received_day <= $2 AND (closed_day IS NULL OR closed_day > $2) AND NOT (due_date IS NOT NULL AND due_date < $2)) AS not_due,
-       count(*) FILTER (WHERE received_day <= $2 AND (closed_day IS NULL OR closed_day > $2) AND due_date IS NOT NULL AND due_date < $2) AS overdue
-  FROM (SELECT state->>'agencyCode' AS agency_code, state->>'receivedDay' AS received_day,
-               state->>'closedDay' AS closed_day, state->>'dueDate' AS due_date
-          FROM view_dossiers WHERE version = ${LIVE} AND state->>'status' <> 'refused-at-reception') d
- GROUP BY agency_code`;
+// Each agency's open-dossier counters summed before the range, through it, and over all days (openDossiersFromSums).
+const OPEN_COUNTER_SUMS_SQL = `SELECT agency_code, metric,
+       coalesce(SUM(value) FILTER (WHERE day < $1::date), 0)::text AS before_from,
+       coalesce(SUM(value) FILTER (WHERE day <= $2::date), 0)::text AS through_to,
+       SUM(value)::text AS all_days
+  FROM view_daily_counts WHERE version = ${LIVE} AND metric = ANY($3::text[])
+ GROUP BY agency_code, metric`;
 
 async function liveCheckpoint(db: Queryable, projection: string): Promise<ProjectionCheckpoint | undefined> {
   const { rows } = await db.query<VersionRow>(`SELECT ${VERSION_COLUMNS} FROM projection_versions WHERE projection = $1 AND status = 'live'`, [projection]);
@@ -89,13 +91,18 @@ async function liveCheckpoint(db: Queryable, projection: string): Promise<Projec
 }
 
 async function liveTotals(db: Queryable, { from, to }: DayRange): Promise<AgencyMetricTotal[]> {
-  const { rows } = await db.query<{ agency_code: string; metric: Metric; value: string }>(TOTALS_SQL, [from, to]);
+  const { rows } = await db.query<{ agency_code: string; metric: Metric; value: string }>(TOTALS_SQL, [from, to, OPEN_METRICS]);
   return rows.map((r) => ({ agencyCode: r.agency_code, metric: r.metric, value: Number(r.value) }));
 }
 
 async function liveOpenDossiers(db: Queryable, { from, to }: DayRange): Promise<AgencyOpenDossiers[]> {
-  const { rows } = await db.query<{ agency_code: string; carried_over: string; not_due: string; overdue: string }>(OPEN_DOSSIERS_SQL, [from, to]);
-  return rows.map((r) => ({ agencyCode: r.agency_code, carriedOver: Number(r.carried_over), notDue: Number(r.not_due), overdue: Number(r.overdue) }));
+  const { rows } = await db.query<{ agency_code: string; metric: OpenMetric; before_from: string; through_to: string; all_days: string }>(
+    OPEN_COUNTER_SUMS_SQL,
+    [from, to, OPEN_METRICS],
+  );
+  return openDossiersFromSums(
+    rows.map((r) => ({ agencyCode: r.agency_code, metric: r.metric, beforeFrom: Number(r.before_from), throughTo: Number(r.through_to), allDays: Number(r.all_days) })),
+  );
 }
 
 /**

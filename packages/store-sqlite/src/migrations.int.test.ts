@@ -2,6 +2,8 @@ import BetterSqlite3 from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { openDossiersFromSums, sumOpenCounters, type ViewCountRow } from '@tthc/core';
+import { openCountersOf, STATES_BEFORE_OPEN_COUNTERS } from '@tthc/test-support';
 import { MIGRATIONS } from './migrations';
 import { openSqliteStores } from './open-sqlite-stores';
 
@@ -27,7 +29,7 @@ describe('the versioned-views migration on SQLite', () => {
     storeBeforeVersions(path, true);
     const stores = openSqliteStores(path);
     try {
-      expect(stores.schema.applied).toEqual([4, 5]);
+      expect(stores.schema.applied).toEqual([4, 5, 6]);
       const [v1, ...others] = await stores.projectionStore.listVersions('daily-counts');
       expect(others).toEqual([]);
       expect(v1).toMatchObject({ version: 1, status: 'live', checkpoint: { position: { commit: 40n, prepare: 40n }, events: 40 } });
@@ -47,6 +49,42 @@ describe('the versioned-views migration on SQLite', () => {
     try {
       await expect(stores.projectionStore.listVersions('daily-counts')).resolves.toEqual([]);
       await expect(stores.projectionStore.readCheckpoint('daily-counts')).resolves.toBeUndefined();
+    } finally {
+      await stores.close();
+    }
+  });
+
+  it("derives every version's open-dossier counters from its dossier states, as the projection would have written them", async () => {
+    const path = join(dir, 'before-open-counters.sqlite');
+    const db = new BetterSqlite3(path);
+    for (const sql of MIGRATIONS.slice(0, 5)) db.exec(sql);
+    db.pragma('user_version = 5');
+    db.prepare(
+      "INSERT INTO projection_versions (version, projection, status, started_at, updated_at) VALUES (1, 'daily-counts', 'live', 'x', 'x'), (2, 'daily-counts', 'building', 'x', 'x')",
+    ).run();
+    const insert = db.prepare('INSERT INTO view_dossiers (version, dossier_code, state) VALUES (?, ?, ?)');
+    for (const s of STATES_BEFORE_OPEN_COUNTERS) insert.run(1, s.dossierCode, JSON.stringify(s));
+    const first = STATES_BEFORE_OPEN_COUNTERS[0];
+    insert.run(2, first?.dossierCode, JSON.stringify(first));
+    insert.run(1, 'H36-X', '{"status":"in-progress"}');
+    db.prepare("INSERT INTO view_daily_counts (version, day, agency_code, metric, value) VALUES (1, '2024-03-20', 'A', 'received', 1)").run();
+    db.close();
+    const stores = openSqliteStores(path);
+    try {
+      expect(stores.schema.applied).toEqual([6]);
+      const byKey = (rows: readonly ViewCountRow[]) => [...rows].sort((a, b) => (`${a.day}|${a.agencyCode}|${a.metric}` < `${b.day}|${b.agencyCode}|${b.metric}` ? -1 : 1));
+      const expected = openCountersOf(STATES_BEFORE_OPEN_COUNTERS);
+      const live = await stores.projectionStore.dumpView({ projection: 'daily-counts', version: 1 });
+      expect(byKey(live.counts)).toEqual(byKey([...expected, { agencyCode: 'A', day: '2024-03-20', metric: 'received', value: 1 }]));
+      const building = await stores.projectionStore.dumpView({ projection: 'daily-counts', version: 2 });
+      expect(byKey(building.counts)).toEqual(byKey(openCountersOf(STATES_BEFORE_OPEN_COUNTERS.slice(0, 1))));
+      for (const range of [{ from: '2024-04-01', to: '2024-04-30' }, { from: '2024-02-29', to: '2024-04-19' }]) {
+        await expect(stores.projectionStore.openDossiers(range)).resolves.toEqual(openDossiersFromSums(sumOpenCounters(expected, range)));
+      }
+      await expect(stores.projectionStore.openDossiers({ from: '2024-04-01', to: '2024-04-30' })).resolves.toEqual([
+        { agencyCode: 'A', carriedOver: 2, notDue: 2, overdue: 1 },
+        { agencyCode: 'B', carriedOver: 0, notDue: 0, overdue: 0 },
+      ]);
     } finally {
       await stores.close();
     }

@@ -116,6 +116,20 @@ export const MIGRATIONS: readonly string[] = [
    DROP TABLE projection_checkpoints;`,
   // 5: a stream's revision comes from the log's own (stream_id, revision) index; the streams table is no longer kept.
   `DROP TABLE streams;`,
+  // 6: open-dossier counters in the daily-counts view, from each version's dossier states (see open-dossier-counts).
+  `WITH open_states AS (
+     SELECT version, json_extract(state, '$.agencyCode') AS agency_code, json_extract(state, '$.receivedDay') AS r,
+            json_extract(state, '$.closedDay') AS closed, date(json_extract(state, '$.dueDate'), '+1 day') AS overdue_from
+       FROM view_dossiers WHERE json_extract(state, '$.status') <> 'refused-at-reception')
+   INSERT INTO view_daily_counts (version, day, agency_code, metric, value)
+     SELECT version, day, agency_code, metric, count(*)
+       FROM (SELECT version, agency_code, 'open.received' AS metric, r AS day FROM open_states
+             UNION ALL SELECT version, agency_code, 'open.closed', max(r, closed) FROM open_states WHERE closed IS NOT NULL
+             UNION ALL SELECT version, agency_code, 'open.due', max(r, overdue_from) FROM open_states WHERE overdue_from IS NOT NULL
+             UNION ALL SELECT version, agency_code, 'open.closed-due', max(r, overdue_from, closed) FROM open_states
+                        WHERE closed IS NOT NULL AND overdue_from IS NOT NULL)
+      WHERE day IS NOT NULL
+      GROUP BY version, day, agency_code, metric;`,
 ];
 
 export function migrate(db: Database): SchemaStatus {

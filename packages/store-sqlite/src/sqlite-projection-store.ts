@@ -2,6 +2,8 @@ import type { Database, Statement } from 'better-sqlite3';
 import {
   DAILY_COUNTS_PROJECTION,
   mergeIncrements,
+  OPEN_METRICS,
+  openDossiersFromSums,
   ProjectionLeaseLostError,
   ProjectionVersionNotFoundError,
   ProjectionVersionRetiredError,
@@ -11,6 +13,7 @@ import {
   type DossierSummary,
   type LeaseOutcome,
   type Metric,
+  type OpenMetric,
   type ProjectionBatch,
   type ProjectionCheckpoint,
   type ProjectionCommitTarget,
@@ -57,6 +60,8 @@ function toVersion(r: VersionRow): ProjectionVersion {
 
 const now = () => new Date().toISOString();
 const later = (ms: number) => new Date(Date.now() + ms).toISOString();
+// The OPEN_METRICS as an SQL list: constants of ours, so quoting them inline is safe.
+const OPEN_METRIC_LIST = `(${OPEN_METRICS.map((m) => `'${m}'`).join(', ')})`;
 // The live version of the daily-counts view, which reports read.
 const LIVE = `(SELECT version FROM projection_versions WHERE projection = '${DAILY_COUNTS_PROJECTION}' AND status = 'live')`;
 
@@ -81,7 +86,7 @@ export class SqliteProjectionStore implements ProjectionStore {
   private readonly extendLease: Statement<[string, number, string]>;
   private readonly dropLease: Statement<[number, string]>;
   private readonly sumRange: Statement<[string, string], { agency_code: string; metric: Metric; value: number }>;
-  private readonly openAt: Statement<[{ from: string; to: string }], { agency_code: string; carried_over: number; not_due: number; overdue: number }>;
+  private readonly openSums: Statement<[{ from: string; to: string }], { agency_code: string; metric: OpenMetric; before_from: number; through_to: number; all_days: number }>;
   private readonly dumpCounts: Statement<[number], { agency_code: string; day: string; metric: Metric; value: number }>;
   private readonly dumpDossiers: Statement<[number], { dossier_code: string; state: string }>;
   private readonly commitTx: (target: ProjectionCommitTarget, batch: ProjectionBatch) => void;
@@ -124,17 +129,14 @@ export class SqliteProjectionStore implements ProjectionStore {
     this.dropLease = db.prepare('UPDATE projection_versions SET lease_owner = NULL, lease_expires_at = NULL WHERE version = ? AND lease_owner = ?');
     this.sumRange = db.prepare(
       `SELECT agency_code, metric, SUM(value) AS value FROM view_daily_counts
-        WHERE version = ${LIVE} AND day BETWEEN ? AND ? GROUP BY agency_code, metric`,
+        WHERE version = ${LIVE} AND day BETWEEN ? AND ? AND metric NOT IN ${OPEN_METRIC_LIST} GROUP BY agency_code, metric`,
     );
-    this.openAt = db.prepare(
-      `SELECT agency_code,
-              SUM(received_day < @from AND (closed_day IS NULL OR closed_day >= @from)) AS carried_over,
-              SUM(received_day <= @to AND (closed_day IS NULL OR closed_day > @to) AND NOT (due_date IS NOT NULL AND due_date < @to)) AS not_due,
-              SUM(received_day <= @to AND (closed_day IS NULL OR closed_day > @to) AND due_date IS NOT NULL AND due_date < @to) AS overdue
-         FROM (SELECT json_extract(state, '$.agencyCode') AS agency_code, json_extract(state, '$.receivedDay') AS received_day,
-                      json_extract(state, '$.closedDay') AS closed_day, json_extract(state, '$.dueDate') AS due_date
-                 FROM view_dossiers WHERE version = ${LIVE} AND json_extract(state, '$.status') <> 'refused-at-reception')
-        GROUP BY agency_code`,
+    // Each agency's open-dossier counters summed before the range, through it, and over all days (openDossiersFromSums).
+    this.openSums = db.prepare(
+      `SELECT agency_code, metric, COALESCE(SUM(value) FILTER (WHERE day < @from), 0) AS before_from,
+              COALESCE(SUM(value) FILTER (WHERE day <= @to), 0) AS through_to, SUM(value) AS all_days
+         FROM view_daily_counts WHERE version = ${LIVE} AND metric IN ${OPEN_METRIC_LIST}
+        GROUP BY agency_code, metric`,
     );
     this.dumpCounts = db.prepare('SELECT agency_code, day, metric, value FROM view_daily_counts WHERE version = ? ORDER BY day, agency_code, metric');
     this.dumpDossiers = db.prepare('SELECT dossier_code, state FROM view_dossiers WHERE version = ? ORDER BY dossier_code');
@@ -195,7 +197,9 @@ export class SqliteProjectionStore implements ProjectionStore {
   }
 
   private openOf({ from, to }: DayRange): AgencyOpenDossiers[] {
-    return this.openAt.all({ from, to }).map((r) => ({ agencyCode: r.agency_code, carriedOver: r.carried_over, notDue: r.not_due, overdue: r.overdue }));
+    return openDossiersFromSums(
+      this.openSums.all({ from, to }).map((r) => ({ agencyCode: r.agency_code, metric: r.metric, beforeFrom: r.before_from, throughTo: r.through_to, allDays: r.all_days })),
+    );
   }
 
   private versionRow(ref: ProjectionVersionRef): VersionRow {

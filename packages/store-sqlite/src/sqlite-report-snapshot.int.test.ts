@@ -6,7 +6,7 @@ import { openSqliteStores } from './open-sqlite-stores';
 
 /**
  * Another connection committing to the live version, as another process's projection runner does:
- * each commit adds one received dossier, still open, and one event to the checkpoint. Plain SQL in a
+ * each commit adds one received dossier, still open (with its open-dossier counters), and one event to the checkpoint. Plain SQL in a
  * worker thread (the adapter's TypeScript cannot load there), the same rows the adapter's commit writes.
  */
 const WRITER = `
@@ -14,12 +14,15 @@ const { workerData, parentPort } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.path);
 db.pragma('busy_timeout = 5000');
-const count = db.prepare(\`INSERT INTO view_daily_counts (version, day, agency_code, metric, value) VALUES (?, '2024-03-01', '000.00.01.H36', 'received', 1)
+const count = db.prepare(\`INSERT INTO view_daily_counts (version, day, agency_code, metric, value) VALUES (?, ?, '000.00.01.H36', ?, 1)
   ON CONFLICT (version, day, agency_code, metric) DO UPDATE SET value = value + 1\`);
 const dossier = db.prepare('INSERT INTO view_dossiers (version, dossier_code, state) VALUES (?, ?, ?)');
 const advance = db.prepare('UPDATE projection_versions SET commit_pos = ?, prepare_pos = ?, events = events + 1 WHERE version = ?');
 const commit = db.transaction((n) => {
-  count.run(workerData.version);
+  count.run(workerData.version, '2024-03-01', 'received');
+  // The dossier's open-dossier counters: received on 2024-03-15, overdue from the day after 2024-03-22.
+  count.run(workerData.version, '2024-03-15', 'open.received');
+  count.run(workerData.version, '2024-03-23', 'open.due');
   dossier.run(workerData.version, 'H36-' + n, JSON.stringify({ agencyCode: '000.00.01.H36', status: 'in-progress', receivedDay: '2024-03-15', closedDay: null, dueDate: '2024-03-22' }));
   advance.run(n, n, workerData.version);
 });

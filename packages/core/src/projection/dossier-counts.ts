@@ -3,6 +3,7 @@ import { applyDossierEvent, eventTime } from '../lifecycle/lifecycle';
 import type { DossierState } from '../lifecycle/dossier-state';
 import { localDay } from '../time/local-day';
 import type { CountIncrement, Metric } from './metrics';
+import { openCountChanges } from './open-dossier-counts';
 
 /** The projection that keeps per-agency, per-day counts and the dossier states they need. */
 export const DAILY_COUNTS_PROJECTION = 'daily-counts';
@@ -56,7 +57,9 @@ function countsFor(event: DossierEventBody, state: DossierState): CountIncrement
 export function projectDossierEvent(summary: DossierSummary | undefined, event: DossierEventBody): ProjectionOutcome {
   const transition = applyDossierEvent(summary, event);
   if (!transition.ok) return { kind: 'skip', reason: transition.violation.message };
-  return { kind: 'ack', summary: transition.state, increments: countsFor(event, transition.state) };
+  const increments = countsFor(event, transition.state);
+  increments.push(...openCountChanges(summary, transition.state));
+  return { kind: 'ack', summary: transition.state, increments };
 }
 
 /** Sums increments that share agency, day and metric, so a batch writes each view row once. */

@@ -19,6 +19,7 @@ import {
   type ViewDossierRow,
 } from './projection-store';
 import { DAILY_COUNTS_PROJECTION } from './dossier-counts';
+import { isOpenMetric, openDossiersFromSums, sumOpenCounters } from './open-dossier-counts';
 
 interface CountRow {
   agencyCode: string;
@@ -182,7 +183,7 @@ export class InMemoryProjectionStore implements ProjectionStore {
   totals({ from, to }: DayRange): Promise<AgencyMetricTotal[]> {
     const sums = new Map<string, AgencyMetricTotal>();
     for (const row of this.liveRows().counts.values()) {
-      if (row.day < from || row.day > to) continue;
+      if (row.day < from || row.day > to || isOpenMetric(row.metric)) continue;
       const key = `${row.agencyCode}|${row.metric}`;
       const prev = sums.get(key);
       sums.set(key, { agencyCode: row.agencyCode, metric: row.metric, value: (prev?.value ?? 0) + row.value });
@@ -190,19 +191,8 @@ export class InMemoryProjectionStore implements ProjectionStore {
     return Promise.resolve([...sums.values()]);
   }
 
-  openDossiers({ from, to }: DayRange): Promise<AgencyOpenDossiers[]> {
-    const byAgency = new Map<string, { carriedOver: number; notDue: number; overdue: number }>();
-    for (const d of this.liveRows().dossiers.values()) {
-      if (d.status === 'refused-at-reception') continue;
-      const row = byAgency.get(d.agencyCode) ?? { carriedOver: 0, notDue: 0, overdue: 0 };
-      if (d.receivedDay < from && (d.closedDay === null || d.closedDay >= from)) row.carriedOver += 1;
-      if (d.receivedDay <= to && (d.closedDay === null || d.closedDay > to)) {
-        if (d.dueDate !== null && d.dueDate < to) row.overdue += 1;
-        else row.notDue += 1;
-      }
-      byAgency.set(d.agencyCode, row);
-    }
-    return Promise.resolve([...byAgency.entries()].map(([agencyCode, r]) => ({ agencyCode, ...r })));
+  openDossiers(range: DayRange): Promise<AgencyOpenDossiers[]> {
+    return Promise.resolve(openDossiersFromSums(sumOpenCounters(this.liveRows().counts.values(), range)));
   }
 
   async readReportSnapshot(range: DayRange): Promise<ReportSnapshot> {

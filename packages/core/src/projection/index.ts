@@ -2,3 +2,4 @@ export * from './metrics';
 export * from './dossier-counts';
 export * from './projection-store';
 export * from './in-memory-projection-store';
+export * from './open-dossier-counts';

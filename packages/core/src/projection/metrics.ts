@@ -23,7 +23,11 @@ export const METRICS = [
   'paid-online.amount',
 ] as const;
 
-export type Metric = (typeof METRICS)[number];
+/** Counters of dossier states rather than of events, from which the report's open dossiers follow (see open-dossier-counts). */
+export const OPEN_METRICS = ['open.received', 'open.closed', 'open.due', 'open.closed-due'] as const;
+export type OpenMetric = (typeof OPEN_METRICS)[number];
+
+export type Metric = (typeof METRICS)[number] | OpenMetric;
 
 export interface CountIncrement {
   readonly agencyCode: string;

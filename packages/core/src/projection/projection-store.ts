@@ -149,9 +149,13 @@ export interface ProjectionStore {
   renewLease(ref: ProjectionVersionRef, owner: string, ttlMs: number): Promise<boolean>;
   /** Frees the lease if the owner holds it. */
   releaseLease(ref: ProjectionVersionRef, owner: string): Promise<void>;
-  /** Sums of each agency's counters over the days of the range, from the live daily-counts version. */
+  /** Sums of each agency's event counters (METRICS, not the OPEN_METRICS) over the days of the range, from the live daily-counts version. */
   totals(range: DayRange): Promise<AgencyMetricTotal[]>;
-  /** Per agency, from the live version's dossier view: dossiers open when the range starts, and open when it ends (not yet due, or overdue). */
+  /**
+   * Per agency with a dossier in the live version (refused ones aside), in agency-code order: dossiers
+   * open when the range starts, and open when it ends (not yet due, or overdue). Computed from the
+   * OPEN_METRICS counters the batches' increments carry (openDossiersFromSums), not from the dossier rows.
+   */
   openDossiers(range: DayRange): Promise<AgencyOpenDossiers[]>;
   /** The live daily-counts version's checkpoint, totals and open dossiers for the range, read in one snapshot (one read transaction). */
   readReportSnapshot(range: DayRange): Promise<ReportSnapshot>;

@@ -1,0 +1,104 @@
+import type { DossierState } from '../lifecycle/dossier-state';
+import { addDays } from '../time/working-days';
+import type { AgencyOpenDossiers, DayRange } from './projection-store';
+import { OPEN_METRICS, type CountIncrement, type OpenMetric } from './metrics';
+
+/*
+ * OPEN_METRICS are counters from which the dossiers open at any period's edges follow by sums over days, so a report
+ * reads a few rows per agency and day instead of every dossier's state. Each dossier (unless refused
+ * at reception) counts once under its agency in each counter that applies, on the day given:
+ * - `open.received`: the day it was received (r);
+ * - `open.closed`: max(r, the day it closed) — it is not open on or after that day;
+ * - `open.due`: max(r, the day after its due date) — from that day it is overdue while open;
+ * - `open.closed-due`: max(the `open.due` day, the day it closed), when it has both.
+ *
+ * Then, with S(m, d) the sum of counter m over the days before d (or up to d):
+ * carried over = S(received, < from) − S(closed, < from); open at the end = S(received, ≤ to) −
+ * S(closed, ≤ to); overdue = S(due, ≤ to) − S(closed-due, ≤ to); not due = open − overdue.
+ * The max() with r makes each identity exact for any states, without assuming a dossier closes or
+ * falls due after it is received.
+ */
+
+const later = (a: string, b: string): string => (a < b ? b : a);
+
+type Counted = Pick<DossierState, 'status' | 'agencyCode' | 'receivedDay' | 'closedDay' | 'dueDate'>;
+
+/** The counters one dossier state holds, as +1 increments. */
+export function openCountsOf(state: Counted | undefined): CountIncrement[] {
+  if (!state || state.status === 'refused-at-reception') return [];
+  const { agencyCode, receivedDay, closedDay, dueDate } = state;
+  const at = (metric: OpenMetric, day: string): CountIncrement => ({ agencyCode, day, metric, value: 1 });
+  const counts = [at('open.received', receivedDay)];
+  if (closedDay !== null) counts.push(at('open.closed', later(receivedDay, closedDay)));
+  if (dueDate !== null) {
+    const overdueFrom = later(receivedDay, addDays(dueDate, 1));
+    counts.push(at('open.due', overdueFrom));
+    if (closedDay !== null) counts.push(at('open.closed-due', later(overdueFrom, closedDay)));
+  }
+  return counts;
+}
+
+const sameCounts = (a: Counted | undefined, b: Counted): boolean =>
+  a !== undefined &&
+  (a.status === 'refused-at-reception') === (b.status === 'refused-at-reception') &&
+  a.agencyCode === b.agencyCode &&
+  a.receivedDay === b.receivedDay &&
+  a.closedDay === b.closedDay &&
+  a.dueDate === b.dueDate;
+
+/** What a dossier's move from `before` to `after` changes in the counters: the old ones out, the new ones in. */
+export function openCountChanges(before: Counted | undefined, after: Counted): CountIncrement[] {
+  // Most events (payments, results returned, apologies) touch none of the fields the counters use.
+  if (sameCounts(before, after)) return [];
+  return [...openCountsOf(before).map((c) => ({ ...c, value: -1 })), ...openCountsOf(after)];
+}
+
+/** One agency's sums of one counter: over the days before the range, through its last day, and over every day. */
+export interface OpenCounterSums {
+  readonly agencyCode: string;
+  readonly metric: OpenMetric;
+  readonly beforeFrom: number;
+  readonly throughTo: number;
+  readonly allDays: number;
+}
+
+/**
+ * The open dossiers of each agency that has any dossier (not refused at reception) in the view, from
+ * its counters' sums (see OPEN_METRICS). Stores sum; this does the arithmetic, once for all of them.
+ */
+export function openDossiersFromSums(sums: Iterable<OpenCounterSums>): AgencyOpenDossiers[] {
+  const byAgency = new Map<string, Record<OpenMetric, OpenCounterSums | undefined>>();
+  for (const s of sums) {
+    const row = byAgency.get(s.agencyCode) ?? { 'open.received': undefined, 'open.closed': undefined, 'open.due': undefined, 'open.closed-due': undefined };
+    row[s.metric] = s;
+    byAgency.set(s.agencyCode, row);
+  }
+  const result: AgencyOpenDossiers[] = [];
+  for (const [agencyCode, row] of [...byAgency].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    if ((row['open.received']?.allDays ?? 0) === 0) continue;
+    const before = (m: OpenMetric) => row[m]?.beforeFrom ?? 0;
+    const through = (m: OpenMetric) => row[m]?.throughTo ?? 0;
+    const openAtEnd = through('open.received') - through('open.closed');
+    const overdue = through('open.due') - through('open.closed-due');
+    result.push({ agencyCode, carriedOver: before('open.received') - before('open.closed'), notDue: openAtEnd - overdue, overdue });
+  }
+  return result;
+}
+
+/** Sums of the counters over `range`'s edges, from per-day rows: the in-memory form of what stores do in SQL. */
+export function sumOpenCounters(rows: Iterable<CountIncrement>, { from, to }: DayRange): OpenCounterSums[] {
+  const sums = new Map<string, { agencyCode: string; metric: OpenMetric; beforeFrom: number; throughTo: number; allDays: number }>();
+  for (const r of rows) {
+    if (!isOpenMetric(r.metric)) continue;
+    const key = `${r.agencyCode}|${r.metric}`;
+    const s = sums.get(key) ?? { agencyCode: r.agencyCode, metric: r.metric, beforeFrom: 0, throughTo: 0, allDays: 0 };
+    if (r.day < from) s.beforeFrom += r.value;
+    if (r.day <= to) s.throughTo += r.value;
+    s.allDays += r.value;
+    sums.set(key, s);
+  }
+  return [...sums.values()];
+}
+
+const OPEN_METRIC_SET: ReadonlySet<string> = new Set(OPEN_METRICS);
+export const isOpenMetric = (metric: string): metric is OpenMetric => OPEN_METRIC_SET.has(metric);
