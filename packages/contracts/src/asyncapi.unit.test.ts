@@ -92,13 +92,17 @@ describe('schemas/asyncapi.json', () => {
     const headers = resolvePointer(doc, '#/components/messages/dead-letter/headers') as { properties: Record<string, { enum?: string[] }>; required: string[] };
     expect(headers.required).toEqual(Object.values(DEAD_LETTER_HEADERS));
     expect(headers.properties[DEAD_LETTER_HEADERS.reason]?.enum).toEqual([
+      'empty-message',
+      'invalid-encoding',
       'invalid-json',
       'invalid-event',
-      'empty-message',
+      'implausible-time',
       'duplicate-id-conflict',
+      'natural-key-conflict',
       'unknown-agency',
       'unauthorised-source',
       'lifecycle-violation',
+      'store-rejected',
     ]);
     expect(DEAD_LETTER_REASONS).toHaveLength(7);
   });

@@ -59,7 +59,22 @@ const MAX_ATTEMPTS = 10;
 interface TargetStreams {
   readonly revisions: ReadonlyMap<string, bigint>;
   readonly stored: ReadonlyMap<string, StoredEventRef>;
+  /** Natural key → the event that holds it, from the key's marker stream. */
+  readonly holders: ReadonlyMap<string, NaturalKeyHolder>;
 }
+
+interface NaturalKeyHolder {
+  readonly eventId: string;
+  readonly streamId: string;
+}
+
+/**
+ * A natural key is held by a one-event marker stream of this name, appended with `no_stream` in the
+ * same multi-stream append as its event: of two writers of one key, only one can succeed. Marker
+ * streams are not part of our log: `readAll` and `backlog` leave them out.
+ */
+const MARKER_PREFIX = 'natural-key-';
+const MARKER_TYPE = 'tthc.natural-key-held';
 
 /** Jitter, so that writers that lost the same race do not meet again in step. */
 const backoff = (attempt: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
@@ -105,9 +120,9 @@ export class KurrentDbEventStore implements EventStore {
 
   async appendToStreams(appends: readonly StreamAppend[]): Promise<AppendOutcome> {
     for (let attempt = 1; ; attempt += 1) {
-      const { revisions, stored } = await this.readTargets(appends);
+      const { revisions, stored, holders } = await this.readTargets(appends);
       // Throws the caller's own failed expectation or a reused id at once: re-reading would not change it.
-      const plan = planAppend(appends, (s) => revisions.get(s), (id) => stored.get(id));
+      const plan = planAppend(appends, (s) => revisions.get(s), (id) => stored.get(id), (key) => holders.get(key)?.eventId);
       if (plan.rows.length === 0) return appendOutcome(plan, []);
       try {
         await this.client.multiStreamAppend(this.requests(plan.rows, revisions));
@@ -134,8 +149,30 @@ export class KurrentDbEventStore implements EventStore {
       if (last) revisions.set(last.streamId, last.revision);
       for (const e of events) if (!stored.has(e.id)) stored.set(e.id, e);
     }
-    return { revisions, stored };
+    const keys = appends.flatMap((a) => a.events.flatMap((e) => (e.naturalKey === undefined ? [] : [e.naturalKey])));
+    return { revisions, stored, holders: await this.holdersOf(keys) };
   }
+
+  private async holdersOf(naturalKeys: readonly string[]): Promise<Map<string, NaturalKeyHolder>> {
+    const holders = new Map<string, NaturalKeyHolder>();
+    for (const key of new Set(naturalKeys)) {
+      const [marker] = await this.readStream(MARKER_PREFIX + key, { limit: 1 });
+      const data = marker?.data as Partial<NaturalKeyHolder> | undefined;
+      if (typeof data?.eventId === 'string' && typeof data.streamId === 'string') holders.set(key, { eventId: data.eventId, streamId: data.streamId });
+    }
+    return holders;
+  }
+
+  async readByNaturalKeys(naturalKeys: readonly string[]): Promise<Map<string, RecordedEvent>> {
+    const found = new Map<string, RecordedEvent>();
+    for (const [key, holder] of await this.holdersOf(naturalKeys)) {
+      const event = (await this.readStream(holder.streamId)).find((e) => e.id === holder.eventId);
+      if (event) found.set(key, event);
+    }
+    return found;
+  }
+
+  private readonly isMarker = (streamName: string): boolean => this.toStreamId(streamName).startsWith(MARKER_PREFIX);
 
   /** One request per stream, expected exactly where it was read: any writer in between makes the whole append fail. */
   private requests(rows: readonly PlannedRow[], revisions: ReadonlyMap<string, bigint>): AppendStreamRequest[] {
@@ -151,6 +188,13 @@ export class KurrentDbEventStore implements EventStore {
         requests.set(row.streamId, request);
       }
       request.events.push(toEventData(row.event));
+      if (row.event.naturalKey !== undefined) {
+        requests.set(MARKER_PREFIX + row.event.naturalKey, {
+          streamName: this.toStreamName(MARKER_PREFIX + row.event.naturalKey),
+          expectedState: 'no_stream',
+          events: [toEventData({ id: `${row.event.id}/natural-key`, type: MARKER_TYPE, data: { eventId: row.event.id, streamId: row.streamId } })],
+        });
+      }
     }
     return [...requests.values()];
   }
@@ -223,7 +267,7 @@ export class KurrentDbEventStore implements EventStore {
           const position: LogPosition = { commit: event.position.commit, prepare: event.position.prepare };
           if (from && compareLogPositions(position, from) <= 0) continue;
           last = position;
-          if (isSystemEvent(event) || events.length >= limit) continue;
+          if (isSystemEvent(event) || this.isMarker(event.streamId) || events.length >= limit) continue;
           events.push(fromKurrentEvent(event, this.toStreamId(event.streamId)));
         }
       } catch (error) {
@@ -245,7 +289,7 @@ export class KurrentDbEventStore implements EventStore {
     let oldest: Date | undefined;
     try {
       for await (const { event } of this.client.readAll({ fromPosition: from ?? START, filter: this.logFilter })) {
-        if (!event || isSystemEvent(event)) continue;
+        if (!event || isSystemEvent(event) || this.isMarker(event.streamId)) continue;
         if (from && compareLogPositions({ commit: event.position.commit, prepare: event.position.prepare }, from) <= 0) continue;
         events += 1;
         if (oldest === undefined || event.created < oldest) oldest = event.created;

@@ -56,11 +56,22 @@ export async function storedEvents(client: PoolClient, eventIds: readonly string
   );
 }
 
+/** The ids of the events that hold any of these natural keys, by key. */
+export async function naturalKeyHolders(db: Queryable, naturalKeys: readonly string[]): Promise<Map<string, string>> {
+  if (naturalKeys.length === 0) return new Map();
+  const { rows } = await db.query<[string, string]>({
+    text: `SELECT natural_key, event_id FROM events WHERE natural_key = ANY($1::text[])`,
+    values: [[...new Set(naturalKeys)]],
+    rowMode: 'array',
+  });
+  return new Map(rows);
+}
+
 /** What JSON.stringify turns into nothing at the top level (and into null inside an array). */
 const serialises = (value: unknown): boolean => value !== undefined && typeof value !== 'function' && typeof value !== 'symbol';
 
 /**
- * The rows as one JSON array of `[stream, revision, id, type, metadata, data]`: one parameter that
+ * The rows as one JSON array of `[stream, revision, id, type, metadata, naturalKey, data]`: one parameter that
  * the server parses once, instead of six arrays of escaped text and a jsonb parse per element.
  * Data that does not serialise (undefined) is left out rather than written as null, so the row
  * fails the column's NOT NULL as it did when each value was serialised on its own.
@@ -68,7 +79,7 @@ const serialises = (value: unknown): boolean => value !== undefined && typeof va
 export function rowsDocument(rows: readonly PlannedRow[]): string {
   return JSON.stringify(
     rows.map(({ streamId, revision, event }) => {
-      const row: unknown[] = [streamId, revision.toString(), event.id, event.type, event.metadata ?? {}];
+      const row: unknown[] = [streamId, revision.toString(), event.id, event.type, event.metadata ?? {}, event.naturalKey ?? null];
       if (serialises(event.data)) row.push(event.data);
       return row;
     }),
@@ -83,8 +94,8 @@ export async function insertRows(client: PoolClient, rows: readonly PlannedRow[]
   const byId = new Map<string, LogPosition>();
   for (let start = 0; start < rows.length; start += INSERT_CHUNK_ROWS) {
     const inserted = await client.query<[string, string, string]>({
-      text: `INSERT INTO events (stream_id, revision, event_id, type, metadata, data)
-             SELECT r->>0, (r->>1)::bigint, r->>2, r->>3, r->4, r->5 FROM jsonb_array_elements($1::jsonb) r
+      text: `INSERT INTO events (stream_id, revision, event_id, type, metadata, natural_key, data)
+             SELECT r->>0, (r->>1)::bigint, r->>2, r->>3, r->4, r->>5, r->6 FROM jsonb_array_elements($1::jsonb) r
              RETURNING event_id, transaction_id::text, position`,
       values: [rowsDocument(rows.slice(start, start + INSERT_CHUNK_ROWS))],
       rowMode: 'array',

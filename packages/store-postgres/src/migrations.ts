@@ -143,6 +143,21 @@ export const MIGRATIONS: readonly { readonly version: number; readonly name: str
                  WHERE d.state->>'status' <> 'refused-at-reception' AND c.day IS NOT NULL) counted
          GROUP BY version, agency_code, day, metric;`,
   },
+  {
+    version: 7,
+    name: 'natural keys: a fact unique in the whole log (a payment platform\'s transaction) is stored once',
+    // Existing payments get their key from their data (the format of naturalKeyOf); of a key already
+    // stored twice, the first keeps it: the unique index could not be built otherwise.
+    sql: `
+      ALTER TABLE events ADD COLUMN natural_key text;
+      UPDATE events e SET natural_key = k.key
+        FROM (SELECT DISTINCT ON (key) transaction_id, position, key
+                FROM (SELECT transaction_id, position, 'paid-online/' || (data->>'platform') || '/' || (data->>'transactionId') AS key
+                        FROM events WHERE type = 'vn.gov.tthc.dossier.paid-online.v1') p
+               ORDER BY key, transaction_id, position) k
+       WHERE e.transaction_id = k.transaction_id AND e.position = k.position;
+      CREATE UNIQUE INDEX events_natural_key ON events (natural_key) WHERE natural_key IS NOT NULL;`,
+  },
 ];
 
 const LOCK_KEY = 7_401_155; // any constant shared by every migrating process

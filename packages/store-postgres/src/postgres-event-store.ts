@@ -18,7 +18,7 @@ import {
   type StreamAppend,
   type StreamAppendResult,
 } from '@tthc/core';
-import { insertRows, lastRevisions, lockStreams, readWholeStreams, storedEvents, UNIQUE_VIOLATION } from './event-sql';
+import { insertRows, lastRevisions, lockStreams, naturalKeyHolders, readWholeStreams, storedEvents, UNIQUE_VIOLATION } from './event-sql';
 import { inTransaction, mapPgError } from './transaction';
 
 interface EventRow {
@@ -140,9 +140,11 @@ export class PostgresEventStore implements EventStore {
     await lockStreams(client, streamIds);
     const revisions = await lastRevisions(client, streamIds);
     const checkedPlan = async () => {
-      const stored = await storedEvents(client, appends.flatMap((a) => a.events.map((e) => e.id)));
-      if (stored.size === 0) this.checkStoredFirst = false;
-      return planAppend(appends, (s) => revisions.get(s), (id) => stored.get(id));
+      const events = appends.flatMap((a) => a.events);
+      const stored = await storedEvents(client, events.map((e) => e.id));
+      const holders = await naturalKeyHolders(client, events.flatMap((e) => (e.naturalKey === undefined ? [] : [e.naturalKey])));
+      if (stored.size === 0 && holders.size === 0) this.checkStoredFirst = false;
+      return planAppend(appends, (s) => revisions.get(s), (id) => stored.get(id), (key) => holders.get(key));
     };
     let plan: AppendPlan;
     if (checkStored) plan = await checkedPlan();
@@ -173,6 +175,19 @@ export class PostgresEventStore implements EventStore {
   async readStreams(streamIds: readonly string[]): Promise<Map<string, RecordedEvent[]>> {
     try {
       return groupByStream(await readWholeStreams(this.pool, streamIds));
+    } catch (error) {
+      throw mapPgError(error);
+    }
+  }
+
+  async readByNaturalKeys(naturalKeys: readonly string[]): Promise<Map<string, RecordedEvent>> {
+    if (naturalKeys.length === 0) return new Map();
+    try {
+      const { rows } = await this.pool.query<EventRow & { natural_key: string }>(
+        `SELECT ${COLUMNS}, natural_key FROM events WHERE natural_key = ANY($1::text[])`,
+        [[...new Set(naturalKeys)]],
+      );
+      return new Map(rows.map((r) => [r.natural_key, toRecorded(r)]));
     } catch (error) {
       throw mapPgError(error);
     }

@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import type {
   AgencyRegistryFile,
+  DeadLetterReason,
   DeadLetter,
   IngestCounts,
   IngestStore,
@@ -63,12 +64,13 @@ export class PostgresIngestStore implements IngestStore {
     return Number(row?.version);
   }
 
-  async recordLetters(letters: readonly NewDeadLetter[]): Promise<void> {
-    if (letters.length === 0) return;
-    await this.query(
+  async recordLetters(letters: readonly NewDeadLetter[]): Promise<ReadonlySet<string>> {
+    if (letters.length === 0) return new Set();
+    const inserted = await this.query<{ origin: string }>(
       `INSERT INTO dead_letters (origin, key, value, reason, message, dossier_code, status)
        SELECT * FROM unnest($1::text[], $2::text[], $3::bytea[], $4::text[], $5::text[], $6::text[], $7::text[])
-       ON CONFLICT (origin) DO NOTHING`,
+       ON CONFLICT (origin) DO NOTHING
+       RETURNING origin`,
       [
         letters.map((l) => l.origin),
         letters.map((l) => l.key),
@@ -79,6 +81,8 @@ export class PostgresIngestStore implements IngestStore {
         letters.map((l) => l.status),
       ],
     );
+    const fresh = new Set(inserted.map((r) => r.origin));
+    return new Set(letters.map((l) => l.origin).filter((o) => !fresh.has(o)));
   }
 
   async parkedFor(dossierCodes: readonly string[]): Promise<DeadLetter[]> {
@@ -90,12 +94,12 @@ export class PostgresIngestStore implements IngestStore {
     return rows.map(toLetter);
   }
 
-  async settleLetters(ids: readonly number[], status: LetterStatus, message?: string): Promise<void> {
+  async settleLetters(ids: readonly number[], status: LetterStatus, cause?: { readonly reason: DeadLetterReason; readonly message: string }): Promise<void> {
     if (ids.length === 0) return;
     await this.query(
-      `UPDATE dead_letters SET status = $1, message = COALESCE($2, message), attempts = attempts + 1, updated_at = now()
-        WHERE id = ANY($3)`,
-      [status, message ?? null, ids],
+      `UPDATE dead_letters SET status = $1, reason = COALESCE($2, reason), message = COALESCE($3, message), attempts = attempts + 1, updated_at = now()
+        WHERE id = ANY($4)`,
+      [status, cause?.reason ?? null, cause?.message ?? null, ids],
     );
   }
 

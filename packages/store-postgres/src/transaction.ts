@@ -1,11 +1,24 @@
 import type { Pool, PoolClient } from 'pg';
-import { StoreUnavailableError } from '@tthc/core';
+import { StoreRejectedError, StoreUnavailableError } from '@tthc/core';
 
 const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', '57P01', '57P03', '08006', '08001', '08004']);
 
-/** Connection-level failures become the port's StoreUnavailableError; everything else passes through. */
+/**
+ * SQLSTATE classes of a refusal of the data itself: 22 data exception (a NUL that jsonb cannot hold,
+ * text that is not valid in the database's encoding), 54 program limit exceeded (a value too large).
+ * The same statement would fail again however long one waited.
+ */
+const REJECTED_CLASSES = new Set(['22', '54']);
+
+/**
+ * Connection-level failures become the port's StoreUnavailableError, refusals of the data its
+ * StoreRejectedError (with the server's words); everything else passes through.
+ */
 export function mapPgError(error: unknown): unknown {
   const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && code.length === 5 && REJECTED_CLASSES.has(code.slice(0, 2))) {
+    return new StoreRejectedError(`PostgreSQL refused the data: ${(error as Error).message} (SQLSTATE ${code})`, { cause: error });
+  }
   if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) {
     return new StoreUnavailableError(`PostgreSQL unavailable: ${(error as Error).message}`, { cause: error });
   }

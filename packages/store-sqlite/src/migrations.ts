@@ -130,6 +130,13 @@ export const MIGRATIONS: readonly string[] = [
                         WHERE closed IS NOT NULL AND overdue_from IS NOT NULL)
       WHERE day IS NOT NULL
       GROUP BY version, day, agency_code, metric;`,
+  // 7: natural keys (naturalKeyOf): a payment platform's transaction is stored once in the whole log.
+  // Existing payments get theirs from their data; of a key stored twice, the first keeps it.
+  `ALTER TABLE events ADD COLUMN natural_key TEXT;
+   UPDATE events SET natural_key = 'paid-online/' || json_extract(data, '$.platform') || '/' || json_extract(data, '$.transactionId')
+    WHERE position IN (SELECT min(position) FROM events WHERE type = 'vn.gov.tthc.dossier.paid-online.v1'
+                        GROUP BY json_extract(data, '$.platform'), json_extract(data, '$.transactionId'));
+   CREATE UNIQUE INDEX events_natural_key ON events (natural_key) WHERE natural_key IS NOT NULL;`,
 ];
 
 export function migrate(db: Database): SchemaStatus {

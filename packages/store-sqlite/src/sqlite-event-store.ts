@@ -49,7 +49,9 @@ function toRecorded(r: EventRow): RecordedEvent {
 export class SqliteEventStore implements EventStore {
   private readonly lastRevision: Statement<[string], number | null>;
   private readonly eventsByIds: Statement<[string], { event_id: string; stream_id: string; type: string; data: string; position: number }>;
-  private readonly insertEvent: Statement<[string, number, string, string, string, string]>;
+  private readonly insertEvent: Statement<[string, number, string, string, string, string, string | null]>;
+  private readonly holdersOf: Statement<[string], { natural_key: string; event_id: string }>;
+  private readonly eventsByNaturalKeys: Statement<[string], EventRow & { natural_key: string }>;
   private readonly readAfter: Statement<[number, number], EventRow>;
   private readonly readFromRevision: Statement<[string, number, number], EventRow>;
   private readonly readManyStreams: Statement<[string], EventRow>;
@@ -62,7 +64,9 @@ export class SqliteEventStore implements EventStore {
     this.eventsByIds = db.prepare(
       'SELECT event_id, stream_id, type, data, position FROM events WHERE event_id IN (SELECT value FROM json_each(?))',
     );
-    this.insertEvent = db.prepare('INSERT INTO events (stream_id, revision, event_id, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)');
+    this.insertEvent = db.prepare('INSERT INTO events (stream_id, revision, event_id, type, data, metadata, natural_key) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    this.holdersOf = db.prepare('SELECT natural_key, event_id FROM events WHERE natural_key IN (SELECT value FROM json_each(?))');
+    this.eventsByNaturalKeys = db.prepare(`SELECT ${COLUMNS}, natural_key FROM events WHERE natural_key IN (SELECT value FROM json_each(?))`);
     this.readAfter = db.prepare(`SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`);
     this.readFromRevision = db.prepare(`SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?`);
     this.readManyStreams = db.prepare(
@@ -79,6 +83,9 @@ export class SqliteEventStore implements EventStore {
       const position = BigInt(row.position);
       stored.set(row.event_id, { streamId: row.stream_id, type: row.type, data: JSON.parse(row.data) as unknown, position: { commit: position, prepare: position } });
     }
+    const keys = appends.flatMap((a) => a.events.flatMap((e) => (e.naturalKey === undefined ? [] : [e.naturalKey])));
+    const holders = new Map<string, string>();
+    if (keys.length > 0) for (const row of this.holdersOf.all(JSON.stringify(keys))) holders.set(row.natural_key, row.event_id);
     const plan = planAppend(
       appends,
       (streamId) => {
@@ -86,6 +93,7 @@ export class SqliteEventStore implements EventStore {
         return revision === null || revision === undefined ? undefined : BigInt(revision);
       },
       (eventId) => stored.get(eventId),
+      (key) => holders.get(key),
     );
     const positions = plan.rows.map((row) => {
       const { lastInsertRowid } = this.insertEvent.run(
@@ -95,6 +103,7 @@ export class SqliteEventStore implements EventStore {
         row.event.type,
         JSON.stringify(row.event.data),
         JSON.stringify(row.event.metadata ?? {}),
+        row.event.naturalKey ?? null,
       );
       const position = BigInt(lastInsertRowid);
       return { commit: position, prepare: position };
@@ -116,6 +125,11 @@ export class SqliteEventStore implements EventStore {
 
   readStreams(streamIds: readonly string[]): Promise<Map<string, RecordedEvent[]>> {
     return run(() => groupByStream(this.readManyStreams.all(JSON.stringify(streamIds)).map(toRecorded)));
+  }
+
+  readByNaturalKeys(naturalKeys: readonly string[]): Promise<Map<string, RecordedEvent>> {
+    if (naturalKeys.length === 0) return Promise.resolve(new Map());
+    return run(() => new Map(this.eventsByNaturalKeys.all(JSON.stringify(naturalKeys)).map((r) => [r.natural_key, toRecorded(r)])));
   }
 
   readAll({ after = START_OF_LOG, limit }: ReadAllOptions): Promise<RecordedEvent[]> {

@@ -1,6 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type {
   AgencyRegistryFile,
+  DeadLetterReason,
   DeadLetter,
   IngestCounts,
   IngestStore,
@@ -43,10 +44,10 @@ export class SqliteIngestStore implements IngestStore {
   private readonly insertRegistry: Statement<[string]>;
   private readonly insertLetter: Statement<[string, string | null, Buffer, string, string, string | null, string]>;
   private readonly parked: Statement<[string], LetterRow>;
-  private readonly settle: Statement<[string, string | null, number]>;
+  private readonly settle: Statement<[string, string | null, string | null, number]>;
   private readonly addCount: Statement<[string, number, number, number, number, number]>;
   private readonly allCounts: Statement<[], { source: string; consumed: number; appended: number; duplicates: number; dead_lettered: number; parked: number }>;
-  private readonly recordTx: (letters: readonly NewDeadLetter[]) => void;
+  private readonly recordTx: (letters: readonly NewDeadLetter[]) => Set<string>;
 
   constructor(private readonly db: Database) {
     this.latestRegistry = db.prepare('SELECT version, document FROM agency_registries ORDER BY version DESC LIMIT 1');
@@ -59,7 +60,7 @@ export class SqliteIngestStore implements IngestStore {
       "SELECT * FROM dead_letters WHERE status = 'parked' AND dossier_code IN (SELECT value FROM json_each(?)) ORDER BY id",
     );
     this.settle = db.prepare(
-      `UPDATE dead_letters SET status = ?, message = COALESCE(?, message), attempts = attempts + 1,
+      `UPDATE dead_letters SET status = ?, reason = COALESCE(?, reason), message = COALESCE(?, message), attempts = attempts + 1,
          updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?`,
     );
     this.addCount = db.prepare(
@@ -70,9 +71,12 @@ export class SqliteIngestStore implements IngestStore {
     );
     this.allCounts = db.prepare('SELECT * FROM ingest_counts ORDER BY source');
     const tx = db.transaction((letters: readonly NewDeadLetter[]) => {
+      const known = new Set<string>();
       for (const l of letters) {
-        this.insertLetter.run(l.origin, l.key, Buffer.from(l.value), l.reason, l.message, l.dossierCode, l.status);
+        const { changes } = this.insertLetter.run(l.origin, l.key, Buffer.from(l.value), l.reason, l.message, l.dossierCode, l.status);
+        if (changes === 0) known.add(l.origin);
       }
+      return known;
     });
     this.recordTx = (letters) => tx.immediate(letters);
   }
@@ -88,7 +92,7 @@ export class SqliteIngestStore implements IngestStore {
     return run(() => Number(this.insertRegistry.run(JSON.stringify(registry)).lastInsertRowid));
   }
 
-  recordLetters(letters: readonly NewDeadLetter[]): Promise<void> {
+  recordLetters(letters: readonly NewDeadLetter[]): Promise<ReadonlySet<string>> {
     return run(() => this.recordTx(letters));
   }
 
@@ -96,9 +100,9 @@ export class SqliteIngestStore implements IngestStore {
     return run(() => this.parked.all(JSON.stringify(dossierCodes)).map(toLetter));
   }
 
-  settleLetters(ids: readonly number[], status: LetterStatus, message?: string): Promise<void> {
+  settleLetters(ids: readonly number[], status: LetterStatus, cause?: { readonly reason: DeadLetterReason; readonly message: string }): Promise<void> {
     return run(() => {
-      for (const id of ids) this.settle.run(status, message ?? null, id);
+      for (const id of ids) this.settle.run(status, cause?.reason ?? null, cause?.message ?? null, id);
     });
   }
 

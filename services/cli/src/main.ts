@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command, Option } from 'commander';
-import { REPORT_FORMATS, REPORT_GROUPINGS } from '@tthc/core';
+import { DEFAULT_TIME_BOUNDS, REPORT_FORMATS, REPORT_GROUPINGS } from '@tthc/core';
 import { DEFAULT_STORE_URL } from '@tthc/stores';
 import { DEFAULT_CONSUMER_GROUP, DEFAULT_DEAD_LETTER_TOPIC, DEFAULT_EVENTS_TOPIC, DEFAULT_REGISTRY_TOPIC } from '@tthc/kafka';
 import { demoCommand } from './commands/demo';
@@ -81,6 +81,8 @@ export function buildProgram(out: Output = stdoutOutput): Command {
     .option('--until-idle', 'exit once the group has consumed everything and nothing new arrives')
     .option('--idle-ms <ms>', 'quiet time that counts as idle', '3000')
     .option('--batch-size <n>', 'events per store transaction (file)', '5000')
+    .option('--not-before <date>', 'refuse events with a time or date before this day (implausible-time)', DEFAULT_TIME_BOUNDS.notBefore)
+    .option('--max-ahead-hours <h>', 'refuse events with a time this long after the moment of ingest (implausible-time)', String(DEFAULT_TIME_BOUNDS.maxAheadMs / 3_600_000))
     .addOption(storeOption())
     .addOption(logLevelOption())
     .action((opts: Record<string, unknown>) => ingestCommand(opts, out));

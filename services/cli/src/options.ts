@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDate, parsePeriod, periodCutoff, periodSpec, REPORT_FORMATS, REPORT_GROUPINGS } from '@tthc/core';
+import { DEFAULT_TIME_BOUNDS, isoDate, parsePeriod, periodCutoff, periodSpec, REPORT_FORMATS, REPORT_GROUPINGS, type TimeBounds } from '@tthc/core';
 import { brokerList, DEFAULT_CONSUMER_GROUP, DEFAULT_DEAD_LETTER_TOPIC, DEFAULT_EVENTS_TOPIC, DEFAULT_REGISTRY_TOPIC } from '@tthc/kafka';
 import { LOG_LEVELS } from '@tthc/logging';
 import { DEFAULT_STORE_URL, storeUrl } from '@tthc/stores';
@@ -38,6 +38,8 @@ export const ingestOptions = commonOptions
     untilIdle: z.boolean().default(false),
     idleMs: positiveInt.default(3000),
     batchSize: positiveInt.max(100_000).default(5000),
+    notBefore: isoDate.default(DEFAULT_TIME_BOUNDS.notBefore),
+    maxAheadHours: z.coerce.number().positive().max(24 * 366).default(DEFAULT_TIME_BOUNDS.maxAheadMs / 3_600_000),
   })
   .strict()
   .refine((o) => o.file !== undefined || o.brokers !== undefined, {
@@ -126,3 +128,10 @@ export function parseOptions<S extends z.ZodType>(schema: S, raw: unknown): z.ou
   });
   throw new UsageError(lines.join('\n'));
 }
+
+/** The time bounds ingest checks events against, from the ingest options. */
+export const timeBoundsOf = (o: { notBefore: string; maxAheadHours: number }): TimeBounds => ({
+  ...DEFAULT_TIME_BOUNDS,
+  notBefore: o.notBefore,
+  maxAheadMs: o.maxAheadHours * 3_600_000,
+});

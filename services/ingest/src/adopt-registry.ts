@@ -1,4 +1,5 @@
 import {
+  escapeInvisible,
   formatProblems,
   parseRegistryEvent,
   type AgencyRegistry,
@@ -20,7 +21,8 @@ function canonical(value: unknown): string {
 
 export type RegistryAdoption =
   | { readonly ok: true; readonly registry: AgencyRegistry; readonly version: number; readonly changed: boolean }
-  | { readonly ok: false; readonly letter: NewDeadLetter };
+  /** `redelivered`: the same message was refused before, so its letter was already recorded. */
+  | { readonly ok: false; readonly letter: NewDeadLetter; readonly redelivered: boolean };
 
 /**
  * A registry event read from a feed or the registry topic: a valid one becomes the store's registry
@@ -36,16 +38,16 @@ export async function adoptRegistryEvent(
   if (!parsed.ok) {
     const letter: NewDeadLetter = {
       origin: message.origin,
-      key: message.key,
+      key: message.key === null ? null : escapeInvisible(message.key),
       value: typeof message.value === 'string' ? new TextEncoder().encode(message.value) : new Uint8Array(message.value),
       reason: parsed.reason,
-      message: formatProblems(parsed.problems),
+      message: escapeInvisible(formatProblems(parsed.problems)),
       dossierCode: null,
       status: 'dead',
     };
-    await store.recordLetters([letter]);
+    const known = await store.recordLetters([letter]);
     logger.warn({ origin: message.origin, detail: letter.message }, 'agency registry refused');
-    return { ok: false, letter };
+    return { ok: false, letter, redelivered: known.has(letter.origin) };
   }
   const { version, changed } = await saveIfChanged(store, parsed.event.data);
   logger.info({ origin: message.origin, registry: parsed.event.subject, id: parsed.event.id, version, changed }, 'agency registry adopted');

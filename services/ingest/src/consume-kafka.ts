@@ -128,7 +128,7 @@ export async function consumeKafka(
     }));
     const log = logger.child({ partition: batch.partition, firstOffset: batch.firstOffset(), lastOffset: last.offset });
     if (!registry) throw new NoRegistryError('no agency registry'); // set before consuming starts
-    const context: IngestContext = { eventStore: ctx.eventStore, ingestStore: ctx.ingestStore, registry, source: `kafka:${topic}` };
+    const context: IngestContext = { ...ctx, registry, source: `kafka:${topic}` };
     let result;
     try {
       result = await retryWhileUnavailable(() => ingestBatch(context, messages), {

@@ -1,19 +1,24 @@
 import {
   applyDossierEvent,
+  dossierCodeOfStream,
   dossierStreamId,
+  eventTime,
   localDay,
+  naturalKeyOf,
+  naturalKeyOfStored,
   sameEvent,
+  sameFact,
   toCurrentVersion,
   toNewEvent,
   upcastBody,
   type AgencyRegistry,
   type AnyVersionDossierEvent,
+  type DeadLetterReason,
   type DossierState,
   type NewEvent,
   type RecordedEvent,
   type StreamAppend,
 } from '@tthc/core';
-import type { DeadLetterReason } from '@tthc/core';
 
 /** A valid event and the message it came in. */
 export interface Candidate<M> {
@@ -31,33 +36,53 @@ export interface Refusal<M> {
   readonly parkedId?: number;
 }
 
+/** A curable lifecycle violation (an event before its dossier's receipt), kept to be tried again. */
+export interface Parking<M> {
+  readonly candidate: Candidate<M>;
+  readonly detail: string;
+}
+
 export interface Decision<M> {
   /** One append per dossier, expected at the revision its state was read at. */
   readonly appends: StreamAppend[];
   readonly accepted: Candidate<M>[];
   readonly duplicates: Candidate<M>[];
   readonly refused: Refusal<M>[];
-  /** Curable lifecycle violations (an event before its dossier's receipt): kept and retried later. */
-  readonly parked: Refusal<M>[];
+  /** New arrivals that no event of the batch made valid: parked until their dossier's next event. */
+  readonly parked: Parking<M>[];
+  /** Parked letters tried again and still waiting. */
+  readonly stillParked: Candidate<M>[];
+}
+
+/** What a fact already stored or accepted looks like, to compare a re-sent one with. */
+interface Holder {
+  readonly id: string;
+  readonly type: string;
+  readonly subject: string;
+  readonly data: unknown;
 }
 
 interface DossierFold {
   state: DossierState | undefined;
   revision: bigint | undefined;
   stored: Map<string, RecordedEvent>;
+  /** Natural keys unique within the dossier, and the event holding each. */
+  keys: Map<string, Holder>;
 }
 
-/** Folds a dossier's stored stream into its lifecycle state. */
-function fold(events: readonly RecordedEvent[]): DossierFold {
+/** Folds a dossier's stored stream into its lifecycle state and the natural keys it holds. */
+function fold(code: string, events: readonly RecordedEvent[]): DossierFold {
   let state: DossierState | undefined;
   const stored = new Map<string, RecordedEvent>();
+  const keys = new Map<string, Holder>();
   for (const e of events) {
     stored.set(e.id, e);
-    const subject = e.streamId.replace(/^dossier-/, '');
-    const t = applyDossierEvent(state, upcastBody({ type: e.type, subject, data: e.data }));
+    const key = naturalKeyOfStored(e, code);
+    if (key?.scope === 'dossier' && !keys.has(key.key)) keys.set(key.key, { id: e.id, type: e.type, subject: code, data: e.data });
+    const t = applyDossierEvent(state, upcastBody({ type: e.type, subject: code, data: e.data }));
     if (t.ok) state = t.state;
   }
-  return { state, revision: events.at(-1)?.revision, stored };
+  return { state, revision: events.at(-1)?.revision, stored, keys };
 }
 
 /** The agencies an event speaks for: its own codes, or those of the dossier it belongs to. */
@@ -68,86 +93,118 @@ function agenciesOf(event: AnyVersionDossierEvent, state: DossierState | undefin
   return state ? [state.agencyCode, state.receivingAgencyCode] : [];
 }
 
+type Outcome = 'accepted' | 'duplicate' | 'refused' | 'waiting';
+
 /**
  * Decides what becomes of each valid event of a batch, dossier by dossier, in arrival order: a
- * redelivery is a duplicate; an agency the registry does not know, or a source it does not allow
- * for the dossier's agencies, is refused; the lifecycle must accept the event against the dossier's
- * state (read from its stream), else it is refused, or parked when a later event could cure it.
- * Parked events of a dossier are tried again after each event it accepts. Pure: no I/O.
+ * redelivery (same id) or a re-send under a new id of a fact already held (same natural key, same
+ * content) is a duplicate, the same key with other content a conflict; an agency the registry does
+ * not know on the day the event is about, or a source it does not allow for the dossier's agencies,
+ * is refused; the lifecycle must accept the event against the dossier's state (read from its
+ * stream), else it is refused, or waits when a later event could cure it. Waiting events, parked
+ * letters and this batch's own, are tried again after each event their dossier accepts, so a payment
+ * that comes before its receipt in the same batch is appended with it. Pure: no I/O.
+ *
+ * `logKeys` holds the stored events of the log-wide natural keys (payments) that the batch names.
  */
 export function decideBatch<M>(
   candidates: readonly Candidate<M>[],
   parked: readonly Candidate<M>[],
   streams: ReadonlyMap<string, readonly RecordedEvent[]>,
   registry: AgencyRegistry,
+  logKeys: ReadonlyMap<string, RecordedEvent> = new Map(),
 ): Decision<M> {
-  const decision: Decision<M> = { appends: [], accepted: [], duplicates: [], refused: [], parked: [] };
+  const decision: Decision<M> = { appends: [], accepted: [], duplicates: [], refused: [], parked: [], stillParked: [] };
   const byDossier = new Map<string, Candidate<M>[]>();
   for (const c of candidates) byDossier.set(c.event.subject, [...(byDossier.get(c.event.subject) ?? []), c]);
   const parkedByDossier = new Map<string, Candidate<M>[]>();
   for (const p of parked) parkedByDossier.set(p.event.subject, [...(parkedByDossier.get(p.event.subject) ?? []), p]);
   for (const code of parkedByDossier.keys()) if (!byDossier.has(code)) byDossier.set(code, []);
+  const logHolders = new Map<string, Holder>();
+  for (const [key, e] of logKeys) logHolders.set(key, { id: e.id, type: e.type, subject: dossierCodeOfStream(e.streamId) ?? e.streamId, data: e.data });
 
   for (const [code, arrivals] of byDossier) {
-    const dossier = fold(streams.get(dossierStreamId(code)) ?? []);
+    const streamId = dossierStreamId(code);
+    const dossier = fold(code, streams.get(streamId) ?? []);
     const expected = dossier.revision ?? 'no_stream';
     const toAppend: NewEvent[] = [];
-    let waiting = [...(parkedByDossier.get(code) ?? [])];
+    /** Events waiting for a later event of the dossier, with the rule they break for now. */
+    let waiting: { candidate: Candidate<M>; detail: string }[] = (parkedByDossier.get(code) ?? []).map((candidate) => ({ candidate, detail: '' }));
 
-    const refuse = (c: Candidate<M>, reason: DeadLetterReason, detail: string) =>
+    const refuse = (c: Candidate<M>, reason: DeadLetterReason, detail: string): Outcome => {
       decision.refused.push({ message: c.message, reason, detail, dossierCode: code, ...(c.parkedId !== undefined ? { parkedId: c.parkedId } : {}) });
-
-    /** Tries one event; true when it was accepted (so parked ones may now pass). */
-    const attempt = (c: Candidate<M>, retryingParked: boolean): boolean => {
-      const previous = dossier.stored.get(c.event.id);
-      if (previous) {
-        if (sameEvent(previous, dossierStreamId(code), toNewEvent(c.event))) decision.duplicates.push(c);
-        else refuse(c, 'duplicate-id-conflict', `event id ${c.event.id} is already stored with different content`);
-        return false;
-      }
-      const day = localDay(c.event.time);
-      for (const agency of agenciesOf(c.event, dossier.state)) {
-        if (!registry.agencyOn(agency, day)) {
-          refuse(c, 'unknown-agency', `agency ${agency} is not in the registry on ${day}`);
-          return false;
-        }
-      }
-      const agencies = agenciesOf(c.event, dossier.state);
-      if (agencies.length > 0 && !agencies.some((a) => registry.mayPublish(c.event.source, a))) {
-        refuse(c, 'unauthorised-source', `source ${c.event.source} may not publish for agency ${agencies.join(' or ')}`);
-        return false;
-      }
-      const t = applyDossierEvent(dossier.state, upcastBody(c.event));
-      if (!t.ok) {
-        if (t.violation.curable && !retryingParked) {
-          decision.parked.push({ message: c.message, reason: 'lifecycle-violation', detail: t.violation.message, dossierCode: code });
-        } else if (!t.violation.curable) {
-          refuse(c, 'lifecycle-violation', t.violation.message);
-        }
-        return false;
-      }
-      dossier.state = t.state;
-      const recorded = toNewEvent(c.event);
-      toAppend.push(recorded);
-      dossier.stored.set(c.event.id, { ...recorded, streamId: dossierStreamId(code), revision: -1n, position: { commit: 0n, prepare: 0n }, metadata: {} });
-      decision.accepted.push(c);
-      return true;
+      return 'refused';
     };
 
-    const retryParked = () => {
+    /** Tries one event; 'waiting' leaves it to the caller to keep. */
+    const attempt = (c: Candidate<M>): { outcome: Outcome; detail?: string } => {
+      const previous = dossier.stored.get(c.event.id);
+      const recorded = toNewEvent(c.event);
+      if (previous) {
+        if (sameEvent(previous, streamId, recorded)) {
+          decision.duplicates.push(c);
+          return { outcome: 'duplicate' };
+        }
+        return { outcome: refuse(c, 'duplicate-id-conflict', `event id ${c.event.id} is already stored with different content`) };
+      }
+      const natural = naturalKeyOf(c.event);
+      const holders = natural.scope === 'log' ? logHolders : dossier.keys;
+      const holder = holders.get(natural.key);
+      if (holder && holder.id !== c.event.id) {
+        if (sameFact(holder, c.event)) {
+          decision.duplicates.push(c);
+          return { outcome: 'duplicate' };
+        }
+        const where = holder.subject === code ? '' : ` of dossier ${holder.subject}`;
+        return { outcome: refuse(c, 'natural-key-conflict', `${natural.key} is already held by event ${holder.id}${where} with other content`) };
+      }
+      const body = upcastBody(c.event);
+      // The agency must exist on the day the event is about (the receipt's day, the finish's day…), not the day it was sent.
+      const day = localDay(eventTime(body));
+      const agencies = agenciesOf(c.event, dossier.state);
+      for (const agency of agencies) {
+        if (!registry.agencyOn(agency, day)) return { outcome: refuse(c, 'unknown-agency', `agency ${agency} is not in the registry on ${day}`) };
+      }
+      if (agencies.length > 0 && !agencies.some((a) => registry.mayPublish(c.event.source, a))) {
+        return { outcome: refuse(c, 'unauthorised-source', `source ${c.event.source} may not publish for agency ${agencies.join(' or ')}`) };
+      }
+      const t = applyDossierEvent(dossier.state, body);
+      if (!t.ok) {
+        if (t.violation.curable) return { outcome: 'waiting', detail: t.violation.message };
+        return { outcome: refuse(c, 'lifecycle-violation', t.violation.message) };
+      }
+      dossier.state = t.state;
+      toAppend.push(recorded);
+      dossier.stored.set(c.event.id, { ...recorded, streamId, revision: -1n, position: { commit: 0n, prepare: 0n }, metadata: {} });
+      const fact: Holder = { id: c.event.id, type: c.event.type, subject: code, data: c.event.data };
+      holders.set(natural.key, fact);
+      decision.accepted.push(c);
+      return { outcome: 'accepted' };
+    };
+
+    const retryWaiting = () => {
       for (let progress = true; progress && waiting.length > 0; ) {
         progress = false;
-        const still: Candidate<M>[] = [];
-        for (const p of waiting) {
-          if (attempt(p, true)) progress = true;
-          else if (!decision.refused.some((r) => r.message === p.message) && !decision.duplicates.includes(p)) still.push(p);
+        const still: typeof waiting = [];
+        for (const w of waiting) {
+          const { outcome, detail } = attempt(w.candidate);
+          if (outcome === 'accepted') progress = true;
+          else if (outcome === 'waiting') still.push({ candidate: w.candidate, detail: detail ?? w.detail });
         }
         waiting = still;
       }
     };
-    retryParked();
-    for (const c of arrivals) if (attempt(c, false)) retryParked();
-    if (toAppend.length > 0) decision.appends.push({ streamId: dossierStreamId(code), expected, events: toAppend });
+    retryWaiting();
+    for (const c of arrivals) {
+      const { outcome, detail } = attempt(c);
+      if (outcome === 'accepted') retryWaiting();
+      else if (outcome === 'waiting') waiting.push({ candidate: c, detail: detail ?? '' });
+    }
+    for (const w of waiting) {
+      if (w.candidate.parkedId === undefined) decision.parked.push(w);
+      else decision.stillParked.push(w.candidate);
+    }
+    if (toAppend.length > 0) decision.appends.push({ streamId, expected, events: toAppend });
   }
   return decision;
 }

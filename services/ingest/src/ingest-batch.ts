@@ -1,8 +1,16 @@
 import {
+  dossierCode as dossierCodeSchema,
+  DEFAULT_TIME_BOUNDS,
   dossierStreamId,
   DuplicateEventIdConflictError,
+  escapeInvisible,
   formatProblems,
+  NaturalKeyConflictError,
+  naturalKeyOf,
+  PARKED_REASON,
   parseDossierEvent,
+  StoreRejectedError,
+  timeBoundProblems,
   WrongExpectedRevisionError,
   type AgencyRegistry,
   type DeadLetterReason,
@@ -10,8 +18,9 @@ import {
   type IngestCounts,
   type IngestStore,
   type NewDeadLetter,
+  type TimeBounds,
 } from '@tthc/core';
-import { decideBatch, type Candidate, type Refusal } from './decide-batch';
+import { decideBatch, type Candidate, type Decision, type Parking, type Refusal } from './decide-batch';
 
 export interface IncomingMessage {
   readonly key: string | null;
@@ -27,122 +36,223 @@ export interface IngestContext {
   readonly registry: AgencyRegistry;
   /** Key of the running counts: `kafka:<topic>` or `file`. */
   readonly source: string;
+  /** How far event times may stray from the moment of ingest; DEFAULT_TIME_BOUNDS when absent. */
+  readonly timeBounds?: TimeBounds;
+  /** The clock, in ms since the epoch (tests fix it). */
+  readonly now?: () => number;
 }
 
-/** What became of a batch. consumed = appended + duplicates + deadLetters (of this batch's messages) + parked. */
+export type MessageOutcome = 'appended' | 'duplicate' | 'dead' | 'parked';
+
+/** What became of a batch. consumed = appended + duplicates + deadLettered + parked. */
 export interface BatchResult {
   readonly counts: IngestCounts;
   /** Letters to forward to the dead-letter topic: this batch's refusals and parked letters that died. */
   readonly deadLetters: readonly NewDeadLetter[];
   /** Parked letters of earlier batches that this batch's events let through. */
   readonly unparked: number;
-  /** What became of each message, by origin. */
-  readonly outcomes: ReadonlyMap<string, 'appended' | 'duplicate' | 'dead' | 'parked'>;
+  /**
+   * What became of each message, by origin. A message whose letter was already recorded (a
+   * redelivery) keeps its outcome here but is counted among the duplicates.
+   */
+  readonly outcomes: ReadonlyMap<string, MessageOutcome>;
+}
+
+/** A message refused before its event was decided: unreadable, invalid, or out of its time bounds. */
+interface Invalid {
+  readonly message: IncomingMessage;
+  readonly reason: DeadLetterReason;
+  readonly detail: string;
+  readonly dossierCode: string | null;
+}
+
+/** Decisions of one batch, or of the parts it was split into, with the refusals the store made. */
+interface Settled {
+  readonly accepted: Candidate<IncomingMessage>[];
+  readonly duplicates: Candidate<IncomingMessage>[];
+  readonly refused: Refusal<IncomingMessage>[];
+  readonly parked: Parking<IncomingMessage>[];
 }
 
 const MAX_ATTEMPTS = 5;
 const bytes = (value: Buffer | string | null): Uint8Array =>
   value === null ? new Uint8Array() : typeof value === 'string' ? new TextEncoder().encode(value) : new Uint8Array(value);
 
-const toLetter = (r: Refusal<IncomingMessage> | { message: IncomingMessage; reason: DeadLetterReason; detail: string; dossierCode: string | null }, status: 'dead' | 'parked'): NewDeadLetter => ({
-  origin: r.message.origin,
-  key: r.message.key,
-  value: bytes(r.message.value),
-  reason: status === 'parked' ? 'parked-lifecycle' : r.reason,
-  message: r.detail,
-  dossierCode: r.dossierCode,
-  status,
-});
+/** A Kafka key names the dossier only when it is a valid dossier code. */
+const keyAsDossierCode = (key: string | null): string | null => (key !== null && dossierCodeSchema.safeParse(key).success ? key : null);
+
+function letter(message: IncomingMessage, reason: NewDeadLetter['reason'], detail: string, dossierCode: string | null, status: NewDeadLetter['status']): NewDeadLetter {
+  // The key and the detail are shown to operators and stored as text: invisible characters are
+  // written as escapes, so that no letter can fail to be stored or mislead a reader.
+  return { origin: message.origin, key: message.key === null ? null : escapeInvisible(message.key), value: bytes(message.value), reason, message: escapeInvisible(detail), dossierCode, status };
+}
+
+/** Parses each message and checks its times; what passes is a candidate for the decision. */
+function readMessages(ctx: IngestContext, messages: readonly IncomingMessage[]): { invalid: Invalid[]; candidates: Candidate<IncomingMessage>[] } {
+  const now = ctx.now?.() ?? Date.now();
+  const invalid: Invalid[] = [];
+  const candidates: Candidate<IncomingMessage>[] = [];
+  for (const message of messages) {
+    const dossierCode = keyAsDossierCode(message.key);
+    if (message.value === null || message.value.length === 0) {
+      invalid.push({ message, reason: 'empty-message', detail: '(message): must not be empty', dossierCode });
+      continue;
+    }
+    const parsed = parseDossierEvent(typeof message.value === 'string' ? message.value : new Uint8Array(message.value.buffer, message.value.byteOffset, message.value.byteLength));
+    if (!parsed.ok) {
+      invalid.push({ message, reason: parsed.reason, detail: formatProblems(parsed.problems), dossierCode });
+      continue;
+    }
+    const late = timeBoundProblems(parsed.event, now, ctx.timeBounds ?? DEFAULT_TIME_BOUNDS);
+    if (late.length > 0) invalid.push({ message, reason: 'implausible-time', detail: formatProblems(late), dossierCode: parsed.event.subject });
+    else candidates.push({ event: parsed.event, message });
+  }
+  return { invalid, candidates };
+}
 
 /**
  * One batch through the door: parse and validate each message, decide each event against its
  * dossier's state and the registry, append what is accepted in one store transaction, then record
  * the letters and the counts. A concurrent writer of the same dossier makes the append fail its
- * expected revision: the batch is decided again on fresh state. Nothing here commits Kafka offsets;
- * the caller does, after this returns.
+ * expected revision: the batch is decided again on fresh state. A batch that the store refuses for
+ * its data (not for being unavailable) is split until the messages at fault stand alone; they
+ * become `store-rejected` letters with the store's words, and the rest is appended. Nothing here
+ * commits Kafka offsets; the caller does, after this returns.
  */
 export async function ingestBatch(ctx: IngestContext, messages: readonly IncomingMessage[]): Promise<BatchResult> {
-  const invalid: { message: IncomingMessage; reason: DeadLetterReason; detail: string; dossierCode: string | null }[] = [];
-  const candidates: Candidate<IncomingMessage>[] = [];
-  for (const message of messages) {
-    if (message.value === null || message.value.length === 0) {
-      invalid.push({ message, reason: 'empty-message', detail: '(message): must not be empty', dossierCode: message.key });
-      continue;
-    }
-    const parsed = parseDossierEvent(message.value);
-    if (parsed.ok) candidates.push({ event: parsed.event, message });
-    else invalid.push({ message, reason: parsed.reason, detail: formatProblems(parsed.problems), dossierCode: message.key });
-  }
-
+  const { invalid, candidates } = readMessages(ctx, messages);
   const codes = [...new Set(candidates.map((c) => c.event.subject))];
   const parkedLetters = await ctx.ingestStore.parkedFor(codes);
-  const parked: Candidate<IncomingMessage>[] = parkedLetters.flatMap((letter) => {
-    const parsed = parseDossierEvent(letter.value);
-    return parsed.ok ? [{ event: parsed.event, message: { key: letter.key, value: Buffer.from(letter.value), origin: letter.origin }, parkedId: letter.id }] : [];
+  // A message that is itself a parked letter (redelivered, or a file ingested again) is tried as that letter, not twice.
+  const parkedOrigins = new Set(parkedLetters.map((l) => l.origin));
+  const again = candidates.filter((c) => parkedOrigins.has(c.message.origin));
+  const fresh = candidates.filter((c) => !parkedOrigins.has(c.message.origin));
+  const parked: Candidate<IncomingMessage>[] = parkedLetters.flatMap((l) => {
+    const parsed = parseDossierEvent(l.value);
+    return parsed.ok ? [{ event: parsed.event, message: { key: l.key, value: Buffer.from(l.value), origin: l.origin }, parkedId: l.id }] : [];
   });
+  const settled = await appendIsolating(ctx, fresh, parked);
+  return settle(ctx, messages.length, invalid, again, settled);
+}
 
-  let pending = candidates;
+/**
+ * Decides and appends; when the store refuses the data, splits the work in two (between dossiers
+ * where it can) and does each half in turn, until each refused event stands alone. Events still
+ * waiting after the first half go on to the second, so that the split changes nothing else.
+ */
+async function appendIsolating(ctx: IngestContext, pending: readonly Candidate<IncomingMessage>[], parked: readonly Candidate<IncomingMessage>[]): Promise<Settled> {
+  try {
+    return await decideAndAppend(ctx, pending, parked);
+  } catch (error) {
+    if (!(error instanceof StoreRejectedError)) throw error;
+    const work = [...parked, ...pending];
+    if (work.length === 1 && work[0]) {
+      const only = work[0];
+      const refusal: Refusal<IncomingMessage> = { message: only.message, reason: 'store-rejected', detail: error.message, dossierCode: only.event.subject, ...(only.parkedId !== undefined ? { parkedId: only.parkedId } : {}) };
+      return { accepted: [], duplicates: [], refused: [refusal], parked: [] };
+    }
+    const cut = splitPoint(work);
+    const first = await appendIsolating(ctx, work.slice(0, cut).filter((c) => c.parkedId === undefined), work.slice(0, cut).filter((c) => c.parkedId !== undefined));
+    const settledIds = new Set([...first.accepted, ...first.duplicates, ...first.refused].map((c) => c.message.origin));
+    const rest = work.slice(cut);
+    const waitingParked = work.slice(0, cut).filter((c) => c.parkedId !== undefined && !settledIds.has(c.message.origin));
+    const second = await appendIsolating(ctx, [...first.parked.map((p) => p.candidate), ...rest.filter((c) => c.parkedId === undefined)], [...waitingParked, ...rest.filter((c) => c.parkedId !== undefined)]);
+    return { accepted: [...first.accepted, ...second.accepted], duplicates: [...first.duplicates, ...second.duplicates], refused: [...first.refused, ...second.refused], parked: second.parked };
+  }
+}
+
+/** The middle of the work, moved to the nearest change of dossier so that a dossier's events stay together while they can. */
+function splitPoint(work: readonly Candidate<IncomingMessage>[]): number {
+  const middle = Math.ceil(work.length / 2);
+  const codeAt = (i: number) => work[i]?.event.subject;
+  for (let d = 0; d < work.length; d += 1) {
+    for (const i of [middle - d, middle + d]) if (i > 0 && i < work.length && codeAt(i) !== codeAt(i - 1)) return i;
+  }
+  return middle;
+}
+
+/** One decision and its append, decided again on fresh state after a lost race, and without a conflicting event after a conflict. */
+async function decideAndAppend(ctx: IngestContext, pending: readonly Candidate<IncomingMessage>[], parked: readonly Candidate<IncomingMessage>[]): Promise<Settled> {
   const conflicts: Refusal<IncomingMessage>[] = [];
+  let work = pending;
+  const all = () => [...work, ...parked];
   for (let attempt = 1; ; attempt += 1) {
-    const streams = await ctx.eventStore.readStreams(codes.map(dossierStreamId));
-    const decision = decideBatch(pending, parked, streams, ctx.registry);
+    const codes = [...new Set(all().map((c) => c.event.subject))];
+    const logKeys = all().flatMap((c) => {
+      const key = naturalKeyOf(c.event);
+      return key.scope === 'log' ? [key.key] : [];
+    });
+    const [streams, holders] = await Promise.all([ctx.eventStore.readStreams(codes.map(dossierStreamId)), ctx.eventStore.readByNaturalKeys(logKeys)]);
+    const decision: Decision<IncomingMessage> = decideBatch(work, parked, streams, ctx.registry, holders);
     try {
       await ctx.eventStore.appendToStreams(decision.appends);
     } catch (error) {
       if (error instanceof WrongExpectedRevisionError && attempt < MAX_ATTEMPTS) continue;
-      if (error instanceof DuplicateEventIdConflictError) {
-        // The id is taken in another dossier's stream: refuse the later copy, decide the rest again.
-        const culprit = pending.findLast((c) => c.event.id === error.eventId);
-        if (culprit) {
-          conflicts.push({ message: culprit.message, reason: 'duplicate-id-conflict', detail: error.message, dossierCode: culprit.event.subject });
-          pending = pending.filter((c) => c !== culprit);
-          attempt = 0;
-          continue;
-        }
+      // An id or a natural key taken meanwhile by another dossier's event: refuse the later copy, decide the rest again.
+      const taken = error instanceof DuplicateEventIdConflictError ? { id: error.eventId, reason: 'duplicate-id-conflict' as const } : error instanceof NaturalKeyConflictError ? { id: error.eventId, reason: 'natural-key-conflict' as const } : undefined;
+      const culprit = taken && work.findLast((c) => c.event.id === taken.id);
+      if (taken && culprit) {
+        conflicts.push({ message: culprit.message, reason: taken.reason, detail: (error as Error).message, dossierCode: culprit.event.subject });
+        work = work.filter((c) => c !== culprit);
+        attempt = 0;
+        continue;
       }
       throw error;
     }
-    return settle(ctx, messages.length, invalid, conflicts, decision);
+    return { accepted: decision.accepted, duplicates: decision.duplicates, refused: [...decision.refused, ...conflicts], parked: decision.parked };
   }
 }
 
+/** Records the letters and the counts of a decided batch. */
 async function settle(
   ctx: IngestContext,
   consumed: number,
-  invalid: readonly { message: IncomingMessage; reason: DeadLetterReason; detail: string; dossierCode: string | null }[],
-  conflicts: readonly Refusal<IncomingMessage>[],
-  decision: ReturnType<typeof decideBatch<IncomingMessage>>,
+  invalid: readonly Invalid[],
+  again: readonly Candidate<IncomingMessage>[],
+  settled: Settled,
 ): Promise<BatchResult> {
   const isRetry = (x: { parkedId?: number }) => x.parkedId !== undefined;
-  const refusedNow = [...decision.refused.filter((r) => !isRetry(r)), ...conflicts];
-  const diedParked = decision.refused.filter(isRetry);
-  const newLetters = [...invalid.map((r) => toLetter(r, 'dead')), ...refusedNow.map((r) => toLetter(r, 'dead')), ...decision.parked.map((r) => toLetter(r, 'parked'))];
-  await ctx.ingestStore.recordLetters(newLetters);
-  const resolvedIds = [...decision.accepted, ...decision.duplicates].flatMap((c) => (c.parkedId === undefined ? [] : [c.parkedId]));
+  const refusedNow = settled.refused.filter((r) => !isRetry(r));
+  const diedParked = settled.refused.filter(isRetry);
+  const newLetters = [
+    ...invalid.map((r) => letter(r.message, r.reason, r.detail, r.dossierCode, 'dead')),
+    ...refusedNow.map((r) => letter(r.message, r.reason, r.detail, r.dossierCode, 'dead')),
+    ...settled.parked.map((p) => letter(p.candidate.message, PARKED_REASON, p.detail, p.candidate.event.subject, 'parked')),
+  ];
+  // Letters already recorded under the same origin are redeliveries: counted as duplicates, not twice.
+  const known = await ctx.ingestStore.recordLetters(newLetters);
+  const resolvedIds = [...settled.accepted, ...settled.duplicates].flatMap((c) => (c.parkedId === undefined ? [] : [c.parkedId]));
   await ctx.ingestStore.settleLetters(resolvedIds, 'resolved');
-  for (const r of diedParked) if (r.parkedId !== undefined) await ctx.ingestStore.settleLetters([r.parkedId], 'dead', r.detail);
+  for (const r of diedParked) if (r.parkedId !== undefined) await ctx.ingestStore.settleLetters([r.parkedId], 'dead', { reason: r.reason, message: escapeInvisible(r.detail) });
 
-  const appendedNow = decision.accepted.filter((c) => !isRetry(c)).length;
-  const unparkedAppended = decision.accepted.filter(isRetry).length;
-  const unparkedDuplicates = decision.duplicates.filter(isRetry).length;
+  const outcomes = new Map<string, MessageOutcome>();
+  for (const c of settled.accepted) if (!isRetry(c)) outcomes.set(c.message.origin, 'appended');
+  for (const c of [...settled.duplicates.filter((d) => !isRetry(d)), ...again]) outcomes.set(c.message.origin, 'duplicate');
+  for (const p of settled.parked) outcomes.set(p.candidate.message.origin, 'parked');
+  for (const r of [...invalid, ...refusedNow]) outcomes.set(r.message.origin, 'dead');
+
+  const tally = { appended: 0, duplicates: 0, deadLettered: 0, parked: 0 };
+  for (const [origin, outcome] of outcomes) {
+    if (known.has(origin) || outcome === 'duplicate') tally.duplicates += 1;
+    else if (outcome === 'appended') tally.appended += 1;
+    else if (outcome === 'dead') tally.deadLettered += 1;
+    else tally.parked += 1;
+  }
   // Parked letters that settle move from parked to their final count, so the totals still add up.
+  const unparkedAppended = settled.accepted.filter(isRetry).length;
+  const unparkedDuplicates = settled.duplicates.filter(isRetry).length;
   const counts: IngestCounts = {
     consumed,
-    appended: appendedNow + unparkedAppended,
-    duplicates: decision.duplicates.filter((c) => !isRetry(c)).length + unparkedDuplicates,
-    deadLettered: invalid.length + refusedNow.length + diedParked.length,
-    parked: decision.parked.length - unparkedAppended - unparkedDuplicates - diedParked.length,
+    appended: tally.appended + unparkedAppended,
+    duplicates: tally.duplicates + unparkedDuplicates,
+    deadLettered: tally.deadLettered + diedParked.length,
+    parked: tally.parked - unparkedAppended - unparkedDuplicates - diedParked.length,
   };
   await ctx.ingestStore.addCounts(ctx.source, counts);
-  const outcomes = new Map<string, 'appended' | 'duplicate' | 'dead' | 'parked'>();
-  for (const c of decision.accepted) outcomes.set(c.message.origin, 'appended');
-  for (const c of decision.duplicates) outcomes.set(c.message.origin, 'duplicate');
-  for (const r of decision.parked) outcomes.set(r.message.origin, 'parked');
-  for (const r of [...invalid, ...refusedNow, ...diedParked]) outcomes.set(r.message.origin, 'dead');
   return {
     outcomes,
     counts,
-    deadLetters: [...newLetters.filter((l) => l.status === 'dead'), ...diedParked.map((r) => toLetter(r, 'dead'))],
+    deadLetters: [...newLetters.filter((l) => l.status === 'dead'), ...diedParked.map((r) => letter(r.message, r.reason, r.detail, r.dossierCode, 'dead'))],
     unparked: unparkedAppended + unparkedDuplicates,
   };
 }

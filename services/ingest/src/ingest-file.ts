@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { addCounts, mayBeRegistryEvent, ZERO_COUNTS, type AgencyRegistry, type IngestCounts } from '@tthc/core';
 import type { Logger } from '@tthc/logging';
 import { adoptRegistryEvent } from './adopt-registry';
 import { ingestBatch, type IncomingMessage, type IngestContext } from './ingest-batch';
+import { isBlank, readLines } from './read-lines';
 import { retryWhileUnavailable } from './retry-while-unavailable';
 
 export interface IngestFileOptions {
@@ -33,9 +32,8 @@ export async function ingestFile(
 ): Promise<IngestCounts> {
   const batchSize = options.batchSize ?? 5000;
   let registry = ctx.registry;
-  const input = createReadStream(path);
-  const lines = createInterface({ input, crlfDelay: Infinity });
   let totals = ZERO_COUNTS;
+  let bytesRead = 0;
   let batch: IncomingMessage[] = [];
   let lineNo = 0;
   const flush = async () => {
@@ -47,7 +45,7 @@ export async function ingestFile(
         `${path}: no agency registry to check events against: the store has none and no registry line came before line ${lineNo}; import one with \`tthc registry import FILE\``,
       );
     }
-    const context: IngestContext = { eventStore: ctx.eventStore, ingestStore: ctx.ingestStore, registry, source: 'file' };
+    const context: IngestContext = { ...ctx, registry, source: 'file' };
     const result = await retryWhileUnavailable(() => ingestBatch(context, messages), {
       logger: options.logger,
       ...(options.signal ? { signal: options.signal } : {}),
@@ -57,26 +55,28 @@ export async function ingestFile(
       options.logger.warn({ origin: letter.origin, reason: letter.reason, detail: letter.message }, 'dead letter');
     }
     options.logger.info({ file: path, lines: lineNo, ...result.counts, unparked: result.unparked }, 'batch ingested');
-    options.onBatch?.(totals, input.bytesRead);
+    options.onBatch?.(totals, bytesRead);
   };
-  for await (const line of lines) {
-    lineNo += 1;
-    if (line.trim().length === 0) continue;
-    const hash = createHash('sha1').update(line).digest('hex').slice(0, 12);
+  for await (const line of readLines(path)) {
+    lineNo = line.number;
+    bytesRead = line.bytesRead;
+    if (isBlank(line.bytes)) continue;
+    const hash = createHash('sha1').update(line.bytes).digest('hex').slice(0, 12);
     const origin = `${path}:${lineNo}#${hash}`;
-    if (mayBeRegistryEvent(line)) {
+    // The type is ASCII: a byte-for-byte look is enough to pick the lines worth parsing as a registry.
+    if (mayBeRegistryEvent(line.bytes.toString('latin1'))) {
       // The events before it were checked against the registry then in force; those after it, against this one.
       await flush();
-      const adopted = await adoptRegistryEvent(ctx.ingestStore, { key: null, value: line, origin }, options.logger);
+      const adopted = await adoptRegistryEvent(ctx.ingestStore, { key: null, value: line.bytes, origin }, options.logger);
       if (adopted.ok) registry = adopted.registry;
       else {
-        const refused = { ...ZERO_COUNTS, consumed: 1, deadLettered: 1 };
+        const refused = { ...ZERO_COUNTS, consumed: 1, ...(adopted.redelivered ? { duplicates: 1 } : { deadLettered: 1 }) };
         await ctx.ingestStore.addCounts('file', refused);
         totals = addCounts(totals, refused);
       }
       continue;
     }
-    batch.push({ key: null, value: line, origin });
+    batch.push({ key: null, value: line.bytes, origin });
     if (batch.length >= batchSize) await flush();
     if (options.signal?.aborted) break;
   }

@@ -1,5 +1,5 @@
 import type { AppendOutcome, NewEvent, RecordedEvent, StreamAppend, StreamAppendResult } from './event-store';
-import { DuplicateEventIdConflictError } from './errors';
+import { DuplicateEventIdConflictError, NaturalKeyConflictError } from './errors';
 import { assertExpectedRevision } from './expected-revision';
 import type { LogPosition } from './log-position';
 import { sameEvent } from './same-event';
@@ -40,16 +40,19 @@ export interface AppendPlan {
 /**
  * The append rules every adapter shares, as a pure function: checks each expectation against the
  * revision in force at that point of the call, drops redelivered events (same id, same content),
- * refuses a reused id with other content, and numbers the new events per stream. The adapter reads
- * what the plan needs (current revisions, events stored under the ids), writes `rows` in one
+ * refuses a reused id with other content, refuses a natural key that another id holds (stored or
+ * earlier in the call), and numbers the new events per stream. The adapter reads what the plan needs
+ * (current revisions, events stored under the ids and natural keys), writes `rows` in one
  * transaction, and turns the plan into the outcome with the positions the rows got.
  */
 export function planAppend(
   appends: readonly StreamAppend[],
   currentRevision: (streamId: string) => bigint | undefined,
   storedEvent: (eventId: string) => StoredEventRef | undefined,
+  naturalKeyHolder: (naturalKey: string) => string | undefined = () => undefined,
 ): AppendPlan {
   const revisions = new Map<string, bigint>();
+  const keysInCall = new Map<string, string>();
   const staged = new Map<string, { streamId: string; type: string; data: unknown; row: number }>();
   const rows: PlannedRow[] = [];
   const streams: PlannedStream[] = [];
@@ -67,6 +70,11 @@ export function planAppend(
         duplicates += 1;
         last = inCall ? { row: inCall.row } : { stored: (before as StoredEventRef).position };
         continue;
+      }
+      if (event.naturalKey !== undefined) {
+        const holder = keysInCall.get(event.naturalKey) ?? naturalKeyHolder(event.naturalKey);
+        if (holder !== undefined && holder !== event.id) throw new NaturalKeyConflictError(event.naturalKey, event.id, holder);
+        keysInCall.set(event.naturalKey, event.id);
       }
       revision = revision === undefined ? 0n : revision + 1n;
       staged.set(event.id, { streamId, type: event.type, data: event.data, row: rows.length });

@@ -1,6 +1,6 @@
 import type { ExpectedRevision } from './event-store';
 
-export type EventStoreErrorCode = 'WRONG_EXPECTED_REVISION' | 'DUPLICATE_EVENT_ID_CONFLICT' | 'STORE_UNAVAILABLE';
+export type EventStoreErrorCode = 'WRONG_EXPECTED_REVISION' | 'DUPLICATE_EVENT_ID_CONFLICT' | 'NATURAL_KEY_CONFLICT' | 'STORE_UNAVAILABLE' | 'STORE_REJECTED';
 
 export abstract class EventStoreError extends Error {
   abstract readonly code: EventStoreErrorCode;
@@ -35,5 +35,30 @@ export class StoreUnavailableError extends EventStoreError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'StoreUnavailableError';
+  }
+}
+
+/** Another event id already holds this natural key (the same payment sent again under a new id, or a clash). */
+export class NaturalKeyConflictError extends EventStoreError {
+  readonly code = 'NATURAL_KEY_CONFLICT';
+  constructor(
+    readonly naturalKey: string,
+    readonly eventId: string,
+    readonly heldBy: string,
+  ) {
+    super(`natural key ${naturalKey} of event ${eventId} is already held by event ${heldBy}`);
+    this.name = 'NaturalKeyConflictError';
+  }
+}
+
+/**
+ * The store refused what it was given for what it holds (a value its types cannot take, a limit),
+ * not for being unavailable: trying the same call again fails again. The store's words are kept.
+ */
+export class StoreRejectedError extends EventStoreError {
+  readonly code = 'STORE_REJECTED';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StoreRejectedError';
   }
 }

@@ -9,6 +9,12 @@ export interface NewEvent {
   readonly type: string;
   readonly data: unknown;
   readonly metadata?: Readonly<Record<string, unknown>>;
+  /**
+   * A key that names the fact itself, across event ids (a payment's platform and transaction id):
+   * no two stored events may hold the same one. Appending an event whose key another id holds fails
+   * with `NaturalKeyConflictError`.
+   */
+  readonly naturalKey?: string;
 }
 
 export interface StreamAppend {
@@ -70,7 +76,8 @@ export interface ReadStreamOptions {
 
 /**
  * The event store port. Every adapter passes the same contract suite (test/support).
- * Errors are the typed `EventStoreError`s: wrong expected revision, duplicate-id conflict, store unavailable.
+ * Errors are the typed `EventStoreError`s: wrong expected revision, duplicate-id conflict,
+ * natural-key conflict, store unavailable (try again later), store rejected (never try again as it is).
  */
 export interface EventStore {
   /** Appends to one stream if it meets `expected` (default `any`). */
@@ -81,6 +88,8 @@ export interface EventStore {
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /** Many streams at once (ingest folds each dossier's state from its stream); absent streams are absent from the map. */
   readStreams(streamIds: readonly string[]): Promise<Map<string, RecordedEvent[]>>;
+  /** The stored events that hold any of these natural keys, by key; keys no event holds are absent. */
+  readByNaturalKeys(naturalKeys: readonly string[]): Promise<Map<string, RecordedEvent>>;
   /** The global log in order; never returns an event while one before it may still be committed. */
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
   /** How many events follow a position (the whole log when absent) and when the oldest of them was stored. */

@@ -20,6 +20,7 @@ export class InMemoryEventStore implements EventStore {
   private readonly recordedAt: string[] = [];
   private readonly byId = new Map<string, RecordedEvent>();
   private readonly streams = new Map<string, RecordedEvent[]>();
+  private readonly byNaturalKey = new Map<string, RecordedEvent>();
 
   appendToStream(streamId: string, events: readonly NewEvent[], options: { expected?: ExpectedRevision } = {}): Promise<StreamAppendResult> {
     return appendOneStream((a) => this.appendToStreams(a), streamId, events, options.expected);
@@ -36,6 +37,7 @@ export class InMemoryEventStore implements EventStore {
       appends,
       (streamId) => this.streams.get(streamId)?.at(-1)?.revision,
       (id) => this.byId.get(id),
+      (key) => this.byNaturalKey.get(key)?.id,
     );
     const positions = plan.rows.map((row) => {
       const n = BigInt(this.log.length + 1);
@@ -51,6 +53,7 @@ export class InMemoryEventStore implements EventStore {
       this.log.push(recorded);
       this.recordedAt.push(new Date().toISOString());
       this.byId.set(recorded.id, recorded);
+      if (row.event.naturalKey !== undefined) this.byNaturalKey.set(row.event.naturalKey, recorded);
       const stream = this.streams.get(row.streamId) ?? [];
       stream.push(recorded);
       this.streams.set(row.streamId, stream);
@@ -69,6 +72,15 @@ export class InMemoryEventStore implements EventStore {
     for (const id of streamIds) {
       const events = this.streams.get(id);
       if (events) found.set(id, [...events]);
+    }
+    return Promise.resolve(found);
+  }
+
+  readByNaturalKeys(naturalKeys: readonly string[]): Promise<Map<string, RecordedEvent>> {
+    const found = new Map<string, RecordedEvent>();
+    for (const key of naturalKeys) {
+      const event = this.byNaturalKey.get(key);
+      if (event) found.set(key, event);
     }
     return Promise.resolve(found);
   }

@@ -39,5 +39,14 @@ export const amountVnd = z
 
 export const sourceUrn = z
   .string()
-  .regex(/^urn:[a-z0-9][a-z0-9-]{0,31}:[^\s]{1,200}$/i, { message: 'must be a URN such as urn:tthc:lamdong-motcua' })
+  .regex(/^urn:[a-z0-9][a-z0-9-]{0,31}:[^\s\p{C}]{1,200}$/iu, { message: 'must be a URN such as urn:tthc:lamdong-motcua' })
   .describe('URN of the publishing system, e.g. urn:tthc:lamdong-motcua');
+
+/**
+ * An identifier chosen by a sender (an event id, a payment's transaction id): visible characters
+ * only. Blank ids, spaces and control characters would make two ids look alike to a reader.
+ */
+export const visibleId = (max: number) =>
+  z
+    .string()
+    .regex(new RegExp(`^[^\\s\\p{C}]{1,${max}}$`, 'u'), { message: `must be 1-${max} visible characters, with no space or control character` });

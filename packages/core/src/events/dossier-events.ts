@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { agencyCode, amountVnd, dossierCode, isoDate, isoDateTimeWithOffset, procedureCode, sourceUrn } from './codes';
+import { localDay } from '../time/local-day';
+import { agencyCode, amountVnd, dossierCode, isoDate, isoDateTimeWithOffset, procedureCode, sourceUrn, visibleId } from './codes';
 
 export const EVENT_TYPE_PREFIX = 'vn.gov.tthc.dossier.' as const;
 
@@ -12,6 +13,24 @@ export const onlineServiceLevel = z
   .describe('Online service level of the procedure (Decree 42/2022): full-process (toàn trình), partial (một phần), none');
 export type OnlineServiceLevel = z.infer<typeof onlineServiceLevel>;
 
+/**
+ * Cross-field rule of one event's data: `later` may not come before `earlier`. A date field is
+ * compared with the Vietnamese calendar day of an instant; two instants, as instants. Fields that
+ * broke their own rule are left to that rule's message.
+ */
+function notBefore<D extends Record<string, unknown>>(later: keyof D & string, earlier: keyof D & string, what: string) {
+  return (data: D, ctx: z.RefinementCtx) => {
+    const a = data[later];
+    const b = data[earlier];
+    if (typeof a !== 'string' || typeof b !== 'string' || !Number.isFinite(Date.parse(a)) || !Number.isFinite(Date.parse(b))) return;
+    const isDate = /^\d{4}-\d{2}-\d{2}$/.test(a);
+    const bound = isDate ? localDay(b) : b;
+    if (isDate ? a < bound : Date.parse(a) < Date.parse(b)) {
+      ctx.addIssue({ code: 'custom', path: [later], message: `must not be before ${what} (${bound})`, input: a });
+    }
+  };
+}
+
 const reasonCode = z
   .string()
   .regex(/^[A-Z0-9_]{1,32}$/, { message: 'must be a code of 1-32 characters A-Z, 0-9 or _' })
@@ -21,7 +40,7 @@ const reasonCode = z
 export function cloudEvent<T extends string, D extends z.ZodType>(type: T, data: D) {
   return z.strictObject({
     specversion: z.literal('1.0', { message: 'must be "1.0"' }).describe('CloudEvents version'),
-    id: z.string().min(1).max(128).describe('Unique id of this event; a redelivered event keeps its id'),
+    id: visibleId(128).describe('Unique id of this event; a redelivered event keeps its id'),
     source: sourceUrn,
     type: z.literal(type),
     subject: dossierCode,
@@ -38,7 +57,7 @@ export const receivedV1Data = z.strictObject({
   onlineServiceLevel,
   receivedAt: isoDateTimeWithOffset,
   dueDate: isoDate.describe('Appointment date for the result (ngày hẹn trả), in working days from receipt'),
-});
+}).superRefine(notBefore('dueDate', 'receivedAt', 'the day of receipt'));
 
 /** v2 separates the one-stop shop that received the dossier from the agency that resolves it (liên thông). */
 export const receivedData = z.strictObject({
@@ -49,7 +68,7 @@ export const receivedData = z.strictObject({
   onlineServiceLevel,
   receivedAt: isoDateTimeWithOffset,
   dueDate: isoDate.describe('Appointment date for the result (ngày hẹn trả), in working days from receipt'),
-});
+}).superRefine(notBefore('dueDate', 'receivedAt', 'the day of receipt'));
 
 export const refusedAtReceptionData = z.strictObject({
   procedureCode,
@@ -57,19 +76,19 @@ export const refusedAtReceptionData = z.strictObject({
   submittedAt: isoDateTimeWithOffset,
   refusedAt: isoDateTimeWithOffset,
   reasonCode: reasonCode.optional(),
-});
+}).superRefine(notBefore('refusedAt', 'submittedAt', 'the submission'));
 
 export const supplementRequestedData = z.strictObject({ requestedAt: isoDateTimeWithOffset, reasonCode: reasonCode.optional() });
 
 export const supplementReceivedData = z.strictObject({
   receivedAt: isoDateTimeWithOffset,
   newDueDate: isoDate.describe('New appointment date set by the source system: a supplement restarts the clock'),
-});
+}).superRefine(notBefore('newDueDate', 'receivedAt', 'the day the supplement arrived'));
 
 export const financialObligationRequestedData = z.strictObject({ requestedAt: isoDateTimeWithOffset, amountVnd });
 
 export const paidOnlineData = z.strictObject({
-  transactionId: z.string().min(1).max(64).describe("Payment platform's transaction id"),
+  transactionId: visibleId(64).describe("Payment platform's transaction id; with the platform, the payment's natural key"),
   amountVnd,
   platform: z
     .string()
@@ -81,7 +100,7 @@ export const paidOnlineData = z.strictObject({
 export const apologyIssuedData = z.strictObject({
   issuedAt: isoDateTimeWithOffset,
   newAppointmentDate: isoDate.describe('Date promised in the apology (form 04, Circular 01/2018/TT-VPCP); the dossier stays late against the original date'),
-});
+}).superRefine(notBefore('newAppointmentDate', 'issuedAt', 'the day of the apology'));
 
 export const processingStoppedData = z.strictObject({ stoppedAt: isoDateTimeWithOffset, reasonCode: reasonCode.optional() });
 export const handedBackData = z.strictObject({ handedBackAt: isoDateTimeWithOffset, reasonCode: reasonCode.optional() });

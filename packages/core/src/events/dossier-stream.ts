@@ -1,5 +1,6 @@
 import type { NewEvent, StreamAppend } from '../event-store/event-store';
 import type { AnyVersionDossierEvent } from './dossier-events';
+import { naturalKeyOf } from './natural-key';
 
 const STREAM_PREFIX = 'dossier-';
 
@@ -12,14 +13,17 @@ export function dossierCodeOfStream(streamId: string): string | undefined {
 
 /**
  * The event as published (its own version: the log keeps what the source said; readers upcast).
- * The envelope's id and type become the stored event's; the rest of the envelope is metadata.
+ * The envelope's id and type become the stored event's; the rest of the envelope is metadata. A
+ * natural key unique in the whole log (a payment's) goes with it, for the store to keep unique.
  */
 export function toNewEvent(event: AnyVersionDossierEvent): NewEvent {
+  const natural = naturalKeyOf(event);
   return {
     id: event.id,
     type: event.type,
     data: event.data,
     metadata: { source: event.source, subject: event.subject, time: event.time },
+    ...(natural.scope === 'log' ? { naturalKey: natural.key } : {}),
   };
 }
 

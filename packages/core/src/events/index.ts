@@ -3,3 +3,7 @@ export * from './dossier-events';
 export * from './dossier-stream';
 export * from './upcasters';
 export * from './validation';
+export * from './strict-json';
+export * from './natural-key';
+export * from './time-bounds';
+export * from './field-problem';

@@ -1,16 +1,14 @@
 import type { z } from 'zod';
 import { anyVersionDossierEvent, type AnyVersionDossierEvent } from './dossier-events';
+import type { FieldProblem } from './field-problem';
+import { forbiddenTextProblems, parseStrictJson } from './strict-json';
 
-export interface FieldProblem {
-  /** Dotted path of the offending field, e.g. `data.agencyCode`; `(message)` for the whole message. */
-  readonly field: string;
-  readonly rule: string;
-}
+export { formatProblems, type FieldProblem } from './field-problem';
 
 /** A valid event as published (any accepted version); `toCurrentVersion` lifts it. */
 export type ParseResult =
   | { readonly ok: true; readonly event: AnyVersionDossierEvent }
-  | { readonly ok: false; readonly reason: 'invalid-json' | 'invalid-event'; readonly problems: readonly FieldProblem[] };
+  | { readonly ok: false; readonly reason: 'invalid-encoding' | 'invalid-json' | 'invalid-event'; readonly problems: readonly FieldProblem[] };
 
 export function describeIssues(issues: readonly z.core.$ZodIssue[]): FieldProblem[] {
   return issues.map((issue) => {
@@ -28,21 +26,22 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[]): FieldProble
   });
 }
 
-export const formatProblems = (problems: readonly FieldProblem[]): string =>
-  problems.map((p) => `${p.field}: ${p.rule}`).join('; ');
-
+/** A value (parsed JSON, or an event built in code) against the text rules and the event schemas. */
 export function validateDossierEvent(value: unknown): ParseResult {
+  const text = forbiddenTextProblems(value);
+  if (text.length > 0) return { ok: false, reason: 'invalid-event', problems: text };
+  return validateShape(value);
+}
+
+function validateShape(value: unknown): ParseResult {
   const result = anyVersionDossierEvent.safeParse(value);
   if (result.success) return { ok: true, event: result.data };
   return { ok: false, reason: 'invalid-event', problems: describeIssues(result.error.issues) };
 }
 
+/** Bytes (strict UTF-8) or text to a valid event, or every rule it breaks, each naming its field. */
 export function parseDossierEvent(bytes: string | Uint8Array): ParseResult {
-  let value: unknown;
-  try {
-    value = JSON.parse(typeof bytes === 'string' ? bytes : new TextDecoder().decode(bytes));
-  } catch (error) {
-    return { ok: false, reason: 'invalid-json', problems: [{ field: '(message)', rule: `must be JSON: ${(error as Error).message}` }] };
-  }
-  return validateDossierEvent(value);
+  const json = parseStrictJson(bytes);
+  if (!json.ok) return json;
+  return validateShape(json.value);
 }

@@ -1,14 +1,24 @@
-/** Why a consumed message was not stored. The codes are part of the published contract (docs/events.md). */
+/**
+ * Why a consumed message was not stored. The codes are part of the published contract: each is
+ * listed with an example line in docs/ingest.md, and a test holds the list and the code together.
+ */
 export const DEAD_LETTER_REASONS = [
+  'empty-message',
+  'invalid-encoding',
   'invalid-json',
   'invalid-event',
-  'empty-message',
+  'implausible-time',
   'duplicate-id-conflict',
+  'natural-key-conflict',
   'unknown-agency',
   'unauthorised-source',
   'lifecycle-violation',
+  'store-rejected',
 ] as const;
 export type DeadLetterReason = (typeof DEAD_LETTER_REASONS)[number];
+
+/** The reason a letter carries while it is parked; when it dies it takes the reason it died of. */
+export const PARKED_REASON = 'parked-lifecycle' as const;
 
 /** Parked letters wait for a later event of their dossier (a payment before the receipt); dead ones for an operator. */
 export type LetterStatus = 'parked' | 'dead' | 'resolved';
@@ -19,7 +29,7 @@ export interface NewDeadLetter {
   readonly key: string | null;
   /** The original bytes, verbatim. */
   readonly value: Uint8Array;
-  readonly reason: DeadLetterReason | 'parked-lifecycle';
+  readonly reason: DeadLetterReason | typeof PARKED_REASON;
   /** Names the field and the rule, or the lifecycle rule broken. */
   readonly message: string;
   readonly dossierCode: string | null;

@@ -1,5 +1,5 @@
 import type { AgencyRegistryFile } from '../registry/agency-registry-file';
-import { addCounts, ZERO_COUNTS, type DeadLetter, type IngestCounts, type LetterStatus, type NewDeadLetter } from './dead-letter';
+import { addCounts, ZERO_COUNTS, type DeadLetter, type DeadLetterReason, type IngestCounts, type LetterStatus, type NewDeadLetter } from './dead-letter';
 import type { IngestStore, LetterFilter } from './ingest-store';
 
 export class InMemoryIngestStore implements IngestStore {
@@ -17,13 +17,17 @@ export class InMemoryIngestStore implements IngestStore {
     return Promise.resolve(this.registries.length);
   }
 
-  recordLetters(letters: readonly NewDeadLetter[]): Promise<void> {
+  recordLetters(letters: readonly NewDeadLetter[]): Promise<ReadonlySet<string>> {
     const now = new Date().toISOString();
+    const known = new Set<string>();
     for (const letter of letters) {
-      if (this.letters.some((l) => l.origin === letter.origin)) continue;
+      if (this.letters.some((l) => l.origin === letter.origin)) {
+        known.add(letter.origin);
+        continue;
+      }
       this.letters.push({ ...letter, id: this.letters.length + 1, attempts: 1, firstSeenAt: now, updatedAt: now });
     }
-    return Promise.resolve();
+    return Promise.resolve(known);
   }
 
   parkedFor(dossierCodes: readonly string[]): Promise<DeadLetter[]> {
@@ -31,13 +35,13 @@ export class InMemoryIngestStore implements IngestStore {
     return Promise.resolve(this.letters.filter((l) => l.status === 'parked' && l.dossierCode !== null && codes.has(l.dossierCode)));
   }
 
-  settleLetters(ids: readonly number[], status: LetterStatus, message?: string): Promise<void> {
+  settleLetters(ids: readonly number[], status: LetterStatus, cause?: { readonly reason: DeadLetterReason; readonly message: string }): Promise<void> {
     const now = new Date().toISOString();
     for (const id of ids) {
       const i = this.letters.findIndex((l) => l.id === id);
       const letter = this.letters[i];
       if (!letter) continue;
-      this.letters[i] = { ...letter, status: status as DeadLetter['status'], attempts: letter.attempts + 1, updatedAt: now, ...(message ? { message } : {}) };
+      this.letters[i] = { ...letter, status: status as DeadLetter['status'], attempts: letter.attempts + 1, updatedAt: now, ...(cause ?? {}) };
     }
     return Promise.resolve();
   }

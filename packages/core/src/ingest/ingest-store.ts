@@ -1,5 +1,5 @@
 import type { AgencyRegistryFile } from '../registry/agency-registry-file';
-import type { DeadLetter, IngestCounts, LetterStatus, NewDeadLetter } from './dead-letter';
+import type { DeadLetter, DeadLetterReason, IngestCounts, LetterStatus, NewDeadLetter } from './dead-letter';
 
 export interface LetterFilter {
   readonly status?: LetterStatus;
@@ -16,12 +16,15 @@ export interface IngestStore {
   loadRegistry(): Promise<{ version: number; registry: AgencyRegistryFile } | undefined>;
   /** Stores a new registry version; returns its version number. */
   saveRegistry(registry: AgencyRegistryFile): Promise<number>;
-  /** Records letters; a letter whose origin is already recorded is left as it is (a redelivered message). */
-  recordLetters(letters: readonly NewDeadLetter[]): Promise<void>;
+  /**
+   * Records letters; a letter whose origin is already recorded is left as it is (a redelivered
+   * message). Returns the origins that were already recorded, so that a redelivery is not counted twice.
+   */
+  recordLetters(letters: readonly NewDeadLetter[]): Promise<ReadonlySet<string>>;
   /** Parked letters of these dossiers, oldest first. */
   parkedFor(dossierCodes: readonly string[]): Promise<DeadLetter[]>;
-  /** Moves letters to a new status after a retry, counting the attempt. */
-  settleLetters(ids: readonly number[], status: LetterStatus, message?: string): Promise<void>;
+  /** Moves letters to a new status after a retry, counting the attempt; a letter that dies takes the reason and message it died of. */
+  settleLetters(ids: readonly number[], status: LetterStatus, cause?: { readonly reason: DeadLetterReason; readonly message: string }): Promise<void>;
   listLetters(filter?: LetterFilter): Promise<DeadLetter[]>;
   /** Adds a batch's counts to a source's running totals (`kafka:topic`, `file`). */
   addCounts(source: string, counts: IngestCounts): Promise<void>;

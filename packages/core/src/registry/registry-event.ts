@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { isoDateTimeWithOffset, sourceUrn } from '../events/codes';
+import { isoDateTimeWithOffset, sourceUrn, visibleId } from '../events/codes';
+import { parseStrictJson } from '../events/strict-json';
 import { describeIssues, type FieldProblem } from '../events/validation';
 import { agencyRegistryFile, type AgencyRegistryFile } from './agency-registry-file';
 import { loadAgencyRegistry, type AgencyRegistry } from './agency-registry';
@@ -14,7 +15,7 @@ export const AGENCY_REGISTRY_EVENT_TYPE = 'vn.gov.tthc.agency-registry.published
 export const agencyRegistryEvent = z
   .strictObject({
     specversion: z.literal('1.0', { message: 'must be "1.0"' }).describe('CloudEvents version'),
-    id: z.string().min(1).max(128).describe('Unique id of this registry version'),
+    id: visibleId(128).describe('Unique id of this registry version'),
     source: sourceUrn.describe('URN of the system that publishes the registry'),
     type: z.literal(AGENCY_REGISTRY_EVENT_TYPE),
     subject: z
@@ -30,7 +31,7 @@ export type AgencyRegistryEvent = z.infer<typeof agencyRegistryEvent>;
 
 export type RegistryEventParseResult =
   | { readonly ok: true; readonly event: AgencyRegistryEvent; readonly registry: AgencyRegistry }
-  | { readonly ok: false; readonly reason: 'invalid-json' | 'invalid-event'; readonly problems: readonly FieldProblem[] };
+  | { readonly ok: false; readonly reason: 'invalid-encoding' | 'invalid-json' | 'invalid-event'; readonly problems: readonly FieldProblem[] };
 
 /** Cheap test on raw text, so a feed reader parses only the lines that can be registry events. */
 const REGISTRY_TYPE_FIELD = new RegExp(`"type"\\s*:\\s*"${AGENCY_REGISTRY_EVENT_TYPE.replace(/\./g, '\\.')}"`);
@@ -38,13 +39,9 @@ export const mayBeRegistryEvent = (text: string): boolean => text.includes(AGENC
 
 /** Validates the envelope, then the registry's own rules (parents, successors, systems); problems name `data.…` fields. */
 export function parseRegistryEvent(bytes: string | Uint8Array): RegistryEventParseResult {
-  let value: unknown;
-  try {
-    value = JSON.parse(typeof bytes === 'string' ? bytes : new TextDecoder().decode(bytes));
-  } catch (error) {
-    return { ok: false, reason: 'invalid-json', problems: [{ field: '(message)', rule: `must be JSON: ${(error as Error).message}` }] };
-  }
-  const parsed = agencyRegistryEvent.safeParse(value);
+  const json = parseStrictJson(bytes);
+  if (!json.ok) return json;
+  const parsed = agencyRegistryEvent.safeParse(json.value);
   if (!parsed.success) return { ok: false, reason: 'invalid-event', problems: describeIssues(parsed.error.issues) };
   const loaded = loadAgencyRegistry(parsed.data.data);
   if (!loaded.ok) return { ok: false, reason: 'invalid-event', problems: loaded.problems.map((p) => ({ field: `data.${p.field}`, rule: p.rule })) };

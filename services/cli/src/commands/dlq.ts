@@ -50,9 +50,17 @@ export async function dlqRedriveCommand(raw: Record<string, unknown>, out: Outpu
       byOutcome[outcome] += 1;
       await stores.ingestStore.settleLetters([letter.id], outcome === 'dead' || outcome === 'parked' ? outcome : 'resolved');
     }
-    // The pipeline counted the redriven messages as consumed again; they were consumed (and counted
-    // dead) once already, so take that back: the totals still add up, with each letter where it is now.
-    await stores.ingestStore.addCounts('redrive', { consumed: -letters.length, appended: 0, duplicates: 0, deadLettered: -letters.length, parked: 0 });
+    // The pipeline counted the redriven messages as consumed again, and those whose letter stays (dead
+    // or parked again) as duplicates, since their letters were already recorded. Each was consumed,
+    // and counted dead, once already: take that back, so that the totals add up with each letter where
+    // it is now.
+    await stores.ingestStore.addCounts('redrive', {
+      consumed: -letters.length,
+      appended: 0,
+      duplicates: -(byOutcome.dead + byOutcome.parked),
+      deadLettered: -(byOutcome.appended + byOutcome.duplicate + byOutcome.parked),
+      parked: byOutcome.parked,
+    });
     logger.info({ letters: letters.length, ...byOutcome }, 'dead letters redriven');
     return { letters: letters.length, ...byOutcome };
   });

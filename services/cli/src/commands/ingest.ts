@@ -1,20 +1,20 @@
 import { statSync } from 'node:fs';
-import type { IngestCounts } from '@tthc/core';
+import type { IngestCounts, TimeBounds } from '@tthc/core';
 import { consumeKafka, HealthState, ingestFile, IngestMetrics, startOpsServer } from '@tthc/ingest';
 import type { Logger } from '@tthc/logging';
 import type { Stores } from '@tthc/stores';
 import { stopSignal, withStores, type Output } from '../context';
-import { ingestOptions, parseOptions } from '../options';
+import { ingestOptions, parseOptions, timeBoundsOf } from '../options';
 import { createProgress } from '../progress';
 import { storedRegistryIfAny } from '../registry-source';
 
-export async function ingestFromFile(stores: Stores, logger: Logger, file: string, batchSize: number): Promise<IngestCounts> {
+export async function ingestFromFile(stores: Stores, logger: Logger, file: string, batchSize: number, timeBounds?: TimeBounds): Promise<IngestCounts> {
   const size = statSync(file).size;
   // A feed may carry its own registry (a simulated one starts with it); else the store's is used.
   const registry = await storedRegistryIfAny(stores.ingestStore);
   const progress = createProgress('ingest', 'bytes');
   try {
-    return await ingestFile(file, { eventStore: stores.eventStore, ingestStore: stores.ingestStore, registry }, {
+    return await ingestFile(file, { eventStore: stores.eventStore, ingestStore: stores.ingestStore, registry, ...(timeBounds ? { timeBounds } : {}) }, {
       batchSize,
       logger,
       signal: stopSignal(),
@@ -28,7 +28,8 @@ export async function ingestFromFile(stores: Stores, logger: Logger, file: strin
 export async function ingestCommand(raw: Record<string, unknown>, out: Output): Promise<void> {
   const options = parseOptions(ingestOptions, raw);
   const counts = await withStores(options, async (stores, logger) => {
-    if (options.file !== undefined) return ingestFromFile(stores, logger, options.file, options.batchSize);
+    const timeBounds = timeBoundsOf(options);
+    if (options.file !== undefined) return ingestFromFile(stores, logger, options.file, options.batchSize, timeBounds);
     // Updated from the registry topic before and while consuming.
     const registry = await storedRegistryIfAny(stores.ingestStore);
     const metrics = new IngestMetrics();
@@ -39,7 +40,7 @@ export async function ingestCommand(raw: Record<string, unknown>, out: Output): 
     const progress = createProgress('ingest', 'events');
     try {
       return await consumeKafka(
-        { eventStore: stores.eventStore, ingestStore: stores.ingestStore, registry },
+        { eventStore: stores.eventStore, ingestStore: stores.ingestStore, registry, timeBounds },
         {
           brokers: options.brokers ?? [],
           topic: options.topic,
