@@ -104,7 +104,7 @@ describe('schemas/asyncapi.json', () => {
       'lifecycle-violation',
       'store-rejected',
     ]);
-    expect(DEAD_LETTER_REASONS).toHaveLength(7);
+    expect(DEAD_LETTER_REASONS).toHaveLength(11);
   });
 
   it('has publishers send events, and ingest receive them and send dead letters', () => {

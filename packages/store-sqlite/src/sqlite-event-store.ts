@@ -129,7 +129,7 @@ export class SqliteEventStore implements EventStore {
 
   readByNaturalKeys(naturalKeys: readonly string[]): Promise<Map<string, RecordedEvent>> {
     if (naturalKeys.length === 0) return Promise.resolve(new Map());
-    return run(() => new Map(this.eventsByNaturalKeys.all(JSON.stringify(naturalKeys)).map((r) => [r.natural_key, toRecorded(r)])));
+    return run(() => new Map<string, RecordedEvent>(this.eventsByNaturalKeys.all(JSON.stringify(naturalKeys)).map((r) => [r.natural_key, toRecorded(r)])));
   }
 
   readAll({ after = START_OF_LOG, limit }: ReadAllOptions): Promise<RecordedEvent[]> {
