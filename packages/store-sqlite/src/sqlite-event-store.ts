@@ -128,8 +128,12 @@ export class SqliteEventStore implements EventStore {
   }
 
   readByNaturalKeys(naturalKeys: readonly string[]): Promise<Map<string, RecordedEvent>> {
-    if (naturalKeys.length === 0) return Promise.resolve(new Map());
-    return run(() => new Map<string, RecordedEvent>(this.eventsByNaturalKeys.all(JSON.stringify(naturalKeys)).map((r) => [r.natural_key, toRecorded(r)])));
+    if (naturalKeys.length === 0) return Promise.resolve(new Map<string, RecordedEvent>());
+    return run(() => {
+      const found = new Map<string, RecordedEvent>();
+      for (const row of this.eventsByNaturalKeys.all(JSON.stringify(naturalKeys))) found.set(row.natural_key, toRecorded(row));
+      return found;
+    });
   }
 
   readAll({ after = START_OF_LOG, limit }: ReadAllOptions): Promise<RecordedEvent[]> {
