@@ -161,7 +161,7 @@ export function decideBatch<M>(
       const body = upcastBody(c.event);
       // The agency must exist on the day the event is about (the receipt's day, the finish's day…), not the day it was sent.
       const day = localDay(eventTime(body));
-      const agencies = agenciesOf(c.event, dossier.state);
+      const agencies = [...new Set(agenciesOf(c.event, dossier.state))];
       for (const agency of agencies) {
         if (!registry.agencyOn(agency, day)) return { outcome: refuse(c, 'unknown-agency', `agency ${agency} is not in the registry on ${day}`) };
       }

@@ -112,7 +112,7 @@ describe('parking', () => {
     const result = await ingestBatch(ctx, [{ key: null, value: JSON.stringify(receipt), origin: 'feed:2' }]);
     expect(result.deadLetters.map((l) => l.reason)).toEqual(['unauthorised-source']);
     const [letter] = await ctx.ingestStore.listLetters();
-    expect([letter?.status, letter?.reason, letter?.message]).toEqual(['dead', 'unauthorised-source', `source urn:tthc:other-system may not publish for agency ${receipt.type === 'vn.gov.tthc.dossier.received.v2' ? `${receipt.data.processingAgencyCode} or ${receipt.data.receivingAgencyCode}` : ''}`]);
+    expect([letter?.status, letter?.reason, letter?.message]).toEqual(['dead', 'unauthorised-source', `source urn:tthc:other-system may not publish for agency ${receipt.type === 'vn.gov.tthc.dossier.received.v2' ? [...new Set([receipt.data.processingAgencyCode, receipt.data.receivingAgencyCode])].join(' or ') : ''}`]);
     expect((await ctx.ingestStore.counts()).get('file')).toEqual({ consumed: 2, appended: 1, duplicates: 0, deadLettered: 1, parked: 0 });
   });
 });
