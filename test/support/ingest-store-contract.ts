@@ -70,5 +70,26 @@ export function ingestStoreContract(name: string, harness: IngestStoreHarness): 
       expect(counts.get('kafka:t')).toEqual({ consumed: 7, appended: 4, duplicates: 1, deadLettered: 1, parked: 1 });
       expect(counts.get('file')).toEqual({ consumed: 1, appended: 1, duplicates: 0, deadLettered: 0, parked: 0 });
     });
+
+    it('says which letters were already recorded, and a dying letter takes the reason it died of', async () => {
+      await expect(store().recordLetters([letter('t/0@1', { status: 'parked', reason: 'parked-lifecycle' })])).resolves.toEqual(new Set());
+      await expect(store().recordLetters([letter('t/0@1'), letter('t/0@2')])).resolves.toEqual(new Set(['t/0@1']));
+      const [parked] = await store().listLetters({ status: 'parked' });
+      await store().settleLetters([parked?.id ?? -1], 'dead', { reason: 'unauthorised-source', message: 'source urn:x:y may not publish for agency 000.00.01.H36' });
+      await expect(store().listLetters({ reason: 'unauthorised-source' })).resolves.toMatchObject([{ origin: 't/0@1', status: 'dead', message: 'source urn:x:y may not publish for agency 000.00.01.H36' }]);
+    });
+
+    it('keeps the span of offsets accounted for per source and partition, widening it, never narrowing', async () => {
+      await store().recordOffsets('kafka:t', 0, 0n, 500n);
+      await store().recordOffsets('kafka:t', 0, 200n, 300n); // a redelivered part
+      await store().recordOffsets('kafka:t', 0, 500n, 900n);
+      await store().recordOffsets('kafka:t', 2, 10n, 20n);
+      await store().recordOffsets('kafka:u', 0, 0n, 1n);
+      await expect(store().offsets()).resolves.toEqual([
+        { source: 'kafka:t', partition: 0, first: 0n, next: 900n },
+        { source: 'kafka:t', partition: 2, first: 10n, next: 20n },
+        { source: 'kafka:u', partition: 0, first: 0n, next: 1n },
+      ]);
+    });
   });
 }

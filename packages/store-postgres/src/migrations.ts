@@ -158,6 +158,18 @@ export const MIGRATIONS: readonly { readonly version: number; readonly name: str
        WHERE e.transaction_id = k.transaction_id AND e.position = k.position;
       CREATE UNIQUE INDEX events_natural_key ON events (natural_key) WHERE natural_key IS NOT NULL;`,
   },
+  {
+    version: 8,
+    name: 'the span of offsets ingest has accounted for, per source and partition',
+    sql: `
+      CREATE TABLE ingest_offsets (
+        source       text    NOT NULL,
+        partition    integer NOT NULL,
+        first_offset bigint  NOT NULL,
+        next_offset  bigint  NOT NULL,
+        PRIMARY KEY (source, partition)
+      );`,
+  },
 ];
 
 const LOCK_KEY = 7_401_155; // any constant shared by every migrating process

@@ -7,6 +7,7 @@ import type {
   IngestStore,
   LetterFilter,
   LetterStatus,
+  PartitionSpan,
   NewDeadLetter,
 } from '@tthc/core';
 import { mapPgError } from './transaction';
@@ -109,6 +110,19 @@ export class PostgresIngestStore implements IngestStore {
       [status ?? null, reason ?? null, limit],
     );
     return rows.map(toLetter);
+  }
+
+  async recordOffsets(source: string, partition: number, first: bigint, next: bigint): Promise<void> {
+    await this.query(
+      `INSERT INTO ingest_offsets AS t (source, partition, first_offset, next_offset) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (source, partition) DO UPDATE SET first_offset = LEAST(t.first_offset, EXCLUDED.first_offset), next_offset = GREATEST(t.next_offset, EXCLUDED.next_offset)`,
+      [source, partition, first.toString(), next.toString()],
+    );
+  }
+
+  async offsets(): Promise<PartitionSpan[]> {
+    const rows = await this.query<{ source: string; partition: number; first_offset: string; next_offset: string }>('SELECT * FROM ingest_offsets ORDER BY source, partition');
+    return rows.map((r) => ({ source: r.source, partition: r.partition, first: BigInt(r.first_offset), next: BigInt(r.next_offset) }));
   }
 
   async addCounts(source: string, c: IngestCounts): Promise<void> {

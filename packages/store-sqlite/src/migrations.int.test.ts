@@ -29,7 +29,7 @@ describe('the versioned-views migration on SQLite', () => {
     storeBeforeVersions(path, true);
     const stores = openSqliteStores(path);
     try {
-      expect(stores.schema.applied).toEqual([4, 5, 6, 7]);
+      expect(stores.schema.applied).toEqual([4, 5, 6, 7, 8]);
       const [v1, ...others] = await stores.projectionStore.listVersions('daily-counts');
       expect(others).toEqual([]);
       expect(v1).toMatchObject({ version: 1, status: 'live', checkpoint: { position: { commit: 40n, prepare: 40n }, events: 40 } });
@@ -71,7 +71,7 @@ describe('the versioned-views migration on SQLite', () => {
     db.close();
     const stores = openSqliteStores(path);
     try {
-      expect(stores.schema.applied).toEqual([6, 7]);
+      expect(stores.schema.applied).toEqual([6, 7, 8]);
       const byKey = (rows: readonly ViewCountRow[]) => [...rows].sort((a, b) => (`${a.day}|${a.agencyCode}|${a.metric}` < `${b.day}|${b.agencyCode}|${b.metric}` ? -1 : 1));
       const expected = openCountersOf(STATES_BEFORE_OPEN_COUNTERS);
       const live = await stores.projectionStore.dumpView({ projection: 'daily-counts', version: 1 });

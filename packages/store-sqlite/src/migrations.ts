@@ -137,6 +137,14 @@ export const MIGRATIONS: readonly string[] = [
     WHERE position IN (SELECT min(position) FROM events WHERE type = 'vn.gov.tthc.dossier.paid-online.v1'
                         GROUP BY json_extract(data, '$.platform'), json_extract(data, '$.transactionId'));
    CREATE UNIQUE INDEX events_natural_key ON events (natural_key) WHERE natural_key IS NOT NULL;`,
+  // 8: the span of offsets ingest has accounted for, per source and partition.
+  `CREATE TABLE ingest_offsets (
+     source       TEXT    NOT NULL,
+     partition    INTEGER NOT NULL,
+     first_offset INTEGER NOT NULL,
+     next_offset  INTEGER NOT NULL,
+     PRIMARY KEY (source, partition)
+   ) WITHOUT ROWID;`,
 ];
 
 export function migrate(db: Database): SchemaStatus {

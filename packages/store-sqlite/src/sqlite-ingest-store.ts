@@ -7,6 +7,7 @@ import type {
   IngestStore,
   LetterFilter,
   LetterStatus,
+  PartitionSpan,
   NewDeadLetter,
 } from '@tthc/core';
 import { run } from './sqlite-errors';
@@ -121,6 +122,26 @@ export class SqliteIngestStore implements IngestStore {
     return run(() => {
       this.addCount.run(source, c.consumed, c.appended, c.duplicates, c.deadLettered, c.parked);
     });
+  }
+
+  recordOffsets(source: string, partition: number, first: bigint, next: bigint): Promise<void> {
+    return run(() => {
+      this.db
+        .prepare(
+          `INSERT INTO ingest_offsets (source, partition, first_offset, next_offset) VALUES (?, ?, ?, ?)
+           ON CONFLICT (source, partition) DO UPDATE SET first_offset = min(first_offset, excluded.first_offset), next_offset = max(next_offset, excluded.next_offset)`,
+        )
+        .run(source, partition, first, next);
+    });
+  }
+
+  offsets(): Promise<PartitionSpan[]> {
+    return run(() =>
+      this.db
+        .prepare<[], { source: string; partition: number; first_offset: number; next_offset: number }>('SELECT * FROM ingest_offsets ORDER BY source, partition')
+        .all()
+        .map((r) => ({ source: r.source, partition: r.partition, first: BigInt(r.first_offset), next: BigInt(r.next_offset) })),
+    );
   }
 
   counts(): Promise<Map<string, IngestCounts>> {

@@ -16,10 +16,25 @@ export async function withStores<T>(
   }
 }
 
-/** Aborts on the first SIGINT or SIGTERM, so long runs finish the batch in hand and exit cleanly. */
+/** How long a stop may take once asked for: the batch in hand commits well within it. */
+export const STOP_BOUND_MS = 30_000;
+
+/**
+ * Aborts on the first SIGINT or SIGTERM, so long runs finish the batch in hand and exit cleanly. A
+ * stop that does not end within STOP_BOUND_MS (a client waiting on a server that is gone) ends the
+ * process anyway, with exit code 1; what was committed stays committed. A second signal ends it at once.
+ */
 export function stopSignal(): AbortSignal {
   const controller = new AbortController();
-  const stop = () => controller.abort();
+  const stop = (signal: NodeJS.Signals) => {
+    controller.abort();
+    const watchdog = setTimeout(() => {
+      process.stderr.write(`tthc: stopping after ${signal} took longer than ${STOP_BOUND_MS / 1000} s; exiting\n`);
+      process.exit(1);
+    }, STOP_BOUND_MS);
+    // The watchdog alone never keeps the process alive.
+    watchdog.unref();
+  };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   return controller.signal;

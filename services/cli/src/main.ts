@@ -5,6 +5,7 @@ import { DEFAULT_STORE_URL } from '@tthc/stores';
 import { DEFAULT_CONSUMER_GROUP, DEFAULT_DEAD_LETTER_TOPIC, DEFAULT_EVENTS_TOPIC, DEFAULT_REGISTRY_TOPIC } from '@tthc/kafka';
 import { demoCommand } from './commands/demo';
 import { ingestCommand } from './commands/ingest';
+import { CONSUMER_DEFAULTS } from '@tthc/ingest';
 import { migrateCommand } from './commands/migrate';
 import { projectCommand } from './commands/project';
 import { replayCommand } from './commands/replay';
@@ -81,6 +82,8 @@ export function buildProgram(out: Output = stdoutOutput): Command {
     .option('--until-idle', 'exit once the group has consumed everything and nothing new arrives')
     .option('--idle-ms <ms>', 'quiet time that counts as idle', '3000')
     .option('--batch-size <n>', 'events per store transaction (file)', '5000')
+    .option('--session-timeout-ms <ms>', 'how long the group waits for a silent member before another takes its partitions', String(CONSUMER_DEFAULTS.sessionTimeoutMs))
+    .option('--heartbeat-ms <ms>', 'how often a member tells the group it is alive (at most a third of the session timeout)', String(CONSUMER_DEFAULTS.heartbeatIntervalMs))
     .option('--not-before <date>', 'refuse events with a time or date before this day (implausible-time)', DEFAULT_TIME_BOUNDS.notBefore)
     .option('--max-ahead-hours <h>', 'refuse events with a time this long after the moment of ingest (implausible-time)', String(DEFAULT_TIME_BOUNDS.maxAheadMs / 3_600_000))
     .addOption(storeOption())
@@ -185,4 +188,16 @@ async function main(): Promise<void> {
   }
 }
 
-if (require.main === module) void main();
+/** After a command has returned, the process exits within this, whatever handle a client left open. */
+const EXIT_BOUND_MS = 5_000;
+
+if (require.main === module) {
+  void main().finally(() => {
+    const exit = setTimeout(() => {
+      const open = process.getActiveResourcesInfo().filter((r) => r !== 'Timeout');
+      process.stderr.write(`tthc: exiting although handles are still open (${open.join(', ') || 'timers'})\n`);
+      process.exit();
+    }, EXIT_BOUND_MS);
+    exit.unref();
+  });
+}

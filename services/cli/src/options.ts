@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_TIME_BOUNDS, isoDate, parsePeriod, periodCutoff, periodSpec, REPORT_FORMATS, REPORT_GROUPINGS, type TimeBounds } from '@tthc/core';
 import { brokerList, DEFAULT_CONSUMER_GROUP, DEFAULT_DEAD_LETTER_TOPIC, DEFAULT_EVENTS_TOPIC, DEFAULT_REGISTRY_TOPIC } from '@tthc/kafka';
+import { CONSUMER_DEFAULTS } from '@tthc/ingest';
 import { LOG_LEVELS } from '@tthc/logging';
 import { DEFAULT_STORE_URL, storeUrl } from '@tthc/stores';
 
@@ -38,6 +39,8 @@ export const ingestOptions = commonOptions
     untilIdle: z.boolean().default(false),
     idleMs: positiveInt.default(3000),
     batchSize: positiveInt.max(100_000).default(5000),
+    sessionTimeoutMs: z.coerce.number().int().min(3_000).max(300_000).default(CONSUMER_DEFAULTS.sessionTimeoutMs),
+    heartbeatMs: z.coerce.number().int().min(100).max(60_000).default(CONSUMER_DEFAULTS.heartbeatIntervalMs),
     notBefore: isoDate.default(DEFAULT_TIME_BOUNDS.notBefore),
     maxAheadHours: z.coerce.number().positive().max(24 * 366).default(DEFAULT_TIME_BOUNDS.maxAheadMs / 3_600_000),
   })
@@ -45,6 +48,10 @@ export const ingestOptions = commonOptions
   .refine((o) => o.file !== undefined || o.brokers !== undefined, {
     message: 'give --file FILE, or Kafka brokers with --brokers or KAFKA_BROKERS',
     path: ['brokers'],
+  })
+  .refine((o) => o.heartbeatMs * 3 <= o.sessionTimeoutMs, {
+    message: 'must be at most a third of --session-timeout-ms, so that a live member is not taken for dead',
+    path: ['heartbeatMs'],
   });
 
 export const projectOptions = commonOptions

@@ -23,7 +23,29 @@ export interface ConsumeKafkaOptions {
   readonly signal?: AbortSignal;
   readonly metrics?: IngestMetrics;
   readonly health?: HealthState;
+  /**
+   * How long the group waits for a silent member before it gives its partitions to another
+   * (default 10 s: a killed ingest's partitions move in well under 15 s), and how often a member
+   * says it is alive (default 1 s). A shorter timeout costs more heartbeats, and a member stuck
+   * longer than it in one batch is taken out of the group; batches heartbeat while they wait.
+   */
+  readonly sessionTimeoutMs?: number;
+  readonly heartbeatIntervalMs?: number;
 }
+
+const DISCONNECT_BOUND_MS = 10_000;
+
+/** The promise, or a rejection once `ms` have passed without it settling. */
+function withinBound<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`did not finish within ${ms} ms`)), ms);
+    timer.unref();
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
+export const CONSUMER_DEFAULTS = { sessionTimeoutMs: 10_000, heartbeatIntervalMs: 1_000 } as const;
 
 /** The dead-letter message: the original key and bytes, and headers naming the reason and where it came from. */
 function deadLetterMessage(letter: NewDeadLetter, topic: string, partition: number, offset: string) {
@@ -66,7 +88,19 @@ export async function consumeKafka(
     await follower.stop();
     throw new NoRegistryError(`no agency registry to check events against: the store has none and topic ${registryTopic} holds none; publish one there or run \`tthc registry import FILE\``);
   }
-  const consumer = kafka.consumer({ groupId, sessionTimeout: 30_000, heartbeatInterval: 3_000 });
+  // Once stopping, a consumer that crashed (a broker gone) must not restart itself behind our back.
+  let stopping = false;
+  const consumer = kafka.consumer({
+    groupId,
+    sessionTimeout: options.sessionTimeoutMs ?? CONSUMER_DEFAULTS.sessionTimeoutMs,
+    heartbeatInterval: options.heartbeatIntervalMs ?? CONSUMER_DEFAULTS.heartbeatIntervalMs,
+    retry: { retries: 8, initialRetryTime: 200, restartOnFailure: () => Promise.resolve(!stopping) },
+  });
+  consumer.on(consumer.events.FETCH, () => options.health?.fetched(new Date()));
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    options.health?.brokerReachable(false);
+    logger.warn({ err: payload.error, restart: payload.restart }, 'consumer crashed');
+  });
   const producer: Producer = kafka.producer({
     idempotent: true,
     maxInFlightRequests: 1,
@@ -86,7 +120,15 @@ export async function consumeKafka(
     throw error;
   }
   options.health?.consumerRunning(true);
-  const lagTimer = setInterval(() => void reportLag(admin, groupId, topic, options).catch(() => undefined), 5000);
+  // Every 5 s: the lag per partition, and whether the broker answers at all (for /health).
+  const lagTimer = setInterval(
+    () =>
+      void reportLag(admin, groupId, topic, options).then(
+        () => options.health?.brokerReachable(true),
+        () => options.health?.brokerReachable(false),
+      ),
+    5000,
+  );
   try {
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
     await consumer.run({
@@ -108,13 +150,14 @@ export async function consumeKafka(
     });
     await waitUntilStopped(options, () => lastActivity, () => caughtUp(admin, groupId, topic));
   } finally {
+    stopping = true;
     clearInterval(lagTimer);
     options.health?.consumerRunning(false);
     await inFlight;
-    await consumer.disconnect();
-    await producer.disconnect();
-    await admin.disconnect();
-    await follower.stop();
+    // Every client is closed on every path, each within a bound: a broker that went away can make
+    // a disconnect wait for requests that will never be answered.
+    const closed = await Promise.allSettled([consumer.disconnect(), producer.disconnect(), admin.disconnect(), follower.stop()].map((p) => withinBound(p, DISCONNECT_BOUND_MS)));
+    for (const r of closed) if (r.status === 'rejected') logger.warn({ err: r.reason as unknown }, 'a Kafka client did not close cleanly');
   }
   return totals;
 
@@ -159,6 +202,8 @@ export async function consumeKafka(
       });
     }
     await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() }]);
+    // Every offset from the first consumed to the committed one is accounted for: shown beside the counts.
+    await ctx.ingestStore.recordOffsets(context.source, batch.partition, BigInt(batch.messages[0]?.offset ?? last.offset), BigInt(last.offset) + 1n);
     payload.resolveOffset(last.offset);
     await payload.heartbeat();
     totals = addCounts(totals, result.counts);
@@ -185,8 +230,8 @@ async function partitionLag(admin: Admin, groupId: string, topic: string): Promi
 }
 
 async function reportLag(admin: Admin, groupId: string, topic: string, options: ConsumeKafkaOptions): Promise<void> {
-  if (!options.metrics) return;
-  for (const { partition, lag } of await partitionLag(admin, groupId, topic)) options.metrics.setLag(topic, partition, Number(lag));
+  const lags = await partitionLag(admin, groupId, topic);
+  for (const { partition, lag } of lags) options.metrics?.setLag(topic, partition, Number(lag));
 }
 
 async function caughtUp(admin: Admin, groupId: string, topic: string): Promise<boolean> {

@@ -36,11 +36,18 @@ export async function followRegistryTopic(
   const reachedEnd = new Promise<void>((resolve) => (caughtUp = resolve));
   if (pending.size === 0) caughtUp();
 
-  const consumer: Consumer = kafka.consumer({ groupId: `tthc-ingest.registry.${randomUUID()}` });
+  // Once stopped, the follower neither restarts after a crash (a broker restart) nor touches the
+  // store, which its caller may already have closed.
+  let stopped = false;
+  const consumer: Consumer = kafka.consumer({
+    groupId: `tthc-ingest.registry.${randomUUID()}`,
+    retry: { retries: 8, initialRetryTime: 200, restartOnFailure: () => Promise.resolve(!stopped) },
+  });
   // While catching up, only the last valid version counts: adopting each older one in turn would put
   // it back in force (and save it again) on every start, until compaction removes it.
   let latest: AgencyRegistry | undefined;
   const adopt = async (message: { key: string | null; value: Buffer; origin: string }, catchingUp: boolean) => {
+    if (stopped) return;
     const parsed = parseRegistryEvent(message.value);
     if (catchingUp && parsed.ok) {
       latest = parsed.registry;
@@ -71,5 +78,10 @@ export async function followRegistryTopic(
     await consumer.disconnect().catch(() => undefined);
     throw error;
   }
-  return { stop: () => consumer.disconnect() };
+  return {
+    stop: () => {
+      stopped = true;
+      return consumer.disconnect();
+    },
+  };
 }

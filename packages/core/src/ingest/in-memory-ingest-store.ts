@@ -1,11 +1,12 @@
 import type { AgencyRegistryFile } from '../registry/agency-registry-file';
 import { addCounts, ZERO_COUNTS, type DeadLetter, type DeadLetterReason, type IngestCounts, type LetterStatus, type NewDeadLetter } from './dead-letter';
-import type { IngestStore, LetterFilter } from './ingest-store';
+import type { IngestStore, LetterFilter, PartitionSpan } from './ingest-store';
 
 export class InMemoryIngestStore implements IngestStore {
   private readonly registries: AgencyRegistryFile[] = [];
   private readonly letters: DeadLetter[] = [];
   private readonly totals = new Map<string, IngestCounts>();
+  private readonly spans = new Map<string, PartitionSpan>();
 
   loadRegistry(): Promise<{ version: number; registry: AgencyRegistryFile } | undefined> {
     const registry = this.registries.at(-1);
@@ -59,5 +60,16 @@ export class InMemoryIngestStore implements IngestStore {
 
   counts(): Promise<Map<string, IngestCounts>> {
     return Promise.resolve(new Map(this.totals));
+  }
+
+  recordOffsets(source: string, partition: number, first: bigint, next: bigint): Promise<void> {
+    const key = `${source}\u0000${partition}`;
+    const was = this.spans.get(key);
+    this.spans.set(key, { source, partition, first: was && was.first < first ? was.first : first, next: was && was.next > next ? was.next : next });
+    return Promise.resolve();
+  }
+
+  offsets(): Promise<PartitionSpan[]> {
+    return Promise.resolve([...this.spans.values()].sort((a, b) => (a.source === b.source ? a.partition - b.partition : a.source < b.source ? -1 : 1)));
   }
 }

@@ -29,4 +29,19 @@ export interface IngestStore {
   /** Adds a batch's counts to a source's running totals (`kafka:topic`, `file`). */
   addCounts(source: string, counts: IngestCounts): Promise<void>;
   counts(): Promise<Map<string, IngestCounts>>;
+  /**
+   * Records that a partition's messages from `first` up to `next` (exclusive) were settled and their
+   * offsets committed: the span widens, it never narrows, so redeliveries do not count twice.
+   */
+  recordOffsets(source: string, partition: number, first: bigint, next: bigint): Promise<void>;
+  /** Per source and partition, the first offset consumed and the next one to consume. */
+  offsets(): Promise<PartitionSpan[]>;
+}
+
+/** The offsets of one partition that ingest has accounted for: `next - first` distinct messages. */
+export interface PartitionSpan {
+  readonly source: string;
+  readonly partition: number;
+  readonly first: bigint;
+  readonly next: bigint;
 }

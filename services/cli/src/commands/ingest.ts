@@ -47,6 +47,8 @@ export async function ingestCommand(raw: Record<string, unknown>, out: Output): 
           deadLetterTopic: options.dlqTopic,
           registryTopic: options.registryTopic,
           groupId: options.group,
+          sessionTimeoutMs: options.sessionTimeoutMs,
+          heartbeatIntervalMs: options.heartbeatMs,
           logger,
           metrics,
           health,

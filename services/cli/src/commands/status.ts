@@ -17,6 +17,8 @@ export async function statusCommand(raw: Record<string, unknown>, out: Output): 
       stores.ingestStore.listLetters({ status: 'dead', limit: 1_000_000 }),
       stores.ingestStore.listLetters({ status: 'parked', limit: 1_000_000 }),
     ]);
+    // consumed counts a redelivered message again; the committed span counts each offset once.
+    const partitions = (await stores.ingestStore.offsets()).map((p) => ({ source: p.source, partition: p.partition, firstOffset: p.first.toString(), committedOffset: p.next.toString(), distinct: Number(p.next - p.first) }));
     const projections: Record<string, unknown> = {};
     for (const name of PROJECTIONS) projections[name] = await projectionStatus(stores.eventStore, stores.projectionStore, name);
     return {
@@ -26,6 +28,7 @@ export async function statusCommand(raw: Record<string, unknown>, out: Output): 
         total,
         // Every consumed message is appended, a recognised duplicate, a dead letter, or parked.
         balanced: total.consumed === total.appended + total.duplicates + total.deadLettered + total.parked,
+        partitions,
       },
       letters: { dead: dead.length, parked: parked.length },
       projections,
