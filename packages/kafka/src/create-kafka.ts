@@ -6,13 +6,13 @@ import type { Logger } from '@tthc/logging';
  * still being created, a group rebalancing), so its errors are warnings here; a failure that outlives
  * the retries reaches our code as an exception. Its INFO chatter is debug.
  */
-export function createKafka(options: { brokers: readonly string[]; clientId: string; logger: Logger }): Kafka {
+export function createKafka(options: { brokers: readonly string[]; clientId: string; logger: Logger; retries?: number }): Kafka {
   const log = options.logger.child({ component: 'kafkajs' });
   return new Kafka({
     clientId: options.clientId,
     brokers: [...options.brokers],
     logLevel: logLevel.INFO,
-    retry: { retries: 8, initialRetryTime: 200 },
+    retry: { retries: options.retries ?? 8, initialRetryTime: 200 },
     logCreator:
       () =>
       ({ level, log: entry }: LogEntry) => {

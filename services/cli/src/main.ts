@@ -84,6 +84,7 @@ export function buildProgram(out: Output = stdoutOutput): Command {
     .option('--batch-size <n>', 'events per store transaction (file)', '5000')
     .option('--session-timeout-ms <ms>', 'how long the group waits for a silent member before another takes its partitions', String(CONSUMER_DEFAULTS.sessionTimeoutMs))
     .option('--heartbeat-ms <ms>', 'how often a member tells the group it is alive (at most a third of the session timeout)', String(CONSUMER_DEFAULTS.heartbeatIntervalMs))
+    .option('--fetch-bytes <n>', 'the most bytes one fetch takes from a partition: the size of a batch from Kafka', String(CONSUMER_DEFAULTS.fetchBytesPerPartition))
     .option('--not-before <date>', 'refuse events with a time or date before this day (implausible-time)', DEFAULT_TIME_BOUNDS.notBefore)
     .option('--max-ahead-hours <h>', 'refuse events with a time this long after the moment of ingest (implausible-time)', String(DEFAULT_TIME_BOUNDS.maxAheadMs / 3_600_000))
     .addOption(storeOption())

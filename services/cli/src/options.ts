@@ -41,6 +41,7 @@ export const ingestOptions = commonOptions
     batchSize: positiveInt.max(100_000).default(5000),
     sessionTimeoutMs: z.coerce.number().int().min(3_000).max(300_000).default(CONSUMER_DEFAULTS.sessionTimeoutMs),
     heartbeatMs: z.coerce.number().int().min(100).max(60_000).default(CONSUMER_DEFAULTS.heartbeatIntervalMs),
+    fetchBytes: z.coerce.number().int().min(1024).max(104_857_600).default(CONSUMER_DEFAULTS.fetchBytesPerPartition),
     notBefore: isoDate.default(DEFAULT_TIME_BOUNDS.notBefore),
     maxAheadHours: z.coerce.number().positive().max(24 * 366).default(DEFAULT_TIME_BOUNDS.maxAheadMs / 3_600_000),
   })

@@ -31,9 +31,14 @@ export interface ConsumeKafkaOptions {
    */
   readonly sessionTimeoutMs?: number;
   readonly heartbeatIntervalMs?: number;
+  /** The most bytes one fetch takes from a partition: the size of a batch (default 1 MiB). */
+  readonly fetchBytesPerPartition?: number;
 }
 
 const DISCONNECT_BOUND_MS = 10_000;
+
+/** Set only by the fault harness (`pnpm chaos`): holds each batch between the store's commit and the offsets' commit. */
+const FAULT_PAUSE_BEFORE_OFFSET_COMMIT_MS = Number(process.env.TTHC_FAULT_PAUSE_BEFORE_OFFSET_COMMIT_MS ?? '0') || 0;
 
 /** The promise, or a rejection once `ms` have passed without it settling. */
 function withinBound<T>(promise: Promise<T>, ms: number): Promise<T> {
@@ -45,7 +50,7 @@ function withinBound<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 
-export const CONSUMER_DEFAULTS = { sessionTimeoutMs: 10_000, heartbeatIntervalMs: 1_000 } as const;
+export const CONSUMER_DEFAULTS = { sessionTimeoutMs: 10_000, heartbeatIntervalMs: 1_000, fetchBytesPerPartition: 1_048_576 } as const;
 
 /** The dead-letter message: the original key and bytes, and headers naming the reason and where it came from. */
 function deadLetterMessage(letter: NewDeadLetter, topic: string, partition: number, offset: string) {
@@ -94,6 +99,7 @@ export async function consumeKafka(
     groupId,
     sessionTimeout: options.sessionTimeoutMs ?? CONSUMER_DEFAULTS.sessionTimeoutMs,
     heartbeatInterval: options.heartbeatIntervalMs ?? CONSUMER_DEFAULTS.heartbeatIntervalMs,
+    maxBytesPerPartition: options.fetchBytesPerPartition ?? CONSUMER_DEFAULTS.fetchBytesPerPartition,
     retry: { retries: 8, initialRetryTime: 200, restartOnFailure: () => Promise.resolve(!stopping) },
   });
   consumer.on(consumer.events.FETCH, () => options.health?.fetched(new Date()));
@@ -120,15 +126,19 @@ export async function consumeKafka(
     throw error;
   }
   options.health?.consumerRunning(true);
-  // Every 5 s: the lag per partition, and whether the broker answers at all (for /health).
-  const lagTimer = setInterval(
-    () =>
-      void reportLag(admin, groupId, topic, options).then(
+  // Every 5 s: the lag per partition, and whether the broker answers at all (for /health). The probe
+  // does not retry, so that an outage shows within seconds rather than after the clients' retries.
+  const probe = createKafka({ brokers: options.brokers, clientId: 'tthc-ingest-probe', logger, retries: 0 }).admin();
+  const lagTimer = setInterval(() => {
+    void reportLag(admin, groupId, topic, options).catch(() => undefined);
+    void probe
+      .connect()
+      .then(() => probe.describeCluster())
+      .then(
         () => options.health?.brokerReachable(true),
         () => options.health?.brokerReachable(false),
-      ),
-    5000,
-  );
+      );
+  }, 5000);
   try {
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
     await consumer.run({
@@ -156,7 +166,9 @@ export async function consumeKafka(
     await inFlight;
     // Every client is closed on every path, each within a bound: a broker that went away can make
     // a disconnect wait for requests that will never be answered.
-    const closed = await Promise.allSettled([consumer.disconnect(), producer.disconnect(), admin.disconnect(), follower.stop()].map((p) => withinBound(p, DISCONNECT_BOUND_MS)));
+    const closed = await Promise.allSettled(
+      [consumer.disconnect(), producer.disconnect(), admin.disconnect(), probe.disconnect(), follower.stop()].map((p) => withinBound(p, DISCONNECT_BOUND_MS)),
+    );
     for (const r of closed) if (r.status === 'rejected') logger.warn({ err: r.reason as unknown }, 'a Kafka client did not close cleanly');
   }
   return totals;
@@ -200,6 +212,11 @@ export async function consumeKafka(
         acks: -1,
         messages: result.deadLetters.map((l) => deadLetterMessage(l, batch.topic, batch.partition, offsets.get(l.origin) ?? l.origin)),
       });
+    }
+    if (FAULT_PAUSE_BEFORE_OFFSET_COMMIT_MS > 0) {
+      // For the fault harness only: a window in which a kill lands after the store's commit and before the offsets'.
+      log.warn({ pauseMs: FAULT_PAUSE_BEFORE_OFFSET_COMMIT_MS }, 'fault window: batch stored, offsets not yet committed');
+      await new Promise((resolve) => setTimeout(resolve, FAULT_PAUSE_BEFORE_OFFSET_COMMIT_MS));
     }
     await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() }]);
     // Every offset from the first consumed to the committed one is accounted for: shown beside the counts.
@@ -248,6 +265,7 @@ async function waitUntilStopped(options: ConsumeKafkaOptions, lastActivity: () =
   const idleMs = options.untilIdleMs;
   while (!signal?.aborted) {
     await Promise.race([aborted, new Promise((resolve) => setTimeout(resolve, Math.min(500, idleMs)))]);
-    if (Date.now() - lastActivity() >= idleMs && (await isCaughtUp())) return;
+    // A broker that cannot answer now is not an end: it is waited for, like the store.
+    if (Date.now() - lastActivity() >= idleMs && (await isCaughtUp().catch(() => false))) return;
   }
 }

@@ -49,6 +49,7 @@ export async function ingestCommand(raw: Record<string, unknown>, out: Output): 
           groupId: options.group,
           sessionTimeoutMs: options.sessionTimeoutMs,
           heartbeatIntervalMs: options.heartbeatMs,
+          fetchBytesPerPartition: options.fetchBytes,
           logger,
           metrics,
           health,
