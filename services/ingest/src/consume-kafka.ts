@@ -213,14 +213,15 @@ export async function consumeKafka(
         messages: result.deadLetters.map((l) => deadLetterMessage(l, batch.topic, batch.partition, offsets.get(l.origin) ?? l.origin)),
       });
     }
+    // The batch's offsets are accounted for once it is settled in the store, before Kafka hears of it:
+    // a crash between the two redelivers the batch, and the span only widens.
+    await ctx.ingestStore.recordOffsets(context.source, batch.partition, BigInt(batch.messages[0]?.offset ?? last.offset), BigInt(last.offset) + 1n);
     if (FAULT_PAUSE_BEFORE_OFFSET_COMMIT_MS > 0) {
       // For the fault harness only: a window in which a kill lands after the store's commit and before the offsets'.
       log.warn({ pauseMs: FAULT_PAUSE_BEFORE_OFFSET_COMMIT_MS }, 'fault window: batch stored, offsets not yet committed');
       await new Promise((resolve) => setTimeout(resolve, FAULT_PAUSE_BEFORE_OFFSET_COMMIT_MS));
     }
     await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() }]);
-    // Every offset from the first consumed to the committed one is accounted for: shown beside the counts.
-    await ctx.ingestStore.recordOffsets(context.source, batch.partition, BigInt(batch.messages[0]?.offset ?? last.offset), BigInt(last.offset) + 1n);
     payload.resolveOffset(last.offset);
     await payload.heartbeat();
     totals = addCounts(totals, result.counts);

@@ -268,11 +268,25 @@ export const groupChurn: Scenario = {
 
 /** SIGTERM of ingest, the projector and a replay, each in the middle of its work: each exits 0 within the bound, and a rerun finishes. */
 export const sigtermEverywhere: Scenario = {
-  name: 'SIGTERM of ingest, projector and replay mid-work',
+  name: 'SIGTERM of ingest (starting, mid-work, store down), projector and replay',
   async run(stage) {
+    // While it starts: reading the registry topic, joining the group.
+    const starting = tthc(stage, 'ingest-starting', ingestArgs(stage));
+    await sleep(300 + stage.random() * 700);
+    const times = [await stop(starting)];
     const ingest = tthc(stage, 'ingest', ingestArgs(stage, '--until-idle'), { TTHC_FAULT_PAUSE_BEFORE_OFFSET_COMMIT_MS: '300' });
     await afterFirstBatch(ingest, stage.random);
-    const times = [await stop(ingest)];
+    times.push(await stop(ingest));
+    // While the store is down: the batch in hand is given up uncommitted, and the process ends.
+    const waiting = tthc(stage, 'ingest-store-down', ingestArgs(stage));
+    await afterFirstBatch(waiting, stage.random);
+    stage.cluster.kill();
+    await sleep(1500);
+    try {
+      times.push(await stop(waiting));
+    } finally {
+      await stage.cluster.restart();
+    }
     await runToEnd(tthc(stage, 'ingest#end', ingestArgs(stage, '--until-idle')));
     const project = tthc(stage, 'project', ['project', '--batch-size', '200']);
     await afterFirstBatch(project, stage.random);
