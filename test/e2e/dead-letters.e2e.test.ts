@@ -2,11 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Kafka, logLevel, type IHeaders } from 'kafkajs';
+import { Kafka, logLevel } from 'kafkajs';
 import { demoRegistry, generateDemoDataset } from '@tthc/core';
-import { createTestDatabase, KAFKA_BROKERS_ENV, requireEnv, runTthc, type TestDatabase } from '@tthc/test-support';
+import { createTestDatabase, readDeadLetterTopic, KAFKA_BROKERS_ENV, requireEnv, runTthc, type TestDatabase } from '@tthc/test-support';
 
-const header = (headers: IHeaders | undefined, name: string) => headers?.[name]?.toString();
 
 /** What the door refuses goes to the dead-letter topic, byte for byte, with the reason; a fix and a redrive let it through. */
 describe('dead letters on the real broker', () => {
@@ -54,27 +53,7 @@ describe('dead letters on the real broker', () => {
     ) as { ingest: Record<string, number> };
     expect(ingested.ingest).toEqual({ consumed: events.length + 3, appended: events.length, duplicates: 0, deadLettered: 3, parked: 0 });
 
-    const consumer = kafka.consumer({ groupId: `dlq-reader-${run}` });
-    await consumer.connect();
-    await consumer.subscribe({ topics: [dlqTopic], fromBeginning: true });
-    const letters: { key: string | undefined; value: string | undefined; reason: string | undefined; message: string | undefined; sourceTopic: string | undefined; offset: string | undefined }[] = [];
-    await new Promise<void>((resolve) => {
-      void consumer.run({
-        eachMessage: ({ message }) => {
-          letters.push({
-            key: message.key?.toString(),
-            value: message.value?.toString(),
-            reason: header(message.headers, 'tthc-dlq-reason'),
-            message: header(message.headers, 'tthc-dlq-message'),
-            sourceTopic: header(message.headers, 'tthc-dlq-source-topic'),
-            offset: header(message.headers, 'tthc-dlq-source-offset'),
-          });
-          if (letters.length === bad.length) resolve();
-          return Promise.resolve();
-        },
-      });
-    });
-    await consumer.disconnect();
+    const letters = (await readDeadLetterTopic(kafka, dlqTopic, bad.length, `dlq-reader-${run}`)).map((l) => ({ ...l, value: l.value?.toString() }));
     const byKey = new Map(letters.map((l) => [l.key, l]));
     expect(byKey.get('H36-DLQ-JSON-01')).toMatchObject({ value: bad[0]?.value, reason: 'invalid-json', sourceTopic: topic });
     expect(byKey.get(unknownAgency.subject)).toMatchObject({ value: bad[1]?.value, reason: 'unknown-agency', message: expect.stringContaining('000.99.99.H36') as string });

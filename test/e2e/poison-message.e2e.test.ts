@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { Kafka, logLevel, type IHeaders } from 'kafkajs';
+import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { demoRegistry, generateDemoDataset, registryEvent } from '@tthc/core';
 import { createLogger } from '@tthc/logging';
 import { publishRegistry } from '@tthc/publisher';
-import { createTestDatabase, KAFKA_BROKERS_ENV, requireEnv, runTthc, type TestDatabase } from '@tthc/test-support';
+import { createTestDatabase, readDeadLetterTopic, KAFKA_BROKERS_ENV, requireEnv, runTthc, type TestDatabase } from '@tthc/test-support';
 
-const header = (headers: IHeaders | undefined, name: string) => headers?.[name]?.toString();
 
 /** The event ids the store holds, from the database itself. */
 async function storedIds(url: string): Promise<string[]> {
@@ -90,27 +89,7 @@ describe('poison messages on the real broker', () => {
       await admin.disconnect();
     }
 
-    const consumer = kafka.consumer({ groupId: `poison-reader-${run}` });
-    await consumer.connect();
-    await consumer.subscribe({ topics: [dlqTopic], fromBeginning: true });
-    const letters: { key: string | undefined; value: Buffer | null; reason: string | undefined; message: string | undefined; sourceTopic: string | undefined; offset: string | undefined }[] = [];
-    await new Promise<void>((resolve) => {
-      void consumer.run({
-        eachMessage: ({ message }) => {
-          letters.push({
-            key: message.key?.toString(),
-            value: message.value,
-            reason: header(message.headers, 'tthc-dlq-reason'),
-            message: header(message.headers, 'tthc-dlq-message'),
-            sourceTopic: header(message.headers, 'tthc-dlq-source-topic'),
-            offset: header(message.headers, 'tthc-dlq-source-offset'),
-          });
-          if (letters.length === poison.length) resolve();
-          return Promise.resolve();
-        },
-      });
-    });
-    await consumer.disconnect();
+    const letters = await readDeadLetterTopic(kafka, dlqTopic, poison.length, `poison-reader-${run}`);
     expect(letters).toHaveLength(poison.length);
     const byKey = new Map(letters.map((l) => [l.key, l]));
     expect(byKey.get('H36-POISON-NUL1')).toMatchObject({ reason: 'invalid-event', message: expect.stringMatching(/^data\.processingAgencyCode: must not contain U\+0000 \(NUL\)/) as string });

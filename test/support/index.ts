@@ -8,3 +8,5 @@ export * from './ingest-store-contract';
 export * from './open-per-test';
 export * from './projection-runner-suite';
 export * from './open-dossier-states';
+export * from './dead-letter-topic';
+export * from './sample-events';
