@@ -5,9 +5,11 @@
 # printed after jest's closing line.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-pnpm -s build
+# The harness runs from its build, and jest does not check types: a failed build stops here.
+pnpm -s build || exit $?
 chaos_log="$(mktemp)"
-node test/chaos/dist/main.js >"$chaos_log" 2>&1 &
+# Ports of its own, apart from a `pnpm chaos` a developer may be running.
+node test/chaos/dist/main.js --pg-port 15442 --kafka-port 19102 >"$chaos_log" 2>&1 &
 chaos_pid=$!
 trap 'kill "$chaos_pid" 2>/dev/null' INT TERM
 node_modules/.bin/jest "$@"

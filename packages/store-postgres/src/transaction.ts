@@ -9,6 +9,9 @@ const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'E
  * The same statement would fail again however long one waited.
  */
 const REJECTED_CLASSES = new Set(['22', '54']);
+// Also a NOT NULL (23502) or CHECK (23514) broken, or a trigger's own exception (P0001). Not the rest
+// of class 23: a unique violation (23505) is an id already stored, which the append retries.
+const REJECTED_CODES = new Set(['23502', '23514', 'P0001']);
 
 /**
  * Connection-level failures become the port's StoreUnavailableError, refusals of the data its
@@ -16,7 +19,7 @@ const REJECTED_CLASSES = new Set(['22', '54']);
  */
 export function mapPgError(error: unknown): unknown {
   const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string' && code.length === 5 && REJECTED_CLASSES.has(code.slice(0, 2))) {
+  if (typeof code === 'string' && code.length === 5 && (REJECTED_CLASSES.has(code.slice(0, 2)) || REJECTED_CODES.has(code))) {
     return new StoreRejectedError(`PostgreSQL refused the data: ${(error as Error).message} (SQLSTATE ${code})`, { cause: error });
   }
   if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) {

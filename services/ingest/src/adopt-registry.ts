@@ -1,5 +1,4 @@
 import {
-  escapeInvisible,
   formatProblems,
   parseRegistryEvent,
   type AgencyRegistry,
@@ -8,6 +7,7 @@ import {
   type NewDeadLetter,
 } from '@tthc/core';
 import type { Logger } from '@tthc/logging';
+import { letter } from './ingest-batch';
 
 /** JSON with object keys sorted, so a registry read back from jsonb compares equal to the one sent. */
 function canonical(value: unknown): string {
@@ -36,18 +36,10 @@ export async function adoptRegistryEvent(
 ): Promise<RegistryAdoption> {
   const parsed = parseRegistryEvent(message.value);
   if (!parsed.ok) {
-    const letter: NewDeadLetter = {
-      origin: message.origin,
-      key: message.key === null ? null : escapeInvisible(message.key),
-      value: typeof message.value === 'string' ? new TextEncoder().encode(message.value) : new Uint8Array(message.value),
-      reason: parsed.reason,
-      message: escapeInvisible(formatProblems(parsed.problems)),
-      dossierCode: null,
-      status: 'dead',
-    };
-    const known = await store.recordLetters([letter]);
-    logger.warn({ origin: message.origin, detail: letter.message }, 'agency registry refused');
-    return { ok: false, letter, redelivered: known.has(letter.origin) };
+    const refused = letter(message, parsed.reason, formatProblems(parsed.problems), null, 'dead');
+    const known = await store.recordLetters([refused]);
+    logger.warn({ origin: message.origin, detail: refused.message }, 'agency registry refused');
+    return { ok: false, letter: refused, redelivered: known.has(refused.origin) };
   }
   const { version, changed } = await saveIfChanged(store, parsed.event.data);
   logger.info({ origin: message.origin, registry: parsed.event.subject, id: parsed.event.id, version, changed }, 'agency registry adopted');

@@ -103,10 +103,8 @@ export async function consumeKafka(
     retry: { retries: 8, initialRetryTime: 200, restartOnFailure: () => Promise.resolve(!stopping) },
   });
   consumer.on(consumer.events.FETCH, () => options.health?.fetched(new Date()));
-  consumer.on(consumer.events.CRASH, ({ payload }) => {
-    options.health?.brokerReachable(false);
-    logger.warn({ err: payload.error, restart: payload.restart }, 'consumer crashed');
-  });
+  // Whether the broker answers is the probe's to say; a crash may have other causes.
+  consumer.on(consumer.events.CRASH, ({ payload }) => logger.warn({ err: payload.error, restart: payload.restart }, 'consumer crashed'));
   const producer: Producer = kafka.producer({
     idempotent: true,
     maxInFlightRequests: 1,

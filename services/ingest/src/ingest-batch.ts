@@ -81,7 +81,8 @@ const bytes = (value: Buffer | string | null): Uint8Array =>
 /** A Kafka key names the dossier only when it is a valid dossier code. */
 const keyAsDossierCode = (key: string | null): string | null => (key !== null && dossierCodeSchema.safeParse(key).success ? key : null);
 
-function letter(message: IncomingMessage, reason: NewDeadLetter['reason'], detail: string, dossierCode: string | null, status: NewDeadLetter['status']): NewDeadLetter {
+/** A letter of a message that was not stored, as the ingest store keeps it. */
+export function letter(message: IncomingMessage, reason: NewDeadLetter['reason'], detail: string, dossierCode: string | null, status: NewDeadLetter['status']): NewDeadLetter {
   // The key and the detail are shown to operators and stored as text: invisible characters are
   // written as escapes, so that no letter can fail to be stored or mislead a reader.
   return { origin: message.origin, key: message.key === null ? null : escapeInvisible(message.key), value: bytes(message.value), reason, message: escapeInvisible(detail), dossierCode, status };
@@ -93,14 +94,13 @@ function readMessages(ctx: IngestContext, messages: readonly IncomingMessage[]):
   const invalid: Invalid[] = [];
   const candidates: Candidate<IncomingMessage>[] = [];
   for (const message of messages) {
-    const dossierCode = keyAsDossierCode(message.key);
     if (message.value === null || message.value.length === 0) {
-      invalid.push({ message, reason: 'empty-message', detail: '(message): must not be empty', dossierCode });
+      invalid.push({ message, reason: 'empty-message', detail: '(message): must not be empty', dossierCode: keyAsDossierCode(message.key) });
       continue;
     }
     const parsed = parseDossierEvent(typeof message.value === 'string' ? message.value : new Uint8Array(message.value.buffer, message.value.byteOffset, message.value.byteLength));
     if (!parsed.ok) {
-      invalid.push({ message, reason: parsed.reason, detail: formatProblems(parsed.problems), dossierCode });
+      invalid.push({ message, reason: parsed.reason, detail: formatProblems(parsed.problems), dossierCode: keyAsDossierCode(message.key) });
       continue;
     }
     const late = timeBoundProblems(parsed.event, now, ctx.timeBounds ?? DEFAULT_TIME_BOUNDS);
@@ -175,7 +175,8 @@ function splitPoint(work: readonly Candidate<IncomingMessage>[]): number {
 async function decideAndAppend(ctx: IngestContext, pending: readonly Candidate<IncomingMessage>[], parked: readonly Candidate<IncomingMessage>[]): Promise<Settled> {
   const conflicts: Refusal<IncomingMessage>[] = [];
   let work = pending;
-  const all = () => [...work, ...parked];
+  let waiting = parked;
+  const all = () => [...work, ...waiting];
   for (let attempt = 1; ; attempt += 1) {
     const codes = [...new Set(all().map((c) => c.event.subject))];
     const logKeys = all().flatMap((c) => {
@@ -183,17 +184,25 @@ async function decideAndAppend(ctx: IngestContext, pending: readonly Candidate<I
       return key.scope === 'log' ? [key.key] : [];
     });
     const [streams, holders] = await Promise.all([ctx.eventStore.readStreams(codes.map(dossierStreamId)), ctx.eventStore.readByNaturalKeys(logKeys)]);
-    const decision: Decision<IncomingMessage> = decideBatch(work, parked, streams, ctx.registry, holders);
+    const decision: Decision<IncomingMessage> = decideBatch(work, waiting, streams, ctx.registry, holders);
     try {
       await ctx.eventStore.appendToStreams(decision.appends);
     } catch (error) {
       if (error instanceof WrongExpectedRevisionError && attempt < MAX_ATTEMPTS) continue;
       // An id or a natural key taken meanwhile by another dossier's event: refuse the later copy, decide the rest again.
       const taken = error instanceof DuplicateEventIdConflictError ? { id: error.eventId, reason: 'duplicate-id-conflict' as const } : error instanceof NaturalKeyConflictError ? { id: error.eventId, reason: 'natural-key-conflict' as const } : undefined;
-      const culprit = taken && work.findLast((c) => c.event.id === taken.id);
+      // The event at fault may be a new message or a parked letter that this batch released.
+      const culprit = taken && all().findLast((c) => c.event.id === taken.id);
       if (taken && culprit) {
-        conflicts.push({ message: culprit.message, reason: taken.reason, detail: (error as Error).message, dossierCode: culprit.event.subject });
+        conflicts.push({
+          message: culprit.message,
+          reason: taken.reason,
+          detail: (error as Error).message,
+          dossierCode: culprit.event.subject,
+          ...(culprit.parkedId !== undefined ? { parkedId: culprit.parkedId } : {}),
+        });
         work = work.filter((c) => c !== culprit);
+        waiting = waiting.filter((c) => c !== culprit);
         attempt = 0;
         continue;
       }

@@ -117,6 +117,23 @@ describe('parking', () => {
   });
 });
 
+describe('a released parked event whose id another dossier holds', () => {
+  it('dies as a duplicate-id-conflict, and the rest of its batch is stored', async () => {
+    const paid = firstOf('vn.gov.tthc.dossier.paid-online.v1');
+    const receipt = streamOf(paid.subject)[0];
+    const other = events.find((e) => e.type === 'vn.gov.tthc.dossier.received.v2' && e.subject !== paid.subject);
+    if (!receipt || !other) throw new Error('no receipts');
+    const { ctx } = fresh();
+    // Another dossier's receipt holds the id the payment will reuse; the payment waits for its own receipt.
+    await ingestBatch(ctx, [{ key: null, value: JSON.stringify({ ...other, id: 'reused-id' }), origin: 'feed:1' }]);
+    await ingestBatch(ctx, [{ key: null, value: JSON.stringify({ ...paid, id: 'reused-id' }), origin: 'feed:2' }]);
+    const result = await ingestBatch(ctx, [{ key: null, value: JSON.stringify(receipt), origin: 'feed:3' }]);
+    expect(result.outcomes.get('feed:3')).toBe('appended');
+    expect(result.deadLetters.map((l) => [l.origin, l.reason])).toEqual([['feed:2', 'duplicate-id-conflict']]);
+    expect((await ctx.ingestStore.counts()).get('file')).toEqual({ consumed: 3, appended: 2, duplicates: 0, deadLettered: 1, parked: 0 });
+  });
+});
+
 describe('the agency registry', () => {
   it('is checked on the day the event is about, not the day it was sent', async () => {
     const receipt = firstOf('vn.gov.tthc.dossier.received.v2');

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { addCounts, mayBeRegistryEvent, ZERO_COUNTS, type AgencyRegistry, type IngestCounts } from '@tthc/core';
+import { addCounts, AGENCY_REGISTRY_EVENT_TYPE, mayBeRegistryEvent, ZERO_COUNTS, type AgencyRegistry, type IngestCounts } from '@tthc/core';
 import type { Logger } from '@tthc/logging';
 import { adoptRegistryEvent } from './adopt-registry';
 import { ingestBatch, type IncomingMessage, type IngestContext } from './ingest-batch';
@@ -63,8 +63,8 @@ export async function ingestFile(
     if (isBlank(line.bytes)) continue;
     const hash = createHash('sha1').update(line.bytes).digest('hex').slice(0, 12);
     const origin = `${path}:${lineNo}#${hash}`;
-    // The type is ASCII: a byte-for-byte look is enough to pick the lines worth parsing as a registry.
-    if (mayBeRegistryEvent(line.bytes.toString('latin1'))) {
+    // The type is ASCII: a byte-for-byte look picks the lines worth decoding and parsing as a registry.
+    if (line.bytes.includes(AGENCY_REGISTRY_EVENT_TYPE) && mayBeRegistryEvent(line.bytes.toString('utf8'))) {
       // The events before it were checked against the registry then in force; those after it, against this one.
       await flush();
       const adopted = await adoptRegistryEvent(ctx.ingestStore, { key: null, value: line.bytes, origin }, options.logger);

@@ -66,12 +66,12 @@ const harnesses: [string, () => Promise<Harness>][] = [
       return {
         eventStore: stores.eventStore,
         ingestStore: stores.ingestStore,
-        refusal: 'PostgreSQL refused the data: refused for the test (SQLSTATE 22P05)',
+        refusal: 'PostgreSQL refused the data: refused for the test (SQLSTATE P0001)',
         refuse: async (eventId) => {
           await stores.pool.query(`CREATE FUNCTION refuse_one() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
               IF NEW.event_id = ${quoted(eventId)} THEN
-                RAISE EXCEPTION 'refused for the test' USING ERRCODE = '22P05';
+                RAISE EXCEPTION 'refused for the test';
               END IF;
               RETURN NEW;
             END $$`);

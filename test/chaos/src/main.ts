@@ -105,6 +105,20 @@ async function main(): Promise<number> {
   const started: Tthc[] = [];
   const say = (text: string) => process.stderr.write(`chaos: ${text}\n`);
   const rows: Row[] = [];
+  let cleaned: Promise<void> | undefined;
+  const cleanup = () =>
+    (cleaned ??= (async () => {
+      for (const child of started) child.kill('SIGKILL');
+      await Promise.allSettled([cluster.stop(), broker.clean()]);
+      rmSync(dir, { recursive: true, force: true });
+    })());
+  // Interrupted, it still stops the servers it started and removes its folder.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      say(`${signal}: stopping the servers and exiting`);
+      void cleanup().finally(() => process.exit(130));
+    });
+  }
   try {
     say(`servers: PostgreSQL on ${cluster.port}, Kafka on ${broker.port} (${dir})`);
     await Promise.all([cluster.init(), broker.start()]);
@@ -176,9 +190,7 @@ async function main(): Promise<number> {
       if (!(await cluster.running())) await cluster.restart();
     }
   } finally {
-    for (const child of started) child.kill('SIGKILL');
-    await Promise.allSettled([cluster.stop(), broker.clean()]);
-    rmSync(dir, { recursive: true, force: true });
+    await cleanup();
   }
   process.stdout.write(table(rows));
   return rows.every((r) => r.result === 'same as clean') ? 0 : 1;

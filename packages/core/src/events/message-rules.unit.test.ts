@@ -88,8 +88,9 @@ describe('text a message may hold', () => {
       fc.property(fc.json(), (text) => {
         const strict = parseStrictJson(text);
         const value: unknown = JSON.parse(text);
+        // fc.json writes no key twice: only a forbidden character in a string may refuse it.
         if (strict.ok) expect(strict.value).toEqual(value);
-        else expect(strict.reason === 'invalid-event' || strict.reason === 'invalid-json').toBe(true);
+        else expect(strict.reason).toBe('invalid-event');
       }),
       { numRuns: 2000 },
     );
@@ -165,5 +166,6 @@ describe('natural keys', () => {
     const b = parsed({ ...received, type: 'vn.gov.tthc.dossier.supplement-requested.v1', data: { requestedAt: '2024-03-18T03:00:00Z' } });
     expect(naturalKeyOf(a)).toEqual(naturalKeyOf(b));
     expect(naturalKeyOf(a).scope).toBe('dossier');
+    expect(sameFact(a, b)).toBe(true);
   });
 });

@@ -48,7 +48,8 @@ export function naturalKeyOfStored(stored: { readonly type: string; readonly dat
 
 /**
  * Whether two events state the same fact: same type, dossier and data once both are lifted to the
- * current version. The envelope (id, time of sending, source) may differ on a re-send.
+ * current version, instants compared as moments. The envelope (id, time of sending, source) may
+ * differ on a re-send.
  */
 export function sameFact(
   a: { readonly type: string; readonly subject: string; readonly data: unknown },
@@ -56,5 +57,13 @@ export function sameFact(
 ): boolean {
   const x = upcastBody(a);
   const y = upcastBody(b);
-  return x.type === y.type && x.subject === y.subject && sameJson(x.data, y.data);
+  return x.type === y.type && x.subject === y.subject && sameJson(instantsInUtc(x.data), instantsInUtc(y.data));
+}
+
+const INSTANT = /^\d{4}-\d{2}-\d{2}T.*(Z|[+-]\d{2}:?\d{2})$/i;
+
+/** The data with each instant written in UTC: the same moment sent in another offset is the same fact. */
+function instantsInUtc(data: unknown): unknown {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return data;
+  return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, typeof v === 'string' && INSTANT.test(v) && Number.isFinite(Date.parse(v)) ? instant(v) : v]));
 }

@@ -30,8 +30,9 @@ export interface IngestStore {
   addCounts(source: string, counts: IngestCounts): Promise<void>;
   counts(): Promise<Map<string, IngestCounts>>;
   /**
-   * Records that a partition's messages from `first` up to `next` (exclusive) were settled and their
-   * offsets committed: the span widens, it never narrows, so redeliveries do not count twice.
+   * Records that a partition's messages from `first` up to `next` (exclusive) are settled in the
+   * store (ingest records it before committing their offsets to Kafka): the span widens, it never
+   * narrows, so redeliveries do not count twice.
    */
   recordOffsets(source: string, partition: number, first: bigint, next: bigint): Promise<void>;
   /** Per source and partition, the first offset consumed and the next one to consume. */
