@@ -34,21 +34,34 @@ function fmix32(x: number): number {
 }
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+const HEX16 = Array.from({ length: 16 }, (_, i) => i.toString(16));
 const hex8 = (x: number) => `${HEX[x >>> 24] ?? ''}${HEX[(x >>> 16) & 255] ?? ''}${HEX[(x >>> 8) & 255] ?? ''}${HEX[x & 255] ?? ''}`;
 const TWO = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'));
 
+/** Events sharing one second that get ids in increasing order: 4,096 per millisecond (the 12-bit counter) over the second's 1,000 ms. */
+export const ORDERED_PER_SECOND = 4096 * 1000;
+
 /**
- * A version-4-shaped UUID for the event with this ordinal, the same for the same seed. Its first
- * 8 hex digits are a bijection of the ordinal (for a given key), so ids never repeat within a simulation.
+ * A UUIDv7-shaped id for the event with this ordinal, published at `sec` (epoch seconds) as the
+ * `seq`-th event of that second, the same for the same seed. Real senders' ids (the publisher
+ * SDK's) are v7, time-ordered, and a store's id index behaves differently on them than on random ids,
+ * so the simulated ones are too: the 48-bit timestamp is the event's time in milliseconds, and
+ * `rand_a` (12 bits) a counter within the second (carrying into the milliseconds past 4,096), so ids
+ * increase in publish order (RFC 9562, method 1). The last 8 hex digits are a bijection of the
+ * ordinal (for a given key), so ids never repeat within a simulation whatever their times.
  */
-export function eventId(idKey: number, ordinal: number): string {
+export function eventId(idKey: number, ordinal: number, sec: number, seq: number): string {
   const a = fmix32((ordinal ^ idKey) >>> 0);
   const b = hash2(idKey, a);
-  const c = hash2(b, ordinal);
-  const d = hash2(c, idKey);
-  const bh = hex8(b);
-  const ch = hex8(c);
-  return `${hex8(a)}-${bh.slice(0, 4)}-4${bh.slice(5, 8)}-${(((c >>> 28) & 0x3) | 0x8).toString(16)}${ch.slice(1, 4)}-${ch.slice(4, 8)}${hex8(d)}`;
+  const s = seq < ORDERED_PER_SECOND ? seq : ORDERED_PER_SECOND - 1;
+  const ms = sec * 1000 + floor(s / 4096);
+  const hi = floor(ms / 65_536);
+  const lo = ms - hi * 65_536;
+  const counter = s & 0xfff;
+  return (
+    `${hex8(hi)}-${HEX[lo >>> 8] ?? ''}${HEX[lo & 255] ?? ''}-7${HEX16[counter >>> 8] ?? ''}${HEX[counter & 255] ?? ''}-` +
+    `${HEX16[8 | (b >>> 30)] ?? ''}${HEX16[(b >>> 26) & 15] ?? ''}${HEX[(b >>> 18) & 255] ?? ''}-${HEX[(b >>> 8) & 255] ?? ''}${HEX[b & 255] ?? ''}${hex8(a)}`
+  );
 }
 
 /** An instant (epoch seconds) written with the +07:00 offset, or in UTC (same local day); days from the table's strings. */
@@ -67,13 +80,13 @@ export function dossierCode(receivingCode: string, day: string, serial: number):
 }
 
 /**
- * Builds event `k` of a dossier's timeline as it is published. Object literals spelled out in full
+ * Builds event `k` of a dossier's timeline as it is published, the `seq`-th of its second (for its id). Object literals spelled out in full
  * (no spreads): a million of them are built per run, and one shape per type keeps that quick.
  */
-export function dossierEvent(ctx: EventContext, agency: number, flags: number, timeline: Timeline, code: string, k: number, ordinal: number): AnyVersionDossierEvent {
+export function dossierEvent(ctx: EventContext, agency: number, flags: number, timeline: Timeline, code: string, k: number, ordinal: number, seq: number): AnyVersionDossierEvent {
   const e: TimelineEvent | undefined = timeline.events[k];
   if (!e) throw new Error(`internal: dossier ${code} has no event ${k}`);
-  const id = eventId(ctx.idKey, ordinal);
+  const id = eventId(ctx.idKey, ordinal, e.sec, seq);
   const T = ctx.table;
   // A fifth of the instants are written in UTC, as some publishers do.
   const at = instant(T, e.sec, fmix32(ordinal ^ ctx.idKey ^ 0x5bd1e995) % 5 === 0);

@@ -12,6 +12,9 @@ import { EV, buildTimeline, hash2, receiptWeights, type Timeline, type TimelineC
 import { CHANNEL, SERVICE, channelOf, serviceOf, planDossiers, type DossierPlans } from './plan-dossiers';
 import { SIMULATION_SOURCE, agencyCounts, simulationRegistry } from './simulation-registry';
 
+// A module binding for the event loop's hot path (see fast-random.ts: global lookups are slow under jest).
+const { floor } = Math;
+
 /** The figures of one level (or, without `agencies`, of all) for the period, as the report shows them. */
 export interface SimulatedCounts {
   readonly received: number;
@@ -186,8 +189,15 @@ export function trySimulateProfile(profile: SimulationProfile, options: Simulate
   function* iterate(): IterableIterator<AnyVersionDossierEvent> {
     // Each dossier's timeline is rebuilt at its first event and dropped after its last.
     const open = new Map<number, { timeline: Timeline; code: string; left: number }>();
+    // The event's place among those of its second, for its time-ordered id.
+    let second = -1;
+    let seq = 0;
     for (let j = 0; j < eventCount; j += 1) {
-      const ordinal = (keys[j] ?? 0) % scale;
+      const key = keys[j] ?? 0;
+      const ordinal = key % scale;
+      const inSecond = floor(key / scale);
+      seq = inSecond === second ? seq + 1 : 0;
+      second = inSecond;
       const i = eventDossier[ordinal] ?? 0;
       const k = ordinal - (eventStart[i] ?? 0);
       let entry = open.get(i);
@@ -197,7 +207,7 @@ export function trySimulateProfile(profile: SimulationProfile, options: Simulate
         entry = { timeline, code, left: timeline.events.length };
         open.set(i, entry);
       }
-      yield dossierEvent(eventCtx, plans.agency[i] ?? 0, plans.flags[i] ?? 0, entry.timeline, entry.code, k, ordinal);
+      yield dossierEvent(eventCtx, plans.agency[i] ?? 0, plans.flags[i] ?? 0, entry.timeline, entry.code, k, ordinal, seq);
       entry.left -= 1;
       if (entry.left === 0) open.delete(i);
     }

@@ -135,11 +135,20 @@ describe('the Lâm Đồng H1 2024 profile ÷ 40, simulated and projected', () =
     const agencies = new Set(received.flatMap((e) => (e.type === 'vn.gov.tthc.dossier.received.v2' ? [e.data.processingAgencyCode, e.data.receivingAgencyCode] : [e.data.agencyCode])));
     expect([...agencies].filter((code) => !folded.registry.mayPublish(SIMULATION_SOURCE, code))).toEqual([]);
     expect(new Set(events.map((e) => e.id)).size).toBe(events.length);
-    expect(events.every((e) => /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(e.id))).toBe(true);
+    expect(events.every((e) => /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(e.id))).toBe(true);
     const subjects = new Set(received.map((e) => e.subject));
     expect(subjects.size).toBe(received.length);
     expect(simulation.dossiers).toBe(new Set(events.map((e) => e.subject)).size);
     expect(received[0]?.subject).toMatch(/^\d{3}\.\d{2}\.\d{2}\.H36-\d{6}-\d{5}$/);
+  });
+
+  it('gives time-ordered ids, as the publisher SDK does: UUIDv7 whose timestamp is the event’s time, increasing in publish order', () => {
+    const millisOf = (id: string) => parseInt(id.replace(/-/g, '').slice(0, 12), 16);
+    expect(events.filter((e) => millisOf(e.id) !== Date.parse(e.time)).map((e) => `${e.id} ${e.time}`)).toEqual([]);
+    const outOfOrder = events.slice(1).filter((e, i) => e.id <= (events[i]?.id ?? ''));
+    expect(outOfOrder.map((e) => e.id)).toEqual([]);
+    // Events sharing a second exist, so the counter, not the time alone, keeps their ids in order.
+    expect(new Set(events.map((e) => Date.parse(e.time))).size).toBeLessThan(events.length);
   });
 
   it('is in time order, with nothing after the period end', () => {
