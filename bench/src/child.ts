@@ -18,8 +18,16 @@ export interface ChildRun {
   readonly stdout: string;
 }
 
+/** A `tthc` process started with `Tthc.start`. */
+export interface RunningTthc {
+  /** Settles when the process exits: its figures, or an error for a non-zero exit. */
+  readonly done: Promise<ChildRun>;
+  /** SIGTERM, if it is still running. */
+  stop(): void;
+}
+
 /**
- * Runs `tthc` commands as child processes of the bench, one at a time, as an operator would: `node
+ * Runs `tthc` commands as child processes of the bench, one at a time (or side by side with `start`), as an operator would: `node
  * --require rss-probe.js services/cli/dist/main.js …`. With `cpuProfDir`, each also writes a V8 CPU
  * profile there (`--cpu-prof`), named after its label.
  */
@@ -35,6 +43,15 @@ export class Tthc {
   }
 
   async run(label: string, args: readonly string[]): Promise<ChildRun> {
+    return this.start(label, args).done;
+  }
+
+  /**
+   * Starts a command and returns at once, for processes that run side by side (ingest and a
+   * following projection): `done` settles when it exits (rejecting on a non-zero exit), `stop` sends
+   * it SIGTERM, which our long-running commands take as "finish the batch in hand and exit".
+   */
+  start(label: string, args: readonly string[]): RunningTthc {
     this.count += 1;
     const rssFile = join(this.options.tempDir, `rss-${this.count}.txt`);
     const profile = this.options.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', this.options.cpuProfDir, '--cpu-prof-name', `${label}.cpuprofile`] : [];
@@ -53,18 +70,28 @@ export class Tthc {
     child.stderr.on('data', (chunk: Buffer) => {
       err = (err + chunk.toString('utf8')).slice(-STDERR_TAIL);
     });
-    const code = await new Promise<number | null>((resolve, reject) => {
-      child.on('error', reject);
-      child.on('close', (exitCode, signal) => resolve(signal ? null : exitCode));
-    }).finally(() => this.running.delete(child));
-    const seconds = (performance.now() - started) / 1000;
-    if (code !== 0) throw new Error(`tthc ${args.join(' ')} (${label}) exited with ${code ?? 'a signal'}:\n${err.trim()}`);
-    const reported = existsSync(rssFile) ? Number(readFileSync(rssFile, 'utf8').trim()) : Number.NaN;
-    rmSync(rssFile, { force: true });
-    if (!Number.isFinite(reported)) throw new Error(`tthc ${args.join(' ')} (${label}): its peak RSS was not reported`);
-    const peakRssMb = Math.round(reported / 1024);
-    this.options.logger.debug({ label, seconds, peakRssMb }, 'tthc done');
-    return { seconds, peakRssMb, stdout: Buffer.concat(out).toString('utf8') };
+    const done = (async (): Promise<ChildRun> => {
+      const code = await new Promise<number | null>((resolve, reject) => {
+        child.on('error', reject);
+        child.on('close', (exitCode, signal) => resolve(signal ? null : exitCode));
+      }).finally(() => this.running.delete(child));
+      const seconds = (performance.now() - started) / 1000;
+      if (code !== 0) throw new Error(`tthc ${args.join(' ')} (${label}) exited with ${code ?? 'a signal'}:\n${err.trim()}`);
+      const reported = existsSync(rssFile) ? Number(readFileSync(rssFile, 'utf8').trim()) : Number.NaN;
+      rmSync(rssFile, { force: true });
+      if (!Number.isFinite(reported)) throw new Error(`tthc ${args.join(' ')} (${label}): its peak RSS was not reported`);
+      const peakRssMb = Math.round(reported / 1024);
+      this.options.logger.debug({ label, seconds, peakRssMb }, 'tthc done');
+      return { seconds, peakRssMb, stdout: Buffer.concat(out).toString('utf8') };
+    })();
+    // A caller that stops waiting (another process failed first) must not leave an unhandled rejection.
+    done.catch(() => undefined);
+    return {
+      done,
+      stop: () => {
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      },
+    };
   }
 
   /** Ends the processes still running (on Ctrl-C), each by its own pid: SIGTERM, then SIGKILL for one still running after 10 s. */
