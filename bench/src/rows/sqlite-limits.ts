@@ -9,10 +9,35 @@ import { forEachChunk } from './chunks';
 /** Rows per transaction for the plain inserts. */
 const INSERT_TRANSACTION_ROWS = 10_000;
 
-/** Prepared INSERTs, 10,000 rows a transaction, chunk after chunk. */
-async function insertRows(db: Database, dataset: BenchDataset, step: Step, untimed: Untimed): Promise<number> {
+/** The table of the bare limit: the events table's columns, and only its rowid as key. */
+export const BARE_TABLE = 'bare_events';
+
+interface ColumnInfo {
+  name: string;
+  type: string;
+  notnull: number;
+  dflt_value: string | null;
+  pk: number;
+}
+
+/**
+ * `CREATE TABLE bare_events` with the events table's columns, types, NOT NULLs and defaults (read
+ * from `table_info`, so it follows the layout), its key column a plain `INTEGER PRIMARY KEY` (the
+ * rowid: no AUTOINCREMENT) and no other index or UNIQUE constraint.
+ */
+export function bareTableSql(columns: readonly ColumnInfo[]): string {
+  const defs = columns.map((c) =>
+    c.pk > 0
+      ? `${c.name} INTEGER PRIMARY KEY`
+      : `${c.name} ${c.type}${c.notnull ? ' NOT NULL' : ''}${c.dflt_value === null ? '' : ` DEFAULT (${c.dflt_value})`}`,
+  );
+  return `CREATE TABLE ${BARE_TABLE} (${defs.join(', ')})`;
+}
+
+/** Prepared INSERTs into `table`, 10,000 rows a transaction, chunk after chunk. */
+async function insertRows(db: Database, table: string, dataset: BenchDataset, step: Step, untimed: Untimed): Promise<number> {
   const insert = db.prepare<[string, number, string, string, string, string]>(
-    'INSERT INTO events (stream_id, revision, event_id, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)',
+    `INSERT INTO ${table} (stream_id, revision, event_id, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)`,
   );
   let inserted = 0;
   const insertRange = db.transaction((rows: readonly EventRow[], from: number, to: number) => {
@@ -73,18 +98,37 @@ async function readRows(db: Database, step: Step): Promise<number> {
   }
 }
 
-/** `limit.sqlite-insert` then `limit.sqlite-read` of what it wrote, in a fresh file with our schema. */
+/** `limit.sqlite-bare-insert` into a fresh file (opened as our store opens it) holding `bare_events`. */
+async function bareInsert(context: BenchContext): Promise<void> {
+  const { dataset, runner, tempDir } = context;
+  await withFreshSqliteFile(tempDir, 'bare', async (path) => {
+    // Our migrations and pragmas, as for the layout limit; the bare table beside the (empty) events table.
+    const { db } = openDatabase(path);
+    try {
+      db.exec(bareTableSql(db.pragma('table_info(events)') as ColumnInfo[]));
+      await runner.measure(rowOf(context, 'limit.sqlite-bare-insert'), dataset.events, (step, untimed) => insertRows(db, BARE_TABLE, dataset, step, untimed));
+    } finally {
+      db.close();
+    }
+  });
+}
+
+/**
+ * `limit.sqlite-bare-insert` into a table with only a rowid key, in a file of its own (removed after);
+ * then `limit.sqlite-insert` into our events table and `limit.sqlite-read` of it, in a fresh file with our schema.
+ */
 export const sqliteLimits: Suite = {
   name: 'sqlite-limits',
-  rows: ['limit.sqlite-insert', 'limit.sqlite-read'],
+  rows: ['limit.sqlite-bare-insert', 'limit.sqlite-insert', 'limit.sqlite-read'],
   async run(context: BenchContext) {
     const { dataset, runner, tempDir } = context;
+    await bareInsert(context);
     await withFreshSqliteFile(tempDir, 'limit', async (path) => {
       // Opened as our store opens its file: the same migrations make the table, so the layout (rowid
       // position, unique indexes) is the same, and the same pragmas (WAL, synchronous, checkpoint size) apply.
       const { db } = openDatabase(path);
       try {
-        await runner.measure(rowOf(context, 'limit.sqlite-insert'), dataset.events, (step, untimed) => insertRows(db, dataset, step, untimed));
+        await runner.measure(rowOf(context, 'limit.sqlite-insert'), dataset.events, (step, untimed) => insertRows(db, 'events', dataset, step, untimed));
         checkpoint(path);
         await runner.measure(rowOf(context, 'limit.sqlite-read'), dataset.events, (step) => readRows(db, step), { runs: READ_RUNS });
       } finally {
