@@ -12,9 +12,11 @@ import { buildDataset, preparedChunks, prepareEvents, readProfile, sizeSuffix } 
 import { median, rowResult, type RowResult } from './measure';
 import { baseScale, DEFAULT_PROFILE, parseBenchOptions, runSizes, UsageError } from './options';
 import { checkGoals, computeGrowth, computeRatios, splitName } from './report';
+import BetterSqlite3 from 'better-sqlite3';
 import { types } from 'pg';
 import { keepPgTypeParsers, toEmmettEvent } from './rows/peer-emmett';
 import { periodArgs } from './rows/end-to-end';
+import { BARE_TABLE, bareTableSql } from './rows/sqlite-limits';
 
 describe('bench data preparation and figures (no benchmark runs here)', () => {
   const profile = readProfile(DEFAULT_PROFILE);
@@ -123,22 +125,25 @@ describe('the results', () => {
     expect(splitName('replay.sqlite')).toEqual(['replay.sqlite', '']);
   });
 
-  it('state each ratio as ours over the limit or the peer in events per second, at each size, leaving out a pair with a row missing', () => {
+  it('state each ratio as ours over the bare limit, the layout limit or the peer of the same size, leaving out a pair with a row missing', () => {
     const results = [
+      row('limit.postgres-bare-copy', 400),
       row('limit.postgres-copy', 200),
       row('peer.emmett-postgres-append', 20),
-      row('store.postgres-append', 50),
-      row('e2e.kafka-postgres', 40),
+      row('ingest.kafka-postgres', 40),
+      row('limit.postgres-read', 1000),
+      row('project.postgres', 250),
       row('store.sqlite-read', 10),
       row('limit.postgres-copy@x5', 100),
-      row('store.postgres-append@x5', 50),
+      row('ingest.kafka-postgres@x5', 50),
     ];
     expect(computeRatios(results)).toEqual({
-      'store.postgres-append/limit.postgres-copy': 0.25,
-      'store.postgres-append/peer.emmett-postgres-append': 2.5,
-      'e2e.kafka-postgres/limit.postgres-copy': 0.2,
-      'e2e.kafka-postgres/peer.emmett-postgres-append': 2,
-      'store.postgres-append@x5/limit.postgres-copy@x5': 0.5,
+      'limit.postgres-copy/limit.postgres-bare-copy': 0.5,
+      'ingest.kafka-postgres/limit.postgres-bare-copy': 0.1,
+      'ingest.kafka-postgres/limit.postgres-copy': 0.2,
+      'ingest.kafka-postgres/peer.emmett-postgres-append': 2,
+      'project.postgres/limit.postgres-read': 0.25,
+      'ingest.kafka-postgres@x5/limit.postgres-copy@x5': 0.5,
     });
   });
 
@@ -147,24 +152,85 @@ describe('the results', () => {
     expect(computeGrowth(results)).toEqual({ 'replay.sqlite@x5': 0.75 });
   });
 
-  it('check the issue’s goals at each size, the memory goal on the ingest process', () => {
-    const steps = [
-      { name: 'tthc simulate --kafka (publish)', seconds: 1, peakRssMb: 900, untimed: true },
-      { name: 'tthc ingest --until-idle --idle-ms 500', seconds: 1, peakRssMb: 310 },
-      { name: 'tthc project --until-caught-up', seconds: 1, peakRssMb: 120 },
-    ];
-    const goals = checkGoals([
-      row('e2e.kafka-postgres', 61_000, { steps, peakRssOf: 'cli' }),
-      row('replay.sqlite@x5', 249_999),
-      row('report.postgres', null, { seconds: 0.0123 }),
-      row('limit.sqlite-read', 1e9),
-    ]);
-    expect(goals).toEqual([
-      { row: 'e2e.kafka-postgres', goal: '≥ 60,000 events/s', figure: 61_000, unit: 'events/s', met: true },
-      { row: 'e2e.kafka-postgres', goal: 'ingest peak RSS < 300 MB', figure: 310, unit: 'MB', met: false },
-      { row: 'replay.sqlite@x5', goal: '≥ 250,000 events/s', figure: 249_999, unit: 'events/s', met: false },
-      { row: 'report.postgres', goal: '< 50 ms', figure: 12.3, unit: 'ms', met: true },
-    ]);
+  describe('check the issue’s goals', () => {
+    const scales: Record<string, number> = { '': 1, '@x5': 5 };
+    const scaleOf = (suffix: string) => scales[suffix];
+    const goalsOf = (rows: RowResult[], of = scaleOf) => checkGoals(rows, of).map((g) => [g.row, g.goal, g.figure, g.met]);
+
+    it('as ratios of two rows of the same size, never across sizes', () => {
+      const goals = goalsOf([
+        row('limit.sqlite-bare-insert', 100_000),
+        row('ingest.file-sqlite', 40_000),
+        row('limit.sqlite-bare-insert@x5', 50_000),
+        row('ingest.file-sqlite@x5', 19_000),
+        row('limit.postgres-read', 10_000),
+        row('project.postgres', 3_000),
+        row('replay.postgres', 2_999),
+      ]).filter(([, goal]) => String(goal).includes('same run'));
+      expect(goals).toEqual([
+        ['ingest.file-sqlite', '≥ 0.4 × limit.sqlite-bare-insert (events/s, same run)', 0.4, true],
+        ['ingest.file-sqlite@x5', '≥ 0.4 × limit.sqlite-bare-insert@x5 (events/s, same run)', 0.38, false],
+        ['project.postgres', '≥ 0.3 × limit.postgres-read (events/s, same run)', 0.3, true],
+        // Shown rounded, judged exact.
+        ['replay.postgres', '≥ 0.3 × limit.postgres-read (events/s, same run)', 0.3, false],
+      ]);
+    });
+
+    it('leave out a ratio whose limit did not run', () => {
+      expect(checkGoals([row('ingest.kafka-postgres', 40_000, { peakRssOf: 'cli', peakRssMb: 100 })], scaleOf).map((g) => g.goal)).toEqual(['peak RSS ≤ 300 MB']);
+    });
+
+    it('as growth of our rows from the first size to a larger one, not of the limits', () => {
+      const goals = goalsOf([row('project.sqlite', 100), row('project.sqlite@x5', 79), row('limit.sqlite-read', 100), row('limit.sqlite-read@x5', 10)]);
+      expect(goals.filter(([, goal]) => String(goal).includes('first size'))).toEqual([['project.sqlite@x5', '≥ 0.8 × its rate at the first size', 0.79, false]]);
+    });
+
+    it('judge the pipeline’s wall time only on the whole profile, and show it at other scales', () => {
+      const pipeline = (suffix: string, seconds: number) => row(`pipeline.kafka-postgres${suffix}`, 1, { seconds });
+      expect(checkGoals([pipeline('', 90), pipeline('@x5', 300)], scaleOf).filter((g) => g.unit === 's')).toEqual([
+        { row: 'pipeline.kafka-postgres', goal: '≤ 90 s wall', figure: 90, unit: 's', met: true },
+        { row: 'pipeline.kafka-postgres@x5', goal: '≤ 90 s wall', figure: 300, unit: 's', met: null, note: 'only at scale 1 of the profile; this size is scale 5' },
+      ]);
+      expect(checkGoals([pipeline('', 10)], () => 0.02)[0]).toMatchObject({ met: null, figure: 10 });
+    });
+
+    it('as the report’s latency in milliseconds and our processes’ peak RSS', () => {
+      const goals = goalsOf([
+        row('report.postgres', null, { seconds: 0.0501 }),
+        row('report.postgres@x5', null, { seconds: 0.0123 }),
+        row('replay.sqlite@x5', null, { peakRssMb: 301, peakRssOf: 'cli' }),
+        row('ingest.file-sqlite', null, { peakRssMb: 300, peakRssOf: 'cli' }),
+      ]);
+      expect(goals).toEqual([
+        ['report.postgres', '≤ 50 ms in process', 50.1, false],
+        ['report.postgres@x5', '≤ 50 ms in process', 12.3, true],
+        ['replay.sqlite@x5', 'peak RSS ≤ 300 MB', 301, false],
+        ['ingest.file-sqlite', 'peak RSS ≤ 300 MB', 300, true],
+      ]);
+    });
+  });
+});
+
+describe('the bare limits', () => {
+  it('copy the events table’s columns, NOT NULLs and defaults into a table keyed by its rowid alone', () => {
+    const db = new BetterSqlite3(':memory:');
+    try {
+      db.exec(`CREATE TABLE events (position INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT NOT NULL UNIQUE, stream_id TEXT NOT NULL, revision INTEGER NOT NULL,
+                 at TEXT NOT NULL DEFAULT (strftime('%Y', 'now')), note TEXT, UNIQUE (stream_id, revision))`);
+      db.exec(bareTableSql(db.pragma('table_info(events)') as Parameters<typeof bareTableSql>[0]));
+      const columns = (table: string) => (db.pragma(`table_info(${table})`) as { name: string; type: string; notnull: number }[]).map(({ name, type, notnull }) => [name, type, notnull]);
+      expect(columns(BARE_TABLE)).toEqual(columns('events'));
+      expect(db.pragma(`index_list(${BARE_TABLE})`)).toEqual([]);
+      const insert = db.prepare(`INSERT INTO ${BARE_TABLE} (event_id, stream_id, revision) VALUES ('a', 's', 0)`);
+      insert.run();
+      insert.run();
+      expect(db.prepare(`SELECT position, at FROM ${BARE_TABLE}`).all()).toEqual([
+        { position: 1, at: expect.stringMatching(/^\d{4}$/) as unknown },
+        { position: 2, at: expect.stringMatching(/^\d{4}$/) as unknown },
+      ]);
+    } finally {
+      db.close();
+    }
   });
 });
 

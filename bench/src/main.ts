@@ -115,7 +115,7 @@ export async function runBench(options: BenchOptions, write: (text: string) => v
         results: [...runner.results],
         ratios: computeRatios(runner.results),
         growth: computeGrowth(runner.results),
-        goals: checkGoals(runner.results),
+        goals: checkGoals(runner.results, (suffix) => sizes.find((s) => s.suffix === suffix)?.scale),
       };
       writeReport(options.out, report);
       collectGarbage();

@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadAgencyRegistry, parsePeriod, readDailyCountsReport, type DayRange } from '@tthc/core';
+import { DAILY_COUNTS_PROJECTION, loadAgencyRegistry, parsePeriod, readDailyCountsReport, type DayRange, type ProjectionStore } from '@tthc/core';
 import { openPostgresStores } from '@tthc/store-postgres';
+import { openSqliteStores } from '@tthc/store-sqlite';
 import { z } from 'zod';
 import { lastJsonLine, type ChildRun } from '../child';
 import { rowOf, type BenchContext, type Suite } from '../context';
-import { benchTopics, deleteBenchTopics } from '../kafka';
+import { benchTopics, deleteBenchTopics, type BenchTopics } from '../kafka';
 import { median, rowResult, type StepResult } from '../measure';
 import { status } from '../progress';
 import { withFreshSqliteFile } from '../sqlite';
@@ -60,23 +61,93 @@ function expectProjected(output: ProjectOutput, events: number, row: string): vo
   if (output.projected.events !== events) throw new Error(`${row}: projected ${output.projected.events} events, expected ${events}`);
 }
 
+/** One of our processes alone as a row: its wall time from spawn to exit, its peak RSS. */
+function processRow(context: BenchContext, base: string, run: ChildRun, steps: readonly StepResult[]): void {
+  context.runner.add(rowResult({ ...rowOf(context, base), events: context.dataset.events, seconds: run.seconds, peakRssMb: run.peakRssMb, peakRssOf: 'cli', steps }));
+}
+
+/** How often the pipeline row reads the live projection's checkpoint while ingest and projection run. */
+export const PIPELINE_POLL_MS = 100;
+
+/** The live daily-counts version's checkpoint: events read by the projection so far (0 before its first commit). */
+async function projectedEvents(projectionStore: ProjectionStore): Promise<number> {
+  const live = (await projectionStore.listVersions(DAILY_COUNTS_PROJECTION)).find((v) => v.status === 'live');
+  return live?.checkpoint?.events ?? 0;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 /**
- * An end-to-end row: timed from `started` to now, over the ingest and project processes (each checked to
- * have handled every event), its peak RSS the higher of the two.
+ * A pipeline row: into a fresh store, `ingestArgs` (ingest, exiting when done) and `tthc project` in
+ * following mode start together; once ingest has exited and the live projection's checkpoint has
+ * read every event, the follower gets SIGTERM and `tthc report --format json` runs. Timed from the
+ * start of both to the report's exit. `projectionStore` is the bench's own handle on the store
+ * (opened before the clock starts, so the schema already exists), read every 100 ms.
  */
-function addEndToEnd(
+async function pipelineRow(
   context: BenchContext,
-  row: ReturnType<typeof rowOf>,
-  started: number,
-  [prepare, [ingestStep, ingest], [projectStep, project]]: [StepResult, [StepResult, ChildRun], [StepResult, ChildRun]],
-): void {
-  const seconds = (performance.now() - started) / 1000;
-  const { events } = context.dataset;
-  expectIngested(outputOf(ingestOutput, ingest, 'tthc ingest'), events, row.name);
-  expectProjected(outputOf(projectOutput, project, 'tthc project'), events, row.name);
-  context.runner.add(
-    rowResult({ ...row, events, seconds, peakRssMb: Math.max(ingest.peakRssMb, project.peakRssMb), peakRssOf: 'cli', steps: [prepare, ingestStep, projectStep] }),
-  );
+  base: string,
+  { store, ingestArgs, ingestStep, projectionStore, untimedSteps }: { store: string; ingestArgs: readonly string[]; ingestStep: string; projectionStore: ProjectionStore; untimedSteps: readonly StepResult[] },
+): Promise<void> {
+  const { dataset, tthc } = context;
+  const row = rowOf(context, base);
+  const { events } = dataset;
+  status(`${row.name}: ${ingestStep} and tthc project (following) side by side, then tthc report…`);
+  const started = performance.now();
+  const ingest = tthc.start(`${row.name}.ingest`, ingestArgs);
+  const follower = tthc.start(`${row.name}.project`, ['project', '--store', store]);
+  try {
+    // Set by the processes' exits while the loop below polls the checkpoint.
+    const exits: { ingest?: ChildRun; failure?: Error; followerExited: boolean } = { followerExited: false };
+    const fail = (error: unknown) => {
+      exits.failure ??= error instanceof Error ? error : new Error(String(error));
+    };
+    ingest.done.then((run) => {
+      exits.ingest = run;
+    }, fail);
+    follower.done.then(() => {
+      exits.followerExited = true;
+    }, fail);
+    let projectedAtEnd = 0;
+    for (;;) {
+      if (exits.failure) throw exits.failure;
+      if (exits.followerExited) throw new Error(`${row.name}: tthc project exited before the projection had read every event`);
+      if (exits.ingest) {
+        projectedAtEnd = await projectedEvents(projectionStore);
+        if (projectedAtEnd >= events) break;
+      }
+      await sleep(PIPELINE_POLL_MS);
+    }
+    follower.stop();
+    const report = await tthc.run(`${row.name}.report`, ['report', ...periodArgs(dataset.profile.period), '--format', 'json', '--store', store]);
+    const seconds = (performance.now() - started) / 1000;
+    const project = await follower.done;
+    // The loop ends only once ingest has exited.
+    const ingested = exits.ingest;
+    expectIngested(outputOf(ingestOutput, ingested, 'tthc ingest'), events, row.name);
+    if (projectedAtEnd !== events) throw new Error(`${row.name}: the projection's checkpoint read ${projectedAtEnd} events, expected ${events}`);
+    expectProjected(outputOf(projectOutput, project, 'tthc project'), events, row.name);
+    if (outputOf(reportOutput, report, 'tthc report', true).asOf.position === null) throw new Error(`${row.name}: tthc report gave no log position`);
+    context.runner.add(
+      rowResult({
+        ...row,
+        events,
+        seconds,
+        peakRssMb: Math.max(ingested.peakRssMb, project.peakRssMb, report.peakRssMb),
+        peakRssOf: 'cli',
+        steps: [
+          ...untimedSteps,
+          step(ingestStep, ingested, { note: 'started with the follower; its seconds are from its own spawn to its exit' }),
+          step('tthc project (following)', project, { note: 'stopped by SIGTERM once ingest had exited and the checkpoint read every event; its seconds include its exit after the stop' }),
+          step(`tthc report ${periodArgs(dataset.profile.period).join(' ')} --format json`, report, { note: 'the row ends when it has printed the report and exited' }),
+        ],
+      }),
+    );
+  } finally {
+    ingest.stop();
+    follower.stop();
+    await Promise.allSettled([ingest.done, follower.done]);
+  }
 }
 
 /** `tthc replay daily-counts`: its wall time is the row's, and its own figure a note. */
@@ -158,90 +229,162 @@ async function reportLatency(context: BenchContext, url: string): Promise<void> 
   );
 }
 
+/** `tthc ingest` from the suite's topics into `url`, exiting once the group is caught up and idle for IDLE_MS. */
+function kafkaIngestArgs(context: BenchContext, topics: BenchTopics, group: string, url: string): string[] {
+  return [
+    'ingest',
+    '--brokers',
+    context.brokers,
+    '--topic',
+    topics.events,
+    '--registry-topic',
+    topics.registry,
+    '--dlq-topic',
+    topics.deadLetters,
+    '--group',
+    group,
+    '--until-idle',
+    '--idle-ms',
+    String(IDLE_MS),
+    '--store',
+    url,
+  ];
+}
+
+const KAFKA_INGEST_STEP = `tthc ingest --until-idle --idle-ms ${IDLE_MS}`;
+const KAFKA_INGEST_NOTE = `includes the idle wait of ${IDLE_MS} ms to 1 s before it exits`;
+
 /**
- * `e2e.kafka-postgres`: the profile published to a fresh topic by `tthc simulate --kafka` (untimed), then,
- * timed from the start of ingest: `tthc ingest --until-idle` into a fresh database, then `tthc project
- * --until-caught-up`. Then `replay.postgres` and `report.postgres` on that database.
+ * The Kafka → PostgreSQL rows. The profile is published once to fresh topics by `tthc simulate
+ * --kafka` (untimed). Then, into a fresh database: `ingest.kafka-postgres` (`tthc ingest --until-idle`
+ * alone), `project.postgres` (`tthc project --until-caught-up` alone, after it), `replay.postgres` and
+ * `report.postgres`. Then `pipeline.kafka-postgres` from the same filled topics, with a fresh
+ * consumer group into another fresh database: ingest and a following projection side by side, then the report.
  */
 export const kafkaPostgres: Suite = {
   name: 'e2e-postgres',
-  rows: ['e2e.kafka-postgres', 'replay.postgres', 'report.postgres'],
+  rows: ['ingest.kafka-postgres', 'project.postgres', 'replay.postgres', 'report.postgres', 'pipeline.kafka-postgres'],
   needsKafka: true,
   async run(context: BenchContext) {
     const { dataset, postgres, tthc, brokers } = context;
-    const row = rowOf(context, 'e2e.kafka-postgres');
     const topics = benchTopics();
     const profile = writeProfile(context);
-    const database = await postgres.createDatabase();
     try {
-      const kafka = ['--brokers', brokers, '--topic', topics.events, '--registry-topic', topics.registry];
-      status(`${row.name}: tthc simulate --kafka (publishing ${dataset.events.toLocaleString('en')} events; not timed)…`);
-      const publish = await tthc.run(`${row.name}.publish`, ['simulate', '--profile', profile, '--seed', String(dataset.seed), '--kafka', ...kafka]);
-      status(`${row.name}: tthc ingest --until-idle, then tthc project --until-caught-up…`);
-      await postgres.checkpoint();
-      const started = performance.now();
-      const ingest = await tthc.run(`${row.name}.ingest`, [
-        'ingest',
-        ...kafka,
-        '--dlq-topic',
-        topics.deadLetters,
-        '--group',
-        topics.group,
-        '--until-idle',
-        '--idle-ms',
-        String(IDLE_MS),
-        '--store',
-        database.url,
+      const label = rowOf(context, 'ingest.kafka-postgres').name;
+      status(`${label}: tthc simulate --kafka (publishing ${dataset.events.toLocaleString('en')} events; not timed)…`);
+      const publish = await tthc.run(`${label}.publish`, [
+        'simulate',
+        '--profile',
+        profile,
+        '--seed',
+        String(dataset.seed),
+        '--kafka',
+        '--brokers',
+        brokers,
+        '--topic',
+        topics.events,
+        '--registry-topic',
+        topics.registry,
       ]);
-      const project = await tthc.run(`${row.name}.project`, ['project', '--until-caught-up', '--store', database.url]);
-      addEndToEnd(context, row, started, [
-        step('tthc simulate --kafka (publish)', publish, { untimed: true }),
-        [step(`tthc ingest --until-idle --idle-ms ${IDLE_MS}`, ingest, { note: `includes the idle wait of ${IDLE_MS} ms to 1 s before it exits` }), ingest],
-        [step('tthc project --until-caught-up', project), project],
-      ]);
-      await replay(context, 'replay.postgres', database.url);
-      await reportLatency(context, database.url);
+      const published = step('tthc simulate --kafka (publish)', publish, { untimed: true });
+      const database = await postgres.createDatabase();
+      try {
+        status(`${label}: tthc ingest --until-idle…`);
+        await postgres.checkpoint();
+        const ingest = await tthc.run(label, kafkaIngestArgs(context, topics, topics.group, database.url));
+        expectIngested(outputOf(ingestOutput, ingest, 'tthc ingest'), dataset.events, label);
+        processRow(context, 'ingest.kafka-postgres', ingest, [published, step(KAFKA_INGEST_STEP, ingest, { note: KAFKA_INGEST_NOTE })]);
+        await project(context, 'project.postgres', database.url);
+        await replay(context, 'replay.postgres', database.url);
+        await reportLatency(context, database.url);
+      } finally {
+        await database.drop();
+      }
+      await kafkaPipeline(context, topics, published);
     } finally {
       rmSync(profile, { force: true });
-      await database.drop();
       await deleteBenchTopics(brokers, topics).catch((error: unknown) => context.logger.warn({ err: error, topics }, 'could not delete the bench topics'));
     }
   },
 };
 
+/** `tthc project --until-caught-up` alone, after ingest: checked to have read every event. */
+async function project(context: BenchContext, base: string, store: string): Promise<void> {
+  const name = rowOf(context, base).name;
+  status(`${name}: tthc project --until-caught-up…`);
+  const run = await context.tthc.run(name, ['project', '--until-caught-up', '--store', store]);
+  expectProjected(outputOf(projectOutput, run, 'tthc project'), context.dataset.events, name);
+  processRow(context, base, run, [step('tthc project --until-caught-up', run)]);
+}
+
+/** `pipeline.kafka-postgres`: the filled topics read again by a fresh group into a fresh database. */
+async function kafkaPipeline(context: BenchContext, topics: BenchTopics, published: StepResult): Promise<void> {
+  const database = await context.postgres.createDatabase();
+  try {
+    const stores = await openPostgresStores(database.url);
+    try {
+      await context.postgres.checkpoint();
+      await pipelineRow(context, 'pipeline.kafka-postgres', {
+        store: database.url,
+        ingestArgs: kafkaIngestArgs(context, topics, `${topics.group}-pipeline`, database.url),
+        ingestStep: KAFKA_INGEST_STEP,
+        projectionStore: stores.projectionStore,
+        untimedSteps: [{ ...published, note: 'the same topics as ingest.kafka-postgres, read by a fresh consumer group' }],
+      });
+    } finally {
+      await stores.close();
+    }
+  } finally {
+    await database.drop();
+  }
+}
+
 /**
- * `e2e.file-sqlite`: the profile written as an NDJSON feed by `tthc simulate --out` (untimed), then, timed:
- * `tthc ingest --file` into a fresh SQLite file, then `tthc project --until-caught-up`. Then
- * `replay.sqlite` on that file.
+ * The file → SQLite rows. The profile is written once as an NDJSON feed by `tthc simulate --out`
+ * (untimed). Then, into a fresh file: `ingest.file-sqlite` (`tthc ingest --file` alone),
+ * `project.sqlite` (`tthc project --until-caught-up` alone, after it) and `replay.sqlite`. Then
+ * `pipeline.file-sqlite` from the same feed into another fresh file: ingest and a following
+ * projection side by side, then the report.
  */
 export const fileSqlite: Suite = {
   name: 'e2e-sqlite',
-  rows: ['e2e.file-sqlite', 'replay.sqlite'],
+  rows: ['ingest.file-sqlite', 'project.sqlite', 'replay.sqlite', 'pipeline.file-sqlite'],
   async run(context: BenchContext) {
     const { dataset, tthc, tempDir } = context;
-    const row = rowOf(context, 'e2e.file-sqlite');
+    const label = rowOf(context, 'ingest.file-sqlite').name;
     const profile = writeProfile(context);
     const feed = join(tempDir, `feed-${randomBytes(4).toString('hex')}.ndjson`);
-    await withFreshSqliteFile(tempDir, 'e2e', async (path) => {
-      const store = `sqlite:${path}`;
-      try {
-        status(`${row.name}: tthc simulate --out (writing the feed; not timed)…`);
-        const write = await tthc.run(`${row.name}.simulate`, ['simulate', '--profile', profile, '--seed', String(dataset.seed), '--out', feed]);
-        status(`${row.name}: tthc ingest --file, then tthc project --until-caught-up…`);
-        const started = performance.now();
-        const ingest = await tthc.run(`${row.name}.ingest`, ['ingest', '--file', feed, '--store', store]);
-        const project = await tthc.run(`${row.name}.project`, ['project', '--until-caught-up', '--store', store]);
-        addEndToEnd(context, row, started, [
-          step('tthc simulate --out (feed)', write, { untimed: true }),
-          [step('tthc ingest --file', ingest), ingest],
-          [step('tthc project --until-caught-up', project), project],
-        ]);
-        rmSync(feed, { force: true });
+    try {
+      status(`${label}: tthc simulate --out (writing the feed; not timed)…`);
+      const write = await tthc.run(`${label}.simulate`, ['simulate', '--profile', profile, '--seed', String(dataset.seed), '--out', feed]);
+      const written = step('tthc simulate --out (feed)', write, { untimed: true });
+      await withFreshSqliteFile(tempDir, 'e2e', async (path) => {
+        const store = `sqlite:${path}`;
+        status(`${label}: tthc ingest --file…`);
+        const ingest = await tthc.run(label, ['ingest', '--file', feed, '--store', store]);
+        expectIngested(outputOf(ingestOutput, ingest, 'tthc ingest'), dataset.events, label);
+        processRow(context, 'ingest.file-sqlite', ingest, [written, step('tthc ingest --file', ingest)]);
+        await project(context, 'project.sqlite', store);
         await replay(context, 'replay.sqlite', store);
-      } finally {
-        rmSync(profile, { force: true });
-        rmSync(feed, { force: true });
-      }
-    });
+      });
+      await withFreshSqliteFile(tempDir, 'pipeline', async (path) => {
+        const store = `sqlite:${path}`;
+        const stores = openSqliteStores(path);
+        try {
+          await pipelineRow(context, 'pipeline.file-sqlite', {
+            store,
+            ingestArgs: ['ingest', '--file', feed, '--store', store],
+            ingestStep: 'tthc ingest --file',
+            projectionStore: stores.projectionStore,
+            untimedSteps: [{ ...written, note: 'the same feed as ingest.file-sqlite' }],
+          });
+        } finally {
+          await stores.close();
+        }
+      });
+    } finally {
+      rmSync(profile, { force: true });
+      rmSync(feed, { force: true });
+    }
   },
 };
