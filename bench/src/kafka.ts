@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 
-/** Topics and a consumer group of one end-to-end row, unique to it. */
+/** Topics and consumer groups of one Kafka suite, unique to it. */
 export interface BenchTopics {
   readonly events: string;
   readonly registry: string;
   readonly deadLetters: string;
   readonly group: string;
+  /** A second consumer group, for the pipeline row's second reading of the same topics. */
+  readonly pipelineGroup: string;
 }
 
 /** Topics handed out and not deleted yet, so that an interrupted run can still delete them. */
@@ -14,7 +16,7 @@ const live = new Set<BenchTopics>();
 
 export function benchTopics(): BenchTopics {
   const run = randomBytes(4).toString('hex');
-  const topics = { events: `tthc.bench.${run}`, registry: `tthc.bench-registry.${run}`, deadLetters: `tthc.bench-dlq.${run}`, group: `tthc-bench-${run}` };
+  const topics = { events: `tthc.bench.${run}`, registry: `tthc.bench-registry.${run}`, deadLetters: `tthc.bench-dlq.${run}`, group: `tthc-bench-${run}`, pipelineGroup: `tthc-bench-${run}-pipeline` };
   live.add(topics);
   return topics;
 }
@@ -31,7 +33,7 @@ export async function deleteBenchTopics(brokers: string, topics: BenchTopics): P
     const existing = new Set(await admin.listTopics());
     const mine = [topics.events, topics.registry, topics.deadLetters].filter((t) => existing.has(t));
     if (mine.length > 0) await admin.deleteTopics({ topics: mine, timeout: 30_000 });
-    await admin.deleteGroups([topics.group]).catch(() => undefined);
+    await admin.deleteGroups([topics.group, topics.pipelineGroup]).catch(() => undefined);
     live.delete(topics);
   } finally {
     await admin.disconnect();

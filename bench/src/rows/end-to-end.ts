@@ -291,7 +291,7 @@ export const kafkaPostgres: Suite = {
       try {
         status(`${label}: tthc ingest --until-idle…`);
         await postgres.checkpoint();
-        const ingest = await tthc.run(label, kafkaIngestArgs(context, topics, topics.group, database.url));
+        const ingest = await tthc.run(`${label}.ingest`, kafkaIngestArgs(context, topics, topics.group, database.url));
         expectIngested(outputOf(ingestOutput, ingest, 'tthc ingest'), dataset.events, label);
         processRow(context, 'ingest.kafka-postgres', ingest, [published, step(KAFKA_INGEST_STEP, ingest, { note: KAFKA_INGEST_NOTE })]);
         await project(context, 'project.postgres', database.url);
@@ -312,7 +312,7 @@ export const kafkaPostgres: Suite = {
 async function project(context: BenchContext, base: string, store: string): Promise<void> {
   const name = rowOf(context, base).name;
   status(`${name}: tthc project --until-caught-up…`);
-  const run = await context.tthc.run(name, ['project', '--until-caught-up', '--store', store]);
+  const run = await context.tthc.run(`${name}.project`, ['project', '--until-caught-up', '--store', store]);
   expectProjected(outputOf(projectOutput, run, 'tthc project'), context.dataset.events, name);
   processRow(context, base, run, [step('tthc project --until-caught-up', run)]);
 }
@@ -326,7 +326,7 @@ async function kafkaPipeline(context: BenchContext, topics: BenchTopics, publish
       await context.postgres.checkpoint();
       await pipelineRow(context, 'pipeline.kafka-postgres', {
         store: database.url,
-        ingestArgs: kafkaIngestArgs(context, topics, `${topics.group}-pipeline`, database.url),
+        ingestArgs: kafkaIngestArgs(context, topics, topics.pipelineGroup, database.url),
         ingestStep: KAFKA_INGEST_STEP,
         projectionStore: stores.projectionStore,
         untimedSteps: [{ ...published, note: 'the same topics as ingest.kafka-postgres, read by a fresh consumer group' }],
@@ -361,7 +361,7 @@ export const fileSqlite: Suite = {
       await withFreshSqliteFile(tempDir, 'e2e', async (path) => {
         const store = `sqlite:${path}`;
         status(`${label}: tthc ingest --file…`);
-        const ingest = await tthc.run(label, ['ingest', '--file', feed, '--store', store]);
+        const ingest = await tthc.run(`${label}.ingest`, ['ingest', '--file', feed, '--store', store]);
         expectIngested(outputOf(ingestOutput, ingest, 'tthc ingest'), dataset.events, label);
         processRow(context, 'ingest.file-sqlite', ingest, [written, step('tthc ingest --file', ingest)]);
         await project(context, 'project.sqlite', store);
