@@ -115,7 +115,8 @@ export function generateDemoDataset(options: DemoOptions): DemoDataset {
       total[key] += value;
     };
     const subject = `H36-${from.slice(2, 4)}${String(n).padStart(7, '0')}`;
-    const envelope = (time: string) => ({ specversion: '1.0' as const, id: rng.uuid(), source, subject, time });
+    // Time-ordered ids, as real senders' (the publisher SDK's) are.
+    const envelope = (time: string) => ({ specversion: '1.0' as const, id: rng.uuidV7(Date.parse(time)), source, subject, time });
     const procedureCode = `1.00${rng.int(1000, 9999)}`;
     const channel = weighted(rng, CHANNELS);
     const level = weighted(rng, LEVELS);

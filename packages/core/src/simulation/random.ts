@@ -36,4 +36,16 @@ export class SeededRandom {
     const s = hex.join('');
     return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
   }
+
+  /**
+   * A UUIDv7-shaped id (RFC 9562) whose 48-bit timestamp is `unixMs`, as the publisher SDK's ids
+   * are time-ordered; the rest random. It draws exactly what `uuid()` draws, so a data set that
+   * switches from one to the other keeps every other value it generates.
+   */
+  uuidV7(unixMs: number): string {
+    const v4 = this.uuid();
+    const ms = Math.max(0, Math.min(0xffffffffffff, Math.floor(unixMs)));
+    const time = ms.toString(16).padStart(12, '0');
+    return `${time.slice(0, 8)}-${time.slice(8, 12)}-7${v4.slice(15)}`;
+  }
 }
