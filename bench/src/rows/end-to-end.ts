@@ -68,6 +68,8 @@ function processRow(context: BenchContext, base: string, run: ChildRun, steps: r
 
 /** How often the pipeline row reads the live projection's checkpoint while ingest and projection run. */
 export const PIPELINE_POLL_MS = 100;
+/** After ingest has exited, how long the projection's checkpoint may stand still before the row fails. */
+export const PIPELINE_STALL_MS = 120_000;
 
 /** The live daily-counts version's checkpoint: events read by the projection so far (0 before its first commit). */
 async function projectedEvents(projectionStore: ProjectionStore): Promise<number> {
@@ -109,12 +111,22 @@ async function pipelineRow(
       exits.followerExited = true;
     }, fail);
     let projectedAtEnd = 0;
+    let movedAt = performance.now();
     for (;;) {
       if (exits.failure) throw exits.failure;
       if (exits.followerExited) throw new Error(`${row.name}: tthc project exited before the projection had read every event`);
       if (exits.ingest) {
-        projectedAtEnd = await projectedEvents(projectionStore);
-        if (projectedAtEnd >= events) break;
+        const projected = await projectedEvents(projectionStore);
+        if (projected >= events) {
+          projectedAtEnd = projected;
+          break;
+        }
+        if (projected !== projectedAtEnd) movedAt = performance.now();
+        projectedAtEnd = projected;
+        // A follower stuck in standby or failing to commit would otherwise hold the run for ever.
+        if (performance.now() - movedAt > PIPELINE_STALL_MS) {
+          throw new Error(`${row.name}: the projection's checkpoint stayed at ${projected} of ${events} events for ${PIPELINE_STALL_MS / 1000} s after ingest exited`);
+        }
       }
       await sleep(PIPELINE_POLL_MS);
     }
