@@ -1,5 +1,5 @@
 import type { DossierState } from '../lifecycle/dossier-state';
-import { addDays } from '../time/working-days';
+import { addDays } from '../time/day-number';
 import type { AgencyOpenDossiers, DayRange } from './projection-store';
 import { OPEN_METRICS, type CountIncrement, type OpenMetric } from './metrics';
 
