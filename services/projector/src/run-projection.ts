@@ -106,6 +106,7 @@ export async function projectVersion(
     const version = await projectionStore.readVersion(ref);
     if (!version) throw new ProjectionVersionNotFoundError(ref);
     if (version.status === 'retired') return 'retired';
+    // The position of the last event read: pending batches run ahead of the checkpoint.
     let after = version.checkpoint?.position;
     versionEvents = version.checkpoint?.events ?? 0;
     startEvents ??= versionEvents;
@@ -115,37 +116,58 @@ export async function projectVersion(
     const states = new DossierStates(options.statesCapacity ?? DEFAULT_STATES_CAPACITY);
     let pending = new PendingBatch();
     let pendingSince = 0;
+    // At most one commit in flight, while the next batch is folded.
+    let inFlight: Promise<void> | undefined;
 
-    const commitPending = async (): Promise<void> => {
+    const startCommit = (): void => {
       if (pending.events === 0) return;
-      const batch = pending.toBatch();
-      const rate = recent.rate(batch.events, performance.now() - pendingSince);
-      await projectionStore.commit({ ...ref, owner: options.owner }, { ...batch, rate });
-      committed = true;
-      recent.add(batch.events, performance.now() - pendingSince);
-      states.remember(pending.dossiers);
-      states.trim();
-      after = batch.checkpoint;
-      versionEvents += batch.events;
-      const position = formatLogPosition(batch.checkpoint);
-      for (const s of pending.skipped) log.debug({ position: formatLogPosition(s.position), reason: s.reason }, 'event skipped');
-      log.info({ events: batch.events, dossiers: batch.dossiers.length, counts: batch.increments.length, skipped: pending.skipped.length, position, rate }, 'batch projected');
+      const folded = pending;
+      const since = pendingSince;
+      const batch = folded.toBatch();
+      const rate = recent.rate(batch.events, performance.now() - since);
+      // The next batch folds on from these summaries before the commit ends; if it fails, the
+      // session ends and its states with it.
+      states.remember(folded.dossiers);
       pending = new PendingBatch();
-      options.onBatch?.({ version: ref.version, events: versionEvents - (startEvents ?? 0), versionEvents, position, rate: recent.rate() });
+      const commit = async (): Promise<void> => {
+        await projectionStore.commit({ ...ref, owner: options.owner }, { ...batch, rate });
+        committed = true;
+        recent.add(batch.events, performance.now() - since);
+        versionEvents += batch.events;
+        const position = formatLogPosition(batch.checkpoint);
+        for (const s of folded.skipped) log.debug({ position: formatLogPosition(s.position), reason: s.reason }, 'event skipped');
+        log.info({ events: batch.events, dossiers: batch.dossiers.length, counts: batch.increments.length, skipped: folded.skipped.length, position, rate }, 'batch projected');
+        options.onBatch?.({ version: ref.version, events: versionEvents - (startEvents ?? 0), versionEvents, position, rate: recent.rate() });
+      };
+      inFlight = commit();
+      inFlight.catch(() => undefined); // awaited (and its error seen) by settle
+    };
+    /** Waits for the commit in flight; then every summary in `states` is in the view, and some may be forgotten. */
+    const settle = async (): Promise<void> => {
+      const commit = inFlight;
+      inFlight = undefined;
+      if (commit) await commit;
+      states.trim();
     };
 
     try {
       for (;;) {
-        if (options.lost.aborted) return 'lease-lost';
+        if (options.lost.aborted) {
+          await settle();
+          return 'lease-lost';
+        }
         if (options.signal?.aborted) {
           // The batch in hand is committed: asked to stop is not a reason to fold it again.
-          await commitPending();
+          await settle();
+          startCommit();
+          await settle();
           return 'stopped';
         }
         if (pending.events === 0) pendingSince = performance.now();
         const page = await (ahead ?? eventStore.readAll({ after, limit: pageSize }));
         ahead = undefined;
         const last = page[page.length - 1];
+        if (last) after = last.position;
         if (last && page.length === pageSize) {
           // Read the next page while this one is folded and committed: the log does not depend on the view.
           ahead = eventStore.readAll({ after: last.position, limit: pageSize });
@@ -158,11 +180,17 @@ export async function projectVersion(
         }
         const caughtUp = page.length < pageSize;
         // Commit before a page would take the batch past batchSize.
-        if (caughtUp || pending.events + pageSize > batchSize || performance.now() - pendingSince >= commitIntervalMs) await commitPending();
+        if (caughtUp || pending.events + pageSize > batchSize || performance.now() - pendingSince >= commitIntervalMs) {
+          await settle();
+          startCommit();
+        }
+        if (caughtUp) await settle();
         if (caughtUp && options.untilCaughtUp) return 'caught-up';
         if (caughtUp) await sleep(options.pollIntervalMs ?? 250, stop);
       }
     } catch (error) {
+      // A commit still in flight lands or fails before anyone reads the checkpoint again.
+      await inFlight?.catch(() => undefined);
       if (error instanceof ProjectionVersionRetiredError) return 'retired';
       if (error instanceof ProjectionLeaseLostError) return 'lease-lost';
       if (error instanceof StoreUnavailableError && committed) {
