@@ -44,7 +44,7 @@ export interface ProjectVersionOptions {
   readonly pollIntervalMs?: number;
   /** Return once the log is read to its end instead of following it. */
   readonly untilCaughtUp?: boolean;
-  /** Stops after the batch in hand (which it commits). */
+  /** Stops once the commit in flight ends; what it folded since is read again by the next run. */
   readonly signal?: AbortSignal | undefined;
   readonly onBatch?: ((progress: BatchProgress) => void) | undefined;
   /** Backoff while the store is unavailable (defaults: 200 ms doubling up to 10 s). */
@@ -157,9 +157,7 @@ export async function projectVersion(
           return 'lease-lost';
         }
         if (options.signal?.aborted) {
-          // The batch in hand is committed: asked to stop is not a reason to fold it again.
-          await settle();
-          startCommit();
+          // The commit in flight ends; events folded since are not committed, and the next run reads them again.
           await settle();
           return 'stopped';
         }
@@ -182,6 +180,7 @@ export async function projectVersion(
         // Commit before a page would take the batch past batchSize.
         if (caughtUp || pending.events + pageSize > batchSize || performance.now() - pendingSince >= commitIntervalMs) {
           await settle();
+          if (stop.aborted) continue; // stopped or lease lost meanwhile: handled at the top of the loop
           startCommit();
         }
         if (caughtUp) await settle();
