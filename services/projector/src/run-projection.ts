@@ -113,7 +113,7 @@ export async function projectVersion(
     let committed = false;
     let ahead: Promise<RecordedEvent[]> | undefined;
     // What this session knows of the view: valid while it holds the lease, since only the holder commits.
-    const states = new DossierStates(options.statesCapacity ?? DEFAULT_STATES_CAPACITY);
+    const states = new DossierStates(options.statesCapacity ?? DEFAULT_STATES_CAPACITY, { empty: version.checkpoint === undefined });
     let pending = new PendingBatch();
     let pendingSince = 0;
     // At most one commit in flight, while the next batch is folded.
