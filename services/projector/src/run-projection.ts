@@ -162,6 +162,9 @@ export async function projectVersion(
           return 'stopped';
         }
         if (pending.events === 0) pendingSince = performance.now();
+        // A synchronous store (SQLite) settles every promise at once: let timers run between pages,
+        // or the lease would never be renewed and a stop signal never seen during a long run.
+        await new Promise((resolve) => setImmediate(resolve));
         const page = await (ahead ?? eventStore.readAll({ after, limit: pageSize }));
         ahead = undefined;
         const last = page[page.length - 1];

@@ -158,7 +158,7 @@ describe('the projection runner', () => {
     const live = await cramped.ensureVersion(DAILY_COUNTS_PROJECTION, 'live');
     await cramped.acquireLease(live, 'me', 60_000);
     const lost = new AbortController().signal;
-    await projectVersion(eventStore, small, live, { owner: 'me', lost, logger, untilCaughtUp: true, batchSize: 300, statesCapacity: 20 });
+    await projectVersion(eventStore, small, live, { owner: 'me', lost, logger, untilCaughtUp: true, batchSize: 50, statesCapacity: 5 });
     expect(reads.get('loadDossiers')).toBeGreaterThan(0);
     expect(await liveView(cramped)).toEqual(await referenceView(eventStore));
   });
