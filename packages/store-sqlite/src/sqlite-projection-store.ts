@@ -62,13 +62,13 @@ function toVersion(r: VersionRow): ProjectionVersion {
 const ROWS_PER_STATEMENT = 200;
 
 /** A prepared multi-row statement per row count, made on first use: `sql` gets the VALUES list. */
-function statementsByRows(db: Database, sql: (values: string) => string, columns: number): (rows: number) => Statement<unknown[]> {
-  const made = new Map<number, Statement<unknown[]>>();
+function statementsByRows(db: Database, sql: (values: string) => string, columns: number): (rows: number) => Statement {
+  const made = new Map<number, Statement>();
   const row = `(${Array.from({ length: columns }, () => '?').join(', ')})`;
   return (rows) => {
     let statement = made.get(rows);
     if (!statement) {
-      statement = db.prepare<unknown[]>(sql(Array.from({ length: rows }, () => row).join(', ')));
+      statement = db.prepare(sql(Array.from({ length: rows }, () => row).join(', ')));
       made.set(rows, statement);
     }
     return statement;
@@ -93,8 +93,8 @@ export class SqliteProjectionStore implements ProjectionStore {
   private readonly selectWithStatus: Statement<[string, string], VersionRow>;
   private readonly insertVersion: Statement<[string, string, string, string]>;
   private readonly selectDossiers: Statement<[number, string], { dossier_code: string; state: string }>;
-  private readonly upsertDossiers: (rows: number) => Statement<unknown[]>;
-  private readonly addCounts: (rows: number) => Statement<unknown[]>;
+  private readonly upsertDossiers: (rows: number) => Statement;
+  private readonly addCounts: (rows: number) => Statement;
   private readonly advance: Statement<{ version: number; projection: string; commit: number; prepare: number; events: number; rate: number | null; now: string; owner: string | null }>;
   private readonly setStatus: Statement<[string, string, number]>;
   private readonly deleteDossiers: Statement<[string]>;
@@ -210,7 +210,7 @@ export class SqliteProjectionStore implements ProjectionStore {
   }
 
   /** Runs `statement` over `rows`, ROWS_PER_STATEMENT rows per call (the last call takes the rest). */
-  private inChunks<T>(rows: readonly T[], statement: (rows: number) => Statement<unknown[]>, bind: (row: T, params: unknown[]) => void): void {
+  private inChunks<T>(rows: readonly T[], statement: (rows: number) => Statement, bind: (row: T, params: unknown[]) => void): void {
     for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
       const end = Math.min(rows.length, start + ROWS_PER_STATEMENT);
       const params: unknown[] = [];

@@ -164,9 +164,9 @@ export class PendingBatch {
 
   private readonly add: CountSink = (agencyCode, day, metric, value) => {
     let byAgency = this.counts.get(day);
-    if (!byAgency) this.counts.set(day, (byAgency = new Map()));
+    if (!byAgency) this.counts.set(day, (byAgency = new Map<string, Map<Metric, number>>()));
     let byMetric = byAgency.get(agencyCode);
-    if (!byMetric) byAgency.set(agencyCode, (byMetric = new Map()));
+    if (!byMetric) byAgency.set(agencyCode, (byMetric = new Map<Metric, number>()));
     byMetric.set(metric, (byMetric.get(metric) ?? 0) + value);
   };
 

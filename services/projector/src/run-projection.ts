@@ -110,7 +110,8 @@ export async function projectVersion(
     let after = version.checkpoint?.position;
     versionEvents = version.checkpoint?.events ?? 0;
     startEvents ??= versionEvents;
-    let committed = false;
+    // Set by a commit that lands, which may be after the loop has moved on.
+    const progress = { committed: false };
     let ahead: Promise<RecordedEvent[]> | undefined;
     // What this session knows of the view: valid while it holds the lease, since only the holder commits.
     const states = new DossierStates(options.statesCapacity ?? DEFAULT_STATES_CAPACITY, { empty: version.checkpoint === undefined });
@@ -131,7 +132,7 @@ export async function projectVersion(
       pending = new PendingBatch();
       const commit = async (): Promise<void> => {
         await projectionStore.commit({ ...ref, owner: options.owner }, { ...batch, rate });
-        committed = true;
+        progress.committed = true;
         recent.add(batch.events, performance.now() - since);
         versionEvents += batch.events;
         const position = formatLogPosition(batch.checkpoint);
@@ -195,7 +196,7 @@ export async function projectVersion(
       await inFlight?.catch(() => undefined);
       if (error instanceof ProjectionVersionRetiredError) return 'retired';
       if (error instanceof ProjectionLeaseLostError) return 'lease-lost';
-      if (error instanceof StoreUnavailableError && committed) {
+      if (error instanceof StoreUnavailableError && progress.committed) {
         // This session made progress: start again at once from the checkpoint, and back off if that fails.
         log.warn({ err: error.message }, 'store unavailable: resuming from the checkpoint');
         return 'resume';

@@ -11,7 +11,7 @@ import { createLogger } from '@tthc/logging';
 import { appendDataset, liveView, referenceView } from '@tthc/test-support';
 import { ProjectionLockedError } from './lease';
 import { replayProjection } from './replay';
-import { runProjection } from './run-projection';
+import { projectVersion, runProjection } from './run-projection';
 
 const waitUntil = async (check: () => Promise<boolean>): Promise<void> => {
   const deadline = Date.now() + 10_000;
@@ -154,7 +154,6 @@ describe('the projection runner', () => {
 
     const cramped = new InMemoryProjectionStore();
     const { store: small, calls: reads } = faulty<ProjectionStore>(cramped, { loadDossiers: {} });
-    const { projectVersion } = await import('./run-projection');
     const live = await cramped.ensureVersion(DAILY_COUNTS_PROJECTION, 'live');
     await cramped.acquireLease(live, 'me', 60_000);
     const lost = new AbortController().signal;
