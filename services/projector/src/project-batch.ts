@@ -190,7 +190,8 @@ export class PendingBatch {
 }
 
 /** Keys in code-unit order, which is SQLite's BINARY order for the ASCII codes, days and metric names of the view. */
-const sortedKeys = <K extends string>(map: ReadonlyMap<K, unknown>): K[] => [...map.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+// The default sort compares strings by code units, natively: far cheaper than a comparator function.
+const sortedKeys = <K extends string>(map: ReadonlyMap<K, unknown>): K[] => [...map.keys()].sort();
 
 /**
  * Folds a page of the log into one projection batch, given the summaries of the dossiers it touches.
