@@ -199,18 +199,20 @@ export class PostgresProjectionStore implements ProjectionStore {
         throw new ProjectionLeaseLostError(target, target.owner ?? '', row.lease_owner ?? undefined);
       }
       if (dossiers.length > 0) {
+        // The rows as one JSON array: one native stringify here and one parse on the server, where
+        // arrays of text would be escaped element by element on both sides.
         await client.query(
-          `INSERT INTO view_dossiers (version, dossier_code, state) SELECT $1, * FROM unnest($2::text[], $3::jsonb[])
+          `INSERT INTO view_dossiers (version, dossier_code, state) SELECT $1, d->>'dossierCode', d FROM jsonb_array_elements($2::jsonb) AS d
            ON CONFLICT (version, dossier_code) DO UPDATE SET state = EXCLUDED.state`,
-          [target.version, dossiers.map((d) => d.dossierCode), dossiers.map((d) => JSON.stringify(d))],
+          [target.version, JSON.stringify(dossiers)],
         );
       }
       if (counts.length > 0) {
         await client.query(
           `INSERT INTO view_daily_counts AS v (version, agency_code, day, metric, value)
-           SELECT $1, * FROM unnest($2::text[], $3::date[], $4::text[], $5::bigint[])
+           SELECT $1, c."agencyCode", c.day, c.metric, c.value FROM jsonb_to_recordset($2::jsonb) AS c("agencyCode" text, day date, metric text, value bigint)
            ON CONFLICT (version, day, agency_code, metric) DO UPDATE SET value = v.value + EXCLUDED.value`,
-          [target.version, counts.map((c) => c.agencyCode), counts.map((c) => c.day), counts.map((c) => c.metric), counts.map((c) => c.value)],
+          [target.version, JSON.stringify(counts)],
         );
       }
     });

@@ -58,6 +58,23 @@ function toVersion(r: VersionRow): ProjectionVersion {
   };
 }
 
+/** Rows one multi-row INSERT writes: well under SQLite's 32,766 parameters, big enough that per-call costs vanish. */
+const ROWS_PER_STATEMENT = 200;
+
+/** A prepared multi-row statement per row count, made on first use: `sql` gets the VALUES list. */
+function statementsByRows(db: Database, sql: (values: string) => string, columns: number): (rows: number) => Statement {
+  const made = new Map<number, Statement>();
+  const row = `(${Array.from({ length: columns }, () => '?').join(', ')})`;
+  return (rows) => {
+    let statement = made.get(rows);
+    if (!statement) {
+      statement = db.prepare(sql(Array.from({ length: rows }, () => row).join(', ')));
+      made.set(rows, statement);
+    }
+    return statement;
+  };
+}
+
 const now = () => new Date().toISOString();
 const later = (ms: number) => new Date(Date.now() + ms).toISOString();
 // The OPEN_METRICS as an SQL list: constants of ours, so quoting them inline is safe.
@@ -76,8 +93,8 @@ export class SqliteProjectionStore implements ProjectionStore {
   private readonly selectWithStatus: Statement<[string, string], VersionRow>;
   private readonly insertVersion: Statement<[string, string, string, string]>;
   private readonly selectDossiers: Statement<[number, string], { dossier_code: string; state: string }>;
-  private readonly upsertDossier: Statement<[number, string, string]>;
-  private readonly addCount: Statement<[number, string, string, string, number]>;
+  private readonly upsertDossiers: (rows: number) => Statement;
+  private readonly addCounts: (rows: number) => Statement;
   private readonly advance: Statement<{ version: number; projection: string; commit: number; prepare: number; events: number; rate: number | null; now: string; owner: string | null }>;
   private readonly setStatus: Statement<[string, string, number]>;
   private readonly deleteDossiers: Statement<[string]>;
@@ -105,12 +122,14 @@ export class SqliteProjectionStore implements ProjectionStore {
        VALUES ((SELECT COALESCE(MAX(version), 0) + 1 FROM projection_versions), ?, ?, ?, ?)`,
     );
     this.selectDossiers = db.prepare('SELECT dossier_code, state FROM view_dossiers WHERE version = ? AND dossier_code IN (SELECT value FROM json_each(?))');
-    this.upsertDossier = db.prepare(
-      'INSERT INTO view_dossiers (version, dossier_code, state) VALUES (?, ?, ?) ON CONFLICT (version, dossier_code) DO UPDATE SET state = excluded.state',
+    this.upsertDossiers = statementsByRows(db, (values) =>
+      `INSERT INTO view_dossiers (version, dossier_code, state) VALUES ${values} ON CONFLICT (version, dossier_code) DO UPDATE SET state = excluded.state`,
+      3,
     );
-    this.addCount = db.prepare(
-      `INSERT INTO view_daily_counts (version, day, agency_code, metric, value) VALUES (?, ?, ?, ?, ?)
+    this.addCounts = statementsByRows(db, (values) =>
+      `INSERT INTO view_daily_counts (version, day, agency_code, metric, value) VALUES ${values}
        ON CONFLICT (version, day, agency_code, metric) DO UPDATE SET value = value + excluded.value`,
+      5,
     );
     this.advance = db.prepare(
       `UPDATE projection_versions
@@ -154,8 +173,11 @@ export class SqliteProjectionStore implements ProjectionStore {
         owner: target.owner ?? null,
       });
       if (advanced.changes === 0) throw this.refusal(target);
-      for (const d of batch.dossiers) this.upsertDossier.run(target.version, d.dossierCode, JSON.stringify(d));
-      for (const i of mergeIncrements(batch.increments)) this.addCount.run(target.version, i.day, i.agencyCode, i.metric, i.value);
+      // Rows go ROWS_PER_STATEMENT at a time: one statement call each instead of one per row.
+      const dossiers = [...new Map(batch.dossiers.map((d) => [d.dossierCode, d])).values()];
+      const v = target.version;
+      this.inChunks(dossiers, this.upsertDossiers, (d, params) => params.push(v, d.dossierCode, JSON.stringify(d)));
+      this.inChunks(mergeIncrements(batch.increments), this.addCounts, (i, params) => params.push(v, i.day, i.agencyCode, i.metric, i.value));
     });
     this.commitTx = (target, batch) => commit.immediate(target, batch);
     const ensure = db.transaction((projection: string, status: 'live' | 'building'): VersionRow => {
@@ -185,6 +207,16 @@ export class SqliteProjectionStore implements ProjectionStore {
     this.reportTx = db.transaction((range: DayRange) => {
       return { checkpoint: this.liveCheckpointOf(DAILY_COUNTS_PROJECTION), totals: this.totalsOf(range), open: this.openOf(range) };
     });
+  }
+
+  /** Runs `statement` over `rows`, ROWS_PER_STATEMENT rows per call (the last call takes the rest). */
+  private inChunks<T>(rows: readonly T[], statement: (rows: number) => Statement, bind: (row: T, params: unknown[]) => void): void {
+    for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
+      const end = Math.min(rows.length, start + ROWS_PER_STATEMENT);
+      const params: unknown[] = [];
+      for (let i = start; i < end; i += 1) bind(rows[i] as T, params);
+      statement(end - start).run(params);
+    }
   }
 
   private liveCheckpointOf(projection: string): ProjectionCheckpoint | undefined {

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, Option } from 'commander';
 import { DEFAULT_TIME_BOUNDS, REPORT_FORMATS, REPORT_GROUPINGS } from '@tthc/core';
+import { DEFAULT_BATCH_SIZE } from '@tthc/projector';
 import { DEFAULT_STORE_URL } from '@tthc/stores';
 import { DEFAULT_CONSUMER_GROUP, DEFAULT_DEAD_LETTER_TOPIC, DEFAULT_EVENTS_TOPIC, DEFAULT_REGISTRY_TOPIC } from '@tthc/kafka';
 import { demoCommand } from './commands/demo';
@@ -41,7 +42,7 @@ export function buildProgram(out: Output = stdoutOutput): Command {
     .option('--seed <n>', 'random seed: the same seed gives the same feed', '2024')
     .option('--out <file>', 'where the simulated NDJSON feed is written (default: data/<profile>-seed-<n>.ndjson)')
     .addOption(new Option('--format <format>', 'report format').choices([...REPORT_FORMATS]).default('text'))
-    .option('--batch-size <n>', 'events per store transaction', '5000')
+    .option('--batch-size <n>', 'events per store transaction of ingest', '5000')
     .action((opts: Record<string, unknown>) => demoCommand(opts, out));
 
   program
@@ -95,7 +96,7 @@ export function buildProgram(out: Output = stdoutOutput): Command {
     .command('project')
     .description('bring the daily-counts view up to the end of the log')
     .option('--until-caught-up', 'exit at the end of the log instead of following it')
-    .option('--batch-size <n>', 'events per view transaction', '5000')
+    .option('--batch-size <n>', 'events per view transaction, at most (also committed every 2 s and at the end of the log)', String(DEFAULT_BATCH_SIZE))
     .addOption(storeOption())
     .addOption(logLevelOption())
     .action((opts: Record<string, unknown>) => projectCommand(opts, out));
@@ -105,7 +106,7 @@ export function buildProgram(out: Output = stdoutOutput): Command {
     .description('rebuild a projection from the whole log into a new version while the live one serves reports, then switch to it')
     .argument('[projection]', 'projection to rebuild (daily-counts)')
     .option('--all', 'rebuild every projection, one after another')
-    .option('--batch-size <n>', 'events per view transaction', '5000')
+    .option('--batch-size <n>', 'events per view transaction, at most (also committed every 2 s and at the end of the log)', String(DEFAULT_BATCH_SIZE))
     .addOption(storeOption())
     .addOption(logLevelOption())
     .action((projection: string | undefined, opts: Record<string, unknown>) => replayCommand(projection, opts, out));

@@ -3,6 +3,7 @@ import { DEFAULT_TIME_BOUNDS, isoDate, parsePeriod, periodCutoff, periodSpec, RE
 import { brokerList, DEFAULT_CONSUMER_GROUP, DEFAULT_DEAD_LETTER_TOPIC, DEFAULT_EVENTS_TOPIC, DEFAULT_REGISTRY_TOPIC } from '@tthc/kafka';
 import { CONSUMER_DEFAULTS } from '@tthc/ingest';
 import { LOG_LEVELS } from '@tthc/logging';
+import { DEFAULT_BATCH_SIZE } from '@tthc/projector';
 import { DEFAULT_STORE_URL, storeUrl } from '@tthc/stores';
 
 /** Raised for bad command-line input: exit code 2 and a message naming the option and the rule. */
@@ -56,11 +57,11 @@ export const ingestOptions = commonOptions
   });
 
 export const projectOptions = commonOptions
-  .extend({ untilCaughtUp: z.boolean().default(false), batchSize: positiveInt.max(100_000).default(5000) })
+  .extend({ untilCaughtUp: z.boolean().default(false), batchSize: positiveInt.max(100_000).default(DEFAULT_BATCH_SIZE) })
   .strict();
 
 export const replayOptions = commonOptions
-  .extend({ projection: z.string().min(1).optional(), all: z.boolean().default(false), batchSize: positiveInt.max(100_000).default(5000) })
+  .extend({ projection: z.string().min(1).optional(), all: z.boolean().default(false), batchSize: positiveInt.max(100_000).default(DEFAULT_BATCH_SIZE) })
   .strict()
   .refine((o) => (o.projection === undefined) === o.all, { message: 'give a projection name or --all (not both)', path: ['all'] });
 

@@ -2,7 +2,7 @@ import { DAILY_COUNTS_PROJECTION, ProjectionLeaseLostError, type EventStore, typ
 import type { Logger } from '@tthc/logging';
 import { retryWhileUnavailable, type RetryOptions } from '@tthc/retry';
 import { holdLease, runnerId } from './lease';
-import { DEFAULT_LEASE_TTL_MS, projectVersion } from './run-projection';
+import { DEFAULT_BATCH_SIZE, DEFAULT_LEASE_TTL_MS, projectVersion } from './run-projection';
 
 /** The projections this pipeline keeps; `tthc replay --all` replays each in turn. */
 export const PROJECTIONS: readonly string[] = [DAILY_COUNTS_PROJECTION];
@@ -74,7 +74,7 @@ export async function replayProjection(eventStore: EventStore, projectionStore: 
       owner,
       lost: lease.lost,
       logger: options.logger,
-      batchSize: options.batchSize ?? 5000,
+      batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE,
       untilCaughtUp: true,
       signal: options.signal,
       onBatch: (p) => options.onProgress?.(p.versionEvents, Math.max(total, p.versionEvents)),

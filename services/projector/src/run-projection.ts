@@ -14,7 +14,7 @@ import {
 import type { Logger } from '@tthc/logging';
 import { retryWhileUnavailable, StoppedWhileUnavailableError, type RetryOptions, sleep } from '@tthc/retry';
 import { holdLease, runnerId } from './lease';
-import { dossierCodesOf, projectPage } from './project-batch';
+import { DossierStates, PendingBatch } from './project-batch';
 
 export interface BatchProgress {
   readonly version: number;
@@ -35,11 +35,16 @@ export interface ProjectVersionOptions {
   /** Aborts when the runner's lease is lost; the run ends after the batch in hand. */
   readonly lost: AbortSignal;
   readonly logger: Logger;
+  /** Events per view transaction, at most (default DEFAULT_BATCH_SIZE). */
   readonly batchSize?: number;
+  /** Commit the batch in hand after this long even if it holds fewer events (default DEFAULT_COMMIT_INTERVAL_MS). */
+  readonly commitIntervalMs?: number;
+  /** Dossier summaries kept in memory between commits (default DEFAULT_STATES_CAPACITY). */
+  readonly statesCapacity?: number;
   readonly pollIntervalMs?: number;
   /** Return once the log is read to its end instead of following it. */
   readonly untilCaughtUp?: boolean;
-  /** Stops after the batch in hand. */
+  /** Stops once the commit in flight ends; what it folded since is read again by the next run. */
   readonly signal?: AbortSignal | undefined;
   readonly onBatch?: ((progress: BatchProgress) => void) | undefined;
   /** Backoff while the store is unavailable (defaults: 200 ms doubling up to 10 s). */
@@ -63,12 +68,24 @@ class RecentRate {
   }
 }
 
+/** Events per view transaction unless told otherwise: a dossier touched several times in between is written once. */
+export const DEFAULT_BATCH_SIZE = 50_000;
+/** Events per read of the log: the next one is read while this one is folded. */
+export const READ_PAGE_SIZE = 5000;
+/** A batch commits after this long even if it is not full, so that progress and the checkpoint keep moving. */
+export const DEFAULT_COMMIT_INTERVAL_MS = 2000;
+/** Dossier summaries a runner keeps in memory between commits (see DossierStates). */
+export const DEFAULT_STATES_CAPACITY = 100_000;
+
 /**
- * Projects the log into one version from its checkpoint, committing each page's view changes with
- * the new checkpoint in one transaction, under the runner's lease. While the store is unavailable
- * it waits with capped exponential backoff; it then starts again from the checkpoint it reads back,
- * so a batch whose commit failed (or committed just before the connection dropped) is neither lost
- * nor counted twice.
+ * Projects the log into one version from its checkpoint under the runner's lease: it folds pages of
+ * the log in memory and commits a batch (the view changes with the new checkpoint, in one
+ * transaction) every `batchSize` events, every `commitIntervalMs`, and at the end of the log. The
+ * dossier summaries it commits stay in memory (bounded) while the session lasts, so it reads from
+ * the view only dossiers it has not seen. While the store is unavailable it waits with capped
+ * exponential backoff; it then starts a new session from the checkpoint it reads back, with nothing
+ * in memory, so a batch whose commit failed (or committed just before the connection dropped) is
+ * neither lost nor counted twice.
  */
 export async function projectVersion(
   eventStore: EventStore,
@@ -77,7 +94,9 @@ export async function projectVersion(
   options: ProjectVersionOptions,
 ): Promise<{ end: VersionEnd; events: number; versionEvents: number }> {
   const log = options.logger.child({ projection: ref.projection, version: ref.version });
-  const batchSize = options.batchSize ?? 5000;
+  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  const pageSize = Math.min(batchSize, READ_PAGE_SIZE);
+  const commitIntervalMs = options.commitIntervalMs ?? DEFAULT_COMMIT_INTERVAL_MS;
   const stop = options.signal ? AbortSignal.any([options.signal, options.lost]) : options.lost;
   const recent = new RecentRate();
   let startEvents: number | undefined;
@@ -87,46 +106,97 @@ export async function projectVersion(
     const version = await projectionStore.readVersion(ref);
     if (!version) throw new ProjectionVersionNotFoundError(ref);
     if (version.status === 'retired') return 'retired';
+    // The position of the last event read: pending batches run ahead of the checkpoint.
     let after = version.checkpoint?.position;
     versionEvents = version.checkpoint?.events ?? 0;
     startEvents ??= versionEvents;
-    let committed = false;
+    // Set by a commit that lands, which may be after the loop has moved on.
+    const progress = { committed: false };
     let ahead: Promise<RecordedEvent[]> | undefined;
+    // What this session knows of the view: valid while it holds the lease, since only the holder commits.
+    const states = new DossierStates(options.statesCapacity ?? DEFAULT_STATES_CAPACITY, { empty: version.checkpoint === undefined });
+    let pending = new PendingBatch();
+    let pendingSince = 0;
+    // At most one commit in flight, while the next batch is folded.
+    let inFlight: Promise<void> | undefined;
+
+    const startCommit = (): void => {
+      if (pending.events === 0) return;
+      const folded = pending;
+      const since = pendingSince;
+      const batch = folded.toBatch();
+      const rate = recent.rate(batch.events, performance.now() - since);
+      // The next batch folds on from these summaries before the commit ends; if it fails, the
+      // session ends and its states with it.
+      states.remember(folded.dossiers);
+      pending = new PendingBatch();
+      const commit = async (): Promise<void> => {
+        await projectionStore.commit({ ...ref, owner: options.owner }, { ...batch, rate });
+        progress.committed = true;
+        recent.add(batch.events, performance.now() - since);
+        versionEvents += batch.events;
+        const position = formatLogPosition(batch.checkpoint);
+        for (const s of folded.skipped) log.debug({ position: formatLogPosition(s.position), reason: s.reason }, 'event skipped');
+        log.info({ events: batch.events, dossiers: batch.dossiers.length, counts: batch.increments.length, skipped: folded.skipped.length, position, rate }, 'batch projected');
+        options.onBatch?.({ version: ref.version, events: versionEvents - (startEvents ?? 0), versionEvents, position, rate: recent.rate() });
+      };
+      inFlight = commit();
+      inFlight.catch(() => undefined); // awaited (and its error seen) by settle
+    };
+    /** Waits for the commit in flight; then every summary in `states` is in the view, and some may be forgotten. */
+    const settle = async (): Promise<void> => {
+      const commit = inFlight;
+      inFlight = undefined;
+      if (commit) await commit;
+      states.trim();
+    };
+
     try {
       for (;;) {
-        if (options.signal?.aborted) return 'stopped';
-        if (options.lost.aborted) return 'lease-lost';
-        const started = performance.now();
-        const page = await (ahead ?? eventStore.readAll({ after, limit: batchSize }));
+        if (options.lost.aborted) {
+          await settle();
+          return 'lease-lost';
+        }
+        if (options.signal?.aborted) {
+          // The commit in flight ends; events folded since are not committed, and the next run reads them again.
+          await settle();
+          return 'stopped';
+        }
+        if (pending.events === 0) pendingSince = performance.now();
+        // A synchronous store (SQLite) settles every promise at once: let timers run between pages,
+        // or the lease would never be renewed and a stop signal never seen during a long run.
+        await new Promise((resolve) => setImmediate(resolve));
+        const page = await (ahead ?? eventStore.readAll({ after, limit: pageSize }));
         ahead = undefined;
         const last = page[page.length - 1];
-        if (last && page.length === batchSize) {
+        if (last) after = last.position;
+        if (last && page.length === pageSize) {
           // Read the next page while this one is folded and committed: the log does not depend on the view.
-          ahead = eventStore.readAll({ after: last.position, limit: batchSize });
+          ahead = eventStore.readAll({ after: last.position, limit: pageSize });
           ahead.catch(() => undefined); // awaited (and its error seen) on the next turn
         }
         if (page.length > 0) {
-          const known = await projectionStore.loadDossiers(ref, dossierCodesOf(page));
-          const { batch, skipped } = projectPage(page, known);
-          const rate = recent.rate(page.length, performance.now() - started);
-          await projectionStore.commit({ ...ref, owner: options.owner }, { ...batch, rate });
-          committed = true;
-          recent.add(page.length, performance.now() - started);
-          after = batch.checkpoint;
-          versionEvents += page.length;
-          const position = formatLogPosition(batch.checkpoint);
-          for (const s of skipped) log.debug({ position: formatLogPosition(s.position), reason: s.reason }, 'event skipped');
-          log.info({ events: page.length, skipped: skipped.length, position, rate }, 'batch projected');
-          options.onBatch?.({ version: ref.version, events: versionEvents - startEvents, versionEvents, position, rate: recent.rate() });
+          const unknown = pending.unknownCodes(page, states);
+          if (unknown.length > 0) states.remember(await projectionStore.loadDossiers(ref, unknown));
+          pending.fold(page, states);
         }
-        const caughtUp = page.length < batchSize;
+        const caughtUp = page.length < pageSize;
+        // Commit before a page would take the batch past batchSize.
+        if (caughtUp || pending.events + pageSize > batchSize || performance.now() - pendingSince >= commitIntervalMs) {
+          await settle();
+          if (stop.aborted) continue; // stopped or lease lost meanwhile: handled at the top of the loop
+          startCommit();
+        }
+        if (caughtUp) await settle();
         if (caughtUp && options.untilCaughtUp) return 'caught-up';
         if (caughtUp) await sleep(options.pollIntervalMs ?? 250, stop);
       }
     } catch (error) {
+      // A commit still in flight lands or fails before anyone reads the checkpoint again.
+      await inFlight?.catch(() => undefined);
       if (error instanceof ProjectionVersionRetiredError) return 'retired';
       if (error instanceof ProjectionLeaseLostError) return 'lease-lost';
-      if (error instanceof StoreUnavailableError && committed) {
+      if (error instanceof StoreUnavailableError && progress.committed) {
         // This session made progress: start again at once from the checkpoint, and back off if that fails.
         log.warn({ err: error.message }, 'store unavailable: resuming from the checkpoint');
         return 'resume';
@@ -222,7 +292,7 @@ export async function runProjection(
         owner,
         lost: lease.lost,
         logger: options.logger,
-        batchSize: options.batchSize ?? 5000,
+        batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE,
         untilCaughtUp: options.untilCaughtUp ?? false,
         signal: options.signal,
         onBatch: (p) => options.onBatch?.({ ...p, events: events + p.events }),

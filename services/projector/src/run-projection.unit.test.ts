@@ -11,7 +11,16 @@ import { createLogger } from '@tthc/logging';
 import { appendDataset, liveView, referenceView } from '@tthc/test-support';
 import { ProjectionLockedError } from './lease';
 import { replayProjection } from './replay';
-import { runProjection } from './run-projection';
+import { projectVersion, runProjection } from './run-projection';
+
+const waitUntil = async (check: () => Promise<boolean>): Promise<void> => {
+  const deadline = Date.now() + 10_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+};
+const liveEvents = async (store: ProjectionStore) => (await store.readCheckpoint(DAILY_COUNTS_PROJECTION))?.events ?? 0;
 
 const logger = createLogger({ level: 'silent' });
 const { events } = generateDemoDataset({ seed: 4, dossiers: 600, period: { from: '2024-01-01', to: '2024-06-30' } });
@@ -108,6 +117,89 @@ describe('the projection runner', () => {
     const v2 = await projections.ensureVersion(DAILY_COUNTS_PROJECTION, 'building');
     await projections.switchLive(v2);
     await expect(waiting).resolves.toEqual({ events: events.length, version: v2.version });
+  });
+
+  it('commits a batch every batch-size events, reading the log a page at a time, and writes each dossier once per batch', async () => {
+    const batches: { events: number; dossiers: string[] }[] = [];
+    // The store, with each commit's batch noted.
+    const recording = (target: ProjectionStore): ProjectionStore =>
+      new Proxy(target, {
+        get(t, key, receiver) {
+          if (key !== 'commit') return Reflect.get(t, key, receiver) as unknown;
+          return (...args: Parameters<ProjectionStore['commit']>) => {
+            batches.push({ events: args[1].events, dossiers: args[1].dossiers.map((d) => d.dossierCode) });
+            return t.commit(...args);
+          };
+        },
+      });
+    const projections = new InMemoryProjectionStore();
+    await runProjection(eventStore, recording(projections), { logger, untilCaughtUp: true, batchSize: 1000 });
+    expect(batches.map((b) => b.events)).toEqual([...Array.from({ length: Math.floor(events.length / 1000) }, () => 1000), events.length % 1000].filter((n) => n > 0));
+    for (const b of batches) expect(new Set(b.dossiers).size).toBe(b.dossiers.length);
+    // With room for the whole log in one batch, each dossier is written once.
+    const once = new InMemoryProjectionStore();
+    batches.length = 0;
+    await runProjection(eventStore, recording(once), { logger, untilCaughtUp: true, batchSize: 100_000 });
+    expect(batches).toHaveLength(1);
+    expect(batches[0]?.dossiers).toHaveLength(600);
+    expect(await liveView(projections)).toEqual(await referenceView(eventStore));
+  });
+
+  it('keeps dossier summaries in memory, reading from the view only those it has no room for, with the same view', async () => {
+    const views = new InMemoryProjectionStore();
+    const { store, calls } = faulty<ProjectionStore>(views, { loadDossiers: {} });
+    await runProjection(eventStore, store, { logger, untilCaughtUp: true, batchSize: 300 });
+    // A version projected from its start holds every dossier it has seen: nothing to read back.
+    expect(calls.get('loadDossiers') ?? 0).toBe(0);
+
+    const cramped = new InMemoryProjectionStore();
+    const { store: small, calls: reads } = faulty<ProjectionStore>(cramped, { loadDossiers: {} });
+    const live = await cramped.ensureVersion(DAILY_COUNTS_PROJECTION, 'live');
+    await cramped.acquireLease(live, 'me', 60_000);
+    const lost = new AbortController().signal;
+    await projectVersion(eventStore, small, live, { owner: 'me', lost, logger, untilCaughtUp: true, batchSize: 50, statesCapacity: 5 });
+    expect(reads.get('loadDossiers')).toBeGreaterThan(0);
+    expect(await liveView(cramped)).toEqual(await referenceView(eventStore));
+  });
+
+  it('forgets its summaries when it loses the lease: after another runner projected meanwhile, it reads theirs back and counts nothing twice', async () => {
+    const log = new InMemoryEventStore();
+    const third = Math.floor(events.length / 3);
+    await appendDataset(log, events.slice(0, third));
+    const views = new InMemoryProjectionStore();
+    let away = false;
+    // While `away`, runner A's renewals fail and the version looks held by B: A loses its lease and waits.
+    const forA = new Proxy(views, {
+      get(target, key, receiver) {
+        if (key === 'renewLease') return (...args: Parameters<ProjectionStore['renewLease']>) => (away ? Promise.resolve(false) : target.renewLease(...args));
+        if (key === 'acquireLease') {
+          return (...args: Parameters<ProjectionStore['acquireLease']>) =>
+            away ? Promise.resolve({ acquired: false, holder: { owner: 'runner-b', expiresAt: new Date(Date.now() + 60_000).toISOString() } }) : target.acquireLease(...args);
+        }
+        return Reflect.get(target, key, receiver) as unknown;
+      },
+    });
+    const stop = new AbortController();
+    let standby = false;
+    const runnerA = runProjection(log, forA, { logger, owner: 'runner-a', signal: stop.signal, leaseTtlMs: 90, pollIntervalMs: 10, batchSize: 200, onStandby: () => (standby = true) });
+    await waitUntil(async () => (await liveEvents(views)) === third);
+    away = true;
+    await waitUntil(() => Promise.resolve(standby));
+    const live = (await views.listVersions(DAILY_COUNTS_PROJECTION))[0];
+    // A gave its lease back when it noticed the loss (or it expires): B can take it.
+    await waitUntil(async () => {
+      const lease = live && (await views.readVersion(live))?.lease;
+      return lease === undefined || Date.parse(lease.expiresAt) < Date.now();
+    });
+    await appendDataset(log, events.slice(third, 2 * third));
+    await runProjection(log, views, { logger, owner: 'runner-b', untilCaughtUp: true, batchSize: 200 });
+    expect(await liveEvents(views)).toBe(2 * third);
+    away = false;
+    await appendDataset(log, events.slice(2 * third));
+    await waitUntil(async () => (await liveEvents(views)) === events.length);
+    stop.abort();
+    await runnerA;
+    expect(await liveView(views)).toEqual(await referenceView(eventStore));
   });
 
   it('replays a projection that was never projected straight into its first live version', async () => {

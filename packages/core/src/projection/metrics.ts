@@ -36,3 +36,6 @@ export interface CountIncrement {
   readonly metric: Metric;
   readonly value: number;
 }
+
+/** Receives one count: `value` added to `metric` of the agency on the local day. */
+export type CountSink = (agencyCode: string, day: string, metric: Metric, value: number) => void;

@@ -1,7 +1,7 @@
 import type { DossierState } from '../lifecycle/dossier-state';
-import { addDays } from '../time/working-days';
+import { addDays } from '../time/day-number';
 import type { AgencyOpenDossiers, DayRange } from './projection-store';
-import { OPEN_METRICS, type CountIncrement, type OpenMetric } from './metrics';
+import { OPEN_METRICS, type CountIncrement, type CountSink, type OpenMetric } from './metrics';
 
 /*
  * OPEN_METRICS are counters from which the dossiers open at any period's edges follow by sums over days, so a report
@@ -23,18 +23,23 @@ const later = (a: string, b: string): string => (a < b ? b : a);
 
 type Counted = Pick<DossierState, 'status' | 'agencyCode' | 'receivedDay' | 'closedDay' | 'dueDate'>;
 
-/** The counters one dossier state holds, as +1 increments. */
-export function openCountsOf(state: Counted | undefined): CountIncrement[] {
-  if (!state || state.status === 'refused-at-reception') return [];
+/** Hands the counters one dossier state holds to `add`, each with `value` (+1 to count them in, -1 out). */
+function addOpenCounts(state: Counted | undefined, value: number, add: CountSink): void {
+  if (!state || state.status === 'refused-at-reception') return;
   const { agencyCode, receivedDay, closedDay, dueDate } = state;
-  const at = (metric: OpenMetric, day: string): CountIncrement => ({ agencyCode, day, metric, value: 1 });
-  const counts = [at('open.received', receivedDay)];
-  if (closedDay !== null) counts.push(at('open.closed', later(receivedDay, closedDay)));
+  add(agencyCode, receivedDay, 'open.received', value);
+  if (closedDay !== null) add(agencyCode, later(receivedDay, closedDay), 'open.closed', value);
   if (dueDate !== null) {
     const overdueFrom = later(receivedDay, addDays(dueDate, 1));
-    counts.push(at('open.due', overdueFrom));
-    if (closedDay !== null) counts.push(at('open.closed-due', later(overdueFrom, closedDay)));
+    add(agencyCode, overdueFrom, 'open.due', value);
+    if (closedDay !== null) add(agencyCode, later(overdueFrom, closedDay), 'open.closed-due', value);
   }
+}
+
+/** The counters one dossier state holds, as +1 increments. */
+export function openCountsOf(state: Counted | undefined): CountIncrement[] {
+  const counts: CountIncrement[] = [];
+  addOpenCounts(state, 1, (agencyCode, day, metric, value) => counts.push({ agencyCode, day, metric, value }));
   return counts;
 }
 
@@ -46,11 +51,19 @@ const sameCounts = (a: Counted | undefined, b: Counted): boolean =>
   a.closedDay === b.closedDay &&
   a.dueDate === b.dueDate;
 
-/** What a dossier's move from `before` to `after` changes in the counters: the old ones out, the new ones in. */
-export function openCountChanges(before: Counted | undefined, after: Counted): CountIncrement[] {
+/** Hands `add` what a dossier's move from `before` to `after` changes in the counters: the old ones out, the new ones in. */
+export function addOpenCountChanges(before: Counted | undefined, after: Counted, add: CountSink): void {
   // Most events (payments, results returned, apologies) touch none of the fields the counters use.
-  if (sameCounts(before, after)) return [];
-  return [...openCountsOf(before).map((c) => ({ ...c, value: -1 })), ...openCountsOf(after)];
+  if (sameCounts(before, after)) return;
+  addOpenCounts(before, -1, add);
+  addOpenCounts(after, 1, add);
+}
+
+/** What a dossier's move from `before` to `after` changes in the counters, as increments. */
+export function openCountChanges(before: Counted | undefined, after: Counted): CountIncrement[] {
+  const counts: CountIncrement[] = [];
+  addOpenCountChanges(before, after, (agencyCode, day, metric, value) => counts.push({ agencyCode, day, metric, value }));
+  return counts;
 }
 
 /** One agency's sums of one counter: over the days before the range, through its last day, and over every day. */

@@ -1,3 +1,4 @@
+export * from './day-number';
 export * from './local-day';
 export * from './timeliness';
 export * from './working-days';

@@ -1,4 +1,4 @@
-import { calendarDate, parseCalendarDate } from './calendar-date';
+import { dayNumber, tryDayNumber } from './day-number';
 import { VIETNAM_PUBLIC_HOLIDAYS } from './public-holidays';
 
 /** Which local days count for due dates. A port, so a province's own days off can be plugged in. */
@@ -12,11 +12,12 @@ export interface WorkingCalendar {
  * YYYY-MM-DD). Weekends are never working days, even a make-up Saturday: see public-holidays.ts.
  */
 export function workingCalendar(extraHolidays: readonly string[] = []): WorkingCalendar {
-  const bad = extraHolidays.find((day) => parseCalendarDate(day) === undefined);
+  const bad = extraHolidays.find((day) => tryDayNumber(day) === undefined);
   if (bad !== undefined) throw new RangeError(`extra holiday is not a calendar date (YYYY-MM-DD): ${JSON.stringify(bad)}`);
   const daysOff = new Set([...VIETNAM_PUBLIC_HOLIDAYS.map((h) => h.day), ...extraHolidays]);
   return {
-    isWorkingDay: (day) => calendarDate(day).weekday <= 5 && !daysOff.has(day),
+    // Day 0 (1970-01-01) was a Thursday: (n + 3) mod 7 is 0 on Mondays, 5 and 6 at weekends.
+    isWorkingDay: (day) => (((dayNumber(day) + 3) % 7) + 7) % 7 < 5 && !daysOff.has(day),
   };
 }
 

@@ -1,5 +1,4 @@
-import { DateTime } from 'luxon';
-import { calendarDate } from './calendar-date';
+import { dayNumber, dayOfNumber } from './day-number';
 import { VIETNAM_WORKING_CALENDAR, type WorkingCalendar } from './working-calendar';
 
 // A calendar with no working day for a whole year is misconfigured; stop rather than loop forever.
@@ -12,19 +11,19 @@ const MAX_DAYS_OFF_IN_A_ROW = 366;
  */
 export function addWorkingDays(day: string, n: number, calendar: WorkingCalendar = VIETNAM_WORKING_CALENDAR): string {
   if (!Number.isInteger(n) || n < 0) throw new RangeError(`working days must be a whole number >= 0, got ${n}`);
-  let dt = calendarDate(day);
+  let dn = dayNumber(day);
   let left = n;
   let daysOffInARow = 0;
   while (left > 0) {
-    dt = dt.plus({ days: 1 });
-    if (calendar.isWorkingDay(dt.toISODate())) {
+    dn += 1;
+    if (calendar.isWorkingDay(dayOfNumber(dn))) {
       left -= 1;
       daysOffInARow = 0;
     } else if (++daysOffInARow > MAX_DAYS_OFF_IN_A_ROW) {
       throw new RangeError(`the working calendar has no working day within a year after ${day}`);
     }
   }
-  return dt.toISODate();
+  return dayOfNumber(dn);
 }
 
 /**
@@ -32,22 +31,15 @@ export function addWorkingDays(day: string, n: number, calendar: WorkingCalendar
  * `to` is a working day). Negative, counted the same way from `to`, when `to` is earlier.
  */
 export function workingDaysBetween(from: string, to: string, calendar: WorkingCalendar = VIETNAM_WORKING_CALENDAR): number {
-  const start = calendarDate(from);
-  const end = calendarDate(to);
+  const start = dayNumber(from);
+  const end = dayNumber(to);
   if (end < start) return -workingDaysBetween(to, from, calendar);
   let count = 0;
-  for (let dt = start.plus({ days: 1 }); dt <= end; dt = dt.plus({ days: 1 })) {
-    if (calendar.isWorkingDay(dt.toISODate())) count += 1;
+  for (let dn = start + 1; dn <= end; dn += 1) {
+    if (calendar.isWorkingDay(dayOfNumber(dn))) count += 1;
   }
   return count;
 }
 
-/** `day` plus `n` calendar days (n may be negative). */
-export function addDays(day: string, n: number): string {
-  return DateTime.fromISO(day, { zone: 'utc' }).plus({ days: n }).toISODate() as string;
-}
-
-/** Calendar days from `from` to `to` (positive when `to` is later). */
-export function daysBetween(from: string, to: string): number {
-  return Math.round(DateTime.fromISO(to, { zone: 'utc' }).diff(DateTime.fromISO(from, { zone: 'utc' }), 'days').days);
-}
+// Calendar-day arithmetic lives in day-number; re-exported for the callers that import it from here.
+export { addDays, daysBetween } from './day-number';

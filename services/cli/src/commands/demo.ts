@@ -34,7 +34,7 @@ export async function demoCommand(raw: Record<string, unknown>, out: Output): Pr
     logger.info({ file: feed, profile: profile.name, dossiers: simulation.dossiers, events: simulation.eventCount, store: stores.description }, 'demo feed written');
     const ingested = await ingestFromFile(stores, logger, feed, options.batchSize);
     logger.info(ingested, 'demo feed ingested');
-    await projectUntilCaughtUp(stores, logger, options.batchSize);
+    await projectUntilCaughtUp(stores, logger);
     const registry = loadAgencyRegistry(simulation.registry);
     return readDailyCountsReport(stores.projectionStore, profile.period, registry.ok ? registry.registry : undefined);
   });

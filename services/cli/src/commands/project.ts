@@ -6,12 +6,12 @@ import { parseOptions, projectOptions } from '../options';
 import { createProgress } from '../progress';
 
 /** Projects to the end of the log and returns; fails at once, naming the holder, if another runner has the live version. */
-export async function projectUntilCaughtUp(stores: Stores, logger: Logger, batchSize: number): Promise<{ events: number; version: number | undefined }> {
+export async function projectUntilCaughtUp(stores: Stores, logger: Logger, batchSize?: number): Promise<{ events: number; version: number | undefined }> {
   const progress = createProgress('project', 'events');
   try {
     return await runProjection(stores.eventStore, stores.projectionStore, {
       logger,
-      batchSize,
+      ...(batchSize !== undefined ? { batchSize } : {}),
       untilCaughtUp: true,
       onBatch: ({ events }) => progress.update(events),
     });
