@@ -16,29 +16,7 @@ export async function withStores<T>(
   }
 }
 
-/** How long a stop may take once asked for: the batch in hand commits well within it. */
-export const STOP_BOUND_MS = 30_000;
-
-/**
- * Aborts on the first SIGINT or SIGTERM, so long runs finish the batch in hand and exit cleanly. A
- * stop that does not end within STOP_BOUND_MS (a client waiting on a server that is gone) ends the
- * process anyway, with exit code 1; what was committed stays committed. A second signal ends it at once.
- */
-export function stopSignal(): AbortSignal {
-  const controller = new AbortController();
-  const stop = (signal: NodeJS.Signals) => {
-    controller.abort();
-    const watchdog = setTimeout(() => {
-      process.stderr.write(`tthc: stopping after ${signal} took longer than ${STOP_BOUND_MS / 1000} s; exiting\n`);
-      process.exit(1);
-    }, STOP_BOUND_MS);
-    // The watchdog alone never keeps the process alive.
-    watchdog.unref();
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  return controller.signal;
-}
+export { STOP_BOUND_MS, stopSignal } from './stop-signal';
 
 /** Where a command writes its result; stdout, or a buffer in tests. Logs and progress go to stderr. */
 export interface Output {

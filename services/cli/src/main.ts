@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// First: stop signals are heard from the moment the process starts (see stop-signal.ts).
+import './stop-signal';
 import { Command, Option } from 'commander';
 import { DEFAULT_TIME_BOUNDS, REPORT_FORMATS, REPORT_GROUPINGS } from '@tthc/core';
 import { DEFAULT_BATCH_SIZE } from '@tthc/projector';
