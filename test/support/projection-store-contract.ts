@@ -1,4 +1,18 @@
-import { openCountChanges, openCountsOf, type CountIncrement, type DossierState, type ProjectionBatch, type ProjectionStore } from '@tthc/core';
+import {
+  dayNumber,
+  dayOfNumber,
+  isOpenMetric,
+  OPEN_METRICS,
+  openCountChanges,
+  openCountsOf,
+  openDossiersFromSums,
+  sumOpenCounters,
+  type CountIncrement,
+  type DayRange,
+  type DossierState,
+  type ProjectionBatch,
+  type ProjectionStore,
+} from '@tthc/core';
 
 import type { Opened } from './opened';
 import { openPerTest } from './open-per-test';
@@ -131,6 +145,64 @@ export function projectionStoreContract(name: string, harness: ProjectionStoreHa
           { agencyCode: '000.00.01.H36', metric: 'resolved.late', value: 5 },
           { agencyCode: '000.00.02.H36', metric: 'received', value: 1 },
         ]);
+      });
+
+      it('sums any range of days, whole months or not, as its daily rows add up, after increments of either sign', async () => {
+        // A seeded generator: a failure repeats run after run.
+        let seed = 16;
+        const random = (n: number) => {
+          seed = (seed * 48_271) % 2_147_483_647; // Park–Miller: the product stays exact in a double
+          return seed % n;
+        };
+        const first = dayNumber('2023-11-20');
+        const dayAt = (n: number) => dayOfNumber(first + n);
+        const SPAN = 480; // to 2025-03: two year ends, months of every length
+        const metrics = ['received', 'resolved.late', ...OPEN_METRICS] as const;
+        const agencies = ['000.00.01.H36', '000.00.02.H36', '000.00.03.H36'];
+        const v = await live();
+        for (let batch = 1; batch <= 6; batch += 1) {
+          const increments = Array.from({ length: 150 }, (): CountIncrement => ({
+            agencyCode: agencies[random(agencies.length)] as string,
+            day: dayAt(random(SPAN)),
+            metric: metrics[random(metrics.length)] as CountIncrement['metric'],
+            // Negative too: a dossier's old counters are taken out when it moves (openCountChanges).
+            value: random(5) - 2,
+          }));
+          await store().commit(v, { checkpoint: at(batch), dossiers: [], increments, events: 150 });
+        }
+        const { counts } = await store().dumpView(v);
+        const ranges: DayRange[] = [
+          H1,
+          { from: '2024-02-15', to: '2024-02-15' },
+          { from: '2024-03-01', to: '2024-03-01' },
+          { from: '2024-01-31', to: '2024-01-31' },
+          { from: '2023-12-01', to: '2024-01-31' },
+          { from: '2023-12-31', to: '2024-01-01' },
+          { from: '2024-12-15', to: '2025-01-20' },
+          { from: '2024-02-29', to: '2024-03-31' },
+          { from: '2024-04-02', to: '2024-04-29' },
+          { from: '2023-01-01', to: '2026-12-31' },
+          { from: '2024-05-10', to: '2024-05-09' },
+          { from: '2024-01-01', to: '2024-03-01' },
+          { from: '2024-01-31', to: '2024-04-01' },
+          { from: '2024-11-30', to: '2025-02-28' },
+        ];
+        for (let i = 0; i < 60; i += 1) {
+          const a = random(SPAN + 20) - 10;
+          ranges.push({ from: dayAt(a), to: dayAt(a + random(i < 30 ? 40 : 400)) });
+        }
+        for (const range of ranges) {
+          const expected = new Map<string, number>();
+          for (const r of counts) {
+            if (r.day < range.from || r.day > range.to || isOpenMetric(r.metric)) continue;
+            const key = `${r.agencyCode}|${r.metric}`;
+            expected.set(key, (expected.get(key) ?? 0) + r.value);
+          }
+          const snapshot = await store().readReportSnapshot(range);
+          const totals = new Map(snapshot.totals.map((t) => [`${t.agencyCode}|${t.metric}`, t.value]));
+          expect({ range, totals: [...totals].sort() }).toEqual({ range, totals: [...expected].sort() });
+          expect({ range, open: snapshot.open }).toEqual({ range, open: openDossiersFromSums(sumOpenCounters(counts, range)) });
+        }
       });
 
       it('lists every row of a version, counts by day, agency and metric and dossiers by code', async () => {

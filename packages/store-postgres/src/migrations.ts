@@ -170,6 +170,23 @@ export const MIGRATIONS: readonly { readonly version: number; readonly name: str
         PRIMARY KEY (source, partition)
       );`,
   },
+  {
+    version: 9,
+    name: 'the daily counts rolled up per month, so that reports read a row per month',
+    // Filled from every version's daily rows; from here on the projection's commits keep it.
+    sql: `
+      CREATE TABLE view_monthly_counts (
+        version     integer NOT NULL,
+        month       date    NOT NULL,
+        agency_code text    NOT NULL,
+        metric      text    NOT NULL,
+        value       bigint  NOT NULL,
+        PRIMARY KEY (version, month, agency_code, metric)
+      );
+      INSERT INTO view_monthly_counts (version, month, agency_code, metric, value)
+        SELECT version, date_trunc('month', day)::date, agency_code, metric, SUM(value)
+          FROM view_daily_counts GROUP BY version, date_trunc('month', day)::date, agency_code, metric;`,
+  },
 ];
 
 const LOCK_KEY = 7_401_155; // any constant shared by every migrating process

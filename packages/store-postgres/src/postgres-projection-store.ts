@@ -2,8 +2,11 @@ import type { Pool, PoolClient } from 'pg';
 import {
   DAILY_COUNTS_PROJECTION,
   mergeIncrements,
+  monthlyIncrements,
   OPEN_METRICS,
   openDossiersFromSums,
+  splitByMonths,
+  splitOpenCounterSums,
   ProjectionLeaseLostError,
   ProjectionVersionNotFoundError,
   ProjectionVersionRetiredError,
@@ -12,6 +15,7 @@ import {
   type DayRange,
   type DossierSummary,
   type LeaseOutcome,
+  type MonthSplit,
   type Metric,
   type OpenMetric,
   type ProjectionBatch,
@@ -73,16 +77,37 @@ const LIVE = `(SELECT version FROM projection_versions WHERE projection = '${DAI
 /** A pool or a client inside a transaction: reads that run on either. */
 type Queryable = Pick<Pool, 'query'> | PoolClient;
 
-const TOTALS_SQL = `SELECT agency_code, metric, SUM(value)::text AS value FROM view_daily_counts
-  WHERE version = ${LIVE} AND day BETWEEN $1::date AND $2::date AND metric <> ALL($3::text[]) GROUP BY agency_code, metric`;
+// The range's whole months from the monthly rollup, its edge days from the daily rows (splitByMonths);
+// a missing part is passed as NULLs, which no BETWEEN matches.
+const TOTALS_SQL = `SELECT agency_code, metric, SUM(value)::text AS value FROM (
+    SELECT agency_code, metric, value FROM view_monthly_counts
+     WHERE version = ${LIVE} AND month BETWEEN $1::date AND $2::date AND metric <> ALL($7::text[])
+    UNION ALL
+    SELECT agency_code, metric, value FROM view_daily_counts
+     WHERE version = ${LIVE} AND (day BETWEEN $3::date AND $4::date OR day BETWEEN $5::date AND $6::date) AND metric <> ALL($7::text[])
+  ) r GROUP BY agency_code, metric`;
 
-// Each agency's open-dossier counters summed before the range, through it, and over all days (openDossiersFromSums).
-const OPEN_COUNTER_SUMS_SQL = `SELECT agency_code, metric,
-       coalesce(SUM(value) FILTER (WHERE day < $1::date), 0)::text AS before_from,
-       coalesce(SUM(value) FILTER (WHERE day <= $2::date), 0)::text AS through_to,
-       SUM(value)::text AS all_days
-  FROM view_daily_counts WHERE version = ${LIVE} AND metric = ANY($3::text[])
- GROUP BY agency_code, metric`;
+// Each agency's open-dossier counters summed before the range, through it, and over all days (openDossiersFromSums):
+// each "through a day" sum is whole months up to $1 / $2 from the monthly rollup plus at most one partial
+// month of daily rows, $3–$4 / $5–$6 (splitOpenCounterSums).
+const OPEN_COUNTER_SUMS_SQL = `SELECT agency_code, metric, coalesce(SUM(before_from), 0)::text AS before_from,
+       coalesce(SUM(through_to), 0)::text AS through_to, SUM(all_days)::text AS all_days FROM (
+    SELECT agency_code, metric, SUM(value) FILTER (WHERE month <= $1::date) AS before_from,
+           SUM(value) FILTER (WHERE month <= $2::date) AS through_to, SUM(value) AS all_days
+      FROM view_monthly_counts WHERE version = ${LIVE} AND metric = ANY($7::text[]) GROUP BY agency_code, metric
+    UNION ALL
+    SELECT agency_code, metric, SUM(value) FILTER (WHERE day BETWEEN $3::date AND $4::date),
+           SUM(value) FILTER (WHERE day BETWEEN $5::date AND $6::date), 0
+      FROM view_daily_counts
+     WHERE version = ${LIVE} AND metric = ANY($7::text[]) AND (day BETWEEN $3::date AND $4::date OR day BETWEEN $5::date AND $6::date)
+     GROUP BY agency_code, metric
+  ) s GROUP BY agency_code, metric`;
+
+/** A split's parts as query parameters: its whole months, then its first and last edge ranges (NULLs when absent). */
+function splitParams({ months, days }: MonthSplit): (string | null)[] {
+  const [first, second] = days;
+  return [months?.from ?? null, months?.to ?? null, first?.from ?? null, first?.to ?? null, second?.from ?? null, second?.to ?? null];
+}
 
 async function liveCheckpoint(db: Queryable, projection: string): Promise<ProjectionCheckpoint | undefined> {
   const { rows } = await db.query<VersionRow>(`SELECT ${VERSION_COLUMNS} FROM projection_versions WHERE projection = $1 AND status = 'live'`, [projection]);
@@ -91,14 +116,15 @@ async function liveCheckpoint(db: Queryable, projection: string): Promise<Projec
 }
 
 async function liveTotals(db: Queryable, { from, to }: DayRange): Promise<AgencyMetricTotal[]> {
-  const { rows } = await db.query<{ agency_code: string; metric: Metric; value: string }>(TOTALS_SQL, [from, to, OPEN_METRICS]);
+  const { rows } = await db.query<{ agency_code: string; metric: Metric; value: string }>(TOTALS_SQL, [...splitParams(splitByMonths({ from, to })), OPEN_METRICS]);
   return rows.map((r) => ({ agencyCode: r.agency_code, metric: r.metric, value: Number(r.value) }));
 }
 
-async function liveOpenDossiers(db: Queryable, { from, to }: DayRange): Promise<AgencyOpenDossiers[]> {
+async function liveOpenDossiers(db: Queryable, range: DayRange): Promise<AgencyOpenDossiers[]> {
+  const { beforeFrom: before, throughTo: through } = splitOpenCounterSums(range);
   const { rows } = await db.query<{ agency_code: string; metric: OpenMetric; before_from: string; through_to: string; all_days: string }>(
     OPEN_COUNTER_SUMS_SQL,
-    [from, to, OPEN_METRICS],
+    [before.months?.to ?? null, through.months?.to ?? null, before.days[0]?.from ?? null, before.days[0]?.to ?? null, through.days[0]?.from ?? null, through.days[0]?.to ?? null, OPEN_METRICS],
   );
   return openDossiersFromSums(
     rows.map((r) => ({ agencyCode: r.agency_code, metric: r.metric, beforeFrom: Number(r.before_from), throughTo: Number(r.through_to), allDays: Number(r.all_days) })),
@@ -214,6 +240,13 @@ export class PostgresProjectionStore implements ProjectionStore {
            ON CONFLICT (version, day, agency_code, metric) DO UPDATE SET value = v.value + EXCLUDED.value`,
           [target.version, JSON.stringify(counts)],
         );
+        // The same increments added to their months' rollup rows, in the same transaction (month-rollup).
+        await client.query(
+          `INSERT INTO view_monthly_counts AS v (version, agency_code, month, metric, value)
+           SELECT $1, c."agencyCode", c.day, c.metric, c.value FROM jsonb_to_recordset($2::jsonb) AS c("agencyCode" text, day date, metric text, value bigint)
+           ON CONFLICT (version, month, agency_code, metric) DO UPDATE SET value = v.value + EXCLUDED.value`,
+          [target.version, JSON.stringify(monthlyIncrements(counts))],
+        );
       }
     });
   }
@@ -239,6 +272,8 @@ export class PostgresProjectionStore implements ProjectionStore {
       const retired = "(SELECT version FROM projection_versions WHERE projection = $1 AND status = 'retired')";
       const dossiers = await client.query(`DELETE FROM view_dossiers WHERE version IN ${retired}`, [projection]);
       const counts = await client.query(`DELETE FROM view_daily_counts WHERE version IN ${retired}`, [projection]);
+      // The rollup goes with them; its rows are not counted, being sums of the daily ones.
+      await client.query(`DELETE FROM view_monthly_counts WHERE version IN ${retired}`, [projection]);
       return (dossiers.rowCount ?? 0) + (counts.rowCount ?? 0);
     });
   }

@@ -29,7 +29,7 @@ describe('the versioned-views migration on SQLite', () => {
     storeBeforeVersions(path, true);
     const stores = openSqliteStores(path);
     try {
-      expect(stores.schema.applied).toEqual([4, 5, 6, 7, 8]);
+      expect(stores.schema.applied).toEqual([4, 5, 6, 7, 8, 9]);
       const [v1, ...others] = await stores.projectionStore.listVersions('daily-counts');
       expect(others).toEqual([]);
       expect(v1).toMatchObject({ version: 1, status: 'live', checkpoint: { position: { commit: 40n, prepare: 40n }, events: 40 } });
@@ -71,7 +71,7 @@ describe('the versioned-views migration on SQLite', () => {
     db.close();
     const stores = openSqliteStores(path);
     try {
-      expect(stores.schema.applied).toEqual([6, 7, 8]);
+      expect(stores.schema.applied).toEqual([6, 7, 8, 9]);
       const byKey = (rows: readonly ViewCountRow[]) => [...rows].sort((a, b) => (`${a.day}|${a.agencyCode}|${a.metric}` < `${b.day}|${b.agencyCode}|${b.metric}` ? -1 : 1));
       const expected = openCountersOf(STATES_BEFORE_OPEN_COUNTERS);
       const live = await stores.projectionStore.dumpView({ projection: 'daily-counts', version: 1 });
@@ -85,6 +85,51 @@ describe('the versioned-views migration on SQLite', () => {
         { agencyCode: 'A', carriedOver: 2, notDue: 2, overdue: 1 },
         { agencyCode: 'B', carriedOver: 0, notDue: 0, overdue: 0 },
       ]);
+    } finally {
+      await stores.close();
+    }
+  });
+
+  it("fills the monthly rollup from every version's daily rows, so that reports over any range keep their figures", async () => {
+    const path = join(dir, 'before-monthly.sqlite');
+    const db = new BetterSqlite3(path);
+    for (const sql of MIGRATIONS.slice(0, 8)) db.exec(sql);
+    db.pragma('user_version = 8');
+    db.prepare(
+      "INSERT INTO projection_versions (version, projection, status, started_at, updated_at) VALUES (1, 'daily-counts', 'live', 'x', 'x'), (2, 'daily-counts', 'building', 'x', 'x')",
+    ).run();
+    const insert = db.prepare('INSERT INTO view_daily_counts (version, day, agency_code, metric, value) VALUES (?, ?, ?, ?, ?)');
+    const rows = [
+      [1, '2023-12-31', 'A', 'received', 2],
+      [1, '2024-01-01', 'A', 'received', 3],
+      [1, '2024-01-31', 'A', 'received', -1],
+      [1, '2024-02-15', 'B', 'received', 4],
+      [1, '2024-01-10', 'A', 'open.received', 2],
+      [1, '2024-02-20', 'A', 'open.closed', 1],
+      [2, '2024-01-05', 'A', 'received', 7],
+    ] as const;
+    for (const r of rows) insert.run(...r);
+    db.close();
+    const stores = openSqliteStores(path);
+    try {
+      expect(stores.schema.applied).toEqual([9]);
+      const check = new BetterSqlite3(path, { readonly: true });
+      expect(check.prepare('SELECT version, month, agency_code, metric, value FROM view_monthly_counts ORDER BY version, month, agency_code, metric').raw().all()).toEqual([
+        [1, '2023-12-01', 'A', 'received', 2],
+        [1, '2024-01-01', 'A', 'open.received', 2],
+        [1, '2024-01-01', 'A', 'received', 2],
+        [1, '2024-02-01', 'A', 'open.closed', 1],
+        [1, '2024-02-01', 'B', 'received', 4],
+        [2, '2024-01-01', 'A', 'received', 7],
+      ]);
+      check.close();
+      const { counts } = await stores.projectionStore.dumpView({ projection: 'daily-counts', version: 1 });
+      for (const range of [{ from: '2024-01-01', to: '2024-02-29' }, { from: '2023-12-31', to: '2024-01-31' }, { from: '2024-01-15', to: '2024-03-01' }]) {
+        const snapshot = await stores.projectionStore.readReportSnapshot(range);
+        const received = counts.filter((c) => c.agencyCode === 'A' && c.metric === 'received' && c.day >= range.from && c.day <= range.to).reduce((n, c) => n + c.value, 0);
+        expect(snapshot.totals.find((t) => t.agencyCode === 'A')?.value).toBe(received);
+        expect(snapshot.open).toEqual(openDossiersFromSums(sumOpenCounters(counts, range)));
+      }
     } finally {
       await stores.close();
     }

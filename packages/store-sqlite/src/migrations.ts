@@ -145,6 +145,19 @@ export const MIGRATIONS: readonly string[] = [
      next_offset  INTEGER NOT NULL,
      PRIMARY KEY (source, partition)
    ) WITHOUT ROWID;`,
+  // 9: the daily counts rolled up per month (month = its first day), so that reports read a row per
+  // month; filled from every version's daily rows, then kept by the projection's commits.
+  `CREATE TABLE view_monthly_counts (
+     version     INTEGER NOT NULL,
+     month       TEXT    NOT NULL,
+     agency_code TEXT    NOT NULL,
+     metric      TEXT    NOT NULL,
+     value       INTEGER NOT NULL,
+     PRIMARY KEY (version, month, agency_code, metric)
+   ) WITHOUT ROWID;
+   INSERT INTO view_monthly_counts (version, month, agency_code, metric, value)
+     SELECT version, substr(day, 1, 7) || '-01', agency_code, metric, SUM(value)
+       FROM view_daily_counts GROUP BY version, substr(day, 1, 7) || '-01', agency_code, metric;`,
 ];
 
 export function migrate(db: Database): SchemaStatus {

@@ -2,6 +2,9 @@ import type { Database, Statement } from 'better-sqlite3';
 import {
   DAILY_COUNTS_PROJECTION,
   mergeIncrements,
+  monthlyIncrements,
+  splitByMonths,
+  splitOpenCounterSums,
   OPEN_METRICS,
   openDossiersFromSums,
   ProjectionLeaseLostError,
@@ -79,6 +82,26 @@ const now = () => new Date().toISOString();
 const later = (ms: number) => new Date(Date.now() + ms).toISOString();
 // The OPEN_METRICS as an SQL list: constants of ours, so quoting them inline is safe.
 const OPEN_METRIC_LIST = `(${OPEN_METRICS.map((m) => `'${m}'`).join(', ')})`;
+/** A range's month split as bound parameters (NULL for a part it lacks). */
+interface SplitParams {
+  monthsFrom: string | null;
+  monthsTo: string | null;
+  firstFrom: string | null;
+  firstTo: string | null;
+  secondFrom: string | null;
+  secondTo: string | null;
+}
+
+/** The open counters' two prefix splits as bound parameters: the last whole month of each, and its partial month of days. */
+interface OpenSplitParams {
+  beforeMonths: string | null;
+  throughMonths: string | null;
+  beforeFrom: string | null;
+  beforeTo: string | null;
+  throughFrom: string | null;
+  throughTo: string | null;
+}
+
 // The live version of the daily-counts view, which reports read.
 const LIVE = `(SELECT version FROM projection_versions WHERE projection = '${DAILY_COUNTS_PROJECTION}' AND status = 'live')`;
 
@@ -95,15 +118,17 @@ export class SqliteProjectionStore implements ProjectionStore {
   private readonly selectDossiers: Statement<[number, string], { dossier_code: string; state: string }>;
   private readonly upsertDossiers: (rows: number) => Statement;
   private readonly addCounts: (rows: number) => Statement;
+  private readonly addMonthlyCounts: (rows: number) => Statement;
   private readonly advance: Statement<{ version: number; projection: string; commit: number; prepare: number; events: number; rate: number | null; now: string; owner: string | null }>;
   private readonly setStatus: Statement<[string, string, number]>;
   private readonly deleteDossiers: Statement<[string]>;
   private readonly deleteCounts: Statement<[string]>;
+  private readonly deleteMonthlyCounts: Statement<[string]>;
   private readonly takeLease: Statement<{ version: number; owner: string; expires: string; now: string }>;
   private readonly extendLease: Statement<[string, number, string]>;
   private readonly dropLease: Statement<[number, string]>;
-  private readonly sumRange: Statement<[string, string], { agency_code: string; metric: Metric; value: number }>;
-  private readonly openSums: Statement<[{ from: string; to: string }], { agency_code: string; metric: OpenMetric; before_from: number; through_to: number; all_days: number }>;
+  private readonly sumRange: Statement<[SplitParams], { agency_code: string; metric: Metric; value: number }>;
+  private readonly openSums: Statement<[OpenSplitParams], { agency_code: string; metric: OpenMetric; before_from: number; through_to: number; all_days: number }>;
   private readonly dumpCounts: Statement<[number], { agency_code: string; day: string; metric: Metric; value: number }>;
   private readonly dumpDossiers: Statement<[number], { dossier_code: string; state: string }>;
   private readonly commitTx: (target: ProjectionCommitTarget, batch: ProjectionBatch) => void;
@@ -131,6 +156,11 @@ export class SqliteProjectionStore implements ProjectionStore {
        ON CONFLICT (version, day, agency_code, metric) DO UPDATE SET value = value + excluded.value`,
       5,
     );
+    this.addMonthlyCounts = statementsByRows(db, (values) =>
+      `INSERT INTO view_monthly_counts (version, month, agency_code, metric, value) VALUES ${values}
+       ON CONFLICT (version, month, agency_code, metric) DO UPDATE SET value = value + excluded.value`,
+      5,
+    );
     this.advance = db.prepare(
       `UPDATE projection_versions
           SET commit_pos = @commit, prepare_pos = @prepare, events = events + @events, rate = COALESCE(@rate, rate), updated_at = @now
@@ -140,22 +170,41 @@ export class SqliteProjectionStore implements ProjectionStore {
     const retired = "(SELECT version FROM projection_versions WHERE projection = ? AND status = 'retired')";
     this.deleteDossiers = db.prepare(`DELETE FROM view_dossiers WHERE version IN ${retired}`);
     this.deleteCounts = db.prepare(`DELETE FROM view_daily_counts WHERE version IN ${retired}`);
+    this.deleteMonthlyCounts = db.prepare(`DELETE FROM view_monthly_counts WHERE version IN ${retired}`);
     this.takeLease = db.prepare(
       `UPDATE projection_versions SET lease_owner = @owner, lease_expires_at = @expires
         WHERE version = @version AND status <> 'retired' AND (lease_owner IS NULL OR lease_owner = @owner OR lease_expires_at < @now)`,
     );
     this.extendLease = db.prepare('UPDATE projection_versions SET lease_expires_at = ? WHERE version = ? AND lease_owner = ?');
     this.dropLease = db.prepare('UPDATE projection_versions SET lease_owner = NULL, lease_expires_at = NULL WHERE version = ? AND lease_owner = ?');
+    // The range's whole months from the monthly rollup, its edge days from the daily rows (splitByMonths);
+    // a missing part is bound as NULLs, which no BETWEEN matches.
     this.sumRange = db.prepare(
-      `SELECT agency_code, metric, SUM(value) AS value FROM view_daily_counts
-        WHERE version = ${LIVE} AND day BETWEEN ? AND ? AND metric NOT IN ${OPEN_METRIC_LIST} GROUP BY agency_code, metric`,
+      `SELECT agency_code, metric, SUM(value) AS value FROM (
+         SELECT agency_code, metric, value FROM view_monthly_counts
+          WHERE version = ${LIVE} AND month BETWEEN @monthsFrom AND @monthsTo AND metric NOT IN ${OPEN_METRIC_LIST}
+         UNION ALL
+         SELECT agency_code, metric, value FROM view_daily_counts
+          WHERE version = ${LIVE} AND (day BETWEEN @firstFrom AND @firstTo OR day BETWEEN @secondFrom AND @secondTo) AND metric NOT IN ${OPEN_METRIC_LIST}
+       ) GROUP BY agency_code, metric`,
     );
-    // Each agency's open-dossier counters summed before the range, through it, and over all days (openDossiersFromSums).
+    // Each agency's open-dossier counters summed before the range, through it, and over all days (openDossiersFromSums):
+    // each "through a day" sum is whole months from the monthly rollup plus at most one partial month of daily rows
+    // (splitOpenCounterSums).
     this.openSums = db.prepare(
-      `SELECT agency_code, metric, COALESCE(SUM(value) FILTER (WHERE day < @from), 0) AS before_from,
-              COALESCE(SUM(value) FILTER (WHERE day <= @to), 0) AS through_to, SUM(value) AS all_days
-         FROM view_daily_counts WHERE version = ${LIVE} AND metric IN ${OPEN_METRIC_LIST}
-        GROUP BY agency_code, metric`,
+      `SELECT agency_code, metric, COALESCE(SUM(before_from), 0) AS before_from, COALESCE(SUM(through_to), 0) AS through_to,
+              SUM(all_days) AS all_days FROM (
+         SELECT agency_code, metric, SUM(value) FILTER (WHERE month <= @beforeMonths) AS before_from,
+                SUM(value) FILTER (WHERE month <= @throughMonths) AS through_to, SUM(value) AS all_days
+           FROM view_monthly_counts WHERE version = ${LIVE} AND metric IN ${OPEN_METRIC_LIST} GROUP BY agency_code, metric
+         UNION ALL
+         SELECT agency_code, metric, SUM(value) FILTER (WHERE day BETWEEN @beforeFrom AND @beforeTo),
+                SUM(value) FILTER (WHERE day BETWEEN @throughFrom AND @throughTo), 0
+           FROM view_daily_counts
+          WHERE version = ${LIVE} AND metric IN ${OPEN_METRIC_LIST}
+            AND (day BETWEEN @beforeFrom AND @beforeTo OR day BETWEEN @throughFrom AND @throughTo)
+          GROUP BY agency_code, metric
+       ) GROUP BY agency_code, metric`,
     );
     this.dumpCounts = db.prepare('SELECT agency_code, day, metric, value FROM view_daily_counts WHERE version = ? ORDER BY day, agency_code, metric');
     this.dumpDossiers = db.prepare('SELECT dossier_code, state FROM view_dossiers WHERE version = ? ORDER BY dossier_code');
@@ -177,7 +226,10 @@ export class SqliteProjectionStore implements ProjectionStore {
       const dossiers = [...new Map(batch.dossiers.map((d) => [d.dossierCode, d])).values()];
       const v = target.version;
       this.inChunks(dossiers, this.upsertDossiers, (d, params) => params.push(v, d.dossierCode, JSON.stringify(d)));
-      this.inChunks(mergeIncrements(batch.increments), this.addCounts, (i, params) => params.push(v, i.day, i.agencyCode, i.metric, i.value));
+      const counts = mergeIncrements(batch.increments);
+      this.inChunks(counts, this.addCounts, (i, params) => params.push(v, i.day, i.agencyCode, i.metric, i.value));
+      // The same increments added to their months' rollup rows, in the same transaction (month-rollup).
+      this.inChunks(monthlyIncrements(counts), this.addMonthlyCounts, (i, params) => params.push(v, i.day, i.agencyCode, i.metric, i.value));
     });
     this.commitTx = (target, batch) => commit.immediate(target, batch);
     const ensure = db.transaction((projection: string, status: 'live' | 'building'): VersionRow => {
@@ -200,7 +252,11 @@ export class SqliteProjectionStore implements ProjectionStore {
       return { retired: live?.version };
     });
     this.switchTx = (ref, owner) => switchLive.immediate(ref, owner);
-    const deleteRetired = db.transaction((projection: string) => this.deleteDossiers.run(projection).changes + this.deleteCounts.run(projection).changes);
+    const deleteRetired = db.transaction((projection: string) => {
+      // The rollup goes with the daily rows; its rows are not counted, being sums of those.
+      this.deleteMonthlyCounts.run(projection);
+      return this.deleteDossiers.run(projection).changes + this.deleteCounts.run(projection).changes;
+    });
     this.deleteTx = (projection) => deleteRetired.immediate(projection);
     // A deferred read transaction: in WAL mode its first read fixes one snapshot for all three, so
     // another process's commit or switch cannot fall between them.
@@ -224,13 +280,32 @@ export class SqliteProjectionStore implements ProjectionStore {
     return live && toVersion(live).checkpoint;
   }
 
-  private totalsOf({ from, to }: DayRange): AgencyMetricTotal[] {
-    return this.sumRange.all(from, to).map((r) => ({ agencyCode: r.agency_code, metric: r.metric, value: r.value }));
+  private totalsOf(range: DayRange): AgencyMetricTotal[] {
+    const { months, days } = splitByMonths(range);
+    const [first, second] = days;
+    const params: SplitParams = {
+      monthsFrom: months?.from ?? null,
+      monthsTo: months?.to ?? null,
+      firstFrom: first?.from ?? null,
+      firstTo: first?.to ?? null,
+      secondFrom: second?.from ?? null,
+      secondTo: second?.to ?? null,
+    };
+    return this.sumRange.all(params).map((r) => ({ agencyCode: r.agency_code, metric: r.metric, value: r.value }));
   }
 
-  private openOf({ from, to }: DayRange): AgencyOpenDossiers[] {
+  private openOf(range: DayRange): AgencyOpenDossiers[] {
+    const { beforeFrom, throughTo } = splitOpenCounterSums(range);
+    const params: OpenSplitParams = {
+      beforeMonths: beforeFrom.months?.to ?? null,
+      throughMonths: throughTo.months?.to ?? null,
+      beforeFrom: beforeFrom.days[0]?.from ?? null,
+      beforeTo: beforeFrom.days[0]?.to ?? null,
+      throughFrom: throughTo.days[0]?.from ?? null,
+      throughTo: throughTo.days[0]?.to ?? null,
+    };
     return openDossiersFromSums(
-      this.openSums.all({ from, to }).map((r) => ({ agencyCode: r.agency_code, metric: r.metric, beforeFrom: r.before_from, throughTo: r.through_to, allDays: r.all_days })),
+      this.openSums.all(params).map((r) => ({ agencyCode: r.agency_code, metric: r.metric, beforeFrom: r.before_from, throughTo: r.through_to, allDays: r.all_days })),
     );
   }
 

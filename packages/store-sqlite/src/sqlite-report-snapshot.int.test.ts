@@ -16,13 +16,20 @@ const db = new Database(workerData.path);
 db.pragma('busy_timeout = 5000');
 const count = db.prepare(\`INSERT INTO view_daily_counts (version, day, agency_code, metric, value) VALUES (?, ?, '000.00.01.H36', ?, 1)
   ON CONFLICT (version, day, agency_code, metric) DO UPDATE SET value = value + 1\`);
+const monthly = db.prepare(\`INSERT INTO view_monthly_counts (version, month, agency_code, metric, value) VALUES (?, ?, '000.00.01.H36', ?, 1)
+  ON CONFLICT (version, month, agency_code, metric) DO UPDATE SET value = value + 1\`);
+// A daily count and its month's rollup row, as the adapter's commit adds both.
+const both = (version, day, metric) => {
+  count.run(version, day, metric);
+  monthly.run(version, day.slice(0, 7) + '-01', metric);
+};
 const dossier = db.prepare('INSERT INTO view_dossiers (version, dossier_code, state) VALUES (?, ?, ?)');
 const advance = db.prepare('UPDATE projection_versions SET commit_pos = ?, prepare_pos = ?, events = events + 1 WHERE version = ?');
 const commit = db.transaction((n) => {
-  count.run(workerData.version, '2024-03-01', 'received');
+  both(workerData.version, '2024-03-01', 'received');
   // The dossier's open-dossier counters: received on 2024-03-15, overdue from the day after 2024-03-22.
-  count.run(workerData.version, '2024-03-15', 'open.received');
-  count.run(workerData.version, '2024-03-23', 'open.due');
+  both(workerData.version, '2024-03-15', 'open.received');
+  both(workerData.version, '2024-03-23', 'open.due');
   dossier.run(workerData.version, 'H36-' + n, JSON.stringify({ agencyCode: '000.00.01.H36', status: 'in-progress', receivedDay: '2024-03-15', closedDay: null, dueDate: '2024-03-22' }));
   advance.run(n, n, workerData.version);
 });

@@ -3,3 +3,4 @@ export * from './dossier-counts';
 export * from './projection-store';
 export * from './in-memory-projection-store';
 export * from './open-dossier-counts';
+export * from './month-rollup';
