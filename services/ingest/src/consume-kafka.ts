@@ -3,6 +3,7 @@ import { addCounts, ZERO_COUNTS, type AgencyRegistry, type IngestCounts, type Ne
 import { createKafka, DEAD_LETTER_HEADERS, DEFAULT_DEAD_LETTER_TOPIC, DEFAULT_REGISTRY_TOPIC, IDEMPOTENT_PRODUCER_RETRY } from '@tthc/kafka';
 import type { Logger } from '@tthc/logging';
 import { followRegistryTopic } from './follow-registry-topic';
+import { DossierCache } from './dossier-cache';
 import { NoRegistryError } from './ingest-file';
 import { ingestBatch, type IngestContext } from './ingest-batch';
 import type { HealthState, IngestMetrics } from './observability';
@@ -83,6 +84,9 @@ export async function consumeKafka(
   const registryTopic = options.registryTopic ?? DEFAULT_REGISTRY_TOPIC;
   const kafka = createKafka({ brokers: options.brokers, clientId: 'tthc-ingest', logger });
   let registry = ctx.registry;
+  // The dossiers of this member's batches; a partition that moves here from another member brings
+  // dossiers it never saw, and a stale one fails its append's expected revision and is read again.
+  const cache = ctx.cache ?? new DossierCache();
   const follower = await followRegistryTopic(kafka, {
     topic: registryTopic,
     ingestStore: ctx.ingestStore,
@@ -181,7 +185,7 @@ export async function consumeKafka(
     }));
     const log = logger.child({ partition: batch.partition, firstOffset: batch.firstOffset(), lastOffset: last.offset });
     if (!registry) throw new NoRegistryError('no agency registry'); // set before consuming starts
-    const context: IngestContext = { ...ctx, registry, source: `kafka:${topic}` };
+    const context: IngestContext = { ...ctx, registry, source: `kafka:${topic}`, cache };
     let result;
     try {
       result = await retryWhileUnavailable(() => ingestBatch(context, messages), {

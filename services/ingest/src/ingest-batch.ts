@@ -6,21 +6,24 @@ import {
   escapeInvisible,
   formatProblems,
   NaturalKeyConflictError,
-  naturalKeyOf,
   PARKED_REASON,
   parseDossierEvent,
   StoreRejectedError,
   timeBoundProblems,
   WrongExpectedRevisionError,
   type AgencyRegistry,
+  type AnyVersionDossierEvent,
+  type AppendOutcome,
   type DeadLetterReason,
   type EventStore,
   type IngestCounts,
   type IngestStore,
   type NewDeadLetter,
+  type RecordedEvent,
   type TimeBounds,
 } from '@tthc/core';
-import { decideBatch, type Candidate, type Decision, type Parking, type Refusal } from './decide-batch';
+import { decideBatch, naturalKeyOfEvent, snapshotServes, type Candidate, type Decision, type Parking, type Refusal } from './decide-batch';
+import type { DossierCache, DossierSnapshot } from './dossier-cache';
 
 export interface IncomingMessage {
   readonly key: string | null;
@@ -40,6 +43,11 @@ export interface IngestContext {
   readonly timeBounds?: TimeBounds;
   /** The clock, in ms since the epoch (tests fix it). */
   readonly now?: () => number;
+  /**
+   * The dossiers this process wrote last, to decide their next events without reading their
+   * streams; every stream is read when absent. Keep one per run, not shared between processes.
+   */
+  readonly cache?: DossierCache;
 }
 
 export type MessageOutcome = 'appended' | 'duplicate' | 'dead' | 'parked';
@@ -178,16 +186,34 @@ async function decideAndAppend(ctx: IngestContext, pending: readonly Candidate<I
   let waiting = parked;
   const all = () => [...work, ...waiting];
   for (let attempt = 1; ; attempt += 1) {
-    const codes = [...new Set(all().map((c) => c.event.subject))];
+    const byDossier = new Map<string, AnyVersionDossierEvent[]>();
+    for (const c of all()) {
+      const events = byDossier.get(c.event.subject);
+      if (events) events.push(c.event);
+      else byDossier.set(c.event.subject, [c.event]);
+    }
+    const snapshots = new Map<string, DossierSnapshot>();
+    const toRead: string[] = [];
+    for (const [code, events] of byDossier) {
+      const snapshot = ctx.cache?.get(code);
+      if (snapshot && snapshotServes(snapshot, events)) snapshots.set(code, snapshot);
+      else toRead.push(code);
+    }
     const logKeys = all().flatMap((c) => {
-      const key = naturalKeyOf(c.event);
+      const key = naturalKeyOfEvent(c.event);
       return key.scope === 'log' ? [key.key] : [];
     });
-    const [streams, holders] = await Promise.all([ctx.eventStore.readStreams(codes.map(dossierStreamId)), ctx.eventStore.readByNaturalKeys(logKeys)]);
-    const decision: Decision<IncomingMessage> = decideBatch(work, waiting, streams, ctx.registry, holders);
+    const [streams, holders] = await Promise.all([
+      toRead.length > 0 ? ctx.eventStore.readStreams(toRead.map(dossierStreamId)) : new Map<string, RecordedEvent[]>(),
+      logKeys.length > 0 ? ctx.eventStore.readByNaturalKeys(logKeys) : new Map<string, RecordedEvent>(),
+    ]);
+    const decision: Decision<IncomingMessage> = decideBatch(work, waiting, streams, ctx.registry, holders, snapshots);
+    let outcome: AppendOutcome;
     try {
-      await ctx.eventStore.appendToStreams(decision.appends);
+      outcome = await ctx.eventStore.appendToStreams(decision.appends);
     } catch (error) {
+      // Another writer moved a dossier on: what this process kept of the batch's dossiers is stale, read them again.
+      if (error instanceof WrongExpectedRevisionError) ctx.cache?.forget(byDossier.keys());
       if (error instanceof WrongExpectedRevisionError && attempt < MAX_ATTEMPTS) continue;
       // An id or a natural key taken meanwhile by another dossier's event: refuse the later copy, decide the rest again.
       const taken = error instanceof DuplicateEventIdConflictError ? { id: error.eventId, reason: 'duplicate-id-conflict' as const } : error instanceof NaturalKeyConflictError ? { id: error.eventId, reason: 'natural-key-conflict' as const } : undefined;
@@ -208,7 +234,23 @@ async function decideAndAppend(ctx: IngestContext, pending: readonly Candidate<I
       }
       throw error;
     }
+    if (ctx.cache) remember(ctx.cache, decision, outcome);
     return { accepted: decision.accepted, duplicates: decision.duplicates, refused: [...decision.refused, ...conflicts], parked: decision.parked };
+  }
+}
+
+/**
+ * Keeps the decided dossiers as the committed append left them. A stream the store numbered
+ * otherwise than the decision expected (an event it found stored already) is forgotten instead,
+ * to be read next time.
+ */
+function remember(cache: DossierCache, decision: Decision<IncomingMessage>, outcome: AppendOutcome): void {
+  const committed = new Map(outcome.streams.map((s) => [s.streamId, s]));
+  for (const [code, snapshot] of decision.snapshots) {
+    const stream = committed.get(dossierStreamId(code));
+    const revision = stream?.nextExpectedRevision === 'no_stream' ? undefined : stream?.nextExpectedRevision;
+    if (stream && stream.duplicates === 0 && revision === snapshot.revision) cache.set(code, snapshot);
+    else cache.forget([code]);
   }
 }
 

@@ -3,6 +3,7 @@ import { addCounts, AGENCY_REGISTRY_EVENT_TYPE, mayBeRegistryEvent, ZERO_COUNTS,
 import type { Logger } from '@tthc/logging';
 import { adoptRegistryEvent } from './adopt-registry';
 import { ingestBatch, type IncomingMessage, type IngestContext } from './ingest-batch';
+import { DossierCache } from './dossier-cache';
 import { isBlank, readLines } from './read-lines';
 import { retryWhileUnavailable } from './retry-while-unavailable';
 
@@ -36,6 +37,8 @@ export async function ingestFile(
   let bytesRead = 0;
   let batch: IncomingMessage[] = [];
   let lineNo = 0;
+  // The dossiers this run wrote, kept for its next batches; the next run starts from the store.
+  const cache = ctx.cache ?? new DossierCache();
   const flush = async () => {
     if (batch.length === 0) return;
     const messages = batch;
@@ -45,7 +48,7 @@ export async function ingestFile(
         `${path}: no agency registry to check events against: the store has none and no registry line came before line ${lineNo}; import one with \`tthc registry import FILE\``,
       );
     }
-    const context: IngestContext = { ...ctx, registry, source: 'file' };
+    const context: IngestContext = { ...ctx, registry, source: 'file', cache };
     const result = await retryWhileUnavailable(() => ingestBatch(context, messages), {
       logger: options.logger,
       ...(options.signal ? { signal: options.signal } : {}),
