@@ -1,4 +1,4 @@
-import type { DossierState } from '@tthc/core';
+import { ALLOWED_IN, DOSSIER_STATUSES, type DossierState, type DossierStatus } from '@tthc/core';
 
 /**
  * What a dossier's stream folds to, as ingest left it: enough to decide its next events without
@@ -32,6 +32,9 @@ function fnv(text: string, seed: number): number {
   return h >>> 2;
 }
 
+/** Statuses in which the lifecycle allows no further event (returned, withdrawn…). */
+const FINAL: ReadonlySet<DossierStatus> = new Set(DOSSIER_STATUSES.filter((status) => !Object.values(ALLOWED_IN).some((allowed) => allowed.includes(status))));
+
 /** Dossiers kept by default: the dossiers in flight of a half-year of one province, in about 100 MB. */
 export const DEFAULT_DOSSIER_CACHE_SIZE = 100_000;
 
@@ -60,8 +63,14 @@ export class DossierCache {
     return snapshot;
   }
 
+  /**
+   * Keeps a snapshot, except that of a dossier that can take no further event: anything sent for it
+   * later is a duplicate or a refusal, rare enough to read its stream for, and the cache holds the
+   * dossiers in flight instead of the ones done.
+   */
   set(code: string, snapshot: DossierSnapshot): void {
     this.entries.delete(code);
+    if (snapshot.state && FINAL.has(snapshot.state.status)) return;
     this.entries.set(code, snapshot);
     for (const oldest of this.entries.keys()) {
       if (this.entries.size <= this.capacity) break;

@@ -67,7 +67,7 @@ export interface BatchResult {
 }
 
 /** A message refused before its event was decided: unreadable, invalid, or out of its time bounds. */
-interface Invalid {
+export interface Invalid {
   readonly message: IncomingMessage;
   readonly reason: DeadLetterReason;
   readonly detail: string;
@@ -96,8 +96,22 @@ export function letter(message: IncomingMessage, reason: NewDeadLetter['reason']
   return { origin: message.origin, key: message.key === null ? null : escapeInvisible(message.key), value: bytes(message.value), reason, message: escapeInvisible(detail), dossierCode, status };
 }
 
-/** Parses each message and checks its times; what passes is a candidate for the decision. */
-function readMessages(ctx: IngestContext, messages: readonly IncomingMessage[]): { invalid: Invalid[]; candidates: Candidate<IncomingMessage>[] } {
+/** A batch's messages, parsed and checked on their own: what does not depend on the store. */
+export interface ReadBatch {
+  readonly messages: readonly IncomingMessage[];
+  readonly invalid: readonly Invalid[];
+  readonly candidates: readonly Candidate<IncomingMessage>[];
+}
+
+/**
+ * Parses each message and checks its times; what passes is a candidate for the decision. Pure, so
+ * a caller can read the next batch while the store is busy with the one before.
+ */
+export function readBatch(ctx: Pick<IngestContext, 'now' | 'timeBounds'>, messages: readonly IncomingMessage[]): ReadBatch {
+  return { messages, ...readMessages(ctx, messages) };
+}
+
+function readMessages(ctx: Pick<IngestContext, 'now' | 'timeBounds'>, messages: readonly IncomingMessage[]): { invalid: Invalid[]; candidates: Candidate<IncomingMessage>[] } {
   const now = ctx.now?.() ?? Date.now();
   const invalid: Invalid[] = [];
   const candidates: Candidate<IncomingMessage>[] = [];
@@ -127,8 +141,8 @@ function readMessages(ctx: IngestContext, messages: readonly IncomingMessage[]):
  * become `store-rejected` letters with the store's words, and the rest is appended. Nothing here
  * commits Kafka offsets; the caller does, after this returns.
  */
-export async function ingestBatch(ctx: IngestContext, messages: readonly IncomingMessage[]): Promise<BatchResult> {
-  const { invalid, candidates } = readMessages(ctx, messages);
+export async function ingestBatch(ctx: IngestContext, batch: readonly IncomingMessage[] | ReadBatch): Promise<BatchResult> {
+  const { messages, invalid, candidates } = 'candidates' in batch ? batch : readBatch(ctx, batch);
   const codes = [...new Set(candidates.map((c) => c.event.subject))];
   const parkedLetters = await ctx.ingestStore.parkedFor(codes);
   // A message that is itself a parked letter (redelivered, or a file ingested again) is tried as that letter, not twice.
