@@ -9,7 +9,7 @@ import {
   PARKED_REASON,
   parseDossierEvent,
   StoreRejectedError,
-  timeBoundProblems,
+  timeBoundsChecker,
   WrongExpectedRevisionError,
   type AgencyRegistry,
   type AnyVersionDossierEvent,
@@ -112,7 +112,7 @@ export function readBatch(ctx: Pick<IngestContext, 'now' | 'timeBounds'>, messag
 }
 
 function readMessages(ctx: Pick<IngestContext, 'now' | 'timeBounds'>, messages: readonly IncomingMessage[]): { invalid: Invalid[]; candidates: Candidate<IncomingMessage>[] } {
-  const now = ctx.now?.() ?? Date.now();
+  const timeBoundProblems = timeBoundsChecker(ctx.now?.() ?? Date.now(), ctx.timeBounds ?? DEFAULT_TIME_BOUNDS);
   const invalid: Invalid[] = [];
   const candidates: Candidate<IncomingMessage>[] = [];
   for (const message of messages) {
@@ -125,7 +125,7 @@ function readMessages(ctx: Pick<IngestContext, 'now' | 'timeBounds'>, messages: 
       invalid.push({ message, reason: parsed.reason, detail: formatProblems(parsed.problems), dossierCode: keyAsDossierCode(message.key) });
       continue;
     }
-    const late = timeBoundProblems(parsed.event, now, ctx.timeBounds ?? DEFAULT_TIME_BOUNDS);
+    const late = timeBoundProblems(parsed.event);
     if (late.length > 0) invalid.push({ message, reason: 'implausible-time', detail: formatProblems(late), dossierCode: parsed.event.subject });
     else candidates.push({ event: parsed.event, message });
   }
@@ -285,9 +285,10 @@ async function settle(
     ...settled.parked.map((p) => letter(p.candidate.message, PARKED_REASON, p.detail, p.candidate.event.subject, 'parked')),
   ];
   // Letters already recorded under the same origin are redeliveries: counted as duplicates, not twice.
-  const known = await ctx.ingestStore.recordLetters(newLetters);
+  // Most batches have no letter to record or settle: no transaction for nothing.
+  const known = newLetters.length > 0 ? await ctx.ingestStore.recordLetters(newLetters) : new Set<string>();
   const resolvedIds = [...settled.accepted, ...settled.duplicates].flatMap((c) => (c.parkedId === undefined ? [] : [c.parkedId]));
-  await ctx.ingestStore.settleLetters(resolvedIds, 'resolved');
+  if (resolvedIds.length > 0) await ctx.ingestStore.settleLetters(resolvedIds, 'resolved');
   for (const r of diedParked) if (r.parkedId !== undefined) await ctx.ingestStore.settleLetters([r.parkedId], 'dead', { reason: r.reason, message: escapeInvisible(r.detail) });
 
   const outcomes = new Map<string, MessageOutcome>();
