@@ -28,6 +28,8 @@ export interface Candidate<M> {
   readonly message: M;
   /** A parked letter being retried, by its id. */
   readonly parkedId?: number;
+  /** The event's natural key once worked out (`naturalKeyOfCandidate`). */
+  naturalKey?: NaturalKey;
 }
 
 export interface Refusal<M> {
@@ -58,16 +60,12 @@ export interface Decision<M> {
   readonly snapshots: Map<string, DossierSnapshot>;
 }
 
-const naturalKeys = new WeakMap<AnyVersionDossierEvent, NaturalKey>();
-
-/** An event's natural key, worked out once per event however often a batch asks (a retry, a split). */
-export function naturalKeyOfEvent(event: AnyVersionDossierEvent): NaturalKey {
-  let key = naturalKeys.get(event);
-  if (!key) {
-    key = naturalKeyOf(event);
-    naturalKeys.set(event, key);
-  }
-  return key;
+/**
+ * A candidate's natural key, worked out once however often a batch asks (a retry, a split): kept on
+ * the candidate itself, which a WeakMap by event cost more to look up (and to collect) than to spare.
+ */
+export function naturalKeyOfCandidate(c: Candidate<unknown>): NaturalKey {
+  return (c.naturalKey ??= naturalKeyOf(c.event));
 }
 
 /**
@@ -75,10 +73,10 @@ export function naturalKeyOfEvent(event: AnyVersionDossierEvent): NaturalKey {
  * carries an id or a dossier natural key the stream already holds, since telling a duplicate from
  * a conflict needs the stored event itself.
  */
-export function snapshotServes(snapshot: DossierSnapshot, events: readonly AnyVersionDossierEvent[]): boolean {
-  return events.every((e) => {
-    if (snapshot.held.includes(idFingerprint(e.id))) return false;
-    const key = naturalKeyOfEvent(e);
+export function snapshotServes(snapshot: DossierSnapshot, candidates: readonly Candidate<unknown>[]): boolean {
+  return candidates.every((c) => {
+    if (snapshot.held.includes(idFingerprint(c.event.id))) return false;
+    const key = naturalKeyOfCandidate(c);
     return key.scope !== 'dossier' || !snapshot.held.includes(keyFingerprint(key.key));
   });
 }
@@ -164,7 +162,11 @@ export function decideBatch<M>(
 ): Decision<M> {
   const decision: Decision<M> = { appends: [], accepted: [], duplicates: [], refused: [], parked: [], stillParked: [], snapshots: new Map() };
   const byDossier = new Map<string, Candidate<M>[]>();
-  for (const c of candidates) byDossier.set(c.event.subject, [...(byDossier.get(c.event.subject) ?? []), c]);
+  for (const c of candidates) {
+    const arrivals = byDossier.get(c.event.subject);
+    if (arrivals) arrivals.push(c);
+    else byDossier.set(c.event.subject, [c]);
+  }
   const parkedByDossier = new Map<string, Candidate<M>[]>();
   for (const p of parked) parkedByDossier.set(p.event.subject, [...(parkedByDossier.get(p.event.subject) ?? []), p]);
   for (const code of parkedByDossier.keys()) if (!byDossier.has(code)) byDossier.set(code, []);
@@ -188,7 +190,7 @@ export function decideBatch<M>(
     /** Tries one event; 'waiting' leaves it to the caller to keep. */
     const attempt = (c: Candidate<M>): { outcome: Outcome; detail?: string } => {
       const previous = dossier.stored.get(c.event.id);
-      const natural = naturalKeyOfEvent(c.event);
+      const natural = naturalKeyOfCandidate(c);
       const recorded = toNewEvent(c.event, natural);
       if (previous) {
         if (sameEvent(previous, streamId, recorded)) {

@@ -12,7 +12,6 @@ import {
   timeBoundsChecker,
   WrongExpectedRevisionError,
   type AgencyRegistry,
-  type AnyVersionDossierEvent,
   type AppendOutcome,
   type DeadLetterReason,
   type EventStore,
@@ -22,7 +21,7 @@ import {
   type RecordedEvent,
   type TimeBounds,
 } from '@tthc/core';
-import { decideBatch, naturalKeyOfEvent, snapshotServes, type Candidate, type Decision, type Parking, type Refusal } from './decide-batch';
+import { decideBatch, naturalKeyOfCandidate, snapshotServes, type Candidate, type Decision, type Parking, type Refusal } from './decide-batch';
 import type { DossierCache, DossierSnapshot } from './dossier-cache';
 
 export interface IncomingMessage {
@@ -200,21 +199,21 @@ async function decideAndAppend(ctx: IngestContext, pending: readonly Candidate<I
   let waiting = parked;
   const all = () => [...work, ...waiting];
   for (let attempt = 1; ; attempt += 1) {
-    const byDossier = new Map<string, AnyVersionDossierEvent[]>();
+    const byDossier = new Map<string, Candidate<IncomingMessage>[]>();
     for (const c of all()) {
-      const events = byDossier.get(c.event.subject);
-      if (events) events.push(c.event);
-      else byDossier.set(c.event.subject, [c.event]);
+      const candidates = byDossier.get(c.event.subject);
+      if (candidates) candidates.push(c);
+      else byDossier.set(c.event.subject, [c]);
     }
     const snapshots = new Map<string, DossierSnapshot>();
     const toRead: string[] = [];
-    for (const [code, events] of byDossier) {
+    for (const [code, candidates] of byDossier) {
       const snapshot = ctx.cache?.get(code);
-      if (snapshot && snapshotServes(snapshot, events)) snapshots.set(code, snapshot);
+      if (snapshot && snapshotServes(snapshot, candidates)) snapshots.set(code, snapshot);
       else toRead.push(code);
     }
     const logKeys = all().flatMap((c) => {
-      const key = naturalKeyOfEvent(c.event);
+      const key = naturalKeyOfCandidate(c);
       return key.scope === 'log' ? [key.key] : [];
     });
     const [streams, holders] = await Promise.all([
