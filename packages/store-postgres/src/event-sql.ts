@@ -9,15 +9,25 @@ type Queryable = Pool | PoolClient;
 export const UNIQUE_VIOLATION = '23505';
 
 /**
- * Takes the advisory lock of each stream (sorted, so that two writers of overlapping streams take
- * them in the same order) before the transaction writes anything, then reads each stream's last
- * revision from the `(stream_id, revision)` index of the log itself; a stream without events is
- * absent. One round trip: `tthc_lock_streams` (migration 9) reads in a statement of its own, after
- * the locks, so it sees every append that committed before them.
+ * Takes the advisory lock of each stream, in one statement, before the transaction writes anything.
+ * Sorted so that two writers of overlapping streams take them in the same order.
  */
-export async function lockStreamsAndReadRevisions(client: PoolClient, streamIds: readonly string[]): Promise<Map<string, bigint>> {
+export async function lockStreams(client: PoolClient, streamIds: readonly string[]): Promise<void> {
+  await client.query(
+    'SELECT pg_advisory_xact_lock(hashtextextended(s, 0)) FROM (SELECT DISTINCT s FROM unnest($1::text[]) s ORDER BY s) locks',
+    [streamIds],
+  );
+}
+
+/**
+ * Each stream's last revision, from the `(stream_id, revision)` index of the log itself; a stream
+ * without events is absent. Read after the locks, in a statement of its own, so it sees every
+ * append that committed before them.
+ */
+export async function lastRevisions(client: PoolClient, streamIds: readonly string[]): Promise<Map<string, bigint>> {
   const { rows } = await client.query<[string, string | null]>({
-    text: 'SELECT sid, rev FROM tthc_lock_streams($1::text[])',
+    text: `SELECT s.id, (SELECT e.revision FROM events e WHERE e.stream_id = s.id ORDER BY e.revision DESC LIMIT 1)
+             FROM unnest($1::text[]) s(id)`,
     values: [streamIds],
     rowMode: 'array',
   });

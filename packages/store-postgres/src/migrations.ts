@@ -170,22 +170,6 @@ export const MIGRATIONS: readonly { readonly version: number; readonly name: str
         PRIMARY KEY (source, partition)
       );`,
   },
-  {
-    version: 9,
-    name: 'stream locks and last revisions in one call',
-    // One round trip instead of two for every append. A function, not one plain statement: a plain
-    // statement reads with the snapshot it took before waiting for the locks, and would miss an
-    // append that committed while it waited; each statement of a VOLATILE function takes a fresh
-    // snapshot (READ COMMITTED), so the read after PERFORM sees every append committed before the locks.
-    sql: `
-      CREATE FUNCTION tthc_lock_streams(ids text[]) RETURNS TABLE (sid text, rev bigint)
-      LANGUAGE plpgsql VOLATILE AS $$
-      BEGIN
-        PERFORM pg_advisory_xact_lock(hashtextextended(l.s, 0)) FROM (SELECT DISTINCT u.s FROM unnest(ids) u(s) ORDER BY u.s) l;
-        RETURN QUERY SELECT i.id, (SELECT e.revision FROM events e WHERE e.stream_id = i.id ORDER BY e.revision DESC LIMIT 1)
-                       FROM unnest(ids) i(id);
-      END $$;`,
-  },
 ];
 
 const LOCK_KEY = 7_401_155; // any constant shared by every migrating process

@@ -18,7 +18,7 @@ import {
   type StreamAppend,
   type StreamAppendResult,
 } from '@tthc/core';
-import { insertRows, lockStreamsAndReadRevisions, naturalKeyHolders, readWholeStreams, storedEvents, UNIQUE_VIOLATION } from './event-sql';
+import { insertRows, lastRevisions, lockStreams, naturalKeyHolders, readWholeStreams, storedEvents, UNIQUE_VIOLATION } from './event-sql';
 import { inTransaction, mapPgError } from './transaction';
 
 interface EventRow {
@@ -120,7 +120,7 @@ export class PostgresEventStore implements EventStore {
   private checkStoredFirst = false;
 
   /**
-   * One attempt: the stream locks and the streams' last revisions (one round trip), then (only when `checkStored`, or
+   * One attempt: the stream locks, the streams' last revisions, then (only when `checkStored`, or
    * when the plan fails without them) the events already stored under the ids, and the INSERT of
    * the planned rows (one statement per 10,000).
    *
@@ -137,8 +137,8 @@ export class PostgresEventStore implements EventStore {
     // after these locks: a later writer of a stream always gets a larger id, and the log's
     // (transaction id, position) order keeps every stream in revision order. (Row locks would not do:
     // SELECT … FOR UPDATE takes the transaction id before it waits, so a waiter could hold a smaller id.)
-    // The locks and the revisions read after them come in one round trip (see lockStreamsAndReadRevisions).
-    const revisions = await lockStreamsAndReadRevisions(client, streamIds);
+    await lockStreams(client, streamIds);
+    const revisions = await lastRevisions(client, streamIds);
     const checkedPlan = async () => {
       const events = appends.flatMap((a) => a.events);
       const stored = await storedEvents(client, events.map((e) => e.id));
