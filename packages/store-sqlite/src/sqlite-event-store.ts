@@ -6,6 +6,7 @@ import {
   planAppend,
   START_OF_LOG,
   type AppendOutcome,
+  type AppendPlan,
   type EventStore,
   type LogBacklog,
   type LogPosition,
@@ -55,7 +56,7 @@ export class SqliteEventStore implements EventStore {
   private readonly readAfter: Statement<[number, number], EventRow>;
   private readonly readFromRevision: Statement<[string, number, number], EventRow>;
   private readonly readManyStreams: Statement<[string], EventRow>;
-  private readonly appendTx: (appends: readonly StreamAppend[]) => AppendOutcome;
+  private readonly appendTx: (appends: readonly StreamAppend[], checkStored: boolean) => AppendOutcome;
 
   constructor(db: Database) {
     // A stream's last revision comes from the log's own (stream_id, revision) index: one descent, and
@@ -72,29 +73,47 @@ export class SqliteEventStore implements EventStore {
     this.readManyStreams = db.prepare(
       `SELECT ${COLUMNS} FROM events WHERE stream_id IN (SELECT value FROM json_each(?)) ORDER BY stream_id, revision`,
     );
-    const tx = db.transaction((appends: readonly StreamAppend[]) => this.appendInTransaction(appends));
-    this.appendTx = (appends) => tx.immediate(appends);
+    const tx = db.transaction((appends: readonly StreamAppend[], checkStored: boolean) => this.appendInTransaction(appends, checkStored));
+    this.appendTx = (appends, checkStored) => tx.immediate(appends, checkStored);
   }
 
-  private appendInTransaction(appends: readonly StreamAppend[]): AppendOutcome {
-    // Every id of the call in one statement; only what is found is parsed.
-    const stored = new Map<string, StoredEventRef>();
-    for (const row of this.eventsByIds.all(JSON.stringify(appends.flatMap((a) => a.events.map((e) => e.id))))) {
-      const position = BigInt(row.position);
-      stored.set(row.event_id, { streamId: row.stream_id, type: row.type, data: JSON.parse(row.data) as unknown, position: { commit: position, prepare: position } });
-    }
+  /**
+   * One transaction. Unless `checkStored`, the plan takes every event for new and the unique index
+   * on event_id says otherwise: an id already stored fails the INSERT, the transaction rolls back
+   * and the call is made again, checked (what ingest sends is almost never stored already, and the
+   * check costs a probe per id). A plan that fails unchecked may owe it to an unseen stored event
+   * (an id reused within the call), so it is made again, checked, and only that plan's error stands.
+   */
+  private appendInTransaction(appends: readonly StreamAppend[], checkStored: boolean): AppendOutcome {
     const keys = appends.flatMap((a) => a.events.flatMap((e) => (e.naturalKey === undefined ? [] : [e.naturalKey])));
     const holders = new Map<string, string>();
     if (keys.length > 0) for (const row of this.holdersOf.all(JSON.stringify(keys))) holders.set(row.natural_key, row.event_id);
-    const plan = planAppend(
-      appends,
-      (streamId) => {
+    const revisions = new Map<string, bigint | undefined>();
+    const currentRevision = (streamId: string): bigint | undefined => {
+      if (!revisions.has(streamId)) {
         const revision = this.lastRevision.get(streamId);
-        return revision === null || revision === undefined ? undefined : BigInt(revision);
-      },
-      (eventId) => stored.get(eventId),
-      (key) => holders.get(key),
-    );
+        revisions.set(streamId, revision === null || revision === undefined ? undefined : BigInt(revision));
+      }
+      return revisions.get(streamId);
+    };
+    const checkedPlan = () => {
+      // Every id of the call in one statement; only what is found is parsed.
+      const stored = new Map<string, StoredEventRef>();
+      for (const row of this.eventsByIds.all(JSON.stringify(appends.flatMap((a) => a.events.map((e) => e.id))))) {
+        const position = BigInt(row.position);
+        stored.set(row.event_id, { streamId: row.stream_id, type: row.type, data: JSON.parse(row.data) as unknown, position: { commit: position, prepare: position } });
+      }
+      return planAppend(appends, currentRevision, (eventId) => stored.get(eventId), (key) => holders.get(key));
+    };
+    let plan: AppendPlan;
+    if (checkStored) plan = checkedPlan();
+    else {
+      try {
+        plan = planAppend(appends, currentRevision, () => undefined, (key) => holders.get(key));
+      } catch {
+        plan = checkedPlan();
+      }
+    }
     const positions = plan.rows.map((row) => {
       const { lastInsertRowid } = this.insertEvent.run(
         row.streamId,
@@ -116,7 +135,16 @@ export class SqliteEventStore implements EventStore {
   }
 
   appendToStreams(appends: readonly StreamAppend[]): Promise<AppendOutcome> {
-    return run(() => this.appendTx(appends));
+    return run(() => {
+      try {
+        return this.appendTx(appends, false);
+      } catch (error) {
+        // An id already stored (a redelivery, whose natural key SQLite may name first): the
+        // transaction rolled back; the checked plan tells a duplicate from a conflict.
+        if ((error as { code?: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE') return this.appendTx(appends, true);
+        throw error;
+      }
+    });
   }
 
   readStream(streamId: string, { fromRevision = 0n, limit }: ReadStreamOptions = {}): Promise<RecordedEvent[]> {

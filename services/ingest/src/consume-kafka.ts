@@ -3,6 +3,7 @@ import { addCounts, ZERO_COUNTS, type AgencyRegistry, type IngestCounts, type Ne
 import { createKafka, DEAD_LETTER_HEADERS, DEFAULT_DEAD_LETTER_TOPIC, DEFAULT_REGISTRY_TOPIC, IDEMPOTENT_PRODUCER_RETRY } from '@tthc/kafka';
 import type { Logger } from '@tthc/logging';
 import { followRegistryTopic } from './follow-registry-topic';
+import { DossierCache } from './dossier-cache';
 import { NoRegistryError } from './ingest-file';
 import { ingestBatch, type IngestContext } from './ingest-batch';
 import type { HealthState, IngestMetrics } from './observability';
@@ -50,7 +51,13 @@ function withinBound<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 
-export const CONSUMER_DEFAULTS = { sessionTimeoutMs: 10_000, heartbeatIntervalMs: 1_000, fetchBytesPerPartition: 1_048_576 } as const;
+/**
+ * `partitionsConcurrently`: batches of that many partitions go through ingest at once (each
+ * partition's in order), so that one is parsed and decided while another waits for the store. A
+ * dossier's events share a partition (the key is its code); a dossier that comes in two partitions
+ * anyway is guarded by its append's expected revision, as with two processes.
+ */
+export const CONSUMER_DEFAULTS = { sessionTimeoutMs: 10_000, heartbeatIntervalMs: 1_000, fetchBytesPerPartition: 1_048_576, partitionsConcurrently: 3 } as const;
 
 /** The dead-letter message: the original key and bytes, and headers naming the reason and where it came from. */
 function deadLetterMessage(letter: NewDeadLetter, topic: string, partition: number, offset: string) {
@@ -83,6 +90,9 @@ export async function consumeKafka(
   const registryTopic = options.registryTopic ?? DEFAULT_REGISTRY_TOPIC;
   const kafka = createKafka({ brokers: options.brokers, clientId: 'tthc-ingest', logger });
   let registry = ctx.registry;
+  // The dossiers of this member's batches; a partition that moves here from another member brings
+  // dossiers it never saw, and a stale one fails its append's expected revision and is read again.
+  const cache = ctx.cache ?? new DossierCache();
   const follower = await followRegistryTopic(kafka, {
     topic: registryTopic,
     ingestStore: ctx.ingestStore,
@@ -114,8 +124,8 @@ export async function consumeKafka(
   const admin: Admin = kafka.admin();
   let totals = ZERO_COUNTS;
   let lastActivity = Date.now();
-  // The batch being processed: a stop waits for it to commit before the group is left.
-  let inFlight: Promise<unknown> = Promise.resolve();
+  // The batches being processed: a stop waits for them to commit before the group is left.
+  const inFlight = new Set<Promise<void>>();
 
   try {
     await Promise.all([consumer.connect(), producer.connect(), admin.connect()]);
@@ -142,17 +152,20 @@ export async function consumeKafka(
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: CONSUMER_DEFAULTS.partitionsConcurrently,
       eachBatch: async (payload) => {
         const { batch } = payload;
         const last = batch.messages[batch.messages.length - 1];
         // After a stop is asked for, fetched batches are left for the next member of the group.
         if (!last || payload.isStale() || options.signal?.aborted) return;
         let done!: () => void;
-        inFlight = new Promise<void>((resolve) => (done = resolve));
+        const processing = new Promise<void>((resolve) => (done = resolve));
+        inFlight.add(processing);
         try {
           await processBatch(payload, last);
         } finally {
           done();
+          inFlight.delete(processing);
         }
       },
     });
@@ -161,7 +174,7 @@ export async function consumeKafka(
     stopping = true;
     clearInterval(lagTimer);
     options.health?.consumerRunning(false);
-    await inFlight;
+    await Promise.all(inFlight);
     // Every client is closed on every path, each within a bound: a broker that went away can make
     // a disconnect wait for requests that will never be answered.
     const closed = await Promise.allSettled(
@@ -181,7 +194,7 @@ export async function consumeKafka(
     }));
     const log = logger.child({ partition: batch.partition, firstOffset: batch.firstOffset(), lastOffset: last.offset });
     if (!registry) throw new NoRegistryError('no agency registry'); // set before consuming starts
-    const context: IngestContext = { ...ctx, registry, source: `kafka:${topic}` };
+    const context: IngestContext = { ...ctx, registry, source: `kafka:${topic}`, cache };
     let result;
     try {
       result = await retryWhileUnavailable(() => ingestBatch(context, messages), {

@@ -15,10 +15,12 @@ import {
   type AnyVersionDossierEvent,
   type DeadLetterReason,
   type DossierState,
+  type NaturalKey,
   type NewEvent,
   type RecordedEvent,
   type StreamAppend,
 } from '@tthc/core';
+import { idFingerprint, keyFingerprint, type DossierSnapshot } from './dossier-cache';
 
 /** A valid event and the message it came in. */
 export interface Candidate<M> {
@@ -26,6 +28,8 @@ export interface Candidate<M> {
   readonly message: M;
   /** A parked letter being retried, by its id. */
   readonly parkedId?: number;
+  /** The event's natural key once worked out (`naturalKeyOfCandidate`). */
+  naturalKey?: NaturalKey;
 }
 
 export interface Refusal<M> {
@@ -52,6 +56,29 @@ export interface Decision<M> {
   readonly parked: Parking<M>[];
   /** Parked letters tried again and still waiting. */
   readonly stillParked: Candidate<M>[];
+  /** Each decided dossier as it will stand once `appends` commit: what ingest keeps for the next batch. */
+  readonly snapshots: Map<string, DossierSnapshot>;
+}
+
+/**
+ * A candidate's natural key, worked out once however often a batch asks (a retry, a split): kept on
+ * the candidate itself, which a WeakMap by event cost more to look up (and to collect) than to spare.
+ */
+export function naturalKeyOfCandidate(c: Candidate<unknown>): NaturalKey {
+  return (c.naturalKey ??= naturalKeyOf(c.event));
+}
+
+/**
+ * Whether a snapshot can stand for its dossier's stream for these events: not when one of them
+ * carries an id or a dossier natural key the stream already holds, since telling a duplicate from
+ * a conflict needs the stored event itself.
+ */
+export function snapshotServes(snapshot: DossierSnapshot, candidates: readonly Candidate<unknown>[]): boolean {
+  return candidates.every((c) => {
+    if (snapshot.held.includes(idFingerprint(c.event.id))) return false;
+    const key = naturalKeyOfCandidate(c);
+    return key.scope !== 'dossier' || !snapshot.held.includes(keyFingerprint(key.key));
+  });
 }
 
 /** What a fact already stored or accepted looks like, to compare a re-sent one with. */
@@ -65,9 +92,12 @@ interface Holder {
 interface DossierFold {
   state: DossierState | undefined;
   revision: bigint | undefined;
-  stored: Map<string, RecordedEvent>;
-  /** Natural keys unique within the dossier, and the event holding each. */
+  /** Events by id: those read from the stream, and those this batch accepts. */
+  stored: Map<string, { readonly streamId: string; readonly type: string; readonly data: unknown }>;
+  /** Natural keys unique within the dossier, and the event holding each (read, or accepted now). */
   keys: Map<string, Holder>;
+  /** What a snapshot the fold started from holds; `stored` and `keys` then hold only this batch's. */
+  held: readonly number[];
 }
 
 /** Folds a dossier's stored stream into its lifecycle state and the natural keys it holds. */
@@ -82,7 +112,18 @@ function fold(code: string, events: readonly RecordedEvent[]): DossierFold {
     const t = applyDossierEvent(state, upcastBody({ type: e.type, subject: code, data: e.data }));
     if (t.ok) state = t.state;
   }
-  return { state, revision: events.at(-1)?.revision, stored, keys };
+  return { state, revision: events.at(-1)?.revision, stored, keys, held: [] };
+}
+
+/** A fold that starts from a snapshot (which `snapshotServes` the batch's events of the dossier). */
+const fromSnapshot = (s: DossierSnapshot): DossierFold => ({ state: s.state, revision: s.revision, stored: new Map(), keys: new Map(), held: s.held });
+
+/** The fold as a snapshot, `appended` events after it was read. */
+function snapshotOf(dossier: DossierFold, appended: number): DossierSnapshot {
+  const held = [...dossier.held];
+  for (const id of dossier.stored.keys()) held.push(idFingerprint(id));
+  for (const key of dossier.keys.keys()) held.push(keyFingerprint(key));
+  return { state: dossier.state, revision: appended === 0 ? dossier.revision : (dossier.revision ?? -1n) + BigInt(appended), held };
 }
 
 /** The agencies an event speaks for: its own codes, or those of the dossier it belongs to. */
@@ -105,7 +146,11 @@ type Outcome = 'accepted' | 'duplicate' | 'refused' | 'waiting';
  * letters and this batch's own, are tried again after each event their dossier accepts, so a payment
  * that comes before its receipt in the same batch is appended with it. Pure: no I/O.
  *
- * `logKeys` holds the stored events of the log-wide natural keys (payments) that the batch names.
+ * `logKeys` holds the stored events of the log-wide natural keys (payments) that the batch names;
+ * `snapshots` stands for the streams of the dossiers it names (see `snapshotServes`). Every dossier
+ * decided gets an append with the revision its state was read at, even one with no event to add:
+ * a refusal, a parking or a duplicate decided on a state that another writer has moved on fails
+ * the transaction's expected-revision check like an append would, and is decided again.
  */
 export function decideBatch<M>(
   candidates: readonly Candidate<M>[],
@@ -113,10 +158,15 @@ export function decideBatch<M>(
   streams: ReadonlyMap<string, readonly RecordedEvent[]>,
   registry: AgencyRegistry,
   logKeys: ReadonlyMap<string, RecordedEvent> = new Map(),
+  snapshots: ReadonlyMap<string, DossierSnapshot> = new Map(),
 ): Decision<M> {
-  const decision: Decision<M> = { appends: [], accepted: [], duplicates: [], refused: [], parked: [], stillParked: [] };
+  const decision: Decision<M> = { appends: [], accepted: [], duplicates: [], refused: [], parked: [], stillParked: [], snapshots: new Map() };
   const byDossier = new Map<string, Candidate<M>[]>();
-  for (const c of candidates) byDossier.set(c.event.subject, [...(byDossier.get(c.event.subject) ?? []), c]);
+  for (const c of candidates) {
+    const arrivals = byDossier.get(c.event.subject);
+    if (arrivals) arrivals.push(c);
+    else byDossier.set(c.event.subject, [c]);
+  }
   const parkedByDossier = new Map<string, Candidate<M>[]>();
   for (const p of parked) parkedByDossier.set(p.event.subject, [...(parkedByDossier.get(p.event.subject) ?? []), p]);
   for (const code of parkedByDossier.keys()) if (!byDossier.has(code)) byDossier.set(code, []);
@@ -125,7 +175,8 @@ export function decideBatch<M>(
 
   for (const [code, arrivals] of byDossier) {
     const streamId = dossierStreamId(code);
-    const dossier = fold(code, streams.get(streamId) ?? []);
+    const snapshot = snapshots.get(code);
+    const dossier = snapshot ? fromSnapshot(snapshot) : fold(code, streams.get(streamId) ?? []);
     const expected = dossier.revision ?? 'no_stream';
     const toAppend: NewEvent[] = [];
     /** Events waiting for a later event of the dossier, with the rule they break for now. */
@@ -139,7 +190,8 @@ export function decideBatch<M>(
     /** Tries one event; 'waiting' leaves it to the caller to keep. */
     const attempt = (c: Candidate<M>): { outcome: Outcome; detail?: string } => {
       const previous = dossier.stored.get(c.event.id);
-      const recorded = toNewEvent(c.event);
+      const natural = naturalKeyOfCandidate(c);
+      const recorded = toNewEvent(c.event, natural);
       if (previous) {
         if (sameEvent(previous, streamId, recorded)) {
           decision.duplicates.push(c);
@@ -147,7 +199,6 @@ export function decideBatch<M>(
         }
         return { outcome: refuse(c, 'duplicate-id-conflict', `event id ${c.event.id} is already stored with different content`) };
       }
-      const natural = naturalKeyOf(c.event);
       const holders = natural.scope === 'log' ? logHolders : dossier.keys;
       const holder = holders.get(natural.key);
       if (holder && holder.id !== c.event.id) {
@@ -175,7 +226,7 @@ export function decideBatch<M>(
       }
       dossier.state = t.state;
       toAppend.push(recorded);
-      dossier.stored.set(c.event.id, { ...recorded, streamId, revision: -1n, position: { commit: 0n, prepare: 0n }, metadata: {} });
+      dossier.stored.set(c.event.id, { streamId, type: recorded.type, data: recorded.data });
       const fact: Holder = { id: c.event.id, type: c.event.type, subject: code, data: c.event.data };
       holders.set(natural.key, fact);
       decision.accepted.push(c);
@@ -204,7 +255,8 @@ export function decideBatch<M>(
       if (w.candidate.parkedId === undefined) decision.parked.push(w);
       else decision.stillParked.push(w.candidate);
     }
-    if (toAppend.length > 0) decision.appends.push({ streamId, expected, events: toAppend });
+    decision.appends.push({ streamId, expected, events: toAppend });
+    decision.snapshots.set(code, snapshotOf(dossier, toAppend.length));
   }
   return decision;
 }

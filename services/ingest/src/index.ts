@@ -1,4 +1,5 @@
 export * from './decide-batch';
+export * from './dossier-cache';
 export * from './ingest-batch';
 export * from './ingest-file';
 export * from './consume-kafka';

@@ -6,21 +6,23 @@ import {
   escapeInvisible,
   formatProblems,
   NaturalKeyConflictError,
-  naturalKeyOf,
   PARKED_REASON,
   parseDossierEvent,
   StoreRejectedError,
-  timeBoundProblems,
+  timeBoundsChecker,
   WrongExpectedRevisionError,
   type AgencyRegistry,
+  type AppendOutcome,
   type DeadLetterReason,
   type EventStore,
   type IngestCounts,
   type IngestStore,
   type NewDeadLetter,
+  type RecordedEvent,
   type TimeBounds,
 } from '@tthc/core';
-import { decideBatch, type Candidate, type Decision, type Parking, type Refusal } from './decide-batch';
+import { decideBatch, naturalKeyOfCandidate, snapshotServes, type Candidate, type Decision, type Parking, type Refusal } from './decide-batch';
+import type { DossierCache, DossierSnapshot } from './dossier-cache';
 
 export interface IncomingMessage {
   readonly key: string | null;
@@ -40,6 +42,11 @@ export interface IngestContext {
   readonly timeBounds?: TimeBounds;
   /** The clock, in ms since the epoch (tests fix it). */
   readonly now?: () => number;
+  /**
+   * The dossiers this process wrote last, to decide their next events without reading their
+   * streams; every stream is read when absent. Keep one per run, not shared between processes.
+   */
+  readonly cache?: DossierCache;
 }
 
 export type MessageOutcome = 'appended' | 'duplicate' | 'dead' | 'parked';
@@ -59,7 +66,7 @@ export interface BatchResult {
 }
 
 /** A message refused before its event was decided: unreadable, invalid, or out of its time bounds. */
-interface Invalid {
+export interface Invalid {
   readonly message: IncomingMessage;
   readonly reason: DeadLetterReason;
   readonly detail: string;
@@ -88,9 +95,23 @@ export function letter(message: IncomingMessage, reason: NewDeadLetter['reason']
   return { origin: message.origin, key: message.key === null ? null : escapeInvisible(message.key), value: bytes(message.value), reason, message: escapeInvisible(detail), dossierCode, status };
 }
 
-/** Parses each message and checks its times; what passes is a candidate for the decision. */
-function readMessages(ctx: IngestContext, messages: readonly IncomingMessage[]): { invalid: Invalid[]; candidates: Candidate<IncomingMessage>[] } {
-  const now = ctx.now?.() ?? Date.now();
+/** A batch's messages, parsed and checked on their own: what does not depend on the store. */
+export interface ReadBatch {
+  readonly messages: readonly IncomingMessage[];
+  readonly invalid: readonly Invalid[];
+  readonly candidates: readonly Candidate<IncomingMessage>[];
+}
+
+/**
+ * Parses each message and checks its times; what passes is a candidate for the decision. Pure, so
+ * a caller can read the next batch while the store is busy with the one before.
+ */
+export function readBatch(ctx: Pick<IngestContext, 'now' | 'timeBounds'>, messages: readonly IncomingMessage[]): ReadBatch {
+  return { messages, ...readMessages(ctx, messages) };
+}
+
+function readMessages(ctx: Pick<IngestContext, 'now' | 'timeBounds'>, messages: readonly IncomingMessage[]): { invalid: Invalid[]; candidates: Candidate<IncomingMessage>[] } {
+  const timeBoundProblems = timeBoundsChecker(ctx.now?.() ?? Date.now(), ctx.timeBounds ?? DEFAULT_TIME_BOUNDS);
   const invalid: Invalid[] = [];
   const candidates: Candidate<IncomingMessage>[] = [];
   for (const message of messages) {
@@ -103,7 +124,7 @@ function readMessages(ctx: IngestContext, messages: readonly IncomingMessage[]):
       invalid.push({ message, reason: parsed.reason, detail: formatProblems(parsed.problems), dossierCode: keyAsDossierCode(message.key) });
       continue;
     }
-    const late = timeBoundProblems(parsed.event, now, ctx.timeBounds ?? DEFAULT_TIME_BOUNDS);
+    const late = timeBoundProblems(parsed.event);
     if (late.length > 0) invalid.push({ message, reason: 'implausible-time', detail: formatProblems(late), dossierCode: parsed.event.subject });
     else candidates.push({ event: parsed.event, message });
   }
@@ -119,8 +140,8 @@ function readMessages(ctx: IngestContext, messages: readonly IncomingMessage[]):
  * become `store-rejected` letters with the store's words, and the rest is appended. Nothing here
  * commits Kafka offsets; the caller does, after this returns.
  */
-export async function ingestBatch(ctx: IngestContext, messages: readonly IncomingMessage[]): Promise<BatchResult> {
-  const { invalid, candidates } = readMessages(ctx, messages);
+export async function ingestBatch(ctx: IngestContext, batch: readonly IncomingMessage[] | ReadBatch): Promise<BatchResult> {
+  const { messages, invalid, candidates } = 'candidates' in batch ? batch : readBatch(ctx, batch);
   const codes = [...new Set(candidates.map((c) => c.event.subject))];
   const parkedLetters = await ctx.ingestStore.parkedFor(codes);
   // A message that is itself a parked letter (redelivered, or a file ingested again) is tried as that letter, not twice.
@@ -178,16 +199,34 @@ async function decideAndAppend(ctx: IngestContext, pending: readonly Candidate<I
   let waiting = parked;
   const all = () => [...work, ...waiting];
   for (let attempt = 1; ; attempt += 1) {
-    const codes = [...new Set(all().map((c) => c.event.subject))];
+    const byDossier = new Map<string, Candidate<IncomingMessage>[]>();
+    for (const c of all()) {
+      const candidates = byDossier.get(c.event.subject);
+      if (candidates) candidates.push(c);
+      else byDossier.set(c.event.subject, [c]);
+    }
+    const snapshots = new Map<string, DossierSnapshot>();
+    const toRead: string[] = [];
+    for (const [code, candidates] of byDossier) {
+      const snapshot = ctx.cache?.get(code);
+      if (snapshot && snapshotServes(snapshot, candidates)) snapshots.set(code, snapshot);
+      else toRead.push(code);
+    }
     const logKeys = all().flatMap((c) => {
-      const key = naturalKeyOf(c.event);
+      const key = naturalKeyOfCandidate(c);
       return key.scope === 'log' ? [key.key] : [];
     });
-    const [streams, holders] = await Promise.all([ctx.eventStore.readStreams(codes.map(dossierStreamId)), ctx.eventStore.readByNaturalKeys(logKeys)]);
-    const decision: Decision<IncomingMessage> = decideBatch(work, waiting, streams, ctx.registry, holders);
+    const [streams, holders] = await Promise.all([
+      toRead.length > 0 ? ctx.eventStore.readStreams(toRead.map(dossierStreamId)) : new Map<string, RecordedEvent[]>(),
+      logKeys.length > 0 ? ctx.eventStore.readByNaturalKeys(logKeys) : new Map<string, RecordedEvent>(),
+    ]);
+    const decision: Decision<IncomingMessage> = decideBatch(work, waiting, streams, ctx.registry, holders, snapshots);
+    let outcome: AppendOutcome;
     try {
-      await ctx.eventStore.appendToStreams(decision.appends);
+      outcome = await ctx.eventStore.appendToStreams(decision.appends);
     } catch (error) {
+      // Another writer moved a dossier on: what this process kept of the batch's dossiers is stale, read them again.
+      if (error instanceof WrongExpectedRevisionError) ctx.cache?.forget(byDossier.keys());
       if (error instanceof WrongExpectedRevisionError && attempt < MAX_ATTEMPTS) continue;
       // An id or a natural key taken meanwhile by another dossier's event: refuse the later copy, decide the rest again.
       const taken = error instanceof DuplicateEventIdConflictError ? { id: error.eventId, reason: 'duplicate-id-conflict' as const } : error instanceof NaturalKeyConflictError ? { id: error.eventId, reason: 'natural-key-conflict' as const } : undefined;
@@ -208,7 +247,23 @@ async function decideAndAppend(ctx: IngestContext, pending: readonly Candidate<I
       }
       throw error;
     }
+    if (ctx.cache) remember(ctx.cache, decision, outcome);
     return { accepted: decision.accepted, duplicates: decision.duplicates, refused: [...decision.refused, ...conflicts], parked: decision.parked };
+  }
+}
+
+/**
+ * Keeps the decided dossiers as the committed append left them. A stream the store numbered
+ * otherwise than the decision expected (an event it found stored already) is forgotten instead,
+ * to be read next time.
+ */
+function remember(cache: DossierCache, decision: Decision<IncomingMessage>, outcome: AppendOutcome): void {
+  const committed = new Map(outcome.streams.map((s) => [s.streamId, s]));
+  for (const [code, snapshot] of decision.snapshots) {
+    const stream = committed.get(dossierStreamId(code));
+    const revision = stream?.nextExpectedRevision === 'no_stream' ? undefined : stream?.nextExpectedRevision;
+    if (stream && stream.duplicates === 0 && revision === snapshot.revision) cache.set(code, snapshot);
+    else cache.forget([code]);
   }
 }
 
@@ -229,9 +284,10 @@ async function settle(
     ...settled.parked.map((p) => letter(p.candidate.message, PARKED_REASON, p.detail, p.candidate.event.subject, 'parked')),
   ];
   // Letters already recorded under the same origin are redeliveries: counted as duplicates, not twice.
-  const known = await ctx.ingestStore.recordLetters(newLetters);
+  // Most batches have no letter to record or settle: no transaction for nothing.
+  const known = newLetters.length > 0 ? await ctx.ingestStore.recordLetters(newLetters) : new Set<string>();
   const resolvedIds = [...settled.accepted, ...settled.duplicates].flatMap((c) => (c.parkedId === undefined ? [] : [c.parkedId]));
-  await ctx.ingestStore.settleLetters(resolvedIds, 'resolved');
+  if (resolvedIds.length > 0) await ctx.ingestStore.settleLetters(resolvedIds, 'resolved');
   for (const r of diedParked) if (r.parkedId !== undefined) await ctx.ingestStore.settleLetters([r.parkedId], 'dead', { reason: r.reason, message: escapeInvisible(r.detail) });
 
   const outcomes = new Map<string, MessageOutcome>();

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import {
   demoRegistry,
+  dossierStreamId,
   forbiddenTextProblems,
   generateDemoDataset,
   InMemoryEventStore,
@@ -8,10 +9,12 @@ import {
   loadAgencyRegistry,
   PARKED_REASON,
   START_OF_LOG,
+  toNewEvent,
   type AgencyRegistry,
   type AgencyRegistryFile,
   type AnyVersionDossierEvent,
 } from '@tthc/core';
+import { DossierCache } from './dossier-cache';
 import { ingestBatch, type IncomingMessage, type IngestContext } from './ingest-batch';
 
 function registryOf(file: AgencyRegistryFile = demoRegistry()): AgencyRegistry {
@@ -30,8 +33,9 @@ const firstOf = <T extends Ev['type']>(type: T): Extract<Ev, { type: T }> => {
 };
 const streamOf = (code: string) => events.filter((e) => e.subject === code);
 
+// Every test keeps dossiers between batches as ingest does, in a cache small enough to forget some.
 function fresh(registry = registryOf()) {
-  const ctx: IngestContext = { eventStore: new InMemoryEventStore(), ingestStore: new InMemoryIngestStore(), registry, source: 'file', now: () => NOW };
+  const ctx: IngestContext = { eventStore: new InMemoryEventStore(), ingestStore: new InMemoryIngestStore(), registry, source: 'file', now: () => NOW, cache: new DossierCache(4) };
   let line = 0;
   const message = (value: string | Buffer): IncomingMessage => ({ key: null, value, origin: `feed:${(line += 1)}` });
   return { ctx, message };
@@ -131,6 +135,38 @@ describe('a released parked event whose id another dossier holds', () => {
     expect(result.outcomes.get('feed:3')).toBe('appended');
     expect(result.deadLetters.map((l) => [l.origin, l.reason])).toEqual([['feed:2', 'duplicate-id-conflict']]);
     expect((await ctx.ingestStore.counts()).get('file')).toEqual({ consumed: 3, appended: 2, duplicates: 0, deadLettered: 1, parked: 0 });
+  });
+});
+
+describe('a dossier another writer moves on behind this process', () => {
+  // received, paid, supplement requested, supplement received…: the last is valid only after the request.
+  const paid = firstOf('vn.gov.tthc.dossier.paid-online.v1');
+  const code = paid.subject;
+  const history = streamOf(code);
+  const receivedAt = history.findIndex((e) => e.type === 'vn.gov.tthc.dossier.supplement-received.v1');
+  const [receipt] = history;
+  const behind = history.slice(1, receivedAt);
+  const supplied = history[receivedAt];
+  if (!receipt || !supplied || behind.length === 0) throw new Error('no dossier with a supplement');
+  const otherWriter = (ctx: IngestContext) => ctx.eventStore.appendToStream(dossierStreamId(code), behind.map((e) => toNewEvent(e)), { expected: 0n });
+  const storedStream = async (ctx: IngestContext) => (await ctx.eventStore.readStream(dossierStreamId(code))).map((e) => e.id);
+
+  it('has its next event decided on the stored stream, not refused on what this process kept', async () => {
+    const { ctx, message } = fresh();
+    await ingestBatch(ctx, [message(JSON.stringify(receipt))]);
+    await otherWriter(ctx);
+    const result = await ingestBatch(ctx, [message(JSON.stringify(supplied))]);
+    expect(result.counts).toEqual({ consumed: 1, appended: 1, duplicates: 0, deadLettered: 0, parked: 0 });
+    expect(await storedStream(ctx)).toEqual([receipt, ...behind, supplied].map((e) => e.id));
+  });
+
+  it('counts an event the other writer stored already as a duplicate, stored once', async () => {
+    const { ctx, message } = fresh();
+    await ingestBatch(ctx, [message(JSON.stringify(receipt))]);
+    await otherWriter(ctx);
+    const result = await ingestBatch(ctx, [...behind, supplied].map((e) => message(JSON.stringify(e))));
+    expect(result.counts).toEqual({ consumed: behind.length + 1, appended: 1, duplicates: behind.length, deadLettered: 0, parked: 0 });
+    expect(await storedStream(ctx)).toEqual([receipt, ...behind, supplied].map((e) => e.id));
   });
 });
 

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { addCounts, AGENCY_REGISTRY_EVENT_TYPE, mayBeRegistryEvent, ZERO_COUNTS, type AgencyRegistry, type IngestCounts } from '@tthc/core';
 import type { Logger } from '@tthc/logging';
 import { adoptRegistryEvent } from './adopt-registry';
-import { ingestBatch, type IncomingMessage, type IngestContext } from './ingest-batch';
+import { ingestBatch, readBatch, type IncomingMessage, type IngestContext } from './ingest-batch';
+import { DossierCache } from './dossier-cache';
 import { isBlank, readLines } from './read-lines';
 import { retryWhileUnavailable } from './retry-while-unavailable';
 
@@ -36,6 +37,11 @@ export async function ingestFile(
   let bytesRead = 0;
   let batch: IncomingMessage[] = [];
   let lineNo = 0;
+  // The dossiers this run wrote, kept for its next batches; the next run starts from the store.
+  const cache = ctx.cache ?? new DossierCache();
+  // One batch in the store at a time; the next is read and parsed meanwhile (it does not depend on
+  // the store), then waits for it, so that it is decided on the state the one before left.
+  let inStore: Promise<void> = Promise.resolve();
   const flush = async () => {
     if (batch.length === 0) return;
     const messages = batch;
@@ -45,17 +51,30 @@ export async function ingestFile(
         `${path}: no agency registry to check events against: the store has none and no registry line came before line ${lineNo}; import one with \`tthc registry import FILE\``,
       );
     }
-    const context: IngestContext = { ...ctx, registry, source: 'file' };
-    const result = await retryWhileUnavailable(() => ingestBatch(context, messages), {
-      logger: options.logger,
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
-    totals = addCounts(totals, result.counts);
-    for (const letter of result.deadLetters) {
-      options.logger.warn({ origin: letter.origin, reason: letter.reason, detail: letter.message }, 'dead letter');
-    }
-    options.logger.info({ file: path, lines: lineNo, ...result.counts, unparked: result.unparked }, 'batch ingested');
-    options.onBatch?.(totals, bytesRead);
+    const context: IngestContext = { ...ctx, registry, source: 'file', cache };
+    const read = readBatch(context, messages);
+    const lines = lineNo;
+    const bytes = bytesRead;
+    await inStore;
+    inStore = (async () => {
+      const result = await retryWhileUnavailable(() => ingestBatch(context, read), {
+        logger: options.logger,
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+      totals = addCounts(totals, result.counts);
+      for (const letter of result.deadLetters) {
+        options.logger.warn({ origin: letter.origin, reason: letter.reason, detail: letter.message }, 'dead letter');
+      }
+      options.logger.info({ file: path, lines, ...result.counts, unparked: result.unparked }, 'batch ingested');
+      options.onBatch?.(totals, bytes);
+    })();
+    // A failure surfaces at the next flush; handled here so that it is not reported unhandled meanwhile.
+    inStore.catch(() => undefined);
+  };
+  /** The batch in hand, and the one in the store, done. */
+  const drain = async () => {
+    await flush();
+    await inStore;
   };
   for await (const line of readLines(path)) {
     lineNo = line.number;
@@ -66,7 +85,7 @@ export async function ingestFile(
     // The type is ASCII: a byte-for-byte look picks the lines worth decoding and parsing as a registry.
     if (line.bytes.includes(AGENCY_REGISTRY_EVENT_TYPE) && mayBeRegistryEvent(line.bytes.toString('utf8'))) {
       // The events before it were checked against the registry then in force; those after it, against this one.
-      await flush();
+      await drain();
       const adopted = await adoptRegistryEvent(ctx.ingestStore, { key: null, value: line.bytes, origin }, options.logger);
       if (adopted.ok) registry = adopted.registry;
       else {
@@ -80,6 +99,6 @@ export async function ingestFile(
     if (batch.length >= batchSize) await flush();
     if (options.signal?.aborted) break;
   }
-  await flush();
+  await drain();
   return totals;
 }

@@ -1,6 +1,6 @@
 import type { NewEvent, StreamAppend } from '../event-store/event-store';
 import type { AnyVersionDossierEvent } from './dossier-events';
-import { naturalKeyOf } from './natural-key';
+import { naturalKeyOf, type NaturalKey } from './natural-key';
 
 const STREAM_PREFIX = 'dossier-';
 
@@ -14,10 +14,10 @@ export function dossierCodeOfStream(streamId: string): string | undefined {
 /**
  * The event as published (its own version: the log keeps what the source said; readers upcast).
  * The envelope's id and type become the stored event's; the rest of the envelope is metadata. A
- * natural key unique in the whole log (a payment's) goes with it, for the store to keep unique.
+ * natural key unique in the whole log (a payment's) goes with it, for the store to keep unique;
+ * a caller that has worked the key out already passes it.
  */
-export function toNewEvent(event: AnyVersionDossierEvent): NewEvent {
-  const natural = naturalKeyOf(event);
+export function toNewEvent(event: AnyVersionDossierEvent, natural: NaturalKey = naturalKeyOf(event)): NewEvent {
   return {
     id: event.id,
     type: event.type,
@@ -36,5 +36,5 @@ export function appendsByDossier(events: readonly AnyVersionDossierEvent[]): Str
     if (list) list.push(event);
     else byStream.set(streamId, [event]);
   }
-  return [...byStream.entries()].map(([streamId, list]) => ({ streamId, expected: 'any', events: list.map(toNewEvent) }));
+  return [...byStream.entries()].map(([streamId, list]) => ({ streamId, expected: 'any', events: list.map((e) => toNewEvent(e)) }));
 }

@@ -83,6 +83,16 @@ describe('text a message may hold', () => {
     );
   });
 
+  it('counts the keys written past escaped quotes, backslashes and whitespace before a colon', () => {
+    expect(parseStrictJson('{"a\\"":1, "b\\\\" :2,\n "c": "\\":x"}')).toMatchObject({ ok: true, value: { 'a"': 1, 'b\\': 2, c: '":x' } });
+    expect(parseStrictJson('{"a\\"":1, "a\\""\t:2}')).toMatchObject({ ok: false, reason: 'invalid-json' });
+  });
+
+  it('checks every string when the text holds a raw tab or line feed between tokens', () => {
+    expect(parseStrictJson('{\n\t"a": "x\u200by"\n}')).toMatchObject({ ok: false, reason: 'invalid-event' });
+    expect(parseStrictJson('{\n\t"a": "xy"\n}')).toMatchObject({ ok: true, value: { a: 'xy' } });
+  });
+
   it('property: JSON that writes no key twice parses to the same value as JSON.parse', () => {
     fc.assert(
       fc.property(fc.json(), (text) => {

@@ -25,22 +25,35 @@ const DAY_MS = 86_400_000;
  * in `data`, checked against the bounds around `now` (ms since the epoch). Pure: the clock is given.
  */
 export function timeBoundProblems(event: { readonly time: string; readonly data: unknown }, now: number, bounds: TimeBounds = DEFAULT_TIME_BOUNDS): FieldProblem[] {
-  const problems: FieldProblem[] = [];
+  return timeBoundsChecker(now, bounds)(event);
+}
+
+/**
+ * `timeBoundProblems` for many events checked at one moment (a batch): the limits are worked out
+ * once, not per event.
+ */
+export function timeBoundsChecker(now: number, bounds: TimeBounds = DEFAULT_TIME_BOUNDS): (event: { readonly time: string; readonly data: unknown }) => FieldProblem[] {
   const floor = Date.parse(`${bounds.notBefore}T00:00:00+07:00`);
-  const latestInstant = new Date(now + bounds.maxAheadMs);
+  const latestInstant = now + bounds.maxAheadMs;
   const latestDate = new Date(now + bounds.maxDateAheadDays * DAY_MS).toISOString().slice(0, 10);
-  const check = (field: string, value: unknown) => {
+  const check = (problems: FieldProblem[], field: string, value: unknown) => {
     if (typeof value !== 'string') return;
     if (INSTANT.test(value)) {
       const at = Date.parse(value);
       if (at < floor) problems.push({ field, rule: `must not be before ${bounds.notBefore}` });
-      else if (at > latestInstant.getTime()) problems.push({ field, rule: `must not be later than ${latestInstant.toISOString()} (the moment of ingest and ${bounds.maxAheadMs / 3_600_000} h)` });
+      else if (at > latestInstant) problems.push({ field, rule: `must not be later than ${new Date(latestInstant).toISOString()} (the moment of ingest and ${bounds.maxAheadMs / 3_600_000} h)` });
     } else if (DATE.test(value)) {
       if (value < bounds.notBefore) problems.push({ field, rule: `must not be before ${bounds.notBefore}` });
       else if (value > latestDate) problems.push({ field, rule: `must not be later than ${latestDate} (the day of ingest and ${bounds.maxDateAheadDays} days)` });
     }
   };
-  check('time', event.time);
-  if (typeof event.data === 'object' && event.data !== null) for (const [key, value] of Object.entries(event.data)) check(`data.${key}`, value);
-  return problems;
+  return (event) => {
+    const problems: FieldProblem[] = [];
+    check(problems, 'time', event.time);
+    if (typeof event.data === 'object' && event.data !== null) {
+      const data = event.data as Record<string, unknown>;
+      for (const key in data) if (Object.prototype.hasOwnProperty.call(data, key)) check(problems, `data.${key}`, data[key]);
+    }
+    return problems;
+  };
 }
