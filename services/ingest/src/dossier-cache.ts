@@ -36,7 +36,7 @@ function fnv(text: string, seed: number): number {
 const FINAL: ReadonlySet<DossierStatus> = new Set(DOSSIER_STATUSES.filter((status) => !Object.values(ALLOWED_IN).some((allowed) => allowed.includes(status))));
 
 /** Dossiers kept by default: the dossiers in flight of a half-year of one province, in about 100 MB. */
-export const DEFAULT_DOSSIER_CACHE_SIZE = 100_000;
+export const DEFAULT_DOSSIER_CACHE_SIZE = 30_000;
 
 /**
  * The snapshots of the dossiers ingest wrote last, least recently used dropped first. It is a
