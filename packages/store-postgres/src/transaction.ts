@@ -55,8 +55,9 @@ export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) =>
     await client.query('ROLLBACK').catch(() => undefined);
     throw mapPgError(error);
   } finally {
-    client.off('error', ignore);
-    // A broken connection is closed rather than handed back to the pool.
+    // A broken connection is closed rather than handed back to the pool, and keeps its listener: the
+    // server's own 'terminating connection' message can arrive after the release.
+    if (!broken) client.off('error', ignore);
     client.release(broken);
   }
 }
