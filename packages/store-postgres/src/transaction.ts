@@ -41,7 +41,7 @@ export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) =>
   }
   // A connection the server drops mid-transaction emits 'error' on the checked-out client; without a
   // listener that crashes the process. The failing query rejects too, and that is what we report.
-  let broken = false;
+  let broken = false as boolean; // set by the listener, which the linter cannot follow
   const ignore = () => {
     broken = true;
   };
