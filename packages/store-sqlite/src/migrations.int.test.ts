@@ -2,6 +2,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawn } from 'node:child_process';
 import { openDossiersFromSums, sumOpenCounters, type ViewCountRow } from '@tthc/core';
 import { openCountersOf, STATES_BEFORE_OPEN_COUNTERS } from '@tthc/test-support';
 import { MIGRATIONS } from './migrations';
@@ -134,4 +135,40 @@ describe('the versioned-views migration on SQLite', () => {
       await stores.close();
     }
   });
+});
+
+describe('a new store file opened by several processes at the same moment', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tthc-sqlite-open-race-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  // Run from the build (pnpm test builds first): each process opens the store as the CLI does.
+  const entry = join(__dirname, '..', 'dist', 'index.js');
+
+  /** Starts `count` processes that each open `path` at `at` (ms since the epoch) and print the migrations they applied. */
+  function openAt(path: string, at: number): Promise<{ code: number | null; out: string; err: string }> {
+    const script = `const { openSqliteStores } = require(${JSON.stringify(entry)});
+      while (Date.now() < ${at});
+      const stores = openSqliteStores(${JSON.stringify(path)});
+      process.stdout.write(JSON.stringify(stores.schema.applied));
+      stores.close();`;
+    return new Promise((resolve) => {
+      const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+      child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+      child.on('close', (code) => resolve({ code, out, err }));
+    });
+  }
+
+  it('is migrated once, and every process opens it (ingest and a projector started together)', async () => {
+    for (let round = 0; round < 3; round += 1) {
+      const path = join(dir, `race-${round}.sqlite`);
+      const at = Date.now() + 1500;
+      const runs = await Promise.all([0, 1, 2, 3].map(() => openAt(path, at)));
+      expect(runs.map((r) => [r.code, r.err])).toEqual(runs.map(() => [0, '']));
+      // One process applied every migration; the others found the store at the latest version.
+      const applied = runs.map((r) => JSON.parse(r.out) as number[]).sort((a, b) => b.length - a.length);
+      expect(applied).toEqual([MIGRATIONS.map((_, i) => i + 1), [], [], []]);
+    }
+  }, 60_000);
 });

@@ -161,13 +161,16 @@ export const MIGRATIONS: readonly string[] = [
 ];
 
 export function migrate(db: Database): SchemaStatus {
-  const from = db.pragma('user_version', { simple: true }) as number;
-  const run = db.transaction(() => {
+  // The version is read inside the write transaction: two processes opening a new store at once
+  // (ingest and a projector beside it) would otherwise both see version 0 and both create the tables.
+  const run = db.transaction((): number => {
+    const from = db.pragma('user_version', { simple: true }) as number;
     for (let v = from; v < MIGRATIONS.length; v += 1) {
       db.exec(MIGRATIONS[v] as string);
       db.pragma(`user_version = ${v + 1}`);
     }
+    return from;
   });
-  run.immediate();
+  const from = run.immediate();
   return { version: MIGRATIONS.length, applied: Array.from({ length: MIGRATIONS.length - from }, (_, i) => from + i + 1) };
 }

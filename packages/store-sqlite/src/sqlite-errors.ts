@@ -16,7 +16,7 @@ export function mapSqliteError(error: unknown): unknown {
     return new StoreRejectedError(`SQLite refused the data: ${(error as Error).message} (${code})`, { cause: error });
   }
   if (typeof code === 'string' && UNAVAILABLE.test(code)) {
-    return new StoreUnavailableError(`SQLite unavailable: ${(error as Error).message}`, { cause: error });
+    return new StoreUnavailableError(`SQLite unavailable: ${(error as Error).message} (${code})`, { cause: error });
   }
   return error;
 }

@@ -7,7 +7,7 @@ import { DossierCache } from './dossier-cache';
 import { NoRegistryError } from './ingest-file';
 import { ingestBatch, type IngestContext } from './ingest-batch';
 import type { HealthState, IngestMetrics } from './observability';
-import { retryWhileUnavailable, StoppedWhileUnavailableError } from './retry-while-unavailable';
+import { retryWhileUnavailable, StoppedWhileUnavailableError, type RetryOptions } from './retry-while-unavailable';
 
 export interface ConsumeKafkaOptions {
   readonly brokers: readonly string[];
@@ -194,23 +194,25 @@ export async function consumeKafka(
     }));
     const log = logger.child({ partition: batch.partition, firstOffset: batch.firstOffset(), lastOffset: last.offset });
     if (!registry) throw new NoRegistryError('no agency registry'); // set before consuming starts
-    const context: IngestContext = { ...ctx, registry, source: `kafka:${topic}`, cache };
+    const retryOptions: RetryOptions = {
+      logger: log,
+      ...(options.signal ? { signal: options.signal } : {}),
+      onWait: () => payload.heartbeat(),
+      onUnavailable: () => {
+        options.metrics?.storeUp(false);
+        options.metrics?.storeRetry();
+        options.health?.storeReachable(false);
+      },
+      onRecovered: () => {
+        options.metrics?.storeUp(true);
+        options.health?.storeReachable(true);
+      },
+    };
+    const retry = <T>(work: () => Promise<T>): Promise<T> => retryWhileUnavailable(work, retryOptions);
+    const context: IngestContext = { ...ctx, registry, source: `kafka:${topic}`, cache, retry };
     let result;
     try {
-      result = await retryWhileUnavailable(() => ingestBatch(context, messages), {
-        logger: log,
-        ...(options.signal ? { signal: options.signal } : {}),
-        onWait: () => payload.heartbeat(),
-        onUnavailable: () => {
-          options.metrics?.storeUp(false);
-          options.metrics?.storeRetry();
-          options.health?.storeReachable(false);
-        },
-        onRecovered: () => {
-          options.metrics?.storeUp(true);
-          options.health?.storeReachable(true);
-        },
-      });
+      result = await ingestBatch(context, messages);
     } catch (error) {
       // Stopping while the store is down: leave the batch uncommitted for the next consumer.
       if (error instanceof StoppedWhileUnavailableError) return;
@@ -226,7 +228,13 @@ export async function consumeKafka(
     }
     // The batch's offsets are accounted for once it is settled in the store, before Kafka hears of it:
     // a crash between the two redelivers the batch, and the span only widens.
-    await ctx.ingestStore.recordOffsets(context.source, batch.partition, BigInt(batch.messages[0]?.offset ?? last.offset), BigInt(last.offset) + 1n);
+    try {
+      await retry(() => ctx.ingestStore.recordOffsets(context.source, batch.partition, BigInt(batch.messages[0]?.offset ?? last.offset), BigInt(last.offset) + 1n));
+    } catch (error) {
+      // Stopping while the store is down: the batch is stored, Kafka redelivers it to the next consumer as duplicates.
+      if (error instanceof StoppedWhileUnavailableError) return;
+      throw error;
+    }
     if (FAULT_PAUSE_BEFORE_OFFSET_COMMIT_MS > 0) {
       // For the fault harness only: a window in which a kill lands after the store's commit and before the offsets'.
       log.warn({ pauseMs: FAULT_PAUSE_BEFORE_OFFSET_COMMIT_MS }, 'fault window: batch stored, offsets not yet committed');

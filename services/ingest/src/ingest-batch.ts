@@ -47,7 +47,15 @@ export interface IngestContext {
    * streams; every stream is read when absent. Keep one per run, not shared between processes.
    */
   readonly cache?: DossierCache;
+  /**
+   * Runs each store call of the batch, e.g. again while the store is unavailable. Each call is
+   * retried on its own: a batch whose append committed is never decided again, so its events are
+   * not counted as duplicates of themselves. Absent, a call runs once.
+   */
+  readonly retry?: <T>(work: () => Promise<T>) => Promise<T>;
 }
+
+const once = <T>(work: () => Promise<T>): Promise<T> => work();
 
 export type MessageOutcome = 'appended' | 'duplicate' | 'dead' | 'parked';
 
@@ -143,7 +151,8 @@ function readMessages(ctx: Pick<IngestContext, 'now' | 'timeBounds'>, messages: 
 export async function ingestBatch(ctx: IngestContext, batch: readonly IncomingMessage[] | ReadBatch): Promise<BatchResult> {
   const { messages, invalid, candidates } = 'candidates' in batch ? batch : readBatch(ctx, batch);
   const codes = [...new Set(candidates.map((c) => c.event.subject))];
-  const parkedLetters = await ctx.ingestStore.parkedFor(codes);
+  const retry = ctx.retry ?? once;
+  const parkedLetters = await retry(() => ctx.ingestStore.parkedFor(codes));
   // A message that is itself a parked letter (redelivered, or a file ingested again) is tried as that letter, not twice.
   const parkedOrigins = new Set(parkedLetters.map((l) => l.origin));
   const again = candidates.filter((c) => parkedOrigins.has(c.message.origin));
@@ -216,14 +225,17 @@ async function decideAndAppend(ctx: IngestContext, pending: readonly Candidate<I
       const key = naturalKeyOfCandidate(c);
       return key.scope === 'log' ? [key.key] : [];
     });
-    const [streams, holders] = await Promise.all([
-      toRead.length > 0 ? ctx.eventStore.readStreams(toRead.map(dossierStreamId)) : new Map<string, RecordedEvent[]>(),
-      logKeys.length > 0 ? ctx.eventStore.readByNaturalKeys(logKeys) : new Map<string, RecordedEvent>(),
-    ]);
+    const retry = ctx.retry ?? once;
+    const [streams, holders] = await retry(() =>
+      Promise.all([
+        toRead.length > 0 ? ctx.eventStore.readStreams(toRead.map(dossierStreamId)) : Promise.resolve(new Map<string, RecordedEvent[]>()),
+        logKeys.length > 0 ? ctx.eventStore.readByNaturalKeys(logKeys) : Promise.resolve(new Map<string, RecordedEvent>()),
+      ]),
+    );
     const decision: Decision<IncomingMessage> = decideBatch(work, waiting, streams, ctx.registry, holders, snapshots);
     let outcome: AppendOutcome;
     try {
-      outcome = await ctx.eventStore.appendToStreams(decision.appends);
+      outcome = await retry(() => ctx.eventStore.appendToStreams(decision.appends));
     } catch (error) {
       // Another writer moved a dossier on: what this process kept of the batch's dossiers is stale, read them again.
       if (error instanceof WrongExpectedRevisionError) ctx.cache?.forget(byDossier.keys());
@@ -285,10 +297,14 @@ async function settle(
   ];
   // Letters already recorded under the same origin are redeliveries: counted as duplicates, not twice.
   // Most batches have no letter to record or settle: no transaction for nothing.
-  const known = newLetters.length > 0 ? await ctx.ingestStore.recordLetters(newLetters) : new Set<string>();
+  const retry = ctx.retry ?? once;
+  const known = newLetters.length > 0 ? await retry(() => ctx.ingestStore.recordLetters(newLetters)) : new Set<string>();
   const resolvedIds = [...settled.accepted, ...settled.duplicates].flatMap((c) => (c.parkedId === undefined ? [] : [c.parkedId]));
-  if (resolvedIds.length > 0) await ctx.ingestStore.settleLetters(resolvedIds, 'resolved');
-  for (const r of diedParked) if (r.parkedId !== undefined) await ctx.ingestStore.settleLetters([r.parkedId], 'dead', { reason: r.reason, message: escapeInvisible(r.detail) });
+  if (resolvedIds.length > 0) await retry(() => ctx.ingestStore.settleLetters(resolvedIds, 'resolved'));
+  for (const r of diedParked) {
+    const { parkedId } = r;
+    if (parkedId !== undefined) await retry(() => ctx.ingestStore.settleLetters([parkedId], 'dead', { reason: r.reason, message: escapeInvisible(r.detail) }));
+  }
 
   const outcomes = new Map<string, MessageOutcome>();
   for (const c of settled.accepted) if (!isRetry(c)) outcomes.set(c.message.origin, 'appended');
@@ -313,7 +329,7 @@ async function settle(
     deadLettered: tally.deadLettered + diedParked.length,
     parked: tally.parked - unparkedAppended - unparkedDuplicates - diedParked.length,
   };
-  await ctx.ingestStore.addCounts(ctx.source, counts);
+  await retry(() => ctx.ingestStore.addCounts(ctx.source, counts));
   return {
     outcomes,
     counts,

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { demoRegistry, generateDemoDataset, loadAgencyRegistry, registryEvent, type AgencyRegistry, type AnyVersionDossierEvent } from '@tthc/core';
+import { demoRegistry, generateDemoDataset, loadAgencyRegistry, registryEvent, START_OF_LOG, StoreUnavailableError, type AgencyRegistry, type AnyVersionDossierEvent } from '@tthc/core';
 import { createLogger } from '@tthc/logging';
 import { openSqliteStores, type SqliteStores } from '@tthc/store-sqlite';
 import { ingestFile, NoRegistryError } from './ingest-file';
@@ -154,6 +154,36 @@ describe('ingest from an NDJSON file', () => {
       const file = write(events.slice(0, 3).map((e) => JSON.stringify(e)));
       await expect(ingest(file, null)).rejects.toThrow(NoRegistryError);
       await expect(ingest(file, null)).rejects.toThrow(/no agency registry .* import one with `tthc registry import FILE`/);
+    });
+  });
+
+  describe('a store that is unavailable now and then (locked by another writer, as a projector beside it does)', () => {
+    /** The store's methods, each failing unavailable on every third call, before it touches the database. */
+    function flaky<T extends object>(target: T): T {
+      let calls = 0;
+      return new Proxy(target, {
+        get(object, name, receiver) {
+          const value: unknown = Reflect.get(object, name, receiver);
+          if (typeof value !== 'function') return value;
+          return (...args: unknown[]) => {
+            calls += 1;
+            if (calls % 3 === 0) return Promise.reject(new StoreUnavailableError('SQLite unavailable: database is locked (SQLITE_BUSY)'));
+            return (value as (...a: unknown[]) => unknown).apply(object, args);
+          };
+        },
+      });
+    }
+
+    it('stores every event once and counts each as appended, none as a duplicate of itself', async () => {
+      const bad = '{"specversion":"1.0","id":';
+      const file = write([...events.map((e) => JSON.stringify(e)), bad]);
+      const flakyCtx = { eventStore: flaky(stores.eventStore), ingestStore: flaky(stores.ingestStore), registry: registryOf() };
+      const totals = await ingestFile(file, flakyCtx, { logger, batchSize: 7, retryDelays: { initialDelayMs: 1, maxDelayMs: 1 } });
+      expect(totals).toEqual({ consumed: events.length + 1, appended: events.length, duplicates: 0, deadLettered: 1, parked: 0 });
+      await expect(stores.ingestStore.counts()).resolves.toEqual(new Map([['file', totals]]));
+      await expect(stores.ingestStore.listLetters()).resolves.toHaveLength(1);
+      const stored = await stores.eventStore.readAll({ after: START_OF_LOG, limit: 1_000_000 });
+      expect(stored.map((e) => e.id).sort()).toEqual(events.map((e) => e.id).sort());
     });
   });
 });

@@ -5,7 +5,7 @@ import { adoptRegistryEvent } from './adopt-registry';
 import { ingestBatch, readBatch, type IncomingMessage, type IngestContext } from './ingest-batch';
 import { DossierCache } from './dossier-cache';
 import { isBlank, readLines } from './read-lines';
-import { retryWhileUnavailable } from './retry-while-unavailable';
+import { retryWhileUnavailable, type RetryOptions } from './retry-while-unavailable';
 
 export interface IngestFileOptions {
   readonly batchSize?: number;
@@ -13,6 +13,8 @@ export interface IngestFileOptions {
   readonly signal?: AbortSignal;
   /** Called after each batch with the running counts and bytes read, for progress display. */
   readonly onBatch?: (totals: IngestCounts, bytesRead: number) => void;
+  /** How long to wait before trying an unavailable store again (the defaults of retryWhileUnavailable when absent). */
+  readonly retryDelays?: Pick<RetryOptions, 'initialDelayMs' | 'maxDelayMs'>;
 }
 
 /** Raised when events arrive and neither the store nor the feed has given an agency registry to check them against. */
@@ -51,16 +53,14 @@ export async function ingestFile(
         `${path}: no agency registry to check events against: the store has none and no registry line came before line ${lineNo}; import one with \`tthc registry import FILE\``,
       );
     }
-    const context: IngestContext = { ...ctx, registry, source: 'file', cache };
+    const retryOptions: RetryOptions = { logger: options.logger, ...options.retryDelays, ...(options.signal ? { signal: options.signal } : {}) };
+    const context: IngestContext = { ...ctx, registry, source: 'file', cache, retry: (work) => retryWhileUnavailable(work, retryOptions) };
     const read = readBatch(context, messages);
     const lines = lineNo;
     const bytes = bytesRead;
     await inStore;
     inStore = (async () => {
-      const result = await retryWhileUnavailable(() => ingestBatch(context, read), {
-        logger: options.logger,
-        ...(options.signal ? { signal: options.signal } : {}),
-      });
+      const result = await ingestBatch(context, read);
       totals = addCounts(totals, result.counts);
       for (const letter of result.deadLetters) {
         options.logger.warn({ origin: letter.origin, reason: letter.reason, detail: letter.message }, 'dead letter');
