@@ -81,8 +81,9 @@ describe('ingest faults, on the real broker and PostgreSQL', () => {
       const health = await fetch(`http://127.0.0.1:${port}/health`);
       expect(health.status).toBe(200);
       await expect(health.json()).resolves.toMatchObject({ status: 'ok', consumer: 'running' });
-      const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-      expect(Number(/^tthc_ingest_appended_total (\d+)/m.exec(metrics)?.[1])).toBeGreaterThan(0);
+      // A batch is counted once it is settled, a moment after its events are visible in the store.
+      const appendedTotal = async () => Number(/^tthc_ingest_appended_total (\d+)/m.exec(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text())?.[1] ?? 0);
+      await waitFor(async () => (await appendedTotal()) > 0, '/metrics to count appended events', 10_000);
       ingest.child.kill('SIGKILL');
       await ingest.exited;
       const before = await storedCounts(db.url);
