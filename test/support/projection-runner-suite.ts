@@ -234,5 +234,26 @@ export function projectionRunnerSuite(name: string, harness: ProjectionRunnerHar
       await follower;
       expect(await liveView(b.projectionStore)).toEqual(await referenceView(b.eventStore));
     });
+    it('follows a writer beside it until told the writer is done, then projects to the end of the log and returns (the demo)', async () => {
+      const writer = await connect();
+      const runner = await connect();
+      const finish = new AbortController();
+      let returned = false;
+      const beside = runProjection(runner.eventStore, runner.projectionStore, { logger, owner: 'beside', finish: finish.signal, whenLocked: 'fail', pollIntervalMs: 20, leaseTtlMs: 2000, batchSize: 500 }).finally(
+        () => (returned = true),
+      );
+      await appendDataset(writer.eventStore, events.slice(0, 1500));
+      await until('the runner has caught up with the first part', async () => (await liveEvents(writer.projectionStore)) === 1500);
+      // Caught up, but the writer is not done: it keeps following.
+      await sleep(100);
+      expect(returned).toBe(false);
+      // The last events land just before the writer says it is done: the run must read them still.
+      await appendDataset(writer.eventStore, events.slice(1500));
+      finish.abort();
+      await expect(beside).resolves.toMatchObject({ events: events.length });
+      await expect(liveEvents(writer.projectionStore)).resolves.toBe(events.length);
+      expect((await writer.projectionStore.listVersions(DAILY_COUNTS_PROJECTION))[0]?.lease).toBeUndefined();
+      expect(await liveView(writer.projectionStore)).toEqual(await referenceView(writer.eventStore));
+    });
   });
 }

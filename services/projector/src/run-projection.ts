@@ -44,6 +44,11 @@ export interface ProjectVersionOptions {
   readonly pollIntervalMs?: number;
   /** Return once the log is read to its end instead of following it. */
   readonly untilCaughtUp?: boolean;
+  /**
+   * Follows the log until this aborts, then returns at its end as `untilCaughtUp` does: for a run
+   * beside a writer that says when it is done (the demo's ingest).
+   */
+  readonly finish?: AbortSignal | undefined;
   /** Stops once the commit in flight ends; what it folded since is read again by the next run. */
   readonly signal?: AbortSignal | undefined;
   readonly onBatch?: ((progress: BatchProgress) => void) | undefined;
@@ -113,6 +118,8 @@ export async function projectVersion(
     // Set by a commit that lands, which may be after the loop has moved on.
     const progress = { committed: false };
     let ahead: Promise<RecordedEvent[]> | undefined;
+    let aheadFinishing = false;
+    const finished = (): boolean => options.untilCaughtUp === true || options.finish?.aborted === true;
     // What this session knows of the view: valid while it holds the lease, since only the holder commits.
     const states = new DossierStates(options.statesCapacity ?? DEFAULT_STATES_CAPACITY, { empty: version.checkpoint === undefined });
     let pending = new PendingBatch();
@@ -166,12 +173,15 @@ export async function projectVersion(
         // A synchronous store (SQLite) settles every promise at once: let timers run between pages,
         // or the lease would never be renewed and a stop signal never seen during a long run.
         await new Promise((resolve) => setImmediate(resolve));
+        // Whether the writer was done when the page was asked for: only a page read after that shows the end.
+        const finishing = ahead ? aheadFinishing : finished();
         const page = await (ahead ?? eventStore.readAll({ after, limit: pageSize }));
         ahead = undefined;
         const last = page[page.length - 1];
         if (last) after = last.position;
         if (last && page.length === pageSize) {
           // Read the next page while this one is folded and committed: the log does not depend on the view.
+          aheadFinishing = finished();
           ahead = eventStore.readAll({ after: last.position, limit: pageSize });
           ahead.catch(() => undefined); // awaited (and its error seen) on the next turn
         }
@@ -188,8 +198,8 @@ export async function projectVersion(
           startCommit();
         }
         if (caughtUp) await settle();
-        if (caughtUp && options.untilCaughtUp) return 'caught-up';
-        if (caughtUp) await sleep(options.pollIntervalMs ?? 250, stop);
+        if (caughtUp && finishing) return 'caught-up';
+        if (caughtUp) await sleep(options.pollIntervalMs ?? 250, options.finish ? AbortSignal.any([stop, options.finish]) : stop);
       }
     } catch (error) {
       // A commit still in flight lands or fails before anyone reads the checkpoint again.
@@ -223,6 +233,8 @@ export interface RunProjectionOptions {
   readonly logger: Logger;
   /** Return once the log is read to its end instead of following it. */
   readonly untilCaughtUp?: boolean;
+  /** Following until this aborts, then to the end of the log (see ProjectVersionOptions.finish). */
+  readonly finish?: AbortSignal;
   readonly pollIntervalMs?: number;
   readonly onBatch?: (progress: BatchProgress) => void;
   /** Stops following after the batch in hand (or stops waiting as a standby). */
@@ -294,6 +306,7 @@ export async function runProjection(
         logger: options.logger,
         batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE,
         untilCaughtUp: options.untilCaughtUp ?? false,
+        finish: options.finish,
         signal: options.signal,
         onBatch: (p) => options.onBatch?.({ ...p, events: events + p.events }),
         retry: options.retry,

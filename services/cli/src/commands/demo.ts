@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { formatReport, loadAgencyRegistry, readDailyCountsReport, scaleProfile, simulateProfile } from '@tthc/core';
-import { withStores, type Output } from '../context';
+import { stopSignal, withStores, type Output } from '../context';
 import { demoOptions, parseOptions } from '../options';
 import { ingestFromFile } from './ingest';
-import { projectUntilCaughtUp } from './project';
+import { projectBeside } from './project-beside';
 import { InvalidProfileError, readProfileFile, simulationRegistryEvent, writeSimulation } from './simulate';
 import { createProgress } from '../progress';
 
@@ -12,7 +12,7 @@ export const DEMO_PROFILE = join(__dirname, '../../../../test/fixtures/profiles/
 
 /**
  * The whole path on the embedded store: simulate a profile into a feed file (its registry first) →
- * ingest it → project → print the report over the profile's period. Run again, it appends nothing
+ * ingest it while a worker thread projects it → print the report over the profile's period. Run again, it appends nothing
  * and prints the same report.
  */
 export async function demoCommand(raw: Record<string, unknown>, out: Output): Promise<void> {
@@ -32,9 +32,29 @@ export async function demoCommand(raw: Record<string, unknown>, out: Output): Pr
       progress.stop();
     }
     logger.info({ file: feed, profile: profile.name, dossiers: simulation.dossiers, events: simulation.eventCount, store: stores.description }, 'demo feed written');
-    const ingested = await ingestFromFile(stores, logger, feed, options.batchSize);
+    // The projection follows the log in a thread of its own while this one ingests, as in production.
+    let projectProgress: ReturnType<typeof createProgress> | undefined;
+    const beside = projectBeside(options.store, options.logLevel, (events) => projectProgress?.update(events));
+    let ingested;
+    try {
+      ingested = await ingestFromFile(stores, logger, feed, options.batchSize);
+    } catch (error) {
+      await beside.stop();
+      throw error;
+    }
     logger.info(ingested, 'demo feed ingested');
-    await projectUntilCaughtUp(stores, logger);
+    if (stopSignal().aborted) {
+      // Stopped: what is projected so far is reported, as after any stop.
+      await beside.stop();
+    } else {
+      projectProgress = createProgress('project', 'events');
+      try {
+        const projected = await beside.finish();
+        logger.info(projected, 'demo feed projected');
+      } finally {
+        projectProgress.stop();
+      }
+    }
     const registry = loadAgencyRegistry(simulation.registry);
     return readDailyCountsReport(stores.projectionStore, profile.period, registry.ok ? registry.registry : undefined);
   });
