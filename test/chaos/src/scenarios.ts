@@ -292,7 +292,9 @@ export const sigtermEverywhere: Scenario = {
     await afterFirstBatch(project, stage.random);
     times.push(await stop(project));
     await runToEnd(tthc(stage, 'project#end', ['project', '--until-caught-up']));
-    const replay = tthc(stage, 'replay', ['replay', 'daily-counts', '--batch-size', '200']);
+    // Small batches, so that the replay is still at work when the signal comes (at 200 it could
+    // finish within the wait, and a signal during the process's exit ends it by the signal).
+    const replay = tthc(stage, 'replay', ['replay', 'daily-counts', '--batch-size', '10']);
     await afterFirstBatch(replay, stage.random);
     times.push(await stop(replay));
     await runToEnd(tthc(stage, 'replay#end', ['replay', 'daily-counts']));
