@@ -5,6 +5,8 @@ import type { Logger } from '@tthc/logging';
 
 /** `services/cli/dist/main.js`: the `tthc` command that `pnpm build` builds. */
 export const CLI_MAIN = join(__dirname, '..', '..', 'services', 'cli', 'dist', 'main.js');
+/** `services/cli/bin/tthc`: how operators start it (`pnpm tthc`), with the Node flags of each command. */
+const CLI_BIN = join(__dirname, '..', '..', 'services', 'cli', 'bin', 'tthc');
 /** Loaded into every child to report its peak RSS on exit. */
 const RSS_PROBE = join(__dirname, 'rss-probe.js');
 /** How much of a child's stderr is kept for the error message when it fails. */
@@ -27,9 +29,10 @@ export interface RunningTthc {
 }
 
 /**
- * Runs `tthc` commands as child processes of the bench, one at a time (or side by side with `start`), as an operator would: `node
- * --require rss-probe.js services/cli/dist/main.js …`. With `cpuProfDir`, each also writes a V8 CPU
- * profile there (`--cpu-prof`), named after its label.
+ * Runs `tthc` commands as child processes of the bench, one at a time (or side by side with `start`),
+ * as an operator would: `services/cli/bin/tthc …`, which execs Node with the command's flags; the
+ * probe comes in through NODE_OPTIONS (`--require rss-probe.js`). With `cpuProfDir`, each also writes
+ * a V8 CPU profile there (`--cpu-prof`), named after its label.
  */
 export class Tthc {
   private readonly running = new Set<ChildProcess>();
@@ -39,7 +42,7 @@ export class Tthc {
 
   /** Whether the CLI is built. */
   static available(): boolean {
-    return existsSync(CLI_MAIN) && existsSync(RSS_PROBE);
+    return existsSync(CLI_MAIN) && existsSync(CLI_BIN) && existsSync(RSS_PROBE);
   }
 
   async run(label: string, args: readonly string[]): Promise<ChildRun> {
@@ -54,14 +57,18 @@ export class Tthc {
   start(label: string, args: readonly string[]): RunningTthc {
     this.count += 1;
     const rssFile = join(this.options.tempDir, `rss-${this.count}.txt`);
-    const profile = this.options.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', this.options.cpuProfDir, '--cpu-prof-name', `${label}.cpuprofile`] : [];
-    const argv = ['--require', RSS_PROBE, ...profile, CLI_MAIN, ...args];
+    // NODE_OPTIONS takes quoted values (the probe's path may hold spaces) but not --cpu-prof, which
+    // the launcher takes in TTHC_NODE_ARGS, split at spaces (the bench's options refuse a directory with one).
+    const quoted = (value: string) => `"${value.replace(/(["\\])/g, '\\$1')}"`;
+    const nodeOptions = [process.env.NODE_OPTIONS ?? '', '--require', quoted(RSS_PROBE)].join(' ').trim();
+    const profile = this.options.cpuProfDir ? `--cpu-prof --cpu-prof-dir=${this.options.cpuProfDir} --cpu-prof-name=${label}.cpuprofile` : '';
+    const argv = [CLI_BIN, ...args];
     this.options.logger.debug({ label, args }, 'tthc started');
     const started = performance.now();
-    const child = spawn(process.execPath, argv, {
+    const child = spawn('bash', argv, {
       stdio: ['ignore', 'pipe', 'pipe'],
       // Logs at warn: the bench times the work, not the logging of every batch.
-      env: { ...process.env, LOG_LEVEL: 'warn', TTHC_BENCH_RSS_FILE: rssFile },
+      env: { ...process.env, NODE_OPTIONS: nodeOptions, TTHC_NODE_ARGS: profile, LOG_LEVEL: 'warn', TTHC_BENCH_RSS_FILE: rssFile },
     });
     this.running.add(child);
     const out: Buffer[] = [];

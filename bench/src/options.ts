@@ -48,7 +48,7 @@ export const benchOptions = z
       .string()
       .transform((s) => s.split(',').map((part) => part.trim()).filter((part) => part.length > 0))
       .optional(),
-    cpuProf: z.string().min(1).optional(),
+    cpuProf: z.string().min(1).regex(/^\S+$/, 'must be a directory path without spaces (Node takes it through TTHC_NODE_ARGS)').optional(),
     out: z.string().min(1).default(DEFAULT_OUT),
     logLevel: z.enum(LOG_LEVELS).optional(),
   })

@@ -8,7 +8,8 @@ import { Client } from 'pg';
 import { demoRegistry, generateDemoDataset } from '@tthc/core';
 import { createTestDatabase, KAFKA_BROKERS_ENV, POSTGRES_URL_ENV, requireEnv, runTthc, type TestDatabase } from '@tthc/test-support';
 
-const CLI = join(__dirname, '../../services/cli/dist/main.js');
+// The command as operators start it: the launcher execs Node with each command's flags.
+const CLI = join(__dirname, '../../services/cli/bin/tthc');
 
 /** The store's own view: how many events, and how many distinct ids (a doubled event shows as a difference). */
 async function storedCounts(url: string): Promise<{ events: number; distinct: number }> {
@@ -40,7 +41,7 @@ async function freePort(): Promise<number> {
 
 /** The ingest service as operators run it: a process of its own, following the topic. */
 function startIngest(args: string[]): { child: ChildProcess; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, [CLI, 'ingest', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOG_LEVEL: 'warn' } });
+  const child = spawn('bash', [CLI, 'ingest', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOG_LEVEL: 'warn' } });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return { child, exited };
 }

@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 
-const CLI = join(__dirname, '..', '..', '..', 'services', 'cli', 'dist', 'main.js');
+// The command as operators start it: the launcher execs Node with each command's flags.
+const CLI = join(__dirname, '..', '..', '..', 'services', 'cli', 'bin', 'tthc');
 
 /** A log line of a child, as pino writes it (JSON on stderr). */
 export interface LogLine {
@@ -26,7 +27,7 @@ export class Tthc {
     args: readonly string[],
     env: Readonly<Record<string, string>>,
   ) {
-    this.child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOG_LEVEL: 'info', ...env } });
+    this.child = spawn('bash', [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOG_LEVEL: 'info', ...env } });
     this.child.stdout?.on('data', (c: Buffer) => (this.stdout += c.toString()));
     let partial = '';
     this.child.stderr?.on('data', (c: Buffer) => {
