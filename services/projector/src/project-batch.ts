@@ -192,24 +192,3 @@ export class PendingBatch {
 /** Keys in code-unit order, which is SQLite's BINARY order for the ASCII codes, days and metric names of the view. */
 // The default sort compares strings by code units, natively: far cheaper than a comparator function.
 const sortedKeys = <K extends string>(map: ReadonlyMap<K, unknown>): K[] => [...map.keys()].sort();
-
-/**
- * Folds a page of the log into one projection batch, given the summaries of the dossiers it touches.
- * Pure: the caller loads the summaries and commits the result.
- */
-export function projectPage(events: readonly RecordedEvent[], known: ReadonlyMap<string, DossierSummary>): { batch: ProjectionBatch; skipped: SkippedEvent[] } {
-  const states = new DossierStates(known.size);
-  states.remember(known);
-  const pending = new PendingBatch();
-  pending.fold(events, states);
-  return { batch: pending.toBatch(), skipped: pending.skipped };
-}
-
-export function dossierCodesOf(events: readonly RecordedEvent[]): string[] {
-  const codes = new Set<string>();
-  for (const e of events) {
-    const code = dossierCodeOfStream(e.streamId);
-    if (code !== undefined) codes.add(code);
-  }
-  return [...codes];
-}

@@ -118,7 +118,6 @@ export async function projectVersion(
     // Set by a commit that lands, which may be after the loop has moved on.
     const progress = { committed: false };
     let ahead: Promise<RecordedEvent[]> | undefined;
-    let aheadFinishing = false;
     const finished = (): boolean => options.untilCaughtUp === true || options.finish?.aborted === true;
     // What this session knows of the view: valid while it holds the lease, since only the holder commits.
     const states = new DossierStates(options.statesCapacity ?? DEFAULT_STATES_CAPACITY, { empty: version.checkpoint === undefined });
@@ -173,15 +172,17 @@ export async function projectVersion(
         // A synchronous store (SQLite) settles every promise at once: let timers run between pages,
         // or the lease would never be renewed and a stop signal never seen during a long run.
         await new Promise((resolve) => setImmediate(resolve));
-        // Whether the writer was done when the page was asked for: only a page read after that shows the end.
-        const finishing = ahead ? aheadFinishing : finished();
+        // Only a page read after the writer was done, and with no commit of this runner's in flight,
+        // shows the end of the log: a page read ahead beside a commit may miss later transactions
+        // (PostgreSQL shows none newer than the oldest one open), so a short one is read again.
+        const fromAhead = ahead !== undefined;
+        const finishing = !fromAhead && finished();
         const page = await (ahead ?? eventStore.readAll({ after, limit: pageSize }));
         ahead = undefined;
         const last = page[page.length - 1];
         if (last) after = last.position;
         if (last && page.length === pageSize) {
           // Read the next page while this one is folded and committed: the log does not depend on the view.
-          aheadFinishing = finished();
           ahead = eventStore.readAll({ after: last.position, limit: pageSize });
           ahead.catch(() => undefined); // awaited (and its error seen) on the next turn
         }
@@ -199,7 +200,7 @@ export async function projectVersion(
         }
         if (caughtUp) await settle();
         if (caughtUp && finishing) return 'caught-up';
-        if (caughtUp) await sleep(options.pollIntervalMs ?? 250, options.finish ? AbortSignal.any([stop, options.finish]) : stop);
+        if (caughtUp && !(fromAhead && finished())) await sleep(options.pollIntervalMs ?? 250, options.finish ? AbortSignal.any([stop, options.finish]) : stop);
       }
     } catch (error) {
       // A commit still in flight lands or fails before anyone reads the checkpoint again.

@@ -48,10 +48,14 @@ export async function demoCommand(raw: Record<string, unknown>, out: Output): Pr
       await beside.stop();
     } else {
       projectProgress = createProgress('project', 'events');
+      // A stop while the projection catches up ends it after its commit in flight, as for tthc project.
+      const stopBeside = () => void beside.stop();
+      stopSignal().addEventListener('abort', stopBeside, { once: true });
       try {
         const projected = await beside.finish();
         logger.info(projected, 'demo feed projected');
       } finally {
+        stopSignal().removeEventListener('abort', stopBeside);
         projectProgress.stop();
       }
     }
