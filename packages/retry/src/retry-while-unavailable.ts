@@ -46,3 +46,9 @@ export async function retryWhileUnavailable<T>(work: () => Promise<T>, options: 
     }
   }
 }
+
+/** `retryWhileUnavailable` with these options, for a caller that retries each of several store calls on its own. */
+export const retryingWith =
+  (options: RetryOptions) =>
+  <T>(work: () => Promise<T>): Promise<T> =>
+    retryWhileUnavailable(work, options);

@@ -7,7 +7,7 @@ import { DossierCache } from './dossier-cache';
 import { NoRegistryError } from './ingest-file';
 import { ingestBatch, type IngestContext } from './ingest-batch';
 import type { HealthState, IngestMetrics } from './observability';
-import { retryWhileUnavailable, StoppedWhileUnavailableError, type RetryOptions } from './retry-while-unavailable';
+import { retryingWith, StoppedWhileUnavailableError } from './retry-while-unavailable';
 
 export interface ConsumeKafkaOptions {
   readonly brokers: readonly string[];
@@ -194,7 +194,7 @@ export async function consumeKafka(
     }));
     const log = logger.child({ partition: batch.partition, firstOffset: batch.firstOffset(), lastOffset: last.offset });
     if (!registry) throw new NoRegistryError('no agency registry'); // set before consuming starts
-    const retryOptions: RetryOptions = {
+    const retry = retryingWith({
       logger: log,
       ...(options.signal ? { signal: options.signal } : {}),
       onWait: () => payload.heartbeat(),
@@ -207,8 +207,7 @@ export async function consumeKafka(
         options.metrics?.storeUp(true);
         options.health?.storeReachable(true);
       },
-    };
-    const retry = <T>(work: () => Promise<T>): Promise<T> => retryWhileUnavailable(work, retryOptions);
+    });
     const context: IngestContext = { ...ctx, registry, source: `kafka:${topic}`, cache, retry };
     let result;
     try {

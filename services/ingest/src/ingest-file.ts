@@ -5,7 +5,7 @@ import { adoptRegistryEvent } from './adopt-registry';
 import { ingestBatch, readBatch, type IncomingMessage, type IngestContext } from './ingest-batch';
 import { DossierCache } from './dossier-cache';
 import { isBlank, readLines } from './read-lines';
-import { retryWhileUnavailable, type RetryOptions } from './retry-while-unavailable';
+import { retryingWith, type RetryOptions } from './retry-while-unavailable';
 
 export interface IngestFileOptions {
   readonly batchSize?: number;
@@ -53,8 +53,8 @@ export async function ingestFile(
         `${path}: no agency registry to check events against: the store has none and no registry line came before line ${lineNo}; import one with \`tthc registry import FILE\``,
       );
     }
-    const retryOptions: RetryOptions = { logger: options.logger, ...options.retryDelays, ...(options.signal ? { signal: options.signal } : {}) };
-    const context: IngestContext = { ...ctx, registry, source: 'file', cache, retry: (work) => retryWhileUnavailable(work, retryOptions) };
+    const retry = retryingWith({ logger: options.logger, ...options.retryDelays, ...(options.signal ? { signal: options.signal } : {}) });
+    const context: IngestContext = { ...ctx, registry, source: 'file', cache, retry };
     const read = readBatch(context, messages);
     const lines = lineNo;
     const bytes = bytesRead;
