@@ -1,4 +1,4 @@
-import { ALLOWED_IN, DOSSIER_STATUSES, type DossierState, type DossierStatus } from '@tthc/core';
+import { isFinal, type DossierState } from '@tthc/core';
 
 /**
  * What a dossier's stream folds to, as ingest left it: enough to decide its next events without
@@ -32,11 +32,8 @@ function fnv(text: string, seed: number): number {
   return h >>> 2;
 }
 
-/** Statuses in which the lifecycle allows no further event (returned, withdrawn…). */
-const FINAL: ReadonlySet<DossierStatus> = new Set(DOSSIER_STATUSES.filter((status) => !Object.values(ALLOWED_IN).some((allowed) => allowed.includes(status))));
-
 /** Dossiers kept by default: the dossiers in flight of a half-year of one province, in about 100 MB. */
-export const DEFAULT_DOSSIER_CACHE_SIZE = 30_000;
+export const DEFAULT_DOSSIER_CACHE_SIZE = 200_000;
 
 /**
  * The snapshots of the dossiers ingest wrote last, least recently used dropped first. It is a
@@ -70,7 +67,7 @@ export class DossierCache {
    */
   set(code: string, snapshot: DossierSnapshot): void {
     this.entries.delete(code);
-    if (snapshot.state && FINAL.has(snapshot.state.status)) return;
+    if (snapshot.state && isFinal(snapshot.state.status)) return;
     this.entries.set(code, snapshot);
     for (const oldest of this.entries.keys()) {
       if (this.entries.size <= this.capacity) break;

@@ -2,6 +2,7 @@ import {
   ACCEPTED_EVENT_TYPES,
   dossierCodeOfStream,
   foldDossierEvent,
+  isFinal,
   upcastBody,
   type CountIncrement,
   type CountSink,
@@ -36,6 +37,8 @@ export interface SkippedEvent {
  */
 export class DossierStates {
   private readonly known = new Map<string, DossierSummary>();
+  // Codes remembered in a final status since the last trim.
+  private finals: string[] = [];
   private readonly startedEmpty: boolean;
   // The codes forgotten so far, as a Bloom filter: fixed in size however many there are, and never
   // wrong about a code it has not seen (a false "maybe" only costs a read).
@@ -78,22 +81,36 @@ export class DossierStates {
     for (const [code, summary] of rows) {
       this.known.delete(code);
       this.known.set(code, summary);
+      if (isFinal(summary.status)) this.finals.push(code);
     }
   }
 
-  /** Forgets the least recently remembered rows beyond the capacity. */
+  /**
+   * Forgets the dossiers that can take no further event (their next event, if any, is a violation:
+   * rare enough to read the view for), then the least recently remembered rows beyond the capacity,
+   * so that the room goes to the dossiers in flight. Called only when every row held is in the view.
+   */
   trim(): void {
+    for (const code of this.finals) {
+      const summary = this.known.get(code);
+      if (summary && isFinal(summary.status)) this.forget(code);
+    }
+    this.finals = [];
     let excess = this.known.size - this.capacity;
     if (excess <= 0) return;
     for (const code of this.known.keys()) {
       if (excess-- <= 0) break;
-      this.known.delete(code);
-      const [h1, h2] = hashes(code);
-      for (let i = 0; i < FILTER_HASHES; i += 1) {
-        const bit = (h1 + i * h2) >>> 0;
-        const word = (bit >>> 5) & FILTER_MASK;
-        this.forgotten[word] = (this.forgotten[word] ?? 0) | (1 << (bit & 31));
-      }
+      this.forget(code);
+    }
+  }
+
+  private forget(code: string): void {
+    this.known.delete(code);
+    const [h1, h2] = hashes(code);
+    for (let i = 0; i < FILTER_HASHES; i += 1) {
+      const bit = (h1 + i * h2) >>> 0;
+      const word = (bit >>> 5) & FILTER_MASK;
+      this.forgotten[word] = (this.forgotten[word] ?? 0) | (1 << (bit & 31));
     }
   }
 }

@@ -80,7 +80,7 @@ export const READ_PAGE_SIZE = 5000;
 /** A batch commits after this long even if it is not full, so that progress and the checkpoint keep moving. */
 export const DEFAULT_COMMIT_INTERVAL_MS = 2000;
 /** Dossier summaries a runner keeps in memory between commits (see DossierStates). */
-export const DEFAULT_STATES_CAPACITY = 30_000;
+export const DEFAULT_STATES_CAPACITY = 200_000;
 
 /**
  * Projects the log into one version from its checkpoint under the runner's lease: it folds pages of

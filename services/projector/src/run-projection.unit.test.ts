@@ -7,6 +7,7 @@ import {
   type EventStore,
   type ProjectionStore,
 } from '@tthc/core';
+import { randomUUID } from 'node:crypto';
 import { createLogger } from '@tthc/logging';
 import { appendDataset, liveView, referenceView } from '@tthc/test-support';
 import { ProjectionLockedError } from './lease';
@@ -143,6 +144,32 @@ describe('the projection runner', () => {
     expect(batches).toHaveLength(1);
     expect(batches[0]?.dossiers).toHaveLength(600);
     expect(await liveView(projections)).toEqual(await referenceView(eventStore));
+  });
+
+  it('holds no summary of a dossier that can take no further event: one sent later is read from the view and skipped, not counted as new', async () => {
+    const expected = await referenceView(eventStore);
+    const last = new Map(events.map((e) => [e.subject, e] as const));
+    const returned = [...last.values()].find((e) => e.type === 'vn.gov.tthc.dossier.result-returned.v1');
+    const received = events.find((e) => e.subject === returned?.subject && e.type === 'vn.gov.tthc.dossier.received.v2');
+    if (!returned || !received) throw new Error('the dataset has no returned dossier');
+    // The same dossier received again, long after its result was returned: a lifecycle violation.
+    await appendDataset(eventStore, [{ ...received, id: randomUUID() }]);
+    const views = new InMemoryProjectionStore();
+    const read: string[] = [];
+    const recording = new Proxy(views, {
+      get(target, key, receiver) {
+        if (key === 'loadDossiers') {
+          return (...args: Parameters<ProjectionStore['loadDossiers']>) => {
+            read.push(...args[1]);
+            return target.loadDossiers(...args);
+          };
+        }
+        return Reflect.get(target, key, receiver) as unknown;
+      },
+    });
+    await runProjection(eventStore, recording, { logger, untilCaughtUp: true, batchSize: 100 });
+    expect(read).toEqual([returned.subject]);
+    expect(await liveView(views)).toEqual(expected);
   });
 
   it('keeps dossier summaries in memory, reading from the view only those it has no room for, with the same view', async () => {

@@ -39,6 +39,14 @@ export const ALLOWED_IN: Readonly<Record<Exclude<DossierEventBody['type'], 'vn.g
   'vn.gov.tthc.dossier.result-returned.v1': ['resolved'],
 };
 
+const STATUSES_WITH_A_NEXT_EVENT: ReadonlySet<DossierStatus> = new Set(Object.values(ALLOWED_IN).flat());
+
+/**
+ * Whether the lifecycle allows no further event in this status (returned, withdrawn, refused…):
+ * anything sent for such a dossier later is a duplicate or a violation.
+ */
+export const isFinal = (status: DossierStatus): boolean => !STATUSES_WITH_A_NEXT_EVENT.has(status);
+
 /** When the event says it happened: the instant its data carries (receipt, payment, finish…). */
 export function eventTime(event: DossierEventBody): string {
   switch (event.type) {
