@@ -32,7 +32,7 @@ function fnv(text: string, seed: number): number {
   return h >>> 2;
 }
 
-/** Dossiers kept by default: the dossiers in flight of a half-year of one province, in about 100 MB. */
+/** Dossiers kept by default: about the dossiers in flight at once in the Lâm Đồng profile ×5 (the memory it takes: docs/benchmarks.md). */
 export const DEFAULT_DOSSIER_CACHE_SIZE = 200_000;
 
 /**

@@ -144,6 +144,8 @@ export class PendingBatch {
   readonly skipped: SkippedEvent[] = [];
   private last: LogPosition | undefined;
   private folded = 0;
+  /** Summaries read back from the view for this batch: few while `states` has room for the dossiers in flight. */
+  readBack = 0;
 
   /** Events folded, counted or skipped. */
   get events(): number {

@@ -143,7 +143,7 @@ export async function projectVersion(
         versionEvents += batch.events;
         const position = formatLogPosition(batch.checkpoint);
         for (const s of folded.skipped) log.debug({ position: formatLogPosition(s.position), reason: s.reason }, 'event skipped');
-        log.info({ events: batch.events, dossiers: batch.dossiers.length, counts: batch.increments.length, skipped: folded.skipped.length, position, rate }, 'batch projected');
+        log.info({ events: batch.events, dossiers: batch.dossiers.length, readBack: folded.readBack, counts: batch.increments.length, skipped: folded.skipped.length, position, rate }, 'batch projected');
         options.onBatch?.({ version: ref.version, events: versionEvents - (startEvents ?? 0), versionEvents, position, rate: recent.rate() });
       };
       inFlight = commit();
@@ -188,7 +188,10 @@ export async function projectVersion(
         }
         if (page.length > 0) {
           const unknown = pending.unknownCodes(page, states);
-          if (unknown.length > 0) states.remember(await projectionStore.loadDossiers(ref, unknown));
+          if (unknown.length > 0) {
+            states.remember(await projectionStore.loadDossiers(ref, unknown));
+            pending.readBack += unknown.length;
+          }
           pending.fold(page, states);
         }
         const caughtUp = page.length < pageSize;
