@@ -2,12 +2,12 @@ import { Partitioners, type Admin, type EachBatchPayload, type KafkaMessage, typ
 import { addCounts, ZERO_COUNTS, type AgencyRegistry, type IngestCounts, type NewDeadLetter } from '@tthc/core';
 import { createKafka, DEAD_LETTER_HEADERS, DEFAULT_DEAD_LETTER_TOPIC, DEFAULT_REGISTRY_TOPIC, IDEMPOTENT_PRODUCER_RETRY } from '@tthc/kafka';
 import type { Logger } from '@tthc/logging';
+import { retryingWith, StoppedWhileUnavailableError } from '@tthc/retry';
 import { followRegistryTopic } from './follow-registry-topic';
 import { DossierCache } from './dossier-cache';
 import { NoRegistryError } from './ingest-file';
 import { ingestBatch, type IngestContext } from './ingest-batch';
 import type { HealthState, IngestMetrics } from './observability';
-import { retryingWith, StoppedWhileUnavailableError } from './retry-while-unavailable';
 
 export interface ConsumeKafkaOptions {
   readonly brokers: readonly string[];
