@@ -1,3 +1,4 @@
+import type { PostgresEventRow } from '@tthc/store-postgres';
 import type { EventRow } from './dataset';
 
 const SPECIAL = /[\\\t\n\r]/;
@@ -9,7 +10,10 @@ export function copyValue(value: string): string {
   return SPECIAL.test(value) ? value.replace(SPECIAL_ALL, (c) => ESCAPES[c] ?? c) : value;
 }
 
-/** COPY text lines for `events (stream_id, revision, event_id, type, data, metadata)`. */
+/** The columns `copyLines` writes, in its order; checked against the store's row, so a renamed column fails to compile. */
+export const COPY_COLUMNS = ['stream_id', 'revision', 'event_id', 'type', 'data', 'metadata'] as const satisfies readonly (keyof PostgresEventRow)[];
+
+/** COPY text lines for `events (COPY_COLUMNS)`. */
 export function copyLines(rows: readonly EventRow[], from: number, to: number): string {
   let text = '';
   for (let i = from; i < to; i += 1) {

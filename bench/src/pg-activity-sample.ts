@@ -13,6 +13,7 @@
  */
 import { Command } from 'commander';
 import { Client } from 'pg';
+import { sleep } from '@tthc/retry';
 import { z } from 'zod';
 
 export interface ActivitySample {
@@ -79,7 +80,7 @@ async function sample(options: z.output<typeof samplerOptions>): Promise<void> {
     );
     ticks.push(rows);
     if (rows.some(busy)) busyTicks += 1;
-    await new Promise((resolve) => setTimeout(resolve, options.interval));
+    await sleep(options.interval);
   }
   const elapsed = (Date.now() - started) / 1000;
   const samples = ticks.reduce((n, t) => n + t.length, 0);

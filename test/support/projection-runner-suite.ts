@@ -12,6 +12,7 @@ import {
 } from '@tthc/core';
 import { createLogger } from '@tthc/logging';
 import { projectionStatus, replayProjection, runProjection, type ReplaySummary } from '@tthc/projector';
+import { sleep } from '@tthc/retry';
 
 /** One process's view of a store: its own connection (pool, file handle) to the same database. */
 export interface StoreConnection {
@@ -27,8 +28,6 @@ export interface ProjectionRunnerHarness {
 
 const logger = createLogger({ level: 'silent' });
 const PERIOD = { from: '2024-01-01', to: '2024-06-30' };
-
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls until `check` holds, or fails naming what it waited for. */
 export async function until(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {

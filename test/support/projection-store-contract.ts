@@ -13,6 +13,7 @@ import {
   type ProjectionBatch,
   type ProjectionStore,
 } from '@tthc/core';
+import { sleep } from '@tthc/retry';
 
 import type { Opened } from './opened';
 import { openPerTest } from './open-per-test';
@@ -44,7 +45,6 @@ const inc = (day: string, metric: 'received' | 'resolved.late', value = 1, agenc
 const H1 = { from: '2024-01-01', to: '2024-06-30' };
 const sorted = <T extends { agencyCode: string; metric: string }>(rows: T[]) =>
   rows.sort((a, b) => `${a.agencyCode}${a.metric}`.localeCompare(`${b.agencyCode}${b.metric}`));
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** The batch with its dossiers' open-dossier counters added, as the projection adds them for new dossiers. */
 const counted = (batch: ProjectionBatch): ProjectionBatch => ({ ...batch, increments: [...batch.increments, ...batch.dossiers.flatMap((d) => openCountsOf(d))] });
 

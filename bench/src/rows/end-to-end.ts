@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DAILY_COUNTS_PROJECTION, loadAgencyRegistry, parsePeriod, readDailyCountsReport, type DayRange, type ProjectionStore } from '@tthc/core';
+import { sleep } from '@tthc/retry';
 import { openPostgresStores } from '@tthc/store-postgres';
 import { openSqliteStores } from '@tthc/store-sqlite';
 import { z } from 'zod';
@@ -76,8 +77,6 @@ async function projectedEvents(projectionStore: ProjectionStore): Promise<number
   const live = (await projectionStore.listVersions(DAILY_COUNTS_PROJECTION)).find((v) => v.status === 'live');
   return live?.checkpoint?.events ?? 0;
 }
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * A pipeline row: into a fresh store, `ingestArgs` (ingest, exiting when done) and `tthc project` in

@@ -2,9 +2,9 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { openPostgresStores } from '@tthc/store-postgres';
+import { openPostgresStores, POSTGRES_EVENT_COLUMNS, type PostgresEventRow } from '@tthc/store-postgres';
 import { READ_PAGE_SIZE, READ_RUNS, rowOf, type BenchContext, type Suite } from '../context';
-import { copyLines } from '../copy-text';
+import { COPY_COLUMNS, copyLines } from '../copy-text';
 import type { BenchDataset, EventRow } from '../dataset';
 import type { Step, Untimed } from '../measure';
 import { connect } from '../postgres';
@@ -29,7 +29,7 @@ export const CREATE_BARE_TABLE = [
 
 /** One `COPY … FROM STDIN` of a chunk's rows into `table`; building the COPY text is timed. */
 async function copyRows(client: Client, table: string, rows: readonly EventRow[], done: number, step: Step): Promise<number> {
-  const copy = client.query(copyFrom(`COPY ${table} (stream_id, revision, event_id, type, data, metadata) FROM STDIN`));
+  const copy = client.query(copyFrom(`COPY ${table} (${COPY_COLUMNS.join(', ')}) FROM STDIN`));
   async function* pieces(): AsyncGenerator<string> {
     for (let start = 0; start < rows.length; start += COPY_PIECE_ROWS) {
       const end = Math.min(start + COPY_PIECE_ROWS, rows.length);
@@ -51,22 +51,10 @@ async function copyDataset(client: Client, table: string, dataset: BenchDataset,
   return copied;
 }
 
-interface PlainRow {
-  tx: string;
-  position: string;
-  stream_id: string;
-  revision: string;
-  event_id: string;
-  type: string;
-  /** pg parses jsonb columns with JSON.parse. */
-  data: unknown;
-  metadata: unknown;
-}
-
 /** One keyset page in log order (the primary key: transaction id, then position); pg JSON.parses data and metadata. */
-async function readPage(client: Client, after: { tx: string; position: string }): Promise<PlainRow[]> {
-  const { rows } = await client.query<PlainRow>(
-    `SELECT transaction_id::text AS tx, position, stream_id, revision, event_id, type, data, metadata
+async function readPage(client: Client, after: { tx: string; position: string }): Promise<PostgresEventRow[]> {
+  const { rows } = await client.query<PostgresEventRow>(
+    `SELECT ${POSTGRES_EVENT_COLUMNS}
        FROM events
       WHERE (transaction_id, position) > ($1::text::xid8, $2::bigint)
       ORDER BY transaction_id, position

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { openDatabase } from '@tthc/store-sqlite';
+import { openDatabase, SQLITE_EVENT_COLUMNS, type SqliteEventRow } from '@tthc/store-sqlite';
 import { READ_PAGE_SIZE, READ_RUNS, rowOf, type BenchContext, type Suite } from '../context';
 import type { BenchDataset, EventRow } from '../dataset';
 import type { Step, Untimed } from '../measure';
@@ -34,10 +34,13 @@ export function bareTableSql(columns: readonly ColumnInfo[]): string {
   return `CREATE TABLE ${BARE_TABLE} (${defs.join(', ')})`;
 }
 
+/** The columns the plain inserts write (all but natural_key); checked against the store's row, so a renamed column fails to compile. */
+const INSERT_COLUMNS = ['stream_id', 'revision', 'event_id', 'type', 'data', 'metadata'] as const satisfies readonly (keyof SqliteEventRow)[];
+
 /** Prepared INSERTs into `table`, 10,000 rows a transaction, chunk after chunk. */
 async function insertRows(db: Database, table: string, dataset: BenchDataset, step: Step, untimed: Untimed): Promise<number> {
   const insert = db.prepare<[string, number, string, string, string, string]>(
-    `INSERT INTO ${table} (stream_id, revision, event_id, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO ${table} (${INSERT_COLUMNS.join(', ')}) VALUES (?, ?, ?, ?, ?, ?)`,
   );
   let inserted = 0;
   const insertRange = db.transaction((rows: readonly EventRow[], from: number, to: number) => {
@@ -56,20 +59,10 @@ async function insertRows(db: Database, table: string, dataset: BenchDataset, st
   return inserted;
 }
 
-interface PlainRow {
-  position: number;
-  stream_id: string;
-  revision: number;
-  event_id: string;
-  type: string;
-  data: string;
-  metadata: string;
-}
-
 /** Keyset pages in position order, data and metadata parsed. */
 function pageReader(db: Database) {
-  const page = db.prepare<[number, number], PlainRow>(
-    'SELECT position, stream_id, revision, event_id, type, data, metadata FROM events WHERE position > ? ORDER BY position LIMIT ?',
+  const page = db.prepare<[number, number], SqliteEventRow>(
+    `SELECT ${SQLITE_EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`,
   );
   return (after: number) =>
     page.all(after, READ_PAGE_SIZE).map((r) => ({

@@ -1,4 +1,5 @@
 import { START_OF_LOG, type EventStore, type LogPosition } from '@tthc/core';
+import { sleep } from '@tthc/retry';
 import { openPostgresStores } from '@tthc/store-postgres';
 import { openSqliteStores } from '@tthc/store-sqlite';
 import { READ_PAGE_SIZE, READ_RUNS, rowOf, type BenchContext, type Suite } from '../context';
@@ -40,7 +41,7 @@ async function readWholeLog(store: EventStore, expected: number, step: Step): Pr
       if (count >= expected) return count;
       waitingSince ??= Date.now();
       if (Date.now() - waitingSince > READ_WAIT_MS) return count;
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      await sleep(10);
       continue;
     }
     waitingSince = undefined;

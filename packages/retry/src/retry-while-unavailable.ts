@@ -1,5 +1,6 @@
 import { StoreUnavailableError } from '@tthc/core';
 import type { Logger } from '@tthc/logging';
+import { sleep } from './sleep';
 
 export interface RetryOptions {
   readonly logger: Logger;
@@ -40,7 +41,7 @@ export async function retryWhileUnavailable<T>(work: () => Promise<T>, options: 
       options.logger.warn({ attempt, delayMs: Math.round(delay), err: error.message }, 'store unavailable: retrying');
       const until = Date.now() + delay;
       while (Date.now() < until && !options.signal?.aborted) {
-        await new Promise((resolve) => setTimeout(resolve, Math.min(1000, until - Date.now())));
+        await sleep(Math.min(1000, until - Date.now()));
         await options.onWait?.();
       }
     }

@@ -21,7 +21,8 @@ import {
 import { insertRows, lastRevisions, lockStreams, naturalKeyHolders, readWholeStreams, storedEvents, UNIQUE_VIOLATION } from './event-sql';
 import { inTransaction, mapPgError } from './transaction';
 
-interface EventRow {
+/** An event as the store's reads select it (`POSTGRES_EVENT_COLUMNS`); exported for the bench, which reads the same way. */
+export interface PostgresEventRow {
   tx: string;
   position: string;
   stream_id: string;
@@ -36,7 +37,8 @@ interface EventRow {
 // deadlock between two hash-colliding stream locks.
 const RETRYABLE = new Set([UNIQUE_VIOLATION, '40P01']);
 const MAX_ATTEMPTS = 5;
-const COLUMNS = 'transaction_id::text AS tx, position, stream_id, revision, event_id, type, data, metadata';
+/** The select list of `PostgresEventRow`. */
+export const POSTGRES_EVENT_COLUMNS = 'transaction_id::text AS tx, position, stream_id, revision, event_id, type, data, metadata';
 
 /**
  * How far the log may be read: below the oldest transaction that was still running in this database
@@ -59,7 +61,7 @@ const READ_HORIZON = `(SELECT CASE WHEN pg_is_in_recovery() THEN pg_snapshot_xmi
       ORDER BY x LIMIT 1),
     pg_snapshot_xmax(pg_current_snapshot())) END)`;
 
-const toRecorded = (r: EventRow): RecordedEvent => ({
+const toRecorded = (r: PostgresEventRow): RecordedEvent => ({
   streamId: r.stream_id,
   revision: BigInt(r.revision),
   position: { commit: BigInt(r.tx), prepare: BigInt(r.position) },
@@ -162,8 +164,8 @@ export class PostgresEventStore implements EventStore {
 
   async readStream(streamId: string, { fromRevision = 0n, limit }: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     try {
-      const { rows } = await this.pool.query<EventRow>(
-        `SELECT ${COLUMNS} FROM events WHERE stream_id = $1 AND revision >= $2 ORDER BY revision LIMIT $3`,
+      const { rows } = await this.pool.query<PostgresEventRow>(
+        `SELECT ${POSTGRES_EVENT_COLUMNS} FROM events WHERE stream_id = $1 AND revision >= $2 ORDER BY revision LIMIT $3`,
         [streamId, fromRevision.toString(), limit ?? null],
       );
       return rows.map(toRecorded);
@@ -183,8 +185,8 @@ export class PostgresEventStore implements EventStore {
   async readByNaturalKeys(naturalKeys: readonly string[]): Promise<Map<string, RecordedEvent>> {
     if (naturalKeys.length === 0) return new Map();
     try {
-      const { rows } = await this.pool.query<EventRow & { natural_key: string }>(
-        `SELECT ${COLUMNS}, natural_key FROM events WHERE natural_key = ANY($1::text[])`,
+      const { rows } = await this.pool.query<PostgresEventRow & { natural_key: string }>(
+        `SELECT ${POSTGRES_EVENT_COLUMNS}, natural_key FROM events WHERE natural_key = ANY($1::text[])`,
         [[...new Set(naturalKeys)]],
       );
       return new Map(rows.map((r) => [r.natural_key, toRecorded(r)]));
@@ -195,8 +197,8 @@ export class PostgresEventStore implements EventStore {
 
   async readAll({ after = START_OF_LOG, limit }: ReadAllOptions): Promise<RecordedEvent[]> {
     try {
-      const { rows } = await this.pool.query<EventRow>(
-        `SELECT ${COLUMNS}
+      const { rows } = await this.pool.query<PostgresEventRow>(
+        `SELECT ${POSTGRES_EVENT_COLUMNS}
            FROM events
           WHERE (transaction_id, position) > ($1::text::xid8, $2::bigint)
             AND transaction_id < ${READ_HORIZON}

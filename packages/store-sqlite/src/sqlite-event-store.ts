@@ -21,7 +21,8 @@ import {
 } from '@tthc/core';
 import { run } from './sqlite-errors';
 
-interface EventRow {
+/** An event as the store's reads select it (`SQLITE_EVENT_COLUMNS`); exported for the bench, which reads the same way. */
+export interface SqliteEventRow {
   position: number;
   stream_id: string;
   revision: number;
@@ -31,9 +32,10 @@ interface EventRow {
   metadata: string;
 }
 
-const COLUMNS = 'position, stream_id, revision, event_id, type, data, metadata';
+/** The select list of `SqliteEventRow`. */
+export const SQLITE_EVENT_COLUMNS = 'position, stream_id, revision, event_id, type, data, metadata';
 
-function toRecorded(r: EventRow): RecordedEvent {
+function toRecorded(r: SqliteEventRow): RecordedEvent {
   const position = BigInt(r.position);
   return {
     streamId: r.stream_id,
@@ -52,10 +54,10 @@ export class SqliteEventStore implements EventStore {
   private readonly eventsByIds: Statement<[string], { event_id: string; stream_id: string; type: string; data: string; position: number }>;
   private readonly insertEvent: Statement<[string, number, string, string, string, string, string | null]>;
   private readonly holdersOf: Statement<[string], { natural_key: string; event_id: string }>;
-  private readonly eventsByNaturalKeys: Statement<[string], EventRow & { natural_key: string }>;
-  private readonly readAfter: Statement<[number, number], EventRow>;
-  private readonly readFromRevision: Statement<[string, number, number], EventRow>;
-  private readonly readManyStreams: Statement<[string], EventRow>;
+  private readonly eventsByNaturalKeys: Statement<[string], SqliteEventRow & { natural_key: string }>;
+  private readonly readAfter: Statement<[number, number], SqliteEventRow>;
+  private readonly readFromRevision: Statement<[string, number, number], SqliteEventRow>;
+  private readonly readManyStreams: Statement<[string], SqliteEventRow>;
   private readonly appendTx: (appends: readonly StreamAppend[], checkStored: boolean) => AppendOutcome;
 
   constructor(db: Database) {
@@ -67,11 +69,11 @@ export class SqliteEventStore implements EventStore {
     );
     this.insertEvent = db.prepare('INSERT INTO events (stream_id, revision, event_id, type, data, metadata, natural_key) VALUES (?, ?, ?, ?, ?, ?, ?)');
     this.holdersOf = db.prepare('SELECT natural_key, event_id FROM events WHERE natural_key IN (SELECT value FROM json_each(?))');
-    this.eventsByNaturalKeys = db.prepare(`SELECT ${COLUMNS}, natural_key FROM events WHERE natural_key IN (SELECT value FROM json_each(?))`);
-    this.readAfter = db.prepare(`SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`);
-    this.readFromRevision = db.prepare(`SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?`);
+    this.eventsByNaturalKeys = db.prepare(`SELECT ${SQLITE_EVENT_COLUMNS}, natural_key FROM events WHERE natural_key IN (SELECT value FROM json_each(?))`);
+    this.readAfter = db.prepare(`SELECT ${SQLITE_EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`);
+    this.readFromRevision = db.prepare(`SELECT ${SQLITE_EVENT_COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?`);
     this.readManyStreams = db.prepare(
-      `SELECT ${COLUMNS} FROM events WHERE stream_id IN (SELECT value FROM json_each(?)) ORDER BY stream_id, revision`,
+      `SELECT ${SQLITE_EVENT_COLUMNS} FROM events WHERE stream_id IN (SELECT value FROM json_each(?)) ORDER BY stream_id, revision`,
     );
     const tx = db.transaction((appends: readonly StreamAppend[], checkStored: boolean) => this.appendInTransaction(appends, checkStored));
     this.appendTx = (appends, checkStored) => tx.immediate(appends, checkStored);

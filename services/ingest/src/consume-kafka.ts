@@ -2,12 +2,12 @@ import { Partitioners, type Admin, type EachBatchPayload, type KafkaMessage, typ
 import { addCounts, ZERO_COUNTS, type AgencyRegistry, type IngestCounts, type NewDeadLetter } from '@tthc/core';
 import { createKafka, DEAD_LETTER_HEADERS, DEFAULT_DEAD_LETTER_TOPIC, DEFAULT_REGISTRY_TOPIC, IDEMPOTENT_PRODUCER_RETRY } from '@tthc/kafka';
 import type { Logger } from '@tthc/logging';
+import { retryingWith, sleep, StoppedWhileUnavailableError } from '@tthc/retry';
 import { followRegistryTopic } from './follow-registry-topic';
 import { DossierCache } from './dossier-cache';
 import { NoRegistryError } from './ingest-file';
 import { ingestBatch, type IngestContext } from './ingest-batch';
 import type { HealthState, IngestMetrics } from './observability';
-import { retryingWith, StoppedWhileUnavailableError } from './retry-while-unavailable';
 
 export interface ConsumeKafkaOptions {
   readonly brokers: readonly string[];
@@ -237,7 +237,7 @@ export async function consumeKafka(
     if (FAULT_PAUSE_BEFORE_OFFSET_COMMIT_MS > 0) {
       // For the fault harness only: a window in which a kill lands after the store's commit and before the offsets'.
       log.warn({ pauseMs: FAULT_PAUSE_BEFORE_OFFSET_COMMIT_MS }, 'fault window: batch stored, offsets not yet committed');
-      await new Promise((resolve) => setTimeout(resolve, FAULT_PAUSE_BEFORE_OFFSET_COMMIT_MS));
+      await sleep(FAULT_PAUSE_BEFORE_OFFSET_COMMIT_MS);
     }
     await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() }]);
     payload.resolveOffset(last.offset);
@@ -283,7 +283,7 @@ async function waitUntilStopped(options: ConsumeKafkaOptions, lastActivity: () =
   if (options.untilIdleMs === undefined) return aborted;
   const idleMs = options.untilIdleMs;
   while (!signal?.aborted) {
-    await Promise.race([aborted, new Promise((resolve) => setTimeout(resolve, Math.min(500, idleMs)))]);
+    await sleep(Math.min(500, idleMs), signal);
     // A broker that cannot answer now is not an end: it is waited for, like the store.
     if (Date.now() - lastActivity() >= idleMs && (await isCaughtUp().catch(() => false))) return;
   }

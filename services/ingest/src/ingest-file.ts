@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { addCounts, AGENCY_REGISTRY_EVENT_TYPE, mayBeRegistryEvent, ZERO_COUNTS, type AgencyRegistry, type IngestCounts } from '@tthc/core';
 import type { Logger } from '@tthc/logging';
+import { retryingWith, type RetryOptions } from '@tthc/retry';
 import { adoptRegistryEvent } from './adopt-registry';
 import { ingestBatch, readBatch, type IncomingMessage, type IngestContext } from './ingest-batch';
 import { DossierCache } from './dossier-cache';
 import { isBlank, readLines } from './read-lines';
-import { retryingWith, type RetryOptions } from './retry-while-unavailable';
 
 export interface IngestFileOptions {
   readonly batchSize?: number;

@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DAILY_COUNTS_PROJECTION, generateDemoDataset } from '@tthc/core';
 import { createLogger } from '@tthc/logging';
+import { sleep } from '@tthc/retry';
 import { openPostgresStores } from '@tthc/store-postgres';
 import { openSqliteStores } from '@tthc/store-sqlite';
-import { appendDataset, createTestDatabase, liveView, projectionRunnerSuite, referenceView, sleep } from '@tthc/test-support';
+import { appendDataset, createTestDatabase, liveView, projectionRunnerSuite, referenceView } from '@tthc/test-support';
 import { runProjection } from './run-projection';
 
 const dir = mkdtempSync(join(tmpdir(), 'tthc-runner-'));

@@ -92,4 +92,3 @@ export class Tthc {
 }
 
 export const isBatch = (l: LogLine): boolean => l.msg === 'batch ingested' || l.msg === 'batch projected';
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

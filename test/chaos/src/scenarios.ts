@@ -1,4 +1,5 @@
-import { isBatch, sleep, Tthc, type LogLine } from './process';
+import { sleep } from '@tthc/retry';
+import { isBatch, Tthc, type LogLine } from './process';
 import type { PrivateBroker, PrivateCluster } from './servers';
 
 /** What a scenario needs: the servers, its own database and consumer group, and how to run `tthc`. */

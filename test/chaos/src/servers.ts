@@ -2,6 +2,7 @@ import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { sleep } from '@tthc/retry';
 
 const run = promisify(execFile);
 const INFRA = join(__dirname, '..', '..', '..', 'infra');
@@ -83,7 +84,7 @@ export class PrivateCluster {
         await this.start();
         return;
       } catch {
-        await new Promise((resolve) => setTimeout(resolve, 200));
+        await sleep(200);
       }
     }
     throw new Error(`PostgreSQL on port ${this.port} did not start again`);

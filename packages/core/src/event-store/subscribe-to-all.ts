@@ -19,6 +19,7 @@ export interface SubscriptionPage {
   readonly caughtUp: boolean;
 }
 
+// Not @tthc/retry's sleep: the core depends on nothing, and @tthc/retry depends on the core.
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
     const timer = setTimeout(done, ms);
