@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { demoRegistry, generateDemoDataset, type DailyCountsReport } from '@tthc/core';
+import type { DailyCountsReport } from '@tthc/core';
+import { demoRegistry, generateDemoDataset } from '@tthc/test-support';
 import { createTestDatabase, KAFKA_BROKERS_ENV, requireEnv, runTthc, type TestDatabase } from '@tthc/test-support';
 
 /**

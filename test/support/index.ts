@@ -10,3 +10,5 @@ export * from './projection-runner-suite';
 export * from './open-dossier-states';
 export * from './dead-letter-topic';
 export * from './sample-events';
+export * from './demo-dataset';
+export * from './demo-registry';

@@ -1,7 +1,6 @@
 import {
   appendsByDossier,
   DAILY_COUNTS_PROJECTION,
-  generateDemoDataset,
   InMemoryProjectionStore,
   type AnyVersionDossierEvent,
   type EventStore,
@@ -12,6 +11,7 @@ import {
 } from '@tthc/core';
 import { createLogger } from '@tthc/logging';
 import { projectionStatus, replayProjection, runProjection, type ReplaySummary } from '@tthc/projector';
+import { generateDemoDataset } from './demo-dataset';
 
 /** One process's view of a store: its own connection (pool, file handle) to the same database. */
 export interface StoreConnection {

@@ -1,7 +1,8 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { formatCount, scaleProfile, type SimulationProfile } from '@tthc/core';
+import { formatCount } from '@tthc/core';
+import { scaleProfile, type SimulationProfile } from '@tthc/simulator';
 import { DEMO_PROFILE } from './commands/demo';
 import { runTthc } from '@tthc/test-support';
 

@@ -1,5 +1,5 @@
 import { toCurrentVersion, type AnyVersionDossierEvent } from '../events';
-import { generateDemoDataset, type ExpectedCounts } from '../simulation';
+import { generateDemoDataset, type ExpectedCounts } from '@tthc/test-support';
 import { addDays } from '../time';
 import { projectDossierEvent, type DossierSummary } from './dossier-counts';
 import type { CountIncrement, Metric } from './metrics';

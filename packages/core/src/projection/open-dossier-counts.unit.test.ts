@@ -1,7 +1,7 @@
 import { toCurrentVersion } from '../events';
 import type { DossierState } from '../lifecycle/dossier-state';
-import { generateDemoDataset } from '../simulation';
-import { SeededRandom } from '../simulation/random';
+import { SeededRandom } from '@tthc/simulator';
+import { generateDemoDataset } from '@tthc/test-support';
 import { addDays } from '../time';
 import { mergeIncrements, projectDossierEvent, type DossierSummary } from './dossier-counts';
 import type { CountIncrement } from './metrics';

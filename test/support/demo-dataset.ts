@@ -1,8 +1,6 @@
 import { DateTime } from 'luxon';
-import type { AnyVersionDossierEvent, Channel, OnlineServiceLevel } from '../events';
-import type { DayRange } from '../projection/projection-store';
-import { addDays, addWorkingDays, daysBetween } from '../time/working-days';
-import { SeededRandom } from './random';
+import { addDays, addWorkingDays, daysBetween, type AnyVersionDossierEvent, type Channel, type DayRange, type OnlineServiceLevel } from '@tthc/core';
+import { SeededRandom } from '@tthc/simulator';
 
 export interface DemoOptions {
   readonly seed: number;

@@ -1,22 +1,13 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AnyVersionDossierEvent } from '../../events/dossier-events';
-import { upcastBody } from '../../events/upcasters';
-import { formatProblems, parseDossierEvent, type FieldProblem } from '../../events/validation';
-import { projectDossierEvent, type DossierSummary } from '../../projection/dossier-counts';
-import type { AgencyMetricTotal, AgencyOpenDossiers, DayRange } from '../../projection/projection-store';
-import { buildDailyCountsReport, type DailyCountsReport } from '../../report/daily-counts-report';
-import { loadAgencyRegistry, type AgencyRegistry } from '../../registry/agency-registry';
-import { AGENCY_LEVELS } from '../../registry/agency-registry-file';
-import { localDay } from '../../time/local-day';
-import { workingDaysBetween } from '../../time/working-days';
+import { AGENCY_LEVELS, buildDailyCountsReport, formatProblems, loadAgencyRegistry, localDay, parseDossierEvent, projectDossierEvent, upcastBody, workingDaysBetween, type AgencyMetricTotal, type AgencyOpenDossiers, type AgencyRegistry, type AnyVersionDossierEvent, type DailyCountsReport, type DayRange, type DossierSummary, type FieldProblem } from '@tthc/core';
 import { loadProfile, type SimulationProfile } from '../profile/profile';
 import { scaleProfile } from '../profile/scale-profile';
 import { SimulationRefused, simulateProfile, trySimulateProfile, type ProfileSimulation } from './simulate-profile';
 import { SIMULATION_SOURCE } from './simulation-registry';
 
-const fixturePath = join(__dirname, '../../../../../test/fixtures/profiles/lam-dong-2024-h1.json');
+const fixturePath = join(__dirname, '../../../../test/fixtures/profiles/lam-dong-2024-h1.json');
 
 function load(value: unknown): SimulationProfile {
   const result = loadProfile(value);

@@ -1,6 +1,4 @@
-import type { FieldProblem } from '../../events/validation';
-import { AGENCY_LEVELS, type AgencyLevel } from '../../registry/agency-registry-file';
-import { formatCount } from '../../report/format-vietnamese';
+import { AGENCY_LEVELS, formatCount, type AgencyLevel, type FieldProblem } from '@tthc/core';
 import type { LevelProfile, SimulationProfile } from '../profile/profile';
 import { apportion, apportionCapped } from './apportion';
 

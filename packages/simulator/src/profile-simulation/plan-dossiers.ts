@@ -1,4 +1,4 @@
-import { AGENCY_LEVELS, type AgencyLevel } from '../../registry/agency-registry-file';
+import { AGENCY_LEVELS, type AgencyLevel } from '@tthc/core';
 import type { SeededRandom } from '../random';
 import { apportion } from './apportion';
 import type { FigureChoice, LevelAllocation } from './choose-figures';

@@ -1,8 +1,4 @@
-import { sourceUrn } from '../../events/codes';
-import type { AnyVersionDossierEvent } from '../../events/dossier-events';
-import { formatProblems, type FieldProblem } from '../../events/validation';
-import { AGENCY_LEVELS, AGENCY_REGISTRY_LIMITS, type AgencyLevel, type AgencyRegistryFile } from '../../registry/agency-registry-file';
-import { formatCount } from '../../report/format-vietnamese';
+import { AGENCY_LEVELS, AGENCY_REGISTRY_LIMITS, formatCount, formatProblems, sourceUrn, type AgencyLevel, type AgencyRegistryFile, type AnyVersionDossierEvent, type FieldProblem } from '@tthc/core';
 import { profileProblems, type SimulationProfile } from '../profile/profile';
 import { chooseFigures, type FigureChoice } from './choose-figures';
 import { DayTable, dayNumber } from './day-table';

@@ -1,8 +1,5 @@
 import { z } from 'zod';
-import { isoDate } from '../../events/codes';
-import { describeIssues, type FieldProblem } from '../../events/validation';
-import { AGENCY_LEVELS, type AgencyLevel } from '../../registry/agency-registry-file';
-import { formatCount } from '../../report/format-vietnamese';
+import { AGENCY_LEVELS, describeIssues, formatCount, isoDate, type AgencyLevel, type FieldProblem } from '@tthc/core';
 
 /**
  * A simulation profile (issue 6, item 5): the figures a half-year (or any period) report must show,
