@@ -12,3 +12,4 @@ export * from './dead-letter-topic';
 export * from './sample-events';
 export * from './demo-dataset';
 export * from './demo-registry';
+export * from './open-dossiers';

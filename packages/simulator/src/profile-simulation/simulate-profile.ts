@@ -1,4 +1,19 @@
-import { AGENCY_LEVELS, AGENCY_REGISTRY_LIMITS, formatCount, formatProblems, sourceUrn, type AgencyLevel, type AgencyRegistryFile, type AnyVersionDossierEvent, type FieldProblem } from '@tthc/core';
+import {
+  AGENCY_LEVELS,
+  AGENCY_REGISTRY_LIMITS,
+  carriedOverInto,
+  formatCount,
+  formatProblems,
+  inProgressAtEndOf,
+  sourceUrn,
+  timelinessOfDay,
+  type AgencyLevel,
+  type AgencyRegistryFile,
+  type AnyVersionDossierEvent,
+  type CountsRow,
+  type DayRange,
+  type FieldProblem,
+} from '@tthc/core';
 import { profileProblems, type SimulationProfile } from '../profile/profile';
 import { chooseFigures, type FigureChoice } from './choose-figures';
 import { DayTable, dayNumber } from './day-table';
@@ -11,26 +26,11 @@ import { SIMULATION_SOURCE, agencyCounts, simulationRegistry } from './simulatio
 // A module binding for the event loop's hot path (see fast-random.ts: global lookups are slow under jest).
 const { floor } = Math;
 
-/** The figures of one level (or, without `agencies`, of all) for the period, as the report shows them. */
-export interface SimulatedCounts {
-  readonly received: number;
-  readonly receivedOnline: number;
-  readonly carriedOver: number;
-  readonly resolved: number;
-  readonly resolvedEarly: number;
-  /** Early plus on time. */
-  readonly resolvedOnTime: number;
-  readonly resolvedLate: number;
-  readonly inProgressAtEnd: { readonly notDue: number; readonly overdue: number };
-  readonly withdrawn: number;
-  /** Processing stops included. */
-  readonly handedBack: number;
-  readonly processingStopped: number;
-  readonly refusedAtReception: number;
-  readonly supplementRequested: number;
-  readonly apologyIssued: number;
-  readonly resultReturned: number;
-}
+/**
+ * The figures of one level (or, without `agencies`, of all) for the period: the report's row, less the
+ * rates it derives and the all-level figures kept in `SimulatedFigures`.
+ */
+export type SimulatedCounts = Omit<CountsRow, 'onTimeRate' | 'fullProcessOnline' | 'onlinePayments'>;
 export type SimulatedLevelFigures = { readonly agencies: number } & SimulatedCounts;
 
 /** Every figure the report shows for the period: the profile's, and those the simulator chose. Field names are the report's. */
@@ -148,7 +148,7 @@ export function trySimulateProfile(profile: SimulationProfile, options: Simulate
   const serial = new Uint32Array(plans.count);
   const serials = new Map<number, number>();
   const span = table.last - table.first + 1;
-  const tally = new Tally(agencies.levels, F, D);
+  const tally = new Tally(agencies.levels, profile.period, table);
   for (let i = 0; i < plans.count; i += 1) {
     const timeline = buildTimeline(ctx, plans, i);
     eventStart[i] = events;
@@ -238,7 +238,10 @@ const emptyCounts = (): MutableCounts => ({
   resultReturned: 0,
 });
 
-/** Counts the timelines as the projection will: by local day in the period, under the processing agency's level. */
+/**
+ * Counts the timelines as the projection will: by local day in the period, under the processing agency's
+ * level, judging timeliness and the open dossiers by the core's rules.
+ */
 class Tally {
   readonly #levels: Record<AgencyLevel, MutableCounts> = { province: emptyCounts(), district: emptyCounts(), commune: emptyCounts() };
   #fpResolved = 0;
@@ -246,16 +249,22 @@ class Tally {
   #payments = 0;
   #amount = 0;
 
+  readonly #from: number;
+  readonly #to: number;
+
   constructor(
     private readonly agencyLevels: readonly AgencyLevel[],
-    private readonly from: number,
-    private readonly to: number,
-  ) {}
+    private readonly period: DayRange,
+    private readonly table: DayTable,
+  ) {
+    this.#from = dayNumber(period.from);
+    this.#to = dayNumber(period.to);
+  }
 
   add(plans: DossierPlans, i: number, timeline: Timeline): void {
     const c = this.#levels[this.agencyLevels[plans.agency[i] ?? 0] ?? 'province'];
     const flags = plans.flags[i] ?? 0;
-    const inPeriod = (day: number) => day >= this.from && day <= this.to;
+    const inPeriod = (day: number) => day >= this.#from && day <= this.#to;
     let due = -1;
     let closed = -1;
     let received = -1;
@@ -300,9 +309,11 @@ class Tally {
           closed = e.day;
           if (p) {
             c.resolved += 1;
-            if (e.day < due) c.resolvedEarly += 1;
-            if (e.day <= due) c.resolvedOnTime += 1;
-            else c.resolvedLate += 1;
+            const timeliness = timelinessOfDay(this.table.iso(e.day), this.table.iso(due));
+            // The report's resolvedOnTime counts the early ones too.
+            if (timeliness === 'early') c.resolvedEarly += 1;
+            if (timeliness === 'late') c.resolvedLate += 1;
+            else c.resolvedOnTime += 1;
             if (serviceOf(flags) === SERVICE.fullProcess) {
               this.#fpResolved += 1;
               if (channelOf(flags) === CHANNEL.online) this.#fpOnline += 1;
@@ -316,11 +327,10 @@ class Tally {
           break;
       }
     }
-    if (received < this.from && (closed < 0 || closed >= this.from)) c.carriedOver += 1;
-    if (received <= this.to && (closed < 0 || closed > this.to)) {
-      if (due < this.to) c.inProgressAtEnd.overdue += 1;
-      else c.inProgressAtEnd.notDue += 1;
-    }
+    const edges = { receivedDay: this.table.iso(received), closedDay: closed < 0 ? null : this.table.iso(closed), dueDate: this.table.iso(due) };
+    if (carriedOverInto(edges, this.period)) c.carriedOver += 1;
+    const atEnd = inProgressAtEndOf(edges, this.period);
+    if (atEnd) c.inProgressAtEnd[atEnd] += 1;
   }
 
   figures(agencies: Readonly<Record<AgencyLevel, number>>): SimulatedFigures {

@@ -1,7 +1,25 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AGENCY_LEVELS, buildDailyCountsReport, formatProblems, loadAgencyRegistry, localDay, parseDossierEvent, projectDossierEvent, upcastBody, workingDaysBetween, type AgencyMetricTotal, type AgencyOpenDossiers, type AgencyRegistry, type AnyVersionDossierEvent, type DailyCountsReport, type DayRange, type DossierSummary, type FieldProblem } from '@tthc/core';
+import {
+  AGENCY_LEVELS,
+  buildDailyCountsReport,
+  formatProblems,
+  loadAgencyRegistry,
+  localDay,
+  parseDossierEvent,
+  projectDossierEvent,
+  upcastBody,
+  workingDaysBetween,
+  type AgencyMetricTotal,
+  type AgencyRegistry,
+  type AnyVersionDossierEvent,
+  type DailyCountsReport,
+  type DayRange,
+  type DossierSummary,
+  type FieldProblem,
+} from '@tthc/core';
+import { openDossiersByDefinition } from '@tthc/test-support';
 import { loadProfile, type SimulationProfile } from '../profile/profile';
 import { scaleProfile } from '../profile/scale-profile';
 import { SimulationRefused, simulateProfile, trySimulateProfile, type ProfileSimulation } from './simulate-profile';
@@ -59,20 +77,9 @@ function fold(simulation: ProfileSimulation, period: DayRange): Folded {
       totals.set(key, row);
     }
   }
-  const open = new Map<string, { agencyCode: string; carriedOver: number; notDue: number; overdue: number }>();
-  for (const d of states.values()) {
-    if (d.status === 'refused-at-reception') continue;
-    const row = open.get(d.agencyCode) ?? { agencyCode: d.agencyCode, carriedOver: 0, notDue: 0, overdue: 0 };
-    if (d.receivedDay < period.from && (d.closedDay === null || d.closedDay >= period.from)) row.carriedOver += 1;
-    if (d.receivedDay <= period.to && (d.closedDay === null || d.closedDay > period.to)) {
-      if (d.dueDate !== null && d.dueDate < period.to) row.overdue += 1;
-      else row.notDue += 1;
-    }
-    open.set(d.agencyCode, row);
-  }
   const loaded = loadAgencyRegistry(simulation.registry);
   if (!loaded.ok) throw new Error(`registry: ${formatProblems(loaded.problems)}`);
-  const report = buildDailyCountsReport(period, [...totals.values()], null, loaded.registry, [...open.values()] as AgencyOpenDossiers[]);
+  const report = buildDailyCountsReport(period, [...totals.values()], null, loaded.registry, openDossiersByDefinition(states.values(), period));
   return { events, report, registry: loaded.registry, skipped, invalid };
 }
 
