@@ -27,7 +27,7 @@ const METRIC_OF: Record<keyof ExpectedCounts, Metric> = {
   supplementRequested: 'supplement-requested',
   apologyIssued: 'apology-issued',
   resolvedEarly: 'resolved.early',
-  resolvedOnTime: 'resolved.on-time',
+  resolvedOnDueDay: 'resolved.on-time',
   resolvedLate: 'resolved.late',
   fullProcessResolved: 'resolved.full-process',
   fullProcessResolvedOnline: 'resolved.full-process.online',

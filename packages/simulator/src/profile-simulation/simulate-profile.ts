@@ -15,7 +15,7 @@ import {
   type FieldProblem,
 } from '@tthc/core';
 import { profileProblems, type SimulationProfile } from '../profile/profile';
-import { chooseFigures, type FigureChoice } from './choose-figures';
+import { chooseFigures, dossiersIn, levelDossiers, type FigureChoice } from './choose-figures';
 import { DayTable, dayNumber } from './day-table';
 import { FastSeededRandom } from './fast-random';
 import { dossierCode, dossierEvent, type EventContext } from './dossier-events';
@@ -105,11 +105,7 @@ function refusals(profile: SimulationProfile, options: SimulateOptions): FieldPr
   return problems;
 }
 
-const dossiersOf = (choice: FigureChoice) =>
-  AGENCY_LEVELS.reduce((s, l) => {
-    const a = choice.levels[l];
-    return s + [a.carried, a.inPeriod].reduce((t, o) => t + o.resolved + o.withdrawn + o.handedBack + o.notDue + o.overdue, 0);
-  }, 0);
+const dossiersOf = (choice: FigureChoice) => AGENCY_LEVELS.reduce((s, l) => s + levelDossiers(choice.levels[l]), 0);
 
 /**
  * Simulates a profile: dossier lifecycles whose events, projected over the profile's period,
@@ -364,9 +360,8 @@ function checkFigures(f: SimulatedFigures, choice: FigureChoice): void {
   for (const level of AGENCY_LEVELS) {
     const a = choice.levels[level];
     const l = f.levels[level];
-    const sumOf = (o: typeof a.carried) => o.resolved + o.withdrawn + o.handedBack + o.notDue + o.overdue;
-    expect(`${level}.received`, l.received, sumOf(a.inPeriod));
-    expect(`${level}.carriedOver`, l.carriedOver, sumOf(a.carried));
+    expect(`${level}.received`, l.received, dossiersIn(a.inPeriod));
+    expect(`${level}.carriedOver`, l.carriedOver, dossiersIn(a.carried));
     expect(`${level}.resolvedEarly`, l.resolvedEarly, a.early);
     expect(`${level}.resolvedOnTime`, l.resolvedOnTime, a.early + a.onTime);
     expect(`${level}.resolvedLate`, l.resolvedLate, a.late);
