@@ -16,8 +16,8 @@ export default tseslint.config(
     },
   },
   {
-    // The core is pure: no Node built-ins, no drivers. Adapters and services are exempt.
-    files: ['packages/core/src/**/*.ts'],
+    // The core and the simulator are pure: no Node built-ins, no drivers. Adapters and services are exempt.
+    files: ['packages/core/src/**/*.ts', 'packages/simulator/src/**/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: {
       'no-restricted-imports': [

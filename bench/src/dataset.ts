@@ -1,14 +1,10 @@
 import { readFileSync } from 'node:fs';
 import {
   appendsByDossier,
-  loadProfile,
-  scaleProfile,
-  simulateProfile,
   type AnyVersionDossierEvent,
-  type ProfileSimulation,
-  type SimulationProfile,
   type StreamAppend,
 } from '@tthc/core';
+import { loadProfile, scaleProfile, simulateProfile, type ProfileSimulation, type SimulationProfile } from '@tthc/simulator';
 
 /** Events our ingest hands to the store per transaction. */
 export const APPEND_BATCH_SIZE = 1000;

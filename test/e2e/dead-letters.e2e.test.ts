@@ -3,8 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import { demoRegistry, generateDemoDataset } from '@tthc/core';
-import { createTestDatabase, readDeadLetterTopic, KAFKA_BROKERS_ENV, requireEnv, runTthc, type TestDatabase } from '@tthc/test-support';
+import { createTestDatabase, demoRegistry, generateDemoDataset, readDeadLetterTopic, KAFKA_BROKERS_ENV, requireEnv, runTthc, type TestDatabase } from '@tthc/test-support';
 
 
 /** What the door refuses goes to the dead-letter topic, byte for byte, with the reason; a fix and a redrive let it through. */

@@ -5,8 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { demoRegistry, generateDemoDataset } from '@tthc/core';
-import { createTestDatabase, KAFKA_BROKERS_ENV, POSTGRES_URL_ENV, requireEnv, runTthc, type TestDatabase } from '@tthc/test-support';
+import { createTestDatabase, demoRegistry, generateDemoDataset, KAFKA_BROKERS_ENV, POSTGRES_URL_ENV, requireEnv, runTthc, type TestDatabase } from '@tthc/test-support';
 
 // The command as operators start it: the launcher execs Node with each command's flags.
 const CLI = join(__dirname, '../../services/cli/bin/tthc');

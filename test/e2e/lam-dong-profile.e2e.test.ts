@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AGENCY_LEVELS, loadProfile, scaleProfile, type SimulationProfile } from '@tthc/core';
+import { AGENCY_LEVELS } from '@tthc/core';
+import { loadProfile, scaleProfile, type SimulationProfile } from '@tthc/simulator';
 import { createTestDatabase, KAFKA_BROKERS_ENV, requireEnv, runTthc, type TestDatabase } from '@tthc/test-support';
 
 const FIXTURE = join(__dirname, '../fixtures/profiles/lam-dong-2024-h1.json');

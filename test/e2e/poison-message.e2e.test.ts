@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
-import { demoRegistry, generateDemoDataset, registryEvent } from '@tthc/core';
+import { registryEvent } from '@tthc/core';
 import { createLogger } from '@tthc/logging';
 import { publishRegistry } from '@tthc/publisher';
-import { createTestDatabase, readDeadLetterTopic, KAFKA_BROKERS_ENV, requireEnv, runTthc, type TestDatabase } from '@tthc/test-support';
+import { createTestDatabase, demoRegistry, generateDemoDataset, readDeadLetterTopic, KAFKA_BROKERS_ENV, requireEnv, runTthc, type TestDatabase } from '@tthc/test-support';
 
 
 /** The event ids the store holds, from the database itself. */

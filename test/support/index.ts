@@ -11,3 +11,6 @@ export * from './open-dossier-states';
 export * from './dead-letter-topic';
 export * from './sample-events';
 export * from './migrations-suite';
+export * from './demo-dataset';
+export * from './demo-registry';
+export * from './open-dossiers';

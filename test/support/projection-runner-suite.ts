@@ -1,7 +1,6 @@
 import {
   appendsByDossier,
   DAILY_COUNTS_PROJECTION,
-  generateDemoDataset,
   InMemoryProjectionStore,
   type AnyVersionDossierEvent,
   type EventStore,
@@ -13,6 +12,7 @@ import {
 import { createLogger } from '@tthc/logging';
 import { projectionStatus, replayProjection, runProjection, type ReplaySummary } from '@tthc/projector';
 import { sleep } from '@tthc/retry';
+import { generateDemoDataset } from './demo-dataset';
 
 /** One process's view of a store: its own connection (pool, file handle) to the same database. */
 export interface StoreConnection {

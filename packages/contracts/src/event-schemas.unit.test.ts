@@ -1,6 +1,7 @@
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import { generateDemoDataset, validateDossierEvent } from '@tthc/core';
+import { validateDossierEvent } from '@tthc/core';
+import { generateDemoDataset } from '@tthc/test-support';
 import { ACCEPTED_TYPES, INVALID_SAMPLES, invalidSamplePath, renderContracts, samplePath, schemaId, schemaPath } from './index';
 
 const files = renderContracts();

@@ -3,7 +3,6 @@ export * from './time';
 export * from './projection';
 export * from './event-store';
 export * from './report';
-export * from './simulation';
 export * from './lifecycle';
 export * from './registry';
 export * from './ingest';

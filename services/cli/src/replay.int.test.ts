@@ -1,9 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateDemoDataset } from '@tthc/core';
 import { openStores, storeUrl } from '@tthc/stores';
-import { appendDataset, liveView, runTthc } from '@tthc/test-support';
+import { appendDataset, generateDemoDataset, liveView, runTthc } from '@tthc/test-support';
 
 describe('tthc replay and tthc status', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tthc-replay-'));

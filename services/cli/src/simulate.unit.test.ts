@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadProfile, parseRegistryEvent, simulateProfile } from '@tthc/core';
+import { parseRegistryEvent } from '@tthc/core';
+import { loadProfile, simulateProfile } from '@tthc/simulator';
 import { runTthc } from '@tthc/test-support';
 import { simulationRegistryEvent, writeSimulation } from './commands/simulate';
 

@@ -2,12 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { demoRegistry, registryEvent, type AgencyRegistry } from '@tthc/core';
+import { registryEvent, type AgencyRegistry } from '@tthc/core';
 import { createKafka } from '@tthc/kafka';
 import { createLogger } from '@tthc/logging';
 import { publishRegistry } from '@tthc/publisher';
 import { openSqliteStores } from '@tthc/store-sqlite';
-import { KAFKA_BROKERS_ENV, requireEnv } from '@tthc/test-support';
+import { demoRegistry, KAFKA_BROKERS_ENV, requireEnv } from '@tthc/test-support';
 import { followRegistryTopic } from './follow-registry-topic';
 
 const logger = createLogger({ level: 'silent' });

@@ -1,9 +1,7 @@
 import fc from 'fast-check';
 import {
-  demoRegistry,
   dossierStreamId,
   forbiddenTextProblems,
-  generateDemoDataset,
   InMemoryEventStore,
   InMemoryIngestStore,
   loadAgencyRegistry,
@@ -14,6 +12,7 @@ import {
   type AgencyRegistryFile,
   type AnyVersionDossierEvent,
 } from '@tthc/core';
+import { demoRegistry, generateDemoDataset } from '@tthc/test-support';
 import { DossierCache } from './dossier-cache';
 import { ingestBatch, type IncomingMessage, type IngestContext } from './ingest-batch';
 

@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { demoRegistry, generateDemoDataset, loadAgencyRegistry, registryEvent, START_OF_LOG, StoreUnavailableError, type AgencyRegistry, type AnyVersionDossierEvent } from '@tthc/core';
+import { loadAgencyRegistry, registryEvent, START_OF_LOG, StoreUnavailableError, type AgencyRegistry, type AnyVersionDossierEvent } from '@tthc/core';
+import { demoRegistry, generateDemoDataset } from '@tthc/test-support';
 import { createLogger } from '@tthc/logging';
 import { openSqliteStores, type SqliteStores } from '@tthc/store-sqlite';
 import { ingestFile, NoRegistryError } from './ingest-file';

@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { demoRegistry, generateDemoDataset, loadAgencyRegistry, type AgencyRegistry, type AnyVersionDossierEvent, type EventStore, type IngestCounts, type IngestStore } from '@tthc/core';
+import { loadAgencyRegistry, type AgencyRegistry, type AnyVersionDossierEvent, type EventStore, type IngestCounts, type IngestStore } from '@tthc/core';
 import { createLogger } from '@tthc/logging';
 import { openPostgresStores } from '@tthc/store-postgres';
 import { openDatabase, openSqliteStores } from '@tthc/store-sqlite';
-import { createTestDatabase } from '@tthc/test-support';
+import { createTestDatabase, demoRegistry, generateDemoDataset } from '@tthc/test-support';
 import { ingestBatch, type IncomingMessage } from './ingest-batch';
 import { ingestFile } from './ingest-file';
 

@@ -1,12 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DAILY_COUNTS_PROJECTION, generateDemoDataset } from '@tthc/core';
+import { DAILY_COUNTS_PROJECTION } from '@tthc/core';
 import { createLogger } from '@tthc/logging';
 import { sleep } from '@tthc/retry';
 import { openPostgresStores } from '@tthc/store-postgres';
 import { openSqliteStores } from '@tthc/store-sqlite';
-import { appendDataset, createTestDatabase, liveView, projectionRunnerSuite, referenceView } from '@tthc/test-support';
+import { appendDataset, createTestDatabase, generateDemoDataset, liveView, projectionRunnerSuite, referenceView } from '@tthc/test-support';
 import { runProjection } from './run-projection';
 
 const dir = mkdtempSync(join(tmpdir(), 'tthc-runner-'));

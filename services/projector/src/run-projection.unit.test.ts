@@ -1,6 +1,5 @@
 import {
   DAILY_COUNTS_PROJECTION,
-  generateDemoDataset,
   InMemoryEventStore,
   InMemoryProjectionStore,
   StoreUnavailableError,
@@ -9,7 +8,7 @@ import {
 } from '@tthc/core';
 import { randomUUID } from 'node:crypto';
 import { createLogger } from '@tthc/logging';
-import { appendDataset, liveView, referenceView } from '@tthc/test-support';
+import { appendDataset, generateDemoDataset, liveView, referenceView } from '@tthc/test-support';
 import { ProjectionLockedError } from './lease';
 import { replayProjection } from './replay';
 import { projectVersion, runProjection } from './run-projection';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { Client } from 'pg';
 import { z } from 'zod';
-import { loadProfile, scaleProfile } from '@tthc/core';
+import { loadProfile, scaleProfile } from '@tthc/simulator';
 import type { Tthc } from './process';
 import {
   brokerRestart,

@@ -1,6 +1,5 @@
 import fc from 'fast-check';
-import { SAMPLE_RECEIVED } from '@tthc/test-support';
-import { generateDemoDataset } from '../simulation';
+import { generateDemoDataset, SAMPLE_RECEIVED } from '@tthc/test-support';
 import { naturalKeyOf, sameFact } from './natural-key';
 import { forbiddenTextProblems, parseStrictJson } from './strict-json';
 import { timeBoundProblems } from './time-bounds';

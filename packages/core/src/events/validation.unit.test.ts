@@ -1,5 +1,4 @@
-import { generateDemoDataset } from '../simulation';
-import { SAMPLE_RECEIVED } from '@tthc/test-support';
+import { generateDemoDataset, SAMPLE_RECEIVED } from '@tthc/test-support';
 import { parseDossierEvent, validateDossierEvent } from './validation';
 
 const received = SAMPLE_RECEIVED;

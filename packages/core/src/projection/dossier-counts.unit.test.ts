@@ -1,5 +1,5 @@
 import { toCurrentVersion, type AnyVersionDossierEvent } from '../events';
-import { generateDemoDataset, type ExpectedCounts } from '../simulation';
+import { generateDemoDataset, type ExpectedCounts } from '@tthc/test-support';
 import { addDays } from '../time';
 import { projectDossierEvent, type DossierSummary } from './dossier-counts';
 import type { CountIncrement, Metric } from './metrics';
@@ -27,7 +27,7 @@ const METRIC_OF: Record<keyof ExpectedCounts, Metric> = {
   supplementRequested: 'supplement-requested',
   apologyIssued: 'apology-issued',
   resolvedEarly: 'resolved.early',
-  resolvedOnTime: 'resolved.on-time',
+  resolvedOnDueDay: 'resolved.on-time',
   resolvedLate: 'resolved.late',
   fullProcessResolved: 'resolved.full-process',
   fullProcessResolvedOnline: 'resolved.full-process.online',

@@ -12,7 +12,8 @@ import { OPEN_METRICS, type CountIncrement, type CountSink, type OpenMetric } fr
  * - `open.due`: max(r, the day after its due date) — from that day it is overdue while open;
  * - `open.closed-due`: max(the `open.due` day, the day it closed), when it has both.
  *
- * Then, with S(m, d) the sum of counter m over the days before d (or up to d):
+ * Then, with S(m, d) the sum of counter m over the days before d (or up to d), the dossiers that
+ * `carriedOverInto` and `inProgressAtEndOf` (below, the definition) count are:
  * carried over = S(received, < from) − S(closed, < from); open at the end = S(received, ≤ to) −
  * S(closed, ≤ to); overdue = S(due, ≤ to) − S(closed-due, ≤ to); not due = open − overdue.
  * The max() with r makes each identity exact for any states, without assuming a dossier closes or
@@ -20,6 +21,18 @@ import { OPEN_METRICS, type CountIncrement, type CountSink, type OpenMetric } fr
  */
 
 const later = (a: string, b: string): string => (a < b ? b : a);
+
+/** What a dossier's place at a range's edges depends on; a dossier refused at reception was never received and is in none. */
+export type OpenEdges = Pick<DossierState, 'receivedDay' | 'closedDay' | 'dueDate'>;
+
+/** Carried over into `range` (từ kỳ trước chuyển qua): received before its first day and not closed before it. */
+export const carriedOverInto = (d: OpenEdges, { from }: DayRange): boolean => d.receivedDay < from && (d.closedDay === null || d.closedDay >= from);
+
+/** In progress at the end of `range` (received by its last day, not closed by it): overdue when due before that day, else not due. */
+export function inProgressAtEndOf(d: OpenEdges, { to }: DayRange): 'notDue' | 'overdue' | null {
+  if (d.receivedDay > to || (d.closedDay !== null && d.closedDay <= to)) return null;
+  return d.dueDate !== null && d.dueDate < to ? 'overdue' : 'notDue';
+}
 
 type Counted = Pick<DossierState, 'status' | 'agencyCode' | 'receivedDay' | 'closedDay' | 'dueDate'>;
 

@@ -1,4 +1,4 @@
-import { demoRegistry } from '../simulation/demo-registry';
+import { demoRegistry } from '@tthc/test-support';
 import { mayBeRegistryEvent, parseRegistryEvent, registryEvent } from './registry-event';
 
 const envelope = { id: 'r-1', source: 'urn:tthc:simulator', subject: 'lam-dong', time: '2024-01-01T00:00:00+07:00' };

@@ -1,5 +1,6 @@
 import type { AgencyLevel } from '../registry/agency-registry-file';
 import { AGENCY_LEVELS } from '../registry/agency-registry-file';
+import { inProgress } from './balance';
 import type { CountsRow, DailyCountsReport } from './daily-counts-report';
 import { formatCount as n, formatPercent as pct } from './format-vietnamese';
 import { periodInWords, vietnameseDate } from './period-words';
@@ -21,7 +22,7 @@ function balanceLine(t: CountsRow): string {
   return (
     `- Tổng số hồ sơ tiếp nhận trong kỳ ${n(t.received)} hồ sơ (trực tuyến ${n(t.receivedOnline)} hồ sơ), từ kỳ trước chuyển qua ${n(t.carriedOver)} hồ sơ; ` +
     `đã giải quyết xong ${n(t.resolved)} hồ sơ (trước hạn ${n(t.resolvedEarly)}, đúng hạn ${n(t.resolvedOnTime - t.resolvedEarly)}, quá hạn ${n(t.resolvedLate)}); ` +
-    `đang giải quyết ${n(t.inProgressAtEnd.notDue + t.inProgressAtEnd.overdue)} hồ sơ (trong hạn ${n(t.inProgressAtEnd.notDue)}, quá hạn ${n(t.inProgressAtEnd.overdue)}); ` +
+    `đang giải quyết ${n(inProgress(t.inProgressAtEnd))} hồ sơ (trong hạn ${n(t.inProgressAtEnd.notDue)}, quá hạn ${n(t.inProgressAtEnd.overdue)}); ` +
     `rút hồ sơ ${n(t.withdrawn)}, trả lại hồ sơ ${n(t.handedBack)}.`
   );
 }

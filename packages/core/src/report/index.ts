@@ -1,3 +1,4 @@
+export * from './balance';
 export * from './daily-counts-report';
 export * from './format-report';
 export * from './format-vietnamese';

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { formatReport, loadAgencyRegistry, readDailyCountsReport, scaleProfile, simulateProfile } from '@tthc/core';
+import { formatReport, loadAgencyRegistry, readDailyCountsReport } from '@tthc/core';
+import { scaleProfile, simulateProfile } from '@tthc/simulator';
 import { stopSignal, withStores, type Output } from '../context';
 import { demoOptions, parseOptions } from '../options';
 import { ingestFromFile } from './ingest';

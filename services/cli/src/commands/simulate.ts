@@ -1,7 +1,8 @@
 import { once } from 'node:events';
 import { createWriteStream, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { loadProfile, registryEvent, simulateProfile, type AgencyRegistryEvent, type ProfileSimulation, type SimulationProfile } from '@tthc/core';
+import { registryEvent, type AgencyRegistryEvent } from '@tthc/core';
+import { loadProfile, simulateProfile, type ProfileSimulation, type SimulationProfile } from '@tthc/simulator';
 import { createLogger, type Logger } from '@tthc/logging';
 import { createPublisher, publishRegistry } from '@tthc/publisher';
 import type { Output } from '../context';

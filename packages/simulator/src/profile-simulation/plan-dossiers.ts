@@ -1,7 +1,7 @@
-import { AGENCY_LEVELS, type AgencyLevel } from '../../registry/agency-registry-file';
+import { AGENCY_LEVELS, type AgencyLevel } from '@tthc/core';
 import type { SeededRandom } from '../random';
 import { apportion } from './apportion';
-import type { FigureChoice, LevelAllocation } from './choose-figures';
+import { dossiersIn, levelDossiers, type FigureChoice, type LevelAllocation } from './choose-figures';
 import type { SimulationAgencies } from './simulation-registry';
 
 // Module bindings for the hot paths (see fast-random.ts: global lookups are slow under jest).
@@ -124,15 +124,9 @@ const isResolved = (fate: number) => fate <= FATE.late;
  * reception (1.5% of those received online), which count in none of the figures.
  */
 export function planDossiers(rng: SeededRandom, choice: FigureChoice, agencies: SimulationAgencies): DossierPlans {
-  const levelTotals = AGENCY_LEVELS.map((l) => {
-    const a = choice.levels[l];
-    return [a.carried, a.inPeriod].reduce((s, o) => s + o.resolved + o.withdrawn + o.handedBack + o.notDue + o.overdue, 0);
-  });
+  const levelTotals = AGENCY_LEVELS.map((l) => levelDossiers(choice.levels[l]));
   const counted = levelTotals.reduce((a, b) => a + b, 0);
-  const received = AGENCY_LEVELS.reduce((s, l) => {
-    const o = choice.levels[l].inPeriod;
-    return s + o.resolved + o.withdrawn + o.handedBack + o.notDue + o.overdue;
-  }, 0);
+  const received = AGENCY_LEVELS.reduce((s, l) => s + dossiersIn(choice.levels[l].inPeriod), 0);
   const refused = Math.round(0.015 * choice.receivedOnline);
   const count = counted + refused;
   const agency = new Uint16Array(count);

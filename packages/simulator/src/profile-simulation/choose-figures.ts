@@ -1,6 +1,4 @@
-import type { FieldProblem } from '../../events/validation';
-import { AGENCY_LEVELS, type AgencyLevel } from '../../registry/agency-registry-file';
-import { formatCount } from '../../report/format-vietnamese';
+import { AGENCY_LEVELS, formatCount, inflow, inProgress, outflow, type AgencyLevel, type FieldProblem } from '@tthc/core';
 import type { LevelProfile, SimulationProfile } from '../profile/profile';
 import { apportion, apportionCapped } from './apportion';
 
@@ -12,7 +10,7 @@ import { apportion, apportionCapped } from './apportion';
  * - withdrawn: 0.75% and handedBack 0.4% of resolved (a quarter of hand-backs are processing stops);
  * - inProgressAtEnd: 4.5% of resolved, overdue being twice the level's late share of it, within 5–30%;
  * - carriedOver: 4% of resolved;
- * - received: what the balance leaves, carriedOver + received = resolved + in progress + withdrawn + handedBack;
+ * - received: what the report's balance leaves (core's report/balance.ts), carriedOver + received = resolved + in progress + withdrawn + handedBack;
  * - receivedOnline: 60% of received (at least the full-process online dossiers it must hold);
  * - fullProcessOnline: 20% of resolved, 97% of them online;
  * - onlinePayments: one for every second dossier received online.
@@ -47,6 +45,9 @@ export interface Outflow {
   readonly overdue: number;
 }
 
+/** The dossiers of an `Outflow`: its side of the report's balance. */
+export const dossiersIn = (o: Outflow): number => outflow({ ...o, inProgress: inProgress(o) });
+
 /** How a level's dossiers divide: carried over or received in the period, by fate, and how the resolved ones were timed. */
 export interface LevelAllocation {
   readonly level: AgencyLevel;
@@ -60,6 +61,9 @@ export interface LevelAllocation {
   /** Of the hand-backs, the processing stops. */
   readonly stopped: number;
 }
+
+/** A level's dossiers, carried over and received. */
+export const levelDossiers = (a: LevelAllocation): number => dossiersIn(a.carried) + dossiersIn(a.inPeriod);
 
 /** The figure choices the dossier plan is built from. */
 export interface FigureChoice {
@@ -118,7 +122,7 @@ function balanceLevel(path: string, f: LevelProfile): { ok: true; balance: Balan
   };
   // The outflows other than resolved: given, or their default for now.
   const out = {
-    inProgress: f.inProgressAtEnd ? f.inProgressAtEnd.notDue + f.inProgressAtEnd.overdue : defaults.inProgress,
+    inProgress: f.inProgressAtEnd ? inProgress(f.inProgressAtEnd) : defaults.inProgress,
     withdrawn: f.withdrawn ?? defaults.withdrawn,
     handedBack: f.handedBack ?? defaults.handedBack,
   };
@@ -129,7 +133,7 @@ function balanceLevel(path: string, f: LevelProfile): { ok: true; balance: Balan
     const parts = apportion(extra, sum(weights) > 0 ? weights : freeOut.map((k) => (k === 'inProgress' ? 1 : 0)));
     freeOut.forEach((k, i) => (out[k] += parts[i] ?? 0));
   };
-  const outflow = () => S + out.inProgress + out.withdrawn + out.handedBack;
+  const goingOut = () => outflow({ resolved: S, ...out });
   let carriedOver: number;
   let received: number;
 
@@ -137,21 +141,21 @@ function balanceLevel(path: string, f: LevelProfile): { ok: true; balance: Balan
     carriedOver = f.carriedOver;
     received = f.received;
     for (const k of freeOut) out[k] = 0;
-    const slack = carriedOver + received - outflow();
+    const slack = inflow({ carriedOver, received }) - goingOut();
     if (slack < 0 || (slack > 0 && freeOut.length === 0)) {
-      return { ok: false, problem: { field: path, rule: `does not balance: carriedOver ${n(carriedOver)} + received ${n(received)} ≠ ${n(outflow())} going out` } };
+      return { ok: false, problem: { field: path, rule: `does not balance: carriedOver ${n(carriedOver)} + received ${n(received)} ≠ ${n(goingOut())} going out` } };
     }
     if (slack > 0) spread(slack);
   } else if (f.received !== undefined) {
     received = f.received;
-    carriedOver = outflow() - received;
+    carriedOver = goingOut() - received;
     if (carriedOver < 0) {
       if (freeOut.length === 0) {
         return {
           ok: false,
           problem: {
             field: `${path}.received`,
-            rule: `must be at most resolved + in progress + withdrawn + handed back when carriedOver is not given: received ${n(received)} > ${n(outflow())}`,
+            rule: `must be at most resolved + in progress + withdrawn + handed back when carriedOver is not given: received ${n(received)} > ${n(goingOut())}`,
           },
         };
       }
@@ -160,14 +164,14 @@ function balanceLevel(path: string, f: LevelProfile): { ok: true; balance: Balan
     }
   } else if (f.carriedOver !== undefined) {
     carriedOver = f.carriedOver;
-    received = outflow() - carriedOver;
+    received = goingOut() - carriedOver;
     if (received < 0) {
       if (freeOut.length === 0) {
         return {
           ok: false,
           problem: {
             field: `${path}.carriedOver`,
-            rule: `must be at most resolved + in progress + withdrawn + handed back when received is not given: carriedOver ${n(carriedOver)} > ${n(outflow())}`,
+            rule: `must be at most resolved + in progress + withdrawn + handed back when received is not given: carriedOver ${n(carriedOver)} > ${n(goingOut())}`,
           },
         };
       }
@@ -176,7 +180,7 @@ function balanceLevel(path: string, f: LevelProfile): { ok: true; balance: Balan
     }
   } else {
     carriedOver = defaults.carriedOver;
-    received = outflow() - carriedOver;
+    received = goingOut() - carriedOver;
   }
 
   let notDue: number;
@@ -201,7 +205,7 @@ function allocate(level: AgencyLevel, f: LevelProfile, b: Balance): LevelAllocat
   };
   // A few carried-over dossiers are still open at the end (the oldest, mostly overdue); the
   // withdrawals and hand-backs follow the inflow; the rest of them are resolved in the period.
-  const open = take(round(SHARES.openOfCarriedOver * C), b.notDue + b.overdue);
+  const open = take(round(SHARES.openOfCarriedOver * C), inProgress(b));
   let cOverdue = Math.min(open, b.overdue);
   let cNotDue = open - cOverdue;
   const share = C + R > 0 ? C / (C + R) : 0;

@@ -1,10 +1,21 @@
-import { sourceUrn } from '../../events/codes';
-import type { AnyVersionDossierEvent } from '../../events/dossier-events';
-import { formatProblems, type FieldProblem } from '../../events/validation';
-import { AGENCY_LEVELS, AGENCY_REGISTRY_LIMITS, type AgencyLevel, type AgencyRegistryFile } from '../../registry/agency-registry-file';
-import { formatCount } from '../../report/format-vietnamese';
+import {
+  AGENCY_LEVELS,
+  AGENCY_REGISTRY_LIMITS,
+  carriedOverInto,
+  formatCount,
+  formatProblems,
+  inProgressAtEndOf,
+  sourceUrn,
+  timelinessOfDay,
+  type AgencyLevel,
+  type AgencyRegistryFile,
+  type AnyVersionDossierEvent,
+  type CountsRow,
+  type DayRange,
+  type FieldProblem,
+} from '@tthc/core';
 import { profileProblems, type SimulationProfile } from '../profile/profile';
-import { chooseFigures, type FigureChoice } from './choose-figures';
+import { chooseFigures, dossiersIn, levelDossiers, type FigureChoice } from './choose-figures';
 import { DayTable, dayNumber } from './day-table';
 import { FastSeededRandom } from './fast-random';
 import { dossierCode, dossierEvent, type EventContext } from './dossier-events';
@@ -15,26 +26,11 @@ import { SIMULATION_SOURCE, agencyCounts, simulationRegistry } from './simulatio
 // A module binding for the event loop's hot path (see fast-random.ts: global lookups are slow under jest).
 const { floor } = Math;
 
-/** The figures of one level (or, without `agencies`, of all) for the period, as the report shows them. */
-export interface SimulatedCounts {
-  readonly received: number;
-  readonly receivedOnline: number;
-  readonly carriedOver: number;
-  readonly resolved: number;
-  readonly resolvedEarly: number;
-  /** Early plus on time. */
-  readonly resolvedOnTime: number;
-  readonly resolvedLate: number;
-  readonly inProgressAtEnd: { readonly notDue: number; readonly overdue: number };
-  readonly withdrawn: number;
-  /** Processing stops included. */
-  readonly handedBack: number;
-  readonly processingStopped: number;
-  readonly refusedAtReception: number;
-  readonly supplementRequested: number;
-  readonly apologyIssued: number;
-  readonly resultReturned: number;
-}
+/**
+ * The figures of one level (or, without `agencies`, of all) for the period: the report's row, less the
+ * rates it derives and the all-level figures kept in `SimulatedFigures`.
+ */
+export type SimulatedCounts = Omit<CountsRow, 'onTimeRate' | 'fullProcessOnline' | 'onlinePayments'>;
 export type SimulatedLevelFigures = { readonly agencies: number } & SimulatedCounts;
 
 /** Every figure the report shows for the period: the profile's, and those the simulator chose. Field names are the report's. */
@@ -109,11 +105,7 @@ function refusals(profile: SimulationProfile, options: SimulateOptions): FieldPr
   return problems;
 }
 
-const dossiersOf = (choice: FigureChoice) =>
-  AGENCY_LEVELS.reduce((s, l) => {
-    const a = choice.levels[l];
-    return s + [a.carried, a.inPeriod].reduce((t, o) => t + o.resolved + o.withdrawn + o.handedBack + o.notDue + o.overdue, 0);
-  }, 0);
+const dossiersOf = (choice: FigureChoice) => AGENCY_LEVELS.reduce((s, l) => s + levelDossiers(choice.levels[l]), 0);
 
 /**
  * Simulates a profile: dossier lifecycles whose events, projected over the profile's period,
@@ -152,7 +144,7 @@ export function trySimulateProfile(profile: SimulationProfile, options: Simulate
   const serial = new Uint32Array(plans.count);
   const serials = new Map<number, number>();
   const span = table.last - table.first + 1;
-  const tally = new Tally(agencies.levels, F, D);
+  const tally = new Tally(agencies.levels, profile.period, table);
   for (let i = 0; i < plans.count; i += 1) {
     const timeline = buildTimeline(ctx, plans, i);
     eventStart[i] = events;
@@ -242,7 +234,10 @@ const emptyCounts = (): MutableCounts => ({
   resultReturned: 0,
 });
 
-/** Counts the timelines as the projection will: by local day in the period, under the processing agency's level. */
+/**
+ * Counts the timelines as the projection will: by local day in the period, under the processing agency's
+ * level, judging timeliness and the open dossiers by the core's rules.
+ */
 class Tally {
   readonly #levels: Record<AgencyLevel, MutableCounts> = { province: emptyCounts(), district: emptyCounts(), commune: emptyCounts() };
   #fpResolved = 0;
@@ -250,16 +245,22 @@ class Tally {
   #payments = 0;
   #amount = 0;
 
+  readonly #from: number;
+  readonly #to: number;
+
   constructor(
     private readonly agencyLevels: readonly AgencyLevel[],
-    private readonly from: number,
-    private readonly to: number,
-  ) {}
+    private readonly period: DayRange,
+    private readonly table: DayTable,
+  ) {
+    this.#from = dayNumber(period.from);
+    this.#to = dayNumber(period.to);
+  }
 
   add(plans: DossierPlans, i: number, timeline: Timeline): void {
     const c = this.#levels[this.agencyLevels[plans.agency[i] ?? 0] ?? 'province'];
     const flags = plans.flags[i] ?? 0;
-    const inPeriod = (day: number) => day >= this.from && day <= this.to;
+    const inPeriod = (day: number) => day >= this.#from && day <= this.#to;
     let due = -1;
     let closed = -1;
     let received = -1;
@@ -304,9 +305,11 @@ class Tally {
           closed = e.day;
           if (p) {
             c.resolved += 1;
-            if (e.day < due) c.resolvedEarly += 1;
-            if (e.day <= due) c.resolvedOnTime += 1;
-            else c.resolvedLate += 1;
+            const timeliness = timelinessOfDay(this.table.iso(e.day), this.table.iso(due));
+            // The report's resolvedOnTime counts the early ones too.
+            if (timeliness === 'early') c.resolvedEarly += 1;
+            if (timeliness === 'late') c.resolvedLate += 1;
+            else c.resolvedOnTime += 1;
             if (serviceOf(flags) === SERVICE.fullProcess) {
               this.#fpResolved += 1;
               if (channelOf(flags) === CHANNEL.online) this.#fpOnline += 1;
@@ -320,11 +323,10 @@ class Tally {
           break;
       }
     }
-    if (received < this.from && (closed < 0 || closed >= this.from)) c.carriedOver += 1;
-    if (received <= this.to && (closed < 0 || closed > this.to)) {
-      if (due < this.to) c.inProgressAtEnd.overdue += 1;
-      else c.inProgressAtEnd.notDue += 1;
-    }
+    const edges = { receivedDay: this.table.iso(received), closedDay: closed < 0 ? null : this.table.iso(closed), dueDate: this.table.iso(due) };
+    if (carriedOverInto(edges, this.period)) c.carriedOver += 1;
+    const atEnd = inProgressAtEndOf(edges, this.period);
+    if (atEnd) c.inProgressAtEnd[atEnd] += 1;
   }
 
   figures(agencies: Readonly<Record<AgencyLevel, number>>): SimulatedFigures {
@@ -358,9 +360,8 @@ function checkFigures(f: SimulatedFigures, choice: FigureChoice): void {
   for (const level of AGENCY_LEVELS) {
     const a = choice.levels[level];
     const l = f.levels[level];
-    const sumOf = (o: typeof a.carried) => o.resolved + o.withdrawn + o.handedBack + o.notDue + o.overdue;
-    expect(`${level}.received`, l.received, sumOf(a.inPeriod));
-    expect(`${level}.carriedOver`, l.carriedOver, sumOf(a.carried));
+    expect(`${level}.received`, l.received, dossiersIn(a.inPeriod));
+    expect(`${level}.carriedOver`, l.carriedOver, dossiersIn(a.carried));
     expect(`${level}.resolvedEarly`, l.resolvedEarly, a.early);
     expect(`${level}.resolvedOnTime`, l.resolvedOnTime, a.early + a.onTime);
     expect(`${level}.resolvedLate`, l.resolvedLate, a.late);

@@ -1,4 +1,4 @@
-import type { AnyVersionDossierEvent, Channel, OnlineServiceLevel } from '../../events/dossier-events';
+import type { AnyVersionDossierEvent, Channel, OnlineServiceLevel } from '@tthc/core';
 import type { DayTable } from './day-table';
 import { EV, hash2, type Timeline, type TimelineEvent } from './dossier-timeline';
 import { channelOf, serviceOf } from './plan-dossiers';

@@ -1,13 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatProblems, parseDossierEvent } from '../../events/validation';
-import { loadAgencyRegistry } from '../../registry/agency-registry';
-import { AGENCY_LEVELS } from '../../registry/agency-registry-file';
-import { percentHalfUp } from '../../report/percent';
+import { AGENCY_LEVELS, formatProblems, loadAgencyRegistry, parseDossierEvent, percentHalfUp } from '@tthc/core';
 import { loadProfile } from '../profile/profile';
 import { simulateProfile } from './simulate-profile';
 
-const fixturePath = join(__dirname, '../../../../../test/fixtures/profiles/lam-dong-2024-h1.json');
+const fixturePath = join(__dirname, '../../../../test/fixtures/profiles/lam-dong-2024-h1.json');
 
 /**
  * The full-size fixture: planned (not folded, which the ÷ 40 test does through the projection; the

@@ -1,4 +1,4 @@
-import { AGENCY_LEVELS, type AgencyLevel, type AgencyRecord, type AgencyRegistryFile } from '../../registry/agency-registry-file';
+import { AGENCY_LEVELS, type AgencyLevel, type AgencyRecord, type AgencyRegistryFile } from '@tthc/core';
 
 /** The publishing system of simulated events unless the caller names another. */
 export const SIMULATION_SOURCE = 'urn:tthc:simulated-motcua';

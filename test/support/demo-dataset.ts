@@ -1,8 +1,6 @@
 import { DateTime } from 'luxon';
-import type { AnyVersionDossierEvent, Channel, OnlineServiceLevel } from '../events';
-import type { DayRange } from '../projection/projection-store';
-import { addDays, addWorkingDays, daysBetween } from '../time/working-days';
-import { SeededRandom } from './random';
+import { addDays, addWorkingDays, daysBetween, type AnyVersionDossierEvent, type Channel, type DayRange, type OnlineServiceLevel } from '@tthc/core';
+import { SeededRandom } from '@tthc/simulator';
 
 export interface DemoOptions {
   readonly seed: number;
@@ -21,7 +19,8 @@ export interface ExpectedCounts {
   supplementRequested: number;
   apologyIssued: number;
   resolvedEarly: number;
-  resolvedOnTime: number;
+  /** Resolved on the due day itself (the report's resolvedOnTime counts the early ones too). */
+  resolvedOnDueDay: number;
   resolvedLate: number;
   fullProcessResolved: number;
   fullProcessResolvedOnline: number;
@@ -51,7 +50,7 @@ const emptyCounts = (): ExpectedCounts => ({
   supplementRequested: 0,
   apologyIssued: 0,
   resolvedEarly: 0,
-  resolvedOnTime: 0,
+  resolvedOnDueDay: 0,
   resolvedLate: 0,
   fullProcessResolved: 0,
   fullProcessResolvedOnline: 0,
@@ -242,7 +241,7 @@ export function generateDemoDataset(options: DemoOptions): DemoDataset {
       type: 'vn.gov.tthc.dossier.processed.v1',
       data: { outcome: rng.chance(0.95) ? 'approved' : 'refused', finishedAt },
     });
-    count(day, finishDay < dueDate ? 'resolvedEarly' : finishDay === dueDate ? 'resolvedOnTime' : 'resolvedLate');
+    count(day, finishDay < dueDate ? 'resolvedEarly' : finishDay === dueDate ? 'resolvedOnDueDay' : 'resolvedLate');
     if (level === 'full-process') {
       count(day, 'fullProcessResolved');
       if (channel === 'online') count(day, 'fullProcessResolvedOnline');

@@ -1,4 +1,4 @@
-import type { AgencyRegistryFile } from '../registry/agency-registry-file';
+import type { AgencyRegistryFile } from '@tthc/core';
 import { DEMO_AGENCIES, DEMO_SOURCE } from './demo-dataset';
 
 

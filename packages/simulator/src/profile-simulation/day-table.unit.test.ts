@@ -1,4 +1,4 @@
-import { addWorkingDays, workingDaysBetween } from '../../time/working-days';
+import { addWorkingDays, workingDaysBetween } from '@tthc/core';
 import { DayTable, dayNumber, dayString } from './day-table';
 
 describe('the simulator day table', () => {

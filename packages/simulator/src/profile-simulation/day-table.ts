@@ -1,4 +1,4 @@
-import { VIETNAM_WORKING_CALENDAR, type WorkingCalendar } from '../../time/working-calendar';
+import { VIETNAM_WORKING_CALENDAR, type WorkingCalendar } from '@tthc/core';
 import type { SeededRandom } from '../random';
 
 const DAY_MS = 86_400_000;

@@ -1,8 +1,5 @@
 import { z } from 'zod';
-import { isoDate } from '../../events/codes';
-import { describeIssues, type FieldProblem } from '../../events/validation';
-import { AGENCY_LEVELS, type AgencyLevel } from '../../registry/agency-registry-file';
-import { formatCount } from '../../report/format-vietnamese';
+import { AGENCY_LEVELS, describeIssues, formatCount, inflow, inProgress, isoDate, outflow, type AgencyLevel, type FieldProblem } from '@tthc/core';
 
 /**
  * A simulation profile (issue 6, item 5): the figures a half-year (or any period) report must show,
@@ -168,27 +165,28 @@ function levelProblems(path: string, f: LevelProfile): FieldProblem[] {
     problems.push({ field: `${path}.agencies`, rule: 'must be more than 0 when the level has dossiers' });
   }
 
-  // Statistics form balance: carriedOver + received = resolved + in progress + withdrawn + handedBack.
+  // The report's balance (core's report/balance.ts), checked as far as the given figures go.
   if (f.carriedOver === undefined || f.received === undefined) return problems;
-  const inflow = f.carriedOver + f.received;
-  const inProgress = f.inProgressAtEnd && f.inProgressAtEnd.notDue + f.inProgressAtEnd.overdue;
+  const cameIn = inflow({ carriedOver: f.carriedOver, received: f.received });
+  const stillIn = f.inProgressAtEnd && inProgress(f.inProgressAtEnd);
   const outTerms: [string, number | undefined][] = [
     ['resolved', f.resolved],
-    ['in progress', inProgress],
+    ['in progress', stillIn],
     ['withdrawn', f.withdrawn],
     ['handed back', f.handedBack],
   ];
   const given = outTerms.filter((t): t is [string, number] => t[1] !== undefined);
-  const outflow = sum(given.map(([, value]) => value));
-  const inText = `carriedOver ${n(f.carriedOver)} + received ${n(f.received)} = ${n(inflow)}`;
-  const outText = `${given.map(([label, value]) => `${label} ${n(value)}`).join(' + ')} = ${n(outflow)}`;
+  // A missing figure counts 0 here: the given ones' sum.
+  const wentOut = outflow({ resolved: f.resolved, inProgress: stillIn ?? 0, withdrawn: f.withdrawn ?? 0, handedBack: f.handedBack ?? 0 });
+  const inText = `carriedOver ${n(f.carriedOver)} + received ${n(f.received)} = ${n(cameIn)}`;
+  const outText = `${given.map(([label, value]) => `${label} ${n(value)}`).join(' + ')} = ${n(wentOut)}`;
   if (given.length === outTerms.length) {
-    if (inflow !== outflow) {
-      problems.push({ field: path, rule: `does not balance: ${inText}, but ${outText} (${n(inflow)} ≠ ${n(outflow)})` });
+    if (cameIn !== wentOut) {
+      problems.push({ field: path, rule: `does not balance: ${inText}, but ${outText} (${n(cameIn)} ≠ ${n(wentOut)})` });
     }
-  } else if (outflow > inflow) {
+  } else if (wentOut > cameIn) {
     // The missing figures are 0 or more, so the given ones already exceed what came in.
-    problems.push({ field: path, rule: `cannot balance: ${inText}, but ${outText} already exceeds it (${n(outflow)} > ${n(inflow)})` });
+    problems.push({ field: path, rule: `cannot balance: ${inText}, but ${outText} already exceeds it (${n(wentOut)} > ${n(cameIn)})` });
   }
   return problems;
 }

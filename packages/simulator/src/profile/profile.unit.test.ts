@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatProblems, type FieldProblem } from '../../events/validation';
-import { percentHalfUp } from '../../report/percent';
+import { formatProblems, percentHalfUp, type FieldProblem } from '@tthc/core';
 import { loadProfile, type SimulationProfile } from './profile';
 
-const fixturePath = join(__dirname, '../../../../../test/fixtures/profiles/lam-dong-2024-h1.json');
+const fixturePath = join(__dirname, '../../../../test/fixtures/profiles/lam-dong-2024-h1.json');
 const lamDong = (): Record<string, unknown> => JSON.parse(readFileSync(fixturePath, 'utf8')) as Record<string, unknown>;
 
 function load(value: unknown): SimulationProfile {

@@ -1,22 +1,32 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AnyVersionDossierEvent } from '../../events/dossier-events';
-import { upcastBody } from '../../events/upcasters';
-import { formatProblems, parseDossierEvent, type FieldProblem } from '../../events/validation';
-import { projectDossierEvent, type DossierSummary } from '../../projection/dossier-counts';
-import type { AgencyMetricTotal, AgencyOpenDossiers, DayRange } from '../../projection/projection-store';
-import { buildDailyCountsReport, type DailyCountsReport } from '../../report/daily-counts-report';
-import { loadAgencyRegistry, type AgencyRegistry } from '../../registry/agency-registry';
-import { AGENCY_LEVELS } from '../../registry/agency-registry-file';
-import { localDay } from '../../time/local-day';
-import { workingDaysBetween } from '../../time/working-days';
+import {
+  AGENCY_LEVELS,
+  balanceOf,
+  buildDailyCountsReport,
+  formatProblems,
+  loadAgencyRegistry,
+  localDay,
+  parseDossierEvent,
+  projectDossierEvent,
+  upcastBody,
+  workingDaysBetween,
+  type AgencyMetricTotal,
+  type AgencyRegistry,
+  type AnyVersionDossierEvent,
+  type DailyCountsReport,
+  type DayRange,
+  type DossierSummary,
+  type FieldProblem,
+} from '@tthc/core';
+import { openDossiersByDefinition } from '@tthc/test-support';
 import { loadProfile, type SimulationProfile } from '../profile/profile';
 import { scaleProfile } from '../profile/scale-profile';
 import { SimulationRefused, simulateProfile, trySimulateProfile, type ProfileSimulation } from './simulate-profile';
 import { SIMULATION_SOURCE } from './simulation-registry';
 
-const fixturePath = join(__dirname, '../../../../../test/fixtures/profiles/lam-dong-2024-h1.json');
+const fixturePath = join(__dirname, '../../../../test/fixtures/profiles/lam-dong-2024-h1.json');
 
 function load(value: unknown): SimulationProfile {
   const result = loadProfile(value);
@@ -68,20 +78,9 @@ function fold(simulation: ProfileSimulation, period: DayRange): Folded {
       totals.set(key, row);
     }
   }
-  const open = new Map<string, { agencyCode: string; carriedOver: number; notDue: number; overdue: number }>();
-  for (const d of states.values()) {
-    if (d.status === 'refused-at-reception') continue;
-    const row = open.get(d.agencyCode) ?? { agencyCode: d.agencyCode, carriedOver: 0, notDue: 0, overdue: 0 };
-    if (d.receivedDay < period.from && (d.closedDay === null || d.closedDay >= period.from)) row.carriedOver += 1;
-    if (d.receivedDay <= period.to && (d.closedDay === null || d.closedDay > period.to)) {
-      if (d.dueDate !== null && d.dueDate < period.to) row.overdue += 1;
-      else row.notDue += 1;
-    }
-    open.set(d.agencyCode, row);
-  }
   const loaded = loadAgencyRegistry(simulation.registry);
   if (!loaded.ok) throw new Error(`registry: ${formatProblems(loaded.problems)}`);
-  const report = buildDailyCountsReport(period, [...totals.values()], null, loaded.registry, [...open.values()] as AgencyOpenDossiers[]);
+  const report = buildDailyCountsReport(period, [...totals.values()], null, loaded.registry, openDossiersByDefinition(states.values(), period));
   return { events, report, registry: loaded.registry, skipped, invalid };
 }
 
@@ -96,7 +95,8 @@ function expectExact(profile: SimulationProfile, simulation: ProfileSimulation, 
     if (given) expect([level, report.levels[level]]).toEqual([level, expect.objectContaining(given)]);
     expect([level, report.levels[level]]).toEqual([level, expect.objectContaining(simulation.figures.levels[level])]);
     const f = simulation.figures.levels[level];
-    expect(f.carriedOver + f.received).toBe(f.resolved + f.inProgressAtEnd.notDue + f.inProgressAtEnd.overdue + f.withdrawn + f.handedBack);
+    const balance = balanceOf(f);
+    expect(balance.inflow).toBe(balance.outflow);
     expect(f.resolved).toBe(f.resolvedOnTime + f.resolvedLate);
     expect(folded.registry.countByLevel(profile.period.to)[level]).toBe(given?.agencies ?? 0);
   }
