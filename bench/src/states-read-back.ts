@@ -8,8 +8,9 @@
  *
  *   node bench/dist/states-read-back.js [--scale 5] [--capacity 200000] [--keep-final]
  */
-import { dossierStreamId, scaleProfile, simulateProfile, type DossierSummary, type RecordedEvent } from '@tthc/core';
+import { dossierStreamId, type DossierSummary, type RecordedEvent } from '@tthc/core';
 import { DEFAULT_BATCH_SIZE, DEFAULT_STATES_CAPACITY, DossierStates, PendingBatch, READ_PAGE_SIZE } from '@tthc/projector';
+import { scaleProfile, simulateProfile } from '@tthc/simulator';
 import { Command } from 'commander';
 import { z } from 'zod';
 import { readProfile } from './dataset';

@@ -1,4 +1,4 @@
-import { scaleProfile, simulateProfile } from '@tthc/core';
+import { scaleProfile, simulateProfile } from '@tthc/simulator';
 import { readProfile } from './dataset';
 import { DEFAULT_PROFILE } from './options';
 import { countReadBack } from './states-read-back';
