@@ -34,8 +34,8 @@ describe('the versioned-views migration on SQLite', () => {
       const [v1, ...others] = await stores.projectionStore.listVersions('daily-counts');
       expect(others).toEqual([]);
       expect(v1).toMatchObject({ version: 1, status: 'live', checkpoint: { position: { commit: 40n, prepare: 40n }, events: 40 } });
-      await expect(stores.projectionStore.totals({ from: '2024-01-01', to: '2024-06-30' })).resolves.toEqual([{ agencyCode: 'A', metric: 'received', value: 3 }]);
-      expect((await stores.projectionStore.dumpView({ projection: 'daily-counts', version: 1 })).dossiers.map((d) => d.dossierCode)).toEqual(['H36-1']);
+      await expect(stores.dailyCountsStore.totals({ from: '2024-01-01', to: '2024-06-30' })).resolves.toEqual([{ agencyCode: 'A', metric: 'received', value: 3 }]);
+      expect((await stores.dailyCountsStore.dumpView({ projection: 'daily-counts', version: 1 })).dossiers.map((d) => d.dossierCode)).toEqual(['H36-1']);
       // The next version takes the next number.
       await expect(stores.projectionStore.ensureVersion('daily-counts', 'building')).resolves.toMatchObject({ version: 2 });
     } finally {
@@ -75,14 +75,14 @@ describe('the versioned-views migration on SQLite', () => {
       expect(stores.schema.applied).toEqual([6, 7, 8, 9]);
       const byKey = (rows: readonly ViewCountRow[]) => [...rows].sort((a, b) => (`${a.day}|${a.agencyCode}|${a.metric}` < `${b.day}|${b.agencyCode}|${b.metric}` ? -1 : 1));
       const expected = openCountersOf(STATES_BEFORE_OPEN_COUNTERS);
-      const live = await stores.projectionStore.dumpView({ projection: 'daily-counts', version: 1 });
+      const live = await stores.dailyCountsStore.dumpView({ projection: 'daily-counts', version: 1 });
       expect(byKey(live.counts)).toEqual(byKey([...expected, { agencyCode: 'A', day: '2024-03-20', metric: 'received', value: 1 }]));
-      const building = await stores.projectionStore.dumpView({ projection: 'daily-counts', version: 2 });
+      const building = await stores.dailyCountsStore.dumpView({ projection: 'daily-counts', version: 2 });
       expect(byKey(building.counts)).toEqual(byKey(openCountersOf(STATES_BEFORE_OPEN_COUNTERS.slice(0, 1))));
       for (const range of [{ from: '2024-04-01', to: '2024-04-30' }, { from: '2024-02-29', to: '2024-04-19' }]) {
-        await expect(stores.projectionStore.openDossiers(range)).resolves.toEqual(openDossiersFromSums(sumOpenCounters(expected, range)));
+        await expect(stores.dailyCountsStore.openDossiers(range)).resolves.toEqual(openDossiersFromSums(sumOpenCounters(expected, range)));
       }
-      await expect(stores.projectionStore.openDossiers({ from: '2024-04-01', to: '2024-04-30' })).resolves.toEqual([
+      await expect(stores.dailyCountsStore.openDossiers({ from: '2024-04-01', to: '2024-04-30' })).resolves.toEqual([
         { agencyCode: 'A', carriedOver: 2, notDue: 2, overdue: 1 },
         { agencyCode: 'B', carriedOver: 0, notDue: 0, overdue: 0 },
       ]);
@@ -124,9 +124,9 @@ describe('the versioned-views migration on SQLite', () => {
         [2, '2024-01-01', 'A', 'received', 7],
       ]);
       check.close();
-      const { counts } = await stores.projectionStore.dumpView({ projection: 'daily-counts', version: 1 });
+      const { counts } = await stores.dailyCountsStore.dumpView({ projection: 'daily-counts', version: 1 });
       for (const range of [{ from: '2024-01-01', to: '2024-02-29' }, { from: '2023-12-31', to: '2024-01-31' }, { from: '2024-01-15', to: '2024-03-01' }]) {
-        const snapshot = await stores.projectionStore.readReportSnapshot(range);
+        const snapshot = await stores.dailyCountsStore.readReportSnapshot(range);
         const received = counts.filter((c) => c.agencyCode === 'A' && c.metric === 'received' && c.day >= range.from && c.day <= range.to).reduce((n, c) => n + c.value, 0);
         expect(snapshot.totals.find((t) => t.agencyCode === 'A')?.value).toBe(received);
         expect(snapshot.open).toEqual(openDossiersFromSums(sumOpenCounters(counts, range)));

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { eventStoreContract, ingestStoreContract, projectionStoreContract } from '@tthc/test-support';
+import { dailyCountsStoreContract, eventStoreContract, ingestStoreContract, projectionStoreContract } from '@tthc/test-support';
 import { openSqliteStores } from './open-sqlite-stores';
 
 const dir = mkdtempSync(join(tmpdir(), 'tthc-sqlite-'));
@@ -24,6 +24,14 @@ projectionStoreContract('sqlite', {
   open: () => {
     const stores = fresh();
     return Promise.resolve({ store: stores.projectionStore, close: () => stores.close() });
+  },
+  dispose,
+});
+
+dailyCountsStoreContract('sqlite', {
+  open: () => {
+    const stores = fresh();
+    return Promise.resolve({ store: stores, close: () => stores.close() });
   },
   dispose,
 });
