@@ -3,17 +3,16 @@ import {
   DAILY_COUNTS_PROJECTION,
   mergeIncrements,
   monthlyIncrements,
+  monthSplitBounds,
   OPEN_METRICS,
   openDossiersFromSums,
-  splitByMonths,
-  splitOpenCounterSums,
+  openSplitBounds,
   type AgencyMetricTotal,
   type AgencyOpenDossiers,
   type DailyCountsBatch,
   type DailyCountsStore,
   type DayRange,
   type DossierSummary,
-  type MonthSplit,
   type Metric,
   type OpenMetric,
   type ProjectionCommitTarget,
@@ -59,22 +58,20 @@ const OPEN_COUNTER_SUMS_SQL = `SELECT agency_code, metric, coalesce(SUM(before_f
      GROUP BY agency_code, metric
   ) s GROUP BY agency_code, metric`;
 
-/** A split's parts as query parameters: its whole months, then its first and last edge ranges (NULLs when absent). */
-function splitParams({ months, days }: MonthSplit): (string | null)[] {
-  const [first, second] = days;
-  return [months?.from ?? null, months?.to ?? null, first?.from ?? null, first?.to ?? null, second?.from ?? null, second?.to ?? null];
-}
-
-async function liveTotals(db: Queryable, { from, to }: DayRange): Promise<AgencyMetricTotal[]> {
-  const { rows } = await db.query<{ agency_code: string; metric: Metric; value: string }>(TOTALS_SQL, [...splitParams(splitByMonths({ from, to })), OPEN_METRICS]);
+async function liveTotals(db: Queryable, range: DayRange): Promise<AgencyMetricTotal[]> {
+  const b = monthSplitBounds(range);
+  const { rows } = await db.query<{ agency_code: string; metric: Metric; value: string }>(
+    TOTALS_SQL,
+    [b.monthsFrom, b.monthsTo, b.firstFrom, b.firstTo, b.secondFrom, b.secondTo, OPEN_METRICS],
+  );
   return rows.map((r) => ({ agencyCode: r.agency_code, metric: r.metric, value: Number(r.value) }));
 }
 
 async function liveOpenDossiers(db: Queryable, range: DayRange): Promise<AgencyOpenDossiers[]> {
-  const { beforeFrom: before, throughTo: through } = splitOpenCounterSums(range);
+  const b = openSplitBounds(range);
   const { rows } = await db.query<{ agency_code: string; metric: OpenMetric; before_from: string; through_to: string; all_days: string }>(
     OPEN_COUNTER_SUMS_SQL,
-    [before.months?.to ?? null, through.months?.to ?? null, before.days[0]?.from ?? null, before.days[0]?.to ?? null, through.days[0]?.from ?? null, through.days[0]?.to ?? null, OPEN_METRICS],
+    [b.beforeMonths, b.throughMonths, b.beforeFrom, b.beforeTo, b.throughFrom, b.throughTo, OPEN_METRICS],
   );
   return openDossiersFromSums(
     rows.map((r) => ({ agencyCode: r.agency_code, metric: r.metric, beforeFrom: Number(r.before_from), throughTo: Number(r.through_to), allDays: Number(r.all_days) })),

@@ -1,8 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
 import {
-  ProjectionLeaseLostError,
-  ProjectionVersionNotFoundError,
-  ProjectionVersionRetiredError,
+  commitRefusal,
+  versionRefusal,
   type CheckpointAdvance,
   type LeaseOutcome,
   type ProjectionCheckpoint,
@@ -85,26 +84,21 @@ export class PostgresProjectionStore implements ProjectionStore {
     return this.mapErrors(async () => (await this.pool.query<R>(sql, values)).rows);
   }
 
-  private async versionRow(db: Queryable, ref: ProjectionVersionRef, lock = false): Promise<VersionRow> {
+  private async versionOf(db: Queryable, ref: ProjectionVersionRef, lock = false): Promise<ProjectionVersion | undefined> {
     const { rows } = await db.query<VersionRow>(
       `SELECT ${VERSION_COLUMNS} FROM projection_versions WHERE version = $1 AND projection = $2${lock ? ' FOR UPDATE' : ''}`,
       [ref.version, ref.projection],
     );
     const row = rows[0];
-    if (!row) throw new ProjectionVersionNotFoundError(ref);
-    return row;
+    return row && toVersion(row);
   }
 
   readCheckpoint(projection: string): Promise<ProjectionCheckpoint | undefined> {
     return this.mapErrors(() => liveCheckpoint(this.pool, projection));
   }
 
-  async readVersion(ref: ProjectionVersionRef): Promise<ProjectionVersion | undefined> {
-    const [row] = await this.query<VersionRow>(`SELECT ${VERSION_COLUMNS} FROM projection_versions WHERE version = $1 AND projection = $2`, [
-      ref.version,
-      ref.projection,
-    ]);
-    return row && toVersion(row);
+  readVersion(ref: ProjectionVersionRef): Promise<ProjectionVersion | undefined> {
+    return this.mapErrors(() => this.versionOf(this.pool, ref));
   }
 
   async listVersions(projection: string): Promise<ProjectionVersion[]> {
@@ -149,11 +143,7 @@ export class PostgresProjectionStore implements ProjectionStore {
           WHERE version = $1 AND projection = $2 AND status <> 'retired' AND ($7::text IS NULL OR lease_owner = $7)`,
         [target.version, target.projection, advance.checkpoint.commit.toString(), advance.checkpoint.prepare.toString(), advance.events, advance.rate ?? null, target.owner ?? null],
       );
-      if (advanced.rowCount === 0) {
-        const row = await this.versionRow(client, target);
-        if (row.status === 'retired') throw new ProjectionVersionRetiredError(target);
-        throw new ProjectionLeaseLostError(target, target.owner ?? '', row.lease_owner ?? undefined);
-      }
+      if (advanced.rowCount === 0) throw commitRefusal(target, await this.versionOf(client, target));
       await write?.(client, target.version);
     });
   }
@@ -161,10 +151,10 @@ export class PostgresProjectionStore implements ProjectionStore {
   async switchLive(ref: ProjectionVersionRef, owner?: string): Promise<{ retired: number | undefined }> {
     return inTransaction(this.pool, async (client) => {
       await client.query('SELECT pg_advisory_xact_lock($1)', [VERSIONS_LOCK_KEY]);
-      const next = await this.versionRow(client, ref, true);
-      if (next.status === 'live') return { retired: undefined };
-      if (next.status === 'retired') throw new ProjectionVersionRetiredError(ref);
-      if (owner !== undefined && next.lease_owner !== owner) throw new ProjectionLeaseLostError(ref, owner, next.lease_owner ?? undefined);
+      const next = await this.versionOf(client, ref, true);
+      if (next?.status === 'live') return { retired: undefined };
+      const refused = versionRefusal(ref, next, owner);
+      if (refused) throw refused;
       const retired = await client.query<{ version: number }>(
         "UPDATE projection_versions SET status = 'retired', updated_at = now() WHERE projection = $1 AND status = 'live' RETURNING version",
         [ref.projection],
@@ -185,9 +175,10 @@ export class PostgresProjectionStore implements ProjectionStore {
       );
       const taken = rows[0];
       if (taken) return { acquired: true, lease: { owner, expiresAt: taken.lease_expires_at.toISOString() } };
-      const row = await this.versionRow(this.pool, ref);
-      if (row.status === 'retired') throw new ProjectionVersionRetiredError(ref);
-      return { acquired: false, holder: { owner: row.lease_owner ?? '', expiresAt: row.lease_expires_at?.toISOString() ?? '' } };
+      const holder = await this.versionOf(this.pool, ref);
+      const refused = versionRefusal(ref, holder);
+      if (refused) throw refused;
+      return { acquired: false, holder: { owner: holder?.lease?.owner ?? '', expiresAt: holder?.lease?.expiresAt ?? '' } };
     });
   }
 

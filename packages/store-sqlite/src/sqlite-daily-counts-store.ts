@@ -3,10 +3,10 @@ import {
   DAILY_COUNTS_PROJECTION,
   mergeIncrements,
   monthlyIncrements,
-  splitByMonths,
-  splitOpenCounterSums,
+  monthSplitBounds,
   OPEN_METRICS,
   openDossiersFromSums,
+  openSplitBounds,
   type AgencyMetricTotal,
   type AgencyOpenDossiers,
   type DailyCountsBatch,
@@ -14,7 +14,9 @@ import {
   type DayRange,
   type DossierSummary,
   type Metric,
+  type MonthSplitBounds,
   type OpenMetric,
+  type OpenSplitBounds,
   type ProjectionCommitTarget,
   type ProjectionVersionRef,
   type ReportSnapshot,
@@ -43,26 +45,6 @@ function statementsByRows(db: Database, sql: (values: string) => string, columns
 
 // The OPEN_METRICS as an SQL list: constants of ours, so quoting them inline is safe.
 const OPEN_METRIC_LIST = `(${OPEN_METRICS.map((m) => `'${m}'`).join(', ')})`;
-/** A range's month split as bound parameters (NULL for a part it lacks). */
-interface SplitParams {
-  monthsFrom: string | null;
-  monthsTo: string | null;
-  firstFrom: string | null;
-  firstTo: string | null;
-  secondFrom: string | null;
-  secondTo: string | null;
-}
-
-/** The open counters' two prefix splits as bound parameters: the last whole month of each, and its partial month of days. */
-interface OpenSplitParams {
-  beforeMonths: string | null;
-  throughMonths: string | null;
-  beforeFrom: string | null;
-  beforeTo: string | null;
-  throughFrom: string | null;
-  throughTo: string | null;
-}
-
 // The live version of the daily-counts view, which reports read.
 const LIVE = liveVersionSql(DAILY_COUNTS_PROJECTION);
 
@@ -79,8 +61,8 @@ export class SqliteDailyCountsStore implements DailyCountsStore {
   private readonly deleteDossiers: Statement<[]>;
   private readonly deleteCounts: Statement<[]>;
   private readonly deleteMonthlyCounts: Statement<[]>;
-  private readonly sumRange: Statement<[SplitParams], { agency_code: string; metric: Metric; value: number }>;
-  private readonly openSums: Statement<[OpenSplitParams], { agency_code: string; metric: OpenMetric; before_from: number; through_to: number; all_days: number }>;
+  private readonly sumRange: Statement<[MonthSplitBounds], { agency_code: string; metric: Metric; value: number }>;
+  private readonly openSums: Statement<[OpenSplitBounds], { agency_code: string; metric: OpenMetric; before_from: number; through_to: number; all_days: number }>;
   private readonly dumpCounts: Statement<[number], { agency_code: string; day: string; metric: Metric; value: number }>;
   private readonly dumpDossiers: Statement<[number], { dossier_code: string; state: string }>;
   private readonly deleteTx: () => number;
@@ -175,31 +157,14 @@ export class SqliteDailyCountsStore implements DailyCountsStore {
   }
 
   private totalsOf(range: DayRange): AgencyMetricTotal[] {
-    const { months, days } = splitByMonths(range);
-    const [first, second] = days;
-    const params: SplitParams = {
-      monthsFrom: months?.from ?? null,
-      monthsTo: months?.to ?? null,
-      firstFrom: first?.from ?? null,
-      firstTo: first?.to ?? null,
-      secondFrom: second?.from ?? null,
-      secondTo: second?.to ?? null,
-    };
-    return this.sumRange.all(params).map((r) => ({ agencyCode: r.agency_code, metric: r.metric, value: r.value }));
+    return this.sumRange.all(monthSplitBounds(range)).map((r) => ({ agencyCode: r.agency_code, metric: r.metric, value: r.value }));
   }
 
   private openOf(range: DayRange): AgencyOpenDossiers[] {
-    const { beforeFrom, throughTo } = splitOpenCounterSums(range);
-    const params: OpenSplitParams = {
-      beforeMonths: beforeFrom.months?.to ?? null,
-      throughMonths: throughTo.months?.to ?? null,
-      beforeFrom: beforeFrom.days[0]?.from ?? null,
-      beforeTo: beforeFrom.days[0]?.to ?? null,
-      throughFrom: throughTo.days[0]?.from ?? null,
-      throughTo: throughTo.days[0]?.to ?? null,
-    };
     return openDossiersFromSums(
-      this.openSums.all(params).map((r) => ({ agencyCode: r.agency_code, metric: r.metric, beforeFrom: r.before_from, throughTo: r.through_to, allDays: r.all_days })),
+      this.openSums
+        .all(openSplitBounds(range))
+        .map((r) => ({ agencyCode: r.agency_code, metric: r.metric, beforeFrom: r.before_from, throughTo: r.through_to, allDays: r.all_days })),
     );
   }
 

@@ -1,8 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import {
-  ProjectionLeaseLostError,
-  ProjectionVersionNotFoundError,
-  ProjectionVersionRetiredError,
+  commitRefusal,
+  versionRefusal,
   type CheckpointAdvance,
   type LeaseOutcome,
   type ProjectionCheckpoint,
@@ -107,7 +106,7 @@ export class SqliteProjectionStore implements ProjectionStore {
         now: now(),
         owner: target.owner ?? null,
       });
-      if (advanced.changes === 0) throw this.refusal(target);
+      if (advanced.changes === 0) throw commitRefusal(target, this.versionOf(target));
       write?.(target.version);
     });
     this.commitTx = (target, advance, write) => commit.immediate(target, advance, write);
@@ -120,14 +119,14 @@ export class SqliteProjectionStore implements ProjectionStore {
     });
     this.ensureTx = (projection, status) => ensure.immediate(projection, status);
     const switchLive = db.transaction((ref: ProjectionVersionRef, owner: string | undefined): { retired: number | undefined } => {
-      const next = this.versionRow(ref);
-      if (next.status === 'live') return { retired: undefined };
-      if (next.status === 'retired') throw new ProjectionVersionRetiredError(ref);
-      if (owner !== undefined && next.lease_owner !== owner) throw new ProjectionLeaseLostError(ref, owner, next.lease_owner ?? undefined);
+      const next = this.versionOf(ref);
+      if (next?.status === 'live') return { retired: undefined };
+      const refused = versionRefusal(ref, next, owner);
+      if (refused) throw refused;
       const live = this.selectLive.get(ref.projection);
       const at = now();
       if (live) this.setStatus.run('retired', at, live.version);
-      this.setStatus.run('live', at, next.version);
+      this.setStatus.run('live', at, ref.version);
       return { retired: live?.version };
     });
     this.switchTx = (ref, owner) => switchLive.immediate(ref, owner);
@@ -139,17 +138,9 @@ export class SqliteProjectionStore implements ProjectionStore {
     return live && toVersion(live).checkpoint;
   }
 
-  private versionRow(ref: ProjectionVersionRef): VersionRow {
+  private versionOf(ref: ProjectionVersionRef): ProjectionVersion | undefined {
     const row = this.selectVersion.get(ref.version);
-    if (row?.projection !== ref.projection) throw new ProjectionVersionNotFoundError(ref);
-    return row;
-  }
-
-  /** Why a commit's version update matched no row. */
-  private refusal(target: ProjectionCommitTarget): Error {
-    const row = this.versionRow(target);
-    if (row.status === 'retired') return new ProjectionVersionRetiredError(target);
-    return new ProjectionLeaseLostError(target, target.owner ?? '', row.lease_owner ?? undefined);
+    return row?.projection === ref.projection ? toVersion(row) : undefined;
   }
 
   readCheckpoint(projection: string): Promise<ProjectionCheckpoint | undefined> {
@@ -157,10 +148,7 @@ export class SqliteProjectionStore implements ProjectionStore {
   }
 
   readVersion(ref: ProjectionVersionRef): Promise<ProjectionVersion | undefined> {
-    return run(() => {
-      const row = this.selectVersion.get(ref.version);
-      return row?.projection === ref.projection ? toVersion(row) : undefined;
-    });
+    return run(() => this.versionOf(ref));
   }
 
   listVersions(projection: string): Promise<ProjectionVersion[]> {
@@ -190,13 +178,14 @@ export class SqliteProjectionStore implements ProjectionStore {
 
   acquireLease(ref: ProjectionVersionRef, owner: string, ttlMs: number): Promise<LeaseOutcome> {
     return run((): LeaseOutcome => {
-      const row = this.versionRow(ref);
-      if (row.status === 'retired') throw new ProjectionVersionRetiredError(ref);
+      const refused = versionRefusal(ref, this.versionOf(ref));
+      if (refused) throw refused;
       const expires = later(ttlMs);
       if (this.takeLease.run({ version: ref.version, owner, expires, now: now() }).changes > 0) return { acquired: true, lease: { owner, expiresAt: expires } };
-      const holder = this.versionRow(ref);
-      if (holder.status === 'retired') throw new ProjectionVersionRetiredError(ref);
-      return { acquired: false, holder: { owner: holder.lease_owner ?? '', expiresAt: holder.lease_expires_at ?? '' } };
+      const holder = this.versionOf(ref);
+      const gone = versionRefusal(ref, holder);
+      if (gone) throw gone;
+      return { acquired: false, holder: { owner: holder?.lease?.owner ?? '', expiresAt: holder?.lease?.expiresAt ?? '' } };
     });
   }
 

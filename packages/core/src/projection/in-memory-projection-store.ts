@@ -1,7 +1,6 @@
 import {
-  ProjectionLeaseLostError,
   ProjectionVersionNotFoundError,
-  ProjectionVersionRetiredError,
+  versionRefusal,
   type CheckpointAdvance,
   type LeaseOutcome,
   type ProjectionCheckpoint,
@@ -76,8 +75,8 @@ export class InMemoryProjectionStore implements ProjectionStore {
   commitWith(target: ProjectionCommitTarget, advance: CheckpointAdvance, write?: (version: number) => void): Promise<void> {
     return Promise.resolve().then(() => {
       const v = this.find(target);
-      if (v.status === 'retired') throw new ProjectionVersionRetiredError(target);
-      if (target.owner !== undefined && v.lease?.owner !== target.owner) throw new ProjectionLeaseLostError(target, target.owner, v.lease?.owner);
+      const refused = versionRefusal(target, v, target.owner);
+      if (refused) throw refused;
       write?.(v.version);
       const now = new Date().toISOString();
       this.versions.set(v.version, {
@@ -93,8 +92,8 @@ export class InMemoryProjectionStore implements ProjectionStore {
     return Promise.resolve().then(() => {
       const next = this.find(ref);
       if (next.status === 'live') return { retired: undefined };
-      if (next.status === 'retired') throw new ProjectionVersionRetiredError(ref);
-      if (owner !== undefined && next.lease?.owner !== owner) throw new ProjectionLeaseLostError(ref, owner, next.lease?.owner);
+      const refused = versionRefusal(ref, next, owner);
+      if (refused) throw refused;
       const now = new Date().toISOString();
       const live = this.withStatus(ref.projection, 'live');
       if (live) this.versions.set(live.version, { ...live, status: 'retired', updatedAt: now });
@@ -106,7 +105,8 @@ export class InMemoryProjectionStore implements ProjectionStore {
   acquireLease(ref: ProjectionVersionRef, owner: string, ttlMs: number): Promise<LeaseOutcome> {
     return Promise.resolve().then((): LeaseOutcome => {
       const v = this.find(ref);
-      if (v.status === 'retired') throw new ProjectionVersionRetiredError(ref);
+      const refused = versionRefusal(ref, v);
+      if (refused) throw refused;
       const now = Date.now();
       if (v.lease && v.lease.owner !== owner && Date.parse(v.lease.expiresAt) >= now) return { acquired: false, holder: v.lease };
       const lease = { owner, expiresAt: new Date(now + ttlMs).toISOString() };

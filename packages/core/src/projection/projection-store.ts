@@ -131,6 +131,27 @@ export class ProjectionVersionNotFoundError extends Error {
   }
 }
 
+/**
+ * Why a write to a version is refused, from the version as the store read it (undefined: not found):
+ * retired, or, given an owner, a lease that owner does not hold. Undefined when the write may go
+ * ahead. Every adapter's commit, switch and lease take their refusals from here.
+ */
+export function versionRefusal(
+  ref: ProjectionVersionRef,
+  version: Pick<ProjectionVersion, 'status' | 'lease'> | undefined,
+  owner?: string,
+): Error | undefined {
+  if (!version) return new ProjectionVersionNotFoundError(ref);
+  if (version.status === 'retired') return new ProjectionVersionRetiredError(ref);
+  if (owner !== undefined && version.lease?.owner !== owner) return new ProjectionLeaseLostError(ref, owner, version.lease?.owner);
+  return undefined;
+}
+
+/** Why a commit whose checked update matched no row was refused: versionRefusal's reason, else a lease lost. */
+export function commitRefusal(target: ProjectionCommitTarget, version: Pick<ProjectionVersion, 'status' | 'lease'> | undefined): Error {
+  return versionRefusal(target, version, target.owner) ?? new ProjectionLeaseLostError(target, target.owner ?? '', version?.lease?.owner);
+}
+
 // The simulation imports these from here; it is moving to its own package on a parallel branch, which
 // is the place to change its imports to './daily-counts-store'.
 export type { AgencyMetricTotal, AgencyOpenDossiers, DayRange } from './daily-counts-store';
