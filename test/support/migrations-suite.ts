@@ -1,4 +1,4 @@
-import { openDossiersFromSums, sumOpenCounters, type LogPosition, type ProjectionStore, type SchemaStatus, type ViewCountRow } from '@tthc/core';
+import { openDossiersFromSums, sumOpenCounters, type DailyCountsStore, type LogPosition, type ProjectionStore, type SchemaStatus, type ViewCountRow } from '@tthc/core';
 import { openCountersOf, STATES_BEFORE_OPEN_COUNTERS } from './open-dossier-states';
 
 /** A row of `view_dossiers` from schema 4 on: version, dossier code, state as JSON text. */
@@ -20,6 +20,7 @@ export interface OlderContents {
 export interface MigratedStore {
   readonly schema: SchemaStatus;
   readonly projectionStore: ProjectionStore;
+  readonly dailyCountsStore: DailyCountsStore;
   /** Every row of `view_monthly_counts`, by version, month (YYYY-MM-DD), agency and metric; no port reads the table whole. */
   monthlyCounts(): Promise<unknown[][]>;
   close(): Promise<void>;
@@ -50,8 +51,8 @@ export function migrationsSuite(name: string, harness: MigrationsHarness): void 
         const versions = await stores.projectionStore.listVersions('daily-counts');
         expect(versions).toHaveLength(1);
         expect(versions[0]).toMatchObject({ version: 1, status: 'live', checkpoint: { position: harness.projectedAt, events: 40 } });
-        await expect(stores.projectionStore.totals({ from: '2024-01-01', to: '2024-06-30' })).resolves.toEqual([{ agencyCode: 'A', metric: 'received', value: 3 }]);
-        expect((await stores.projectionStore.dumpView({ projection: 'daily-counts', version: 1 })).dossiers.map((d) => d.dossierCode)).toEqual(['H36-1']);
+        await expect(stores.dailyCountsStore.totals({ from: '2024-01-01', to: '2024-06-30' })).resolves.toEqual([{ agencyCode: 'A', metric: 'received', value: 3 }]);
+        expect((await stores.dailyCountsStore.dumpView({ projection: 'daily-counts', version: 1 })).dossiers.map((d) => d.dossierCode)).toEqual(['H36-1']);
         // The next version takes the next number.
         await expect(stores.projectionStore.ensureVersion('daily-counts', 'building')).resolves.toMatchObject({ version: 2 });
       } finally {
@@ -84,14 +85,14 @@ export function migrationsSuite(name: string, harness: MigrationsHarness): void 
       try {
         expect(stores.schema.applied).toEqual([6, 7, 8, 9]);
         const expected = openCountersOf(STATES_BEFORE_OPEN_COUNTERS);
-        const live = await stores.projectionStore.dumpView({ projection: 'daily-counts', version: 1 });
+        const live = await stores.dailyCountsStore.dumpView({ projection: 'daily-counts', version: 1 });
         expect(byKey(live.counts)).toEqual(byKey([...expected, { agencyCode: 'A', day: '2024-03-20', metric: 'received', value: 1 }]));
-        const building = await stores.projectionStore.dumpView({ projection: 'daily-counts', version: 2 });
+        const building = await stores.dailyCountsStore.dumpView({ projection: 'daily-counts', version: 2 });
         expect(byKey(building.counts)).toEqual(byKey(openCountersOf(STATES_BEFORE_OPEN_COUNTERS.slice(0, 1))));
         for (const range of [{ from: '2024-04-01', to: '2024-04-30' }, { from: '2024-02-29', to: '2024-04-19' }]) {
-          await expect(stores.projectionStore.openDossiers(range)).resolves.toEqual(openDossiersFromSums(sumOpenCounters(expected, range)));
+          await expect(stores.dailyCountsStore.openDossiers(range)).resolves.toEqual(openDossiersFromSums(sumOpenCounters(expected, range)));
         }
-        await expect(stores.projectionStore.openDossiers({ from: '2024-04-01', to: '2024-04-30' })).resolves.toEqual([
+        await expect(stores.dailyCountsStore.openDossiers({ from: '2024-04-01', to: '2024-04-30' })).resolves.toEqual([
           { agencyCode: 'A', carriedOver: 2, notDue: 2, overdue: 1 },
           { agencyCode: 'B', carriedOver: 0, notDue: 0, overdue: 0 },
         ]);
@@ -123,9 +124,9 @@ export function migrationsSuite(name: string, harness: MigrationsHarness): void 
           [1, '2024-02-01', 'B', 'received', 4],
           [2, '2024-01-01', 'A', 'received', 7],
         ]);
-        const { counts } = await stores.projectionStore.dumpView({ projection: 'daily-counts', version: 1 });
+        const { counts } = await stores.dailyCountsStore.dumpView({ projection: 'daily-counts', version: 1 });
         for (const range of [{ from: '2024-01-01', to: '2024-02-29' }, { from: '2023-12-31', to: '2024-01-31' }, { from: '2024-01-15', to: '2024-03-01' }]) {
-          const snapshot = await stores.projectionStore.readReportSnapshot(range);
+          const snapshot = await stores.dailyCountsStore.readReportSnapshot(range);
           const received = counts.filter((c) => c.agencyCode === 'A' && c.metric === 'received' && c.day >= range.from && c.day <= range.to).reduce((n, c) => n + c.value, 0);
           expect(snapshot.totals.find((t) => t.agencyCode === 'A')?.value).toBe(received);
           expect(snapshot.open).toEqual(openDossiersFromSums(sumOpenCounters(counts, range)));

@@ -1,7 +1,7 @@
 import {
   appendsByDossier,
   DAILY_COUNTS_PROJECTION,
-  InMemoryProjectionStore,
+  inMemoryProjectionStores,
   type AnyVersionDossierEvent,
   type EventStore,
   type ProjectionLease,
@@ -10,14 +10,13 @@ import {
   type ViewDossierRow,
 } from '@tthc/core';
 import { createLogger } from '@tthc/logging';
-import { projectionStatus, replayProjection, runProjection, type ReplaySummary } from '@tthc/projector';
+import { projectionStatus, replayProjection, runProjection, type ProjectionStores, type ReplaySummary } from '@tthc/projector';
 import { sleep } from '@tthc/retry';
 import { generateDemoDataset } from './demo-dataset';
 
 /** One process's view of a store: its own connection (pool, file handle) to the same database. */
-export interface StoreConnection {
+export interface StoreConnection extends ProjectionStores {
   readonly eventStore: EventStore;
-  readonly projectionStore: ProjectionStore;
   close(): Promise<void>;
 }
 
@@ -46,15 +45,15 @@ export async function appendDataset(store: EventStore, events: readonly AnyVersi
 export type ViewContents = { counts: ViewCountRow[]; dossiers: ViewDossierRow[] };
 
 /** Every row of the live daily-counts version, in the port's order. */
-export async function liveView(store: ProjectionStore): Promise<ViewContents> {
-  const live = (await store.listVersions(DAILY_COUNTS_PROJECTION)).find((v) => v.status === 'live');
+export async function liveView({ projectionStore, dailyCountsStore }: ProjectionStores): Promise<ViewContents> {
+  const live = (await projectionStore.listVersions(DAILY_COUNTS_PROJECTION)).find((v) => v.status === 'live');
   if (!live) throw new Error('no live version');
-  return store.dumpView(live);
+  return dailyCountsStore.dumpView(live);
 }
 
 /** The view the log should give: projected from scratch into the in-memory reference store. */
 export async function referenceView(eventStore: EventStore): Promise<ViewContents> {
-  const reference = new InMemoryProjectionStore();
+  const reference = inMemoryProjectionStores();
   await runProjection(eventStore, reference, { logger, untilCaughtUp: true });
   return liveView(reference);
 }
@@ -90,15 +89,15 @@ export function projectionRunnerSuite(name: string, harness: ProjectionRunnerHar
       const b = await connect();
       await appendDataset(a.eventStore, events.slice(0, 2000));
       const stopA = new AbortController();
-      const runnerA = runProjection(a.eventStore, a.projectionStore, { logger, owner: 'runner-a', signal: stopA.signal, pollIntervalMs: 20, leaseTtlMs: 2000, batchSize: 500 });
+      const runnerA = runProjection(a.eventStore, a, { logger, owner: 'runner-a', signal: stopA.signal, pollIntervalMs: 20, leaseTtlMs: 2000, batchSize: 500 });
       await until('runner A has caught up', async () => (await liveEvents(b.projectionStore)) === 2000);
 
-      const failFast = runProjection(b.eventStore, b.projectionStore, { logger, owner: 'runner-b', untilCaughtUp: true });
+      const failFast = runProjection(b.eventStore, b, { logger, owner: 'runner-b', untilCaughtUp: true });
       await expect(failFast).rejects.toMatchObject({ code: 'PROJECTION_LOCKED', message: expect.stringContaining('runner-a') as string });
 
       const stopB = new AbortController();
       let standbyBehind: ProjectionLease | undefined;
-      const runnerB = runProjection(b.eventStore, b.projectionStore, {
+      const runnerB = runProjection(b.eventStore, b, {
         logger,
         owner: 'runner-b',
         signal: stopB.signal,
@@ -122,7 +121,7 @@ export function projectionRunnerSuite(name: string, harness: ProjectionRunnerHar
       stopB.abort();
       await expect(runnerB).resolves.toMatchObject({ events: events.length - 4000 });
       // Nothing lost, nothing counted twice across the hand-over.
-      expect(await liveView(a.projectionStore)).toEqual(await referenceView(a.eventStore));
+      expect(await liveView(a)).toEqual(await referenceView(a.eventStore));
     });
 
     it('takes over from a runner that died holding the lease once the lease expires', async () => {
@@ -133,7 +132,7 @@ export function projectionRunnerSuite(name: string, harness: ProjectionRunnerHar
       const b = await connect();
       let standby = false;
       const started = Date.now();
-      await runProjection(b.eventStore, b.projectionStore, {
+      await runProjection(b.eventStore, b, {
         logger,
         owner: 'runner-b',
         untilCaughtUp: true,
@@ -149,39 +148,39 @@ export function projectionRunnerSuite(name: string, harness: ProjectionRunnerHar
     it('replays into a new version identical to the first projection, and switches reads to it', async () => {
       const c = await connect();
       await appendDataset(c.eventStore, events);
-      await runProjection(c.eventStore, c.projectionStore, { logger, untilCaughtUp: true, batchSize: 1000 });
-      const before = await liveView(c.projectionStore);
-      const totalsBefore = await c.projectionStore.totals(PERIOD);
+      await runProjection(c.eventStore, c, { logger, untilCaughtUp: true, batchSize: 1000 });
+      const before = await liveView(c);
+      const totalsBefore = await c.dailyCountsStore.totals(PERIOD);
       const [v1] = await c.projectionStore.listVersions(DAILY_COUNTS_PROJECTION);
 
-      const summary = await replayProjection(c.eventStore, c.projectionStore, { projection: DAILY_COUNTS_PROJECTION, logger, batchSize: 1000 });
+      const summary = await replayProjection(c.eventStore, c, { projection: DAILY_COUNTS_PROJECTION, logger, batchSize: 1000 });
       expect(summary).toMatchObject({ projection: DAILY_COUNTS_PROJECTION, fromVersion: v1?.version, events: events.length, resumed: false, switched: true });
       expect(summary.toVersion).toBeGreaterThan(v1?.version ?? 0);
       expect(summary.eventsPerSecond).toBeGreaterThan(0);
 
-      const after = await liveView(c.projectionStore);
+      const after = await liveView(c);
       expect(after.counts.length).toBeGreaterThan(0);
       expect(after.dossiers).toHaveLength(2000);
       expect(after).toEqual(before);
       expect(after).toEqual(await referenceView(c.eventStore));
-      expect(await c.projectionStore.totals(PERIOD)).toEqual(expect.arrayContaining(totalsBefore));
+      expect(await c.dailyCountsStore.totals(PERIOD)).toEqual(expect.arrayContaining(totalsBefore));
       expect((await c.projectionStore.listVersions(DAILY_COUNTS_PROJECTION)).map((v) => [v.version, v.status])).toEqual([
         [v1?.version, 'retired'],
         [summary.toVersion, 'live'],
       ]);
       // The retired version's rows are gone.
-      await expect(c.projectionStore.dumpView({ projection: DAILY_COUNTS_PROJECTION, version: v1?.version ?? 0 })).resolves.toEqual({ counts: [], dossiers: [] });
+      await expect(c.dailyCountsStore.dumpView({ projection: DAILY_COUNTS_PROJECTION, version: v1?.version ?? 0 })).resolves.toEqual({ counts: [], dossiers: [] });
     });
 
     it('resumes an interrupted replay from its checkpoint and ends with the same view; the live version serves meanwhile', async () => {
       const c = await connect();
       await appendDataset(c.eventStore, events);
-      await runProjection(c.eventStore, c.projectionStore, { logger, untilCaughtUp: true });
-      const before = await liveView(c.projectionStore);
+      await runProjection(c.eventStore, c, { logger, untilCaughtUp: true });
+      const before = await liveView(c);
 
       const stop = new AbortController();
       let calls = 0;
-      const first = await replayProjection(c.eventStore, c.projectionStore, {
+      const first = await replayProjection(c.eventStore, c, {
         projection: DAILY_COUNTS_PROJECTION,
         logger,
         batchSize: 500,
@@ -196,11 +195,11 @@ export function projectionRunnerSuite(name: string, harness: ProjectionRunnerHar
       const status = await projectionStatus(c.eventStore, c.projectionStore, DAILY_COUNTS_PROJECTION);
       expect(status).toMatchObject({ events: events.length, lag: { events: 0, seconds: 0 }, building: { version: first.toVersion, events: 500, total: events.length } });
       // Reports still read the live version, whole.
-      expect(await liveView(c.projectionStore)).toEqual(before);
+      expect(await liveView(c)).toEqual(before);
 
-      const second: ReplaySummary = await replayProjection(c.eventStore, c.projectionStore, { projection: DAILY_COUNTS_PROJECTION, logger, batchSize: 500 });
+      const second: ReplaySummary = await replayProjection(c.eventStore, c, { projection: DAILY_COUNTS_PROJECTION, logger, batchSize: 500 });
       expect(second).toMatchObject({ toVersion: first.toVersion, events: events.length - 500, resumed: true, switched: true });
-      expect(await liveView(c.projectionStore)).toEqual(before);
+      expect(await liveView(c)).toEqual(before);
       await expect(c.projectionStore.readCheckpoint(DAILY_COUNTS_PROJECTION)).resolves.toMatchObject({ events: events.length });
     });
 
@@ -210,7 +209,7 @@ export function projectionRunnerSuite(name: string, harness: ProjectionRunnerHar
       const building = await c.projectionStore.ensureVersion(DAILY_COUNTS_PROJECTION, 'building');
       await c.projectionStore.acquireLease(building, 'replay-elsewhere', 30_000);
       const other = await connect();
-      await expect(replayProjection(other.eventStore, other.projectionStore, { projection: DAILY_COUNTS_PROJECTION, logger })).rejects.toMatchObject({
+      await expect(replayProjection(other.eventStore, other, { projection: DAILY_COUNTS_PROJECTION, logger })).rejects.toMatchObject({
         code: 'PROJECTION_LOCKED',
         message: expect.stringContaining('replay-elsewhere') as string,
       });
@@ -221,9 +220,9 @@ export function projectionRunnerSuite(name: string, harness: ProjectionRunnerHar
       const b = await connect();
       await appendDataset(a.eventStore, events.slice(0, 3000));
       const stop = new AbortController();
-      const follower = runProjection(a.eventStore, a.projectionStore, { logger, owner: 'follower', signal: stop.signal, pollIntervalMs: 20, leaseTtlMs: 2000 });
+      const follower = runProjection(a.eventStore, a, { logger, owner: 'follower', signal: stop.signal, pollIntervalMs: 20, leaseTtlMs: 2000 });
       await until('the follower has caught up', async () => (await liveEvents(b.projectionStore)) === 3000);
-      const summary = await replayProjection(b.eventStore, b.projectionStore, { projection: DAILY_COUNTS_PROJECTION, logger, batchSize: 700 });
+      const summary = await replayProjection(b.eventStore, b, { projection: DAILY_COUNTS_PROJECTION, logger, batchSize: 700 });
       expect(summary.switched).toBe(true);
       await appendDataset(b.eventStore, events.slice(3000));
       await until('the follower keeps the new version up', async () => (await liveEvents(b.projectionStore)) === events.length);
@@ -231,14 +230,14 @@ export function projectionRunnerSuite(name: string, harness: ProjectionRunnerHar
       expect(live).toMatchObject({ version: summary.toVersion, lease: { owner: 'follower' } });
       stop.abort();
       await follower;
-      expect(await liveView(b.projectionStore)).toEqual(await referenceView(b.eventStore));
+      expect(await liveView(b)).toEqual(await referenceView(b.eventStore));
     });
     it('follows a writer beside it until told the writer is done, then projects to the end of the log and returns (the demo)', async () => {
       const writer = await connect();
       const runner = await connect();
       const finish = new AbortController();
       let returned = false;
-      const beside = runProjection(runner.eventStore, runner.projectionStore, { logger, owner: 'beside', finish: finish.signal, whenLocked: 'fail', pollIntervalMs: 20, leaseTtlMs: 2000, batchSize: 500 }).finally(
+      const beside = runProjection(runner.eventStore, runner, { logger, owner: 'beside', finish: finish.signal, whenLocked: 'fail', pollIntervalMs: 20, leaseTtlMs: 2000, batchSize: 500 }).finally(
         () => (returned = true),
       );
       await appendDataset(writer.eventStore, events.slice(0, 1500));
@@ -252,7 +251,7 @@ export function projectionRunnerSuite(name: string, harness: ProjectionRunnerHar
       await expect(beside).resolves.toMatchObject({ events: events.length });
       await expect(liveEvents(writer.projectionStore)).resolves.toBe(events.length);
       expect((await writer.projectionStore.listVersions(DAILY_COUNTS_PROJECTION))[0]?.lease).toBeUndefined();
-      expect(await liveView(writer.projectionStore)).toEqual(await referenceView(writer.eventStore));
+      expect(await liveView(writer)).toEqual(await referenceView(writer.eventStore));
     });
   });
 }

@@ -40,6 +40,7 @@ migrationsSuite('postgres', {
       return {
         schema: stores.schema,
         projectionStore: stores.projectionStore,
+        dailyCountsStore: stores.dailyCountsStore,
         async monthlyCounts() {
           const { rows } = await stores.pool.query<unknown[]>({
             text: "SELECT version, to_char(month, 'YYYY-MM-DD') AS month, agency_code, metric, value::int AS value FROM view_monthly_counts ORDER BY 1, 2, 3, 4",

@@ -1,6 +1,7 @@
 import { Pool } from 'pg';
 import type { SchemaStatus } from '@tthc/core';
 import { PostgresEventStore, type PostgresEventStoreOptions } from './postgres-event-store';
+import { PostgresDailyCountsStore } from './postgres-daily-counts-store';
 import { PostgresIngestStore } from './postgres-ingest-store';
 import { PostgresProjectionStore } from './postgres-projection-store';
 import { migrate } from './migrations';
@@ -9,13 +10,14 @@ import { mapPgError } from './transaction';
 export interface PostgresStores {
   readonly eventStore: PostgresEventStore;
   readonly projectionStore: PostgresProjectionStore;
+  readonly dailyCountsStore: PostgresDailyCountsStore;
   readonly ingestStore: PostgresIngestStore;
   readonly pool: Pool;
   readonly schema: SchemaStatus;
   close(): Promise<void>;
 }
 
-/** Connects, migrates, and returns both ports on one pool (views and log share a database). */
+/** Connects, migrates, and returns every port on one pool (views and log share a database). */
 export async function openPostgresStores(
   connectionString: string,
   options: { poolSize?: number; eventStore?: PostgresEventStoreOptions } = {},
@@ -31,11 +33,13 @@ export async function openPostgresStores(
     await pool.end();
     throw mapPgError(error);
   }
+  const projectionStore = new PostgresProjectionStore(pool);
   return {
     pool,
     schema,
     eventStore: new PostgresEventStore(pool, options.eventStore),
-    projectionStore: new PostgresProjectionStore(pool),
+    projectionStore,
+    dailyCountsStore: new PostgresDailyCountsStore(pool, projectionStore),
     ingestStore: new PostgresIngestStore(pool),
     close: () => pool.end(),
   };

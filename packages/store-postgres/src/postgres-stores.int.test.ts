@@ -2,6 +2,7 @@ import { Client, type Pool } from 'pg';
 import type { LogPosition, ReadAllOptions, RecordedEvent, StreamAppend } from '@tthc/core';
 import {
   createTestDatabase,
+  dailyCountsStoreContract,
   eventStoreContract,
   heldTransactionScenario,
   ingestStoreContract,
@@ -66,6 +67,13 @@ projectionStoreContract('postgres', {
   open: async () => {
     const { stores, close } = await fresh();
     return { store: stores.projectionStore, close };
+  },
+});
+
+dailyCountsStoreContract('postgres', {
+  open: async () => {
+    const { stores, close } = await fresh();
+    return { store: stores, close };
   },
 });
 

@@ -46,6 +46,7 @@ migrationsSuite('sqlite', {
     return Promise.resolve({
       schema: stores.schema,
       projectionStore: stores.projectionStore,
+      dailyCountsStore: stores.dailyCountsStore,
       monthlyCounts() {
         const check = new BetterSqlite3(path, { readonly: true });
         try {

@@ -1,5 +1,6 @@
 import type { SchemaStatus } from '@tthc/core';
 import { SqliteEventStore } from './sqlite-event-store';
+import { SqliteDailyCountsStore } from './sqlite-daily-counts-store';
 import { SqliteIngestStore } from './sqlite-ingest-store';
 import { SqliteProjectionStore } from './sqlite-projection-store';
 import { openDatabase } from './open-database';
@@ -7,18 +8,21 @@ import { openDatabase } from './open-database';
 export interface SqliteStores {
   readonly eventStore: SqliteEventStore;
   readonly projectionStore: SqliteProjectionStore;
+  readonly dailyCountsStore: SqliteDailyCountsStore;
   readonly ingestStore: SqliteIngestStore;
   readonly schema: SchemaStatus;
   close(): Promise<void>;
 }
 
-/** Both ports on one file, so a projection's view and checkpoint share the log's transactions. */
+/** Every port on one file, so a projection's view rows and checkpoint share one transaction. */
 export function openSqliteStores(path: string): SqliteStores {
   const { db, schema } = openDatabase(path);
+  const projectionStore = new SqliteProjectionStore(db);
   return {
     schema,
     eventStore: new SqliteEventStore(db),
-    projectionStore: new SqliteProjectionStore(db),
+    projectionStore,
+    dailyCountsStore: new SqliteDailyCountsStore(db, projectionStore),
     ingestStore: new SqliteIngestStore(db),
     close: () => {
       db.close();

@@ -58,7 +58,7 @@ describe('SQLite: a report read while another connection commits', () => {
       const seen = new Set<number>();
       let reads = 0;
       while (!writer.done) {
-        const snap = await stores.projectionStore.readReportSnapshot({ from: '2024-01-01', to: '2024-06-30' });
+        const snap = await stores.dailyCountsStore.readReportSnapshot({ from: '2024-01-01', to: '2024-06-30' });
         const events = snap.checkpoint?.events ?? 0;
         const received = snap.totals.reduce((sum, t) => sum + t.value, 0);
         const overdue = snap.open.reduce((sum, o) => sum + o.overdue, 0);
@@ -70,7 +70,7 @@ describe('SQLite: a report read while another connection commits', () => {
       await finished;
       // The reads overlapped the writer's commits, or the test proved nothing.
       expect(seen.size).toBeGreaterThan(2);
-      const last = await stores.projectionStore.readReportSnapshot({ from: '2024-01-01', to: '2024-06-30' });
+      const last = await stores.dailyCountsStore.readReportSnapshot({ from: '2024-01-01', to: '2024-06-30' });
       expect(last.checkpoint?.events).toBe(commits);
       expect(reads).toBeGreaterThan(2);
     } finally {

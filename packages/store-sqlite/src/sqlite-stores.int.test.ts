@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { eventStoreContract, ingestStoreContract, projectionStoreContract } from '@tthc/test-support';
-import { openSqliteStores } from './open-sqlite-stores';
+import { dailyCountsStoreContract, eventStoreContract, ingestStoreContract, projectionStoreContract } from '@tthc/test-support';
+import { openSqliteStores, type SqliteStores } from './open-sqlite-stores';
 
 const dir = mkdtempSync(join(tmpdir(), 'tthc-sqlite-'));
 let n = 0;
@@ -12,26 +12,16 @@ const dispose = () => {
   return Promise.resolve();
 };
 
-eventStoreContract('sqlite', {
+/** A harness that opens a fresh file per test and hands it the part of the stores its suite checks. */
+const harness = <T>(part: (stores: SqliteStores) => T) => ({
   open: () => {
     const stores = fresh();
-    return Promise.resolve({ store: stores.eventStore, close: () => stores.close() });
+    return Promise.resolve({ store: part(stores), close: () => stores.close() });
   },
   dispose,
 });
 
-projectionStoreContract('sqlite', {
-  open: () => {
-    const stores = fresh();
-    return Promise.resolve({ store: stores.projectionStore, close: () => stores.close() });
-  },
-  dispose,
-});
-
-ingestStoreContract('sqlite', {
-  open: () => {
-    const stores = fresh();
-    return Promise.resolve({ store: stores.ingestStore, close: () => stores.close() });
-  },
-  dispose,
-});
+eventStoreContract('sqlite', harness((s) => s.eventStore));
+projectionStoreContract('sqlite', harness((s) => s.projectionStore));
+dailyCountsStoreContract('sqlite', harness((s) => s));
+ingestStoreContract('sqlite', harness((s) => s.ingestStore));

@@ -1,11 +1,14 @@
-import type { EventStore, IngestStore, ProjectionStore, SchemaStatus } from '@tthc/core';
+import type { DailyCountsStore, EventStore, IngestStore, ProjectionStore, SchemaStatus } from '@tthc/core';
 import { openPostgresStores } from '@tthc/store-postgres';
 import { openSqliteStores } from '@tthc/store-sqlite';
 import { describeStore, type StoreLocation } from './store-url';
 
 export interface Stores {
   readonly eventStore: EventStore;
+  /** Versions, checkpoints and leases of every projection. */
   readonly projectionStore: ProjectionStore;
+  /** The daily-counts view's rows, written in projectionStore's commit transaction. */
+  readonly dailyCountsStore: DailyCountsStore;
   readonly ingestStore: IngestStore;
   /** Migrations run on every open; this says what the open did. */
   readonly schema: SchemaStatus;
@@ -20,6 +23,7 @@ export async function openStores(location: StoreLocation): Promise<Stores> {
   return {
     eventStore: stores.eventStore,
     projectionStore: stores.projectionStore,
+    dailyCountsStore: stores.dailyCountsStore,
     ingestStore: stores.ingestStore,
     schema: stores.schema,
     description: describeStore(location),

@@ -40,13 +40,13 @@ describe('tthc replay and tthc status', () => {
   });
 
   it('rebuilds the view into the next version, switches to it and prints one JSON summary line', async () => {
-    const before = await withProjectionStore(liveView);
+    const before = await withStores(liveView);
     const out = await runTthc('replay', 'daily-counts', '--store', store, '--batch-size', '500');
     expect(out.trim().split('\n')).toHaveLength(1);
     const summary = JSON.parse(out) as Record<string, unknown>;
     expect(summary).toMatchObject({ projection: 'daily-counts', fromVersion: 1, toVersion: 2, switched: true, resumed: false });
     expect(Object.keys(summary)).toEqual(expect.arrayContaining(['events', 'seconds', 'eventsPerSecond']));
-    expect(await withProjectionStore(liveView)).toEqual(before);
+    expect(await withStores(liveView)).toEqual(before);
     await expect(status()).resolves.toMatchObject({ version: 2, lag: { events: 0 } });
     const all = JSON.parse(await runTthc('replay', '--all', '--store', store)) as Record<string, unknown>;
     expect(all).toMatchObject({ projection: 'daily-counts', fromVersion: 2, toVersion: 3 });
@@ -58,10 +58,10 @@ describe('tthc replay and tthc status', () => {
     await expect(runTthc('replay', 'weekly', '--store', store)).rejects.toThrow(/unknown projection weekly; known: daily-counts/);
   });
 
-  async function withProjectionStore<T>(work: (s: Awaited<ReturnType<typeof openStores>>['projectionStore']) => Promise<T>): Promise<T> {
+  async function withStores<T>(work: (s: Awaited<ReturnType<typeof openStores>>) => Promise<T>): Promise<T> {
     const stores = await openStores(storeUrl.parse(store));
     try {
-      return await work(stores.projectionStore);
+      return await work(stores);
     } finally {
       await stores.close();
     }

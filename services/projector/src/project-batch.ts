@@ -10,7 +10,7 @@ import {
   type DossierSummary,
   type LogPosition,
   type Metric,
-  type ProjectionBatch,
+  type DailyCountsBatch,
   type RecordedEvent,
 } from '@tthc/core';
 
@@ -196,7 +196,7 @@ export class PendingBatch {
   };
 
   /** The batch to commit: the view changes and the checkpoint after the last event folded. */
-  toBatch(): ProjectionBatch {
+  toBatch(): DailyCountsBatch {
     if (!this.last) throw new RangeError('nothing folded to commit');
     // Rows in the order of the view's keys, (day, agency, metric) and dossier code: a B-tree takes
     // rows in key order with far fewer page visits than scattered ones.

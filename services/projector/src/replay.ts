@@ -1,8 +1,8 @@
-import { DAILY_COUNTS_PROJECTION, ProjectionLeaseLostError, type EventStore, type ProjectionStore } from '@tthc/core';
+import { DAILY_COUNTS_PROJECTION, ProjectionLeaseLostError, type EventStore } from '@tthc/core';
 import type { Logger } from '@tthc/logging';
 import { retryWhileUnavailable, type RetryOptions } from '@tthc/retry';
 import { holdLease, runnerId } from './lease';
-import { DEFAULT_BATCH_SIZE, DEFAULT_LEASE_TTL_MS, projectVersion } from './run-projection';
+import { DEFAULT_BATCH_SIZE, DEFAULT_LEASE_TTL_MS, projectVersion, type ProjectionStores } from './run-projection';
 
 /** The projections this pipeline keeps; `tthc replay --all` replays each in turn. */
 export const PROJECTIONS: readonly string[] = [DAILY_COUNTS_PROJECTION];
@@ -42,13 +42,14 @@ export interface ReplaySummary {
  * left, from its checkpoint), projects the whole log into it, then switches it live in one
  * transaction, retires the old version, and deletes the old version's rows.
  */
-export async function replayProjection(eventStore: EventStore, projectionStore: ProjectionStore, options: ReplayOptions): Promise<ReplaySummary> {
+export async function replayProjection(eventStore: EventStore, stores: ProjectionStores, options: ReplayOptions): Promise<ReplaySummary> {
   const { projection } = options;
+  const { projectionStore, dailyCountsStore } = stores;
   const log = options.logger.child({ projection });
   const started = performance.now();
   const retry = { logger: log, ...(options.signal ? { signal: options.signal } : {}), ...options.retry };
   // Rows a switch retired but an interrupted run did not get to delete.
-  await retryWhileUnavailable(() => projectionStore.deleteRetired(projection), retry);
+  await retryWhileUnavailable(() => dailyCountsStore.deleteRetired(), retry);
   const building = await retryWhileUnavailable(() => projectionStore.ensureVersion(projection, 'building'), retry);
   const resumed = building.checkpoint !== undefined;
   const owner = options.owner ?? runnerId();
@@ -70,7 +71,7 @@ export async function replayProjection(eventStore: EventStore, projectionStore: 
     const total = before + backlog.events;
     log.info({ version: building.version, resumed, done: before, total, runner: owner }, resumed ? 'replay resumed' : 'replay started');
     options.onProgress?.(before, total);
-    const result = await projectVersion(eventStore, projectionStore, building, {
+    const result = await projectVersion(eventStore, stores, building, {
       owner,
       lost: lease.lost,
       logger: options.logger,
@@ -102,7 +103,7 @@ export async function replayProjection(eventStore: EventStore, projectionStore: 
       return summary(live?.version ?? null, false);
     }
     const { retired } = await retryWhileUnavailable(() => projectionStore.switchLive(building, owner), retry);
-    const deleted = await retryWhileUnavailable(() => projectionStore.deleteRetired(projection), retry);
+    const deleted = await retryWhileUnavailable(() => dailyCountsStore.deleteRetired(), retry);
     log.info({ version: building.version, retired, deletedRows: deleted }, 'replay switched live');
     return summary(retired ?? null, true);
   } finally {

@@ -19,7 +19,7 @@ projectionRunnerSuite('sqlite', {
     return Promise.resolve({
       connect: () => {
         const stores = openSqliteStores(path);
-        return Promise.resolve({ eventStore: stores.eventStore, projectionStore: stores.projectionStore, close: () => stores.close() });
+        return Promise.resolve({ eventStore: stores.eventStore, projectionStore: stores.projectionStore, dailyCountsStore: stores.dailyCountsStore, close: () => stores.close() });
       },
       drop: () => {
         for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
@@ -35,7 +35,7 @@ projectionRunnerSuite('postgres', {
     return {
       connect: async () => {
         const stores = await openPostgresStores(db.url, { poolSize: 4 });
-        return { eventStore: stores.eventStore, projectionStore: stores.projectionStore, close: () => stores.close() };
+        return { eventStore: stores.eventStore, projectionStore: stores.projectionStore, dailyCountsStore: stores.dailyCountsStore, close: () => stores.close() };
       },
       drop: () => db.drop(),
     };
@@ -53,7 +53,7 @@ describe('a runner on PostgreSQL whose connections the server ends', () => {
       const stop = new AbortController();
       const warnings: string[] = [];
       const logger = createLogger({ level: 'warn', destination: { write: (line: string) => warnings.push((JSON.parse(line) as { msg: string }).msg) } });
-      const runner = runProjection(stores.eventStore, stores.projectionStore, {
+      const runner = runProjection(stores.eventStore, stores, {
         logger,
         signal: stop.signal,
         batchSize: 100,
@@ -71,7 +71,7 @@ describe('a runner on PostgreSQL whose connections the server ends', () => {
       await runner;
       expect(warnings.some((w) => /store unavailable/.test(w))).toBe(true);
       await expect(admin.projectionStore.readCheckpoint(DAILY_COUNTS_PROJECTION)).resolves.toMatchObject({ events: events.length });
-      expect(await liveView(admin.projectionStore)).toEqual(await referenceView(admin.eventStore));
+      expect(await liveView(admin)).toEqual(await referenceView(admin.eventStore));
     } finally {
       await stores.close();
       await admin.close();

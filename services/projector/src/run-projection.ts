@@ -5,6 +5,7 @@ import {
   ProjectionVersionNotFoundError,
   ProjectionVersionRetiredError,
   StoreUnavailableError,
+  type DailyCountsStore,
   type EventStore,
   type ProjectionLease,
   type ProjectionStore,
@@ -25,6 +26,15 @@ export interface BatchProgress {
   readonly position: string;
   /** Events per second over the recent batches. */
   readonly rate: number;
+}
+
+/**
+ * What a runner works on: the projection machinery (versions, checkpoints, leases) and the view it
+ * folds the log into, which commits its rows in the machinery's transaction. Both from one store.
+ */
+export interface ProjectionStores {
+  readonly projectionStore: ProjectionStore;
+  readonly dailyCountsStore: DailyCountsStore;
 }
 
 /** How a version run ended: at the end of the log, asked to stop, replaced by a newer version, or its lease taken. */
@@ -94,7 +104,7 @@ export const DEFAULT_STATES_CAPACITY = 200_000;
  */
 export async function projectVersion(
   eventStore: EventStore,
-  projectionStore: ProjectionStore,
+  { projectionStore, dailyCountsStore }: ProjectionStores,
   ref: ProjectionVersionRef,
   options: ProjectVersionOptions,
 ): Promise<{ end: VersionEnd; events: number; versionEvents: number }> {
@@ -137,7 +147,7 @@ export async function projectVersion(
       states.remember(folded.dossiers);
       pending = new PendingBatch();
       const commit = async (): Promise<void> => {
-        await projectionStore.commit({ ...ref, owner: options.owner }, { ...batch, rate });
+        await dailyCountsStore.commit({ ...ref, owner: options.owner }, { ...batch, rate });
         progress.committed = true;
         recent.add(batch.events, performance.now() - since);
         versionEvents += batch.events;
@@ -189,7 +199,7 @@ export async function projectVersion(
         if (page.length > 0) {
           const unknown = pending.unknownCodes(page, states);
           if (unknown.length > 0) {
-            states.remember(await projectionStore.loadDossiers(ref, unknown));
+            states.remember(await dailyCountsStore.loadDossiers(ref, unknown));
             pending.readBack += unknown.length;
           }
           pending.fold(page, states);
@@ -265,9 +275,10 @@ export const DEFAULT_LEASE_TTL_MS = 15_000;
  */
 export async function runProjection(
   eventStore: EventStore,
-  projectionStore: ProjectionStore,
+  stores: ProjectionStores,
   options: RunProjectionOptions,
 ): Promise<{ events: number; version: number | undefined }> {
+  const { projectionStore } = stores;
   const projection = options.projection ?? DAILY_COUNTS_PROJECTION;
   const log = options.logger.child({ projection });
   const owner = options.owner ?? runnerId();
@@ -304,7 +315,7 @@ export async function runProjection(
     let end: VersionEnd;
     try {
       log.info({ version: live.version, runner: owner }, 'running');
-      const result = await projectVersion(eventStore, projectionStore, live, {
+      const result = await projectVersion(eventStore, stores, live, {
         owner,
         lost: lease.lost,
         logger: options.logger,

@@ -1,7 +1,7 @@
 import { addDays } from '../time/day-number';
 import { mergeIncrements } from './dossier-counts';
 import type { CountIncrement } from './metrics';
-import type { DayRange } from './projection-store';
+import type { DayRange } from './daily-counts-store';
 
 /*
  * Stores keep, beside the per-day count rows, the same counts rolled up per month, so that a report
@@ -54,4 +54,55 @@ export const EARLIEST_DAY = '0001-01-01';
  */
 export function splitOpenCounterSums({ from, to }: DayRange): { readonly beforeFrom: MonthSplit; readonly throughTo: MonthSplit } {
   return { beforeFrom: splitByMonths({ from: EARLIEST_DAY, to: addDays(from, -1) }), throughTo: splitByMonths({ from: EARLIEST_DAY, to }) };
+}
+
+/**
+ * A range's month split as a store's SQL binds it: its whole months, then its first and second edge
+ * ranges of days, null for a part it lacks (which no BETWEEN matches).
+ */
+export interface MonthSplitBounds {
+  readonly monthsFrom: string | null;
+  readonly monthsTo: string | null;
+  readonly firstFrom: string | null;
+  readonly firstTo: string | null;
+  readonly secondFrom: string | null;
+  readonly secondTo: string | null;
+}
+
+export function monthSplitBounds(range: DayRange): MonthSplitBounds {
+  const { months, days } = splitByMonths(range);
+  const [first, second] = days;
+  return {
+    monthsFrom: months?.from ?? null,
+    monthsTo: months?.to ?? null,
+    firstFrom: first?.from ?? null,
+    firstTo: first?.to ?? null,
+    secondFrom: second?.from ?? null,
+    secondTo: second?.to ?? null,
+  };
+}
+
+/**
+ * The open counters' two prefix splits (splitOpenCounterSums) as a store's SQL binds them: the last
+ * whole month of each, and its partial month of days, null for a part it lacks.
+ */
+export interface OpenSplitBounds {
+  readonly beforeMonths: string | null;
+  readonly throughMonths: string | null;
+  readonly beforeFrom: string | null;
+  readonly beforeTo: string | null;
+  readonly throughFrom: string | null;
+  readonly throughTo: string | null;
+}
+
+export function openSplitBounds(range: DayRange): OpenSplitBounds {
+  const { beforeFrom, throughTo } = splitOpenCounterSums(range);
+  return {
+    beforeMonths: beforeFrom.months?.to ?? null,
+    throughMonths: throughTo.months?.to ?? null,
+    beforeFrom: beforeFrom.days[0]?.from ?? null,
+    beforeTo: beforeFrom.days[0]?.to ?? null,
+    throughFrom: throughTo.days[0]?.from ?? null,
+    throughTo: throughTo.days[0]?.to ?? null,
+  };
 }

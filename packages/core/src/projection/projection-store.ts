@@ -1,12 +1,11 @@
 import type { LogPosition } from '../event-store/log-position';
-import type { DossierSummary } from './dossier-counts';
-import type { CountIncrement, Metric } from './metrics';
 
-/** What one projection batch writes: the view changes and the checkpoint, in one transaction. */
-export interface ProjectionBatch {
+/**
+ * What every batch of every projection moves: the version's checkpoint, and the events read to get
+ * there. A view's batch adds its changes to it (DailyCountsBatch), written in the same transaction.
+ */
+export interface CheckpointAdvance {
   readonly checkpoint: LogPosition;
-  readonly dossiers: readonly DossierSummary[];
-  readonly increments: readonly CountIncrement[];
   readonly events: number;
   /** Events per second over the runner's recent batches, kept with the version for `tthc status`. */
   readonly rate?: number;
@@ -60,60 +59,11 @@ export interface ProjectionCommitTarget extends ProjectionVersionRef {
 
 export type LeaseOutcome = { readonly acquired: true; readonly lease: ProjectionLease } | { readonly acquired: false; readonly holder: ProjectionLease };
 
-export interface AgencyMetricTotal {
-  readonly agencyCode: string;
-  readonly metric: Metric;
-  readonly value: number;
-}
-
 /**
- * Dossiers open at a period's edges. Carried over: received before `from` and not closed before it.
- * In progress at the end: received by `to` and not closed by it; overdue when its due date in force
- * is before `to`. (The due date is the dossier's latest: a supplement after `to` that moved it is
- * already reflected.)
- */
-export interface AgencyOpenDossiers {
-  readonly agencyCode: string;
-  readonly carriedOver: number;
-  readonly notDue: number;
-  readonly overdue: number;
-}
-
-/**
- * What a report reads of the live daily-counts version, all from one snapshot of the store: the
- * totals and open dossiers are those of `checkpoint` exactly, even while a runner commits or a
- * replay switches versions.
- */
-export interface ReportSnapshot {
-  /** Undefined before anything was projected. */
-  readonly checkpoint: ProjectionCheckpoint | undefined;
-  readonly totals: AgencyMetricTotal[];
-  readonly open: AgencyOpenDossiers[];
-}
-
-/** Inclusive range of local calendar dates, YYYY-MM-DD. */
-export interface DayRange {
-  readonly from: string;
-  readonly to: string;
-}
-
-/** A dossier row of one version's view, as `dumpView` lists it. */
-export interface ViewDossierRow {
-  readonly dossierCode: string;
-  readonly state: DossierSummary;
-}
-
-/** A count row of one version's view, as `dumpView` lists it. */
-export interface ViewCountRow {
-  readonly agencyCode: string;
-  readonly day: string;
-  readonly metric: Metric;
-  readonly value: number;
-}
-
-/**
- * The view store port: the daily-counts view (per-dossier states and per-agency, per-day counts),
- * kept in versions. Writes name a version; reports read the live version of `daily-counts`.
+ * The projection machinery port, for any projection: its versions, each version's checkpoint and
+ * lease, and the atomic switch of the live version. What a version's view holds is another port's
+ * (DailyCountsStore for `daily-counts`): each adapter's view store writes its rows inside this
+ * adapter's commit transaction, so that rows and checkpoint move together under the lease check.
  */
 export interface ProjectionStore {
   /** The live version's checkpoint: the log position reports reflect. */
@@ -127,13 +77,13 @@ export interface ProjectionStore {
    * version number if there is none. Concurrent callers get the same version.
    */
   ensureVersion(projection: string, status: 'live' | 'building'): Promise<ProjectionVersion>;
-  loadDossiers(version: ProjectionVersionRef, codes: readonly string[]): Promise<Map<string, DossierSummary>>;
   /**
-   * Applies the batch to the version's rows and moves its checkpoint, in one transaction. Throws
-   * ProjectionVersionRetiredError for a retired version and ProjectionLeaseLostError when `owner`
-   * is given and does not hold the lease; nothing is written then.
+   * Moves the version's checkpoint, in one transaction, with no view rows (a view store's commit
+   * writes its rows in that same transaction). Throws ProjectionVersionRetiredError for a retired
+   * version and ProjectionLeaseLostError when `owner` is given and does not hold the lease; nothing
+   * is written then.
    */
-  commit(target: ProjectionCommitTarget, batch: ProjectionBatch): Promise<void>;
+  commit(target: ProjectionCommitTarget, advance: CheckpointAdvance): Promise<void>;
   /**
    * In one transaction: the building version becomes live and the live one (if any) retired, so
    * every read after it sees the new version and none sees a mix. Returns the retired version.
@@ -141,26 +91,12 @@ export interface ProjectionStore {
    * building version's lease, so a replay whose lease another replay took cannot switch its version.
    */
   switchLive(ref: ProjectionVersionRef, owner?: string): Promise<{ readonly retired: number | undefined }>;
-  /** Deletes the view rows of the projection's retired versions (their version records stay); returns the rows deleted. */
-  deleteRetired(projection: string): Promise<number>;
   /** Takes the version's lease for `ttlMs` when it is free, expired, or already the owner's; otherwise names the holder. */
   acquireLease(ref: ProjectionVersionRef, owner: string, ttlMs: number): Promise<LeaseOutcome>;
   /** Extends the owner's lease; false when the owner no longer holds it. */
   renewLease(ref: ProjectionVersionRef, owner: string, ttlMs: number): Promise<boolean>;
   /** Frees the lease if the owner holds it. */
   releaseLease(ref: ProjectionVersionRef, owner: string): Promise<void>;
-  /** Sums of each agency's event counters (METRICS, not the OPEN_METRICS) over the days of the range, from the live daily-counts version. */
-  totals(range: DayRange): Promise<AgencyMetricTotal[]>;
-  /**
-   * Per agency with a dossier in the live version (refused ones aside), in agency-code order: dossiers
-   * open when the range starts, and open when it ends (not yet due, or overdue). Computed from the
-   * OPEN_METRICS counters the batches' increments carry (openDossiersFromSums), not from the dossier rows.
-   */
-  openDossiers(range: DayRange): Promise<AgencyOpenDossiers[]>;
-  /** The live daily-counts version's checkpoint, totals and open dossiers for the range, read in one snapshot (one read transaction). */
-  readReportSnapshot(range: DayRange): Promise<ReportSnapshot>;
-  /** Every row of one version, counts by (day, agency, metric) and dossiers by code: for comparing views. */
-  dumpView(version: ProjectionVersionRef): Promise<{ counts: ViewCountRow[]; dossiers: ViewDossierRow[] }>;
   close(): Promise<void>;
 }
 
@@ -194,3 +130,28 @@ export class ProjectionVersionNotFoundError extends Error {
     this.name = 'ProjectionVersionNotFoundError';
   }
 }
+
+/**
+ * Why a write to a version is refused, from the version as the store read it (undefined: not found):
+ * retired, or, given an owner, a lease that owner does not hold. Undefined when the write may go
+ * ahead. Every adapter's commit, switch and lease take their refusals from here.
+ */
+export function versionRefusal(
+  ref: ProjectionVersionRef,
+  version: Pick<ProjectionVersion, 'status' | 'lease'> | undefined,
+  owner?: string,
+): Error | undefined {
+  if (!version) return new ProjectionVersionNotFoundError(ref);
+  if (version.status === 'retired') return new ProjectionVersionRetiredError(ref);
+  if (owner !== undefined && version.lease?.owner !== owner) return new ProjectionLeaseLostError(ref, owner, version.lease?.owner);
+  return undefined;
+}
+
+/** Why a commit whose checked update matched no row was refused: versionRefusal's reason, else a lease lost. */
+export function commitRefusal(target: ProjectionCommitTarget, version: Pick<ProjectionVersion, 'status' | 'lease'> | undefined): Error {
+  return versionRefusal(target, version, target.owner) ?? new ProjectionLeaseLostError(target, target.owner ?? '', version?.lease?.owner);
+}
+
+// The simulation imports these from here; it is moving to its own package on a parallel branch, which
+// is the place to change its imports to './daily-counts-store'.
+export type { AgencyMetricTotal, AgencyOpenDossiers, DayRange } from './daily-counts-store';

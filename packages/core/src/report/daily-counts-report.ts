@@ -1,4 +1,4 @@
-import type { AgencyMetricTotal, AgencyOpenDossiers, DayRange } from '../projection/projection-store';
+import type { AgencyMetricTotal, AgencyOpenDossiers, DayRange } from '../projection/daily-counts-store';
 import type { Metric } from '../projection/metrics';
 import { percentHalfUp } from './percent';
 import type { AgencyRegistry } from '../registry/agency-registry';

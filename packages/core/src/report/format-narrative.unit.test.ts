@@ -1,5 +1,5 @@
 import { loadAgencyRegistry, type AgencyRegistryFile } from '../registry';
-import type { AgencyMetricTotal } from '../projection/projection-store';
+import type { AgencyMetricTotal } from '../projection/daily-counts-store';
 import { buildDailyCountsReport } from './daily-counts-report';
 import { formatReport } from './format-report';
 import { periodInWords } from './period-words';

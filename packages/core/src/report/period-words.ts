@@ -1,4 +1,4 @@
-import type { DayRange } from '../projection/projection-store';
+import type { DayRange } from '../projection/daily-counts-store';
 import { parsePeriod, type PeriodCutoff } from '../time/periods';
 
 const ROMAN = ['I', 'II', 'III', 'IV'] as const;

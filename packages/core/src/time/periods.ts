@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import type { DayRange } from '../projection/projection-store';
+import type { DayRange } from '../projection/daily-counts-store';
 import { parseCalendarDate } from './calendar-date';
 
 /**

@@ -32,7 +32,7 @@ async function main(): Promise<{ events: number; version: number | undefined }> 
   const logger = createLogger(data.logLevel ? { level: data.logLevel } : {});
   const stores = await openStores(data.store);
   try {
-    return await runProjection(stores.eventStore, stores.projectionStore, {
+    return await runProjection(stores.eventStore, stores, {
       logger,
       finish: finish.signal,
       signal: stop.signal,

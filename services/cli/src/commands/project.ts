@@ -9,7 +9,7 @@ import { createProgress } from '../progress';
 export async function projectUntilCaughtUp(stores: Stores, logger: Logger, batchSize?: number): Promise<{ events: number; version: number | undefined }> {
   const progress = createProgress('project', 'events');
   try {
-    return await runProjection(stores.eventStore, stores.projectionStore, {
+    return await runProjection(stores.eventStore, stores, {
       logger,
       ...(batchSize !== undefined ? { batchSize } : {}),
       untilCaughtUp: true,
@@ -27,7 +27,7 @@ export async function projectCommand(raw: Record<string, unknown>, out: Output):
     // Following: while another runner holds the live version, this one waits as its standby.
     const progress = createProgress('project', 'events');
     try {
-      return await runProjection(stores.eventStore, stores.projectionStore, {
+      return await runProjection(stores.eventStore, stores, {
         logger,
         batchSize: options.batchSize,
         signal: stopSignal(),

@@ -20,7 +20,7 @@ export async function replayCommand(projection: string | undefined, raw: Record<
       const progress = createProgress('replay', 'events');
       let summary;
       try {
-        summary = await replayProjection(stores.eventStore, stores.projectionStore, {
+        summary = await replayProjection(stores.eventStore, stores, {
           projection: name,
           logger,
           batchSize: options.batchSize,

@@ -8,7 +8,7 @@ export async function reportCommand(raw: Record<string, unknown>, out: Output): 
     // Levels come from the agency registry in the store, when there is one.
     const stored = await stores.ingestStore.loadRegistry();
     const loaded = stored ? loadAgencyRegistry(stored.registry) : undefined;
-    return readDailyCountsReport(stores.projectionStore, options.range, loaded?.ok ? loaded.registry : undefined);
+    return readDailyCountsReport(stores.dailyCountsStore, options.range, loaded?.ok ? loaded.registry : undefined);
   });
   await out.write(formatReport(report, options.format, options.by));
 }
