@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { describeIssues, formatProblems, sourceUrn, type FieldProblem } from '@tthc/core';
+import { describeIssues, formatProblems, sourceUrn, TthcError, type FieldProblem } from '@tthc/core';
 import { brokerList, DEFAULT_EVENTS_TOPIC } from '@tthc/kafka';
 
 /** The client id the publisher connects with unless told otherwise (named in schemas/asyncapi.json). */
@@ -36,11 +36,10 @@ const publisherConfig = z.strictObject({
   clientId: z.string().min(1, { message: 'must not be empty' }).max(255, { message: 'must be at most 255 characters' }).default(DEFAULT_PUBLISHER_CLIENT_ID),
 });
 
-export class PublisherConfigError extends Error {
+export class PublisherConfigError extends TthcError {
   readonly code = 'INVALID_PUBLISHER_CONFIG';
   constructor(readonly problems: readonly FieldProblem[]) {
     super(`invalid publisher options: ${formatProblems(problems)}`);
-    this.name = 'PublisherConfigError';
   }
 }
 

@@ -1,4 +1,4 @@
-import { StoreUnavailableError } from '@tthc/core';
+import { StoreUnavailableError, TthcError } from '@tthc/core';
 import type { Logger } from '@tthc/logging';
 
 export interface RetryOptions {
@@ -13,7 +13,7 @@ export interface RetryOptions {
 }
 
 /** Thrown when a stop was asked for while the store was down: the batch is given up uncommitted. */
-export class StoppedWhileUnavailableError extends Error {
+export class StoppedWhileUnavailableError extends TthcError {
   readonly code = 'STOPPED_WHILE_UNAVAILABLE';
 }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_TIME_BOUNDS, isoDate, parsePeriod, periodCutoff, periodSpec, REPORT_FORMATS, REPORT_GROUPINGS, type TimeBounds } from '@tthc/core';
+import { DEFAULT_TIME_BOUNDS, isoDate, parsePeriod, periodCutoff, periodSpec, REPORT_FORMATS, REPORT_GROUPINGS, TthcError, type TimeBounds } from '@tthc/core';
 import { brokerList, DEFAULT_CONSUMER_GROUP, DEFAULT_DEAD_LETTER_TOPIC, DEFAULT_EVENTS_TOPIC, DEFAULT_REGISTRY_TOPIC } from '@tthc/kafka';
 import { CONSUMER_DEFAULTS } from '@tthc/ingest';
 import { LOG_LEVELS } from '@tthc/logging';
@@ -7,12 +7,8 @@ import { DEFAULT_BATCH_SIZE } from '@tthc/projector';
 import { DEFAULT_STORE_URL, storeUrl } from '@tthc/stores';
 
 /** Raised for bad command-line input: exit code 2 and a message naming the option and the rule. */
-export class UsageError extends Error {
+export class UsageError extends TthcError {
   readonly code = 'USAGE';
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
 }
 
 const positiveInt = z.coerce.number().int().positive();

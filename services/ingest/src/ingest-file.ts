@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { addCounts, AGENCY_REGISTRY_EVENT_TYPE, mayBeRegistryEvent, ZERO_COUNTS, type AgencyRegistry, type IngestCounts } from '@tthc/core';
+import { addCounts, AGENCY_REGISTRY_EVENT_TYPE, mayBeRegistryEvent, ZERO_COUNTS, TthcError, type AgencyRegistry, type IngestCounts } from '@tthc/core';
 import type { Logger } from '@tthc/logging';
 import { adoptRegistryEvent } from './adopt-registry';
 import { ingestBatch, readBatch, type IncomingMessage, type IngestContext } from './ingest-batch';
@@ -18,7 +18,7 @@ export interface IngestFileOptions {
 }
 
 /** Raised when events arrive and neither the store nor the feed has given an agency registry to check them against. */
-export class NoRegistryError extends Error {
+export class NoRegistryError extends TthcError {
   readonly code = 'NO_REGISTRY';
 }
 

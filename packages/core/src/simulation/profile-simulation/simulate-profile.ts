@@ -1,4 +1,5 @@
 import { sourceUrn } from '../../events/codes';
+import { TthcError } from '../../errors';
 import type { AnyVersionDossierEvent } from '../../events/dossier-events';
 import { formatProblems, type FieldProblem } from '../../events/validation';
 import { AGENCY_LEVELS, AGENCY_REGISTRY_LIMITS, type AgencyLevel, type AgencyRegistryFile } from '../../registry/agency-registry-file';
@@ -67,13 +68,12 @@ export interface SimulateOptions {
 }
 
 /** A profile that cannot be simulated, with every reason, each naming its field and numbers. */
-export class SimulationRefused extends Error {
+export class SimulationRefused extends TthcError {
   readonly code = 'SIMULATION_REFUSED';
   readonly problems: readonly FieldProblem[];
 
   constructor(problems: readonly FieldProblem[]) {
     super(`the profile cannot be simulated: ${formatProblems(problems)}`);
-    this.name = 'SimulationRefused';
     this.problems = problems;
   }
 }
