@@ -2,7 +2,7 @@
 // First: stop signals are heard from the moment the process starts (see stop-signal.ts).
 import './stop-signal';
 import { Command, Option } from 'commander';
-import { DEFAULT_TIME_BOUNDS, REPORT_FORMATS, REPORT_GROUPINGS } from '@tthc/core';
+import { DEFAULT_TIME_BOUNDS, REPORT_FORMATS, REPORT_GROUPINGS, TthcError } from '@tthc/core';
 import { DEFAULT_BATCH_SIZE } from '@tthc/projector';
 import { DEFAULT_STORE_URL } from '@tthc/stores';
 import { DEFAULT_CONSUMER_GROUP, DEFAULT_DEAD_LETTER_TOPIC, DEFAULT_EVENTS_TOPIC, DEFAULT_REGISTRY_TOPIC } from '@tthc/kafka';
@@ -187,9 +187,15 @@ async function main(): Promise<void> {
       process.exitCode = (error as { exitCode?: number }).exitCode ?? 2;
       return;
     }
-    process.stderr.write(`tthc: ${(error as Error).message}\n`);
+    process.stderr.write(errorLine(error));
     process.exitCode = error instanceof UsageError ? 2 : 1;
   }
+}
+
+/** What a failed command prints on stderr: the code of the pipeline's own errors (docs/errors.md) before the message. */
+export function errorLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return error instanceof TthcError ? `tthc [${error.code}]: ${message}\n` : `tthc: ${message}\n`;
 }
 
 /** After a command has returned, the process exits within this, whatever handle a client left open. */
