@@ -37,7 +37,7 @@ export async function retryWhileUnavailable<T>(work: () => Promise<T>, options: 
       options.onUnavailable?.(attempt);
       if (options.signal?.aborted) throw new StoppedWhileUnavailableError('stopped while the store was unavailable', { cause: error });
       const delay = Math.min(max, initial * 2 ** (attempt - 1)) * (0.75 + Math.random() * 0.5);
-      options.logger.warn({ attempt, delayMs: Math.round(delay), err: error.message }, 'store unavailable: retrying');
+      options.logger.warn({ attempt, delayMs: Math.round(delay), err: error }, 'store unavailable: retrying');
       const until = Date.now() + delay;
       while (Date.now() < until && !options.signal?.aborted) {
         await new Promise((resolve) => setTimeout(resolve, Math.min(1000, until - Date.now())));

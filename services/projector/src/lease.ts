@@ -83,8 +83,8 @@ export async function holdLease(store: ProjectionStore, ref: ProjectionVersionRe
       },
       (error: unknown) => {
         // The next tick tries again; the lease outlives a few missed renewals.
-        if (error instanceof StoreUnavailableError) log.warn({ err: error.message }, 'lease renewal failed: store unavailable');
-        else log.error({ err: (error as Error).message }, 'lease renewal failed');
+        if (error instanceof StoreUnavailableError) log.warn({ err: error }, 'lease renewal failed: store unavailable');
+        else log.error({ err: error }, 'lease renewal failed');
       },
     );
   }, Math.max(20, options.ttlMs / 3));
@@ -95,7 +95,7 @@ export async function holdLease(store: ProjectionStore, ref: ProjectionVersionRe
       clearInterval(timer);
       await renewing;
       await store.releaseLease(ref, options.owner).catch((error: unknown) => {
-        log.warn({ err: (error as Error).message }, 'lease not released: it expires by itself');
+        log.warn({ err: error }, 'lease not released: it expires by itself');
       });
     },
   };

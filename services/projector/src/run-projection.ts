@@ -209,7 +209,7 @@ export async function projectVersion(
       if (error instanceof ProjectionLeaseLostError) return 'lease-lost';
       if (error instanceof StoreUnavailableError && progress.committed) {
         // This session made progress: start again at once from the checkpoint, and back off if that fails.
-        log.warn({ err: error.message }, 'store unavailable: resuming from the checkpoint');
+        log.warn({ err: error }, 'store unavailable: resuming from the checkpoint');
         return 'resume';
       }
       throw error;
