@@ -3,6 +3,7 @@ import { addCounts, AGENCY_REGISTRY_EVENT_TYPE, mayBeRegistryEvent, ZERO_COUNTS,
 import type { Logger } from '@tthc/logging';
 import { adoptRegistryEvent } from './adopt-registry';
 import { ingestBatch, readBatch, type IncomingMessage, type IngestContext } from './ingest-batch';
+import { INGEST_DEFAULTS } from './defaults';
 import { DossierCache } from './dossier-cache';
 import { isBlank, readLines } from './read-lines';
 import { retryingWith, type RetryOptions } from './retry-while-unavailable';
@@ -33,7 +34,7 @@ export async function ingestFile(
   ctx: Omit<IngestContext, 'source' | 'registry'> & { readonly registry: AgencyRegistry | undefined },
   options: IngestFileOptions,
 ): Promise<IngestCounts> {
-  const batchSize = options.batchSize ?? 5000;
+  const batchSize = options.batchSize ?? INGEST_DEFAULTS.batchSize;
   let registry = ctx.registry;
   let totals = ZERO_COUNTS;
   let bytesRead = 0;
