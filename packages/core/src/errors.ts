@@ -1,7 +1,7 @@
 /**
  * Every code an error of the pipeline carries, whichever package raises it. docs/errors.md has a
- * row for each (a unit test holds the two together); a code, once out, is never renamed: dead
- * letters, logs and callers' checks keep it.
+ * row for each (a unit test holds the two together); a code, once out, is never renamed: logs,
+ * scripts and callers' checks rely on it.
  */
 export const ERROR_CODES = [
   // The event store (core, store-*).
@@ -33,6 +33,17 @@ export const ERROR_CODES = [
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
+
+const KNOWN_CODES: ReadonlySet<string> = new Set(ERROR_CODES);
+
+/**
+ * The pipeline's code of an error, if it has one: by its `code`, not its class, so that an error
+ * that crossed a worker thread (which keeps its own properties but not its prototype) still has it.
+ */
+export function errorCodeOf(error: unknown): ErrorCode | undefined {
+  const code = error instanceof Error ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && KNOWN_CODES.has(code) ? (code as ErrorCode) : undefined;
+}
 
 /**
  * The base of every error the pipeline raises on purpose: `code` says what happened in a form a

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ERROR_CODES, TthcError } from './errors';
+import { ERROR_CODES, errorCodeOf, TthcError } from './errors';
 import { StoreUnavailableError, EventStoreError } from './event-store';
 
 /** docs/errors.md has one row per code: `| \`CODE\` | meaning | where it arises | what to do |`. */
@@ -41,5 +41,13 @@ describe('TthcError', () => {
     expect(error).toBeInstanceOf(Error);
     expect(error).toMatchObject({ code: 'STORE_UNAVAILABLE', name: 'StoreUnavailableError', message: 'PostgreSQL unavailable', cause });
     expect(String(error.stack)).toMatch(/^StoreUnavailableError: PostgreSQL unavailable/);
+  });
+
+  it('gives its code to errorCodeOf, as does a copy that kept only its properties; other codes are not its', () => {
+    expect(errorCodeOf(new StoreUnavailableError('PostgreSQL unavailable'))).toBe('STORE_UNAVAILABLE');
+    expect(errorCodeOf(Object.assign(new Error('locked'), { code: 'PROJECTION_LOCKED' }))).toBe('PROJECTION_LOCKED');
+    expect(errorCodeOf(Object.assign(new Error('no such file'), { code: 'ENOENT' }))).toBeUndefined();
+    expect(errorCodeOf({ code: 'USAGE' })).toBeUndefined();
+    expect(errorCodeOf(undefined)).toBeUndefined();
   });
 });

@@ -2,7 +2,7 @@
 // First: stop signals are heard from the moment the process starts (see stop-signal.ts).
 import './stop-signal';
 import { Command, Option } from 'commander';
-import { periodCutoff, REPORT_FORMATS, REPORT_GROUPINGS, TthcError } from '@tthc/core';
+import { errorCodeOf, periodCutoff, REPORT_FORMATS, REPORT_GROUPINGS } from '@tthc/core';
 import { PROJECTOR_DEFAULTS } from '@tthc/projector';
 import { PUBLISHER_DEFAULTS } from '@tthc/publisher';
 import { demoCommand } from './commands/demo';
@@ -17,7 +17,6 @@ import { registryCheckCommand, registryImportCommand } from './commands/registry
 import { statusCommand } from './commands/status';
 import { reportCommand } from './commands/report';
 import { simulateCommand } from './commands/simulate';
-import { UsageError } from './options';
 import { stdoutOutput, type Output } from './context';
 import { CLI_DEFAULTS } from './defaults';
 
@@ -190,14 +189,15 @@ async function main(): Promise<void> {
       return;
     }
     process.stderr.write(errorLine(error));
-    process.exitCode = error instanceof UsageError ? 2 : 1;
+    process.exitCode = errorCodeOf(error) === 'USAGE' ? 2 : 1;
   }
 }
 
 /** What a failed command prints on stderr: the code of the pipeline's own errors (docs/errors.md) before the message. */
 export function errorLine(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  return error instanceof TthcError ? `tthc [${error.code}]: ${message}\n` : `tthc: ${message}\n`;
+  const code = errorCodeOf(error);
+  return code !== undefined ? `tthc [${code}]: ${message}\n` : `tthc: ${message}\n`;
 }
 
 /** After a command has returned, the process exits within this, whatever handle a client left open. */
