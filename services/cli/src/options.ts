@@ -17,7 +17,6 @@ const positiveInt = z.coerce.number().int().positive();
  * default (from CLI_DEFAULTS and the services' DEFAULTS), so these schemas carry none of their own.
  */
 const batchSize = (max: number) => positiveInt.max(max);
-/** A store transaction takes many events; a Kafka send fewer, since a request has a size limit. */
 const storeBatchSize = batchSize(100_000);
 const sendBatchSize = batchSize(10_000);
 const seed = z.coerce.number().int().nonnegative().max(2 ** 32 - 1);
