@@ -1,14 +1,11 @@
 import { join } from 'node:path';
 import { z } from 'zod';
+import { TthcError } from '@tthc/core';
 import { LOG_LEVELS } from '@tthc/logging';
 
 /** Raised for bad command-line input: exit code 2 and a message naming the option and the rule. */
-export class UsageError extends Error {
+export class UsageError extends TthcError {
   readonly code = 'USAGE';
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
 }
 
 /** The Lâm Đồng H1 2024 profile, the data every row runs on. */

@@ -9,7 +9,7 @@
  *   node bench/dist/states-read-back.js [--scale 5] [--capacity 200000] [--keep-final]
  */
 import { dossierStreamId, type DossierSummary, type RecordedEvent } from '@tthc/core';
-import { DEFAULT_BATCH_SIZE, DEFAULT_STATES_CAPACITY, DossierStates, PendingBatch, READ_PAGE_SIZE } from '@tthc/projector';
+import { DossierStates, PendingBatch, PROJECTOR_DEFAULTS, READ_PAGE_SIZE } from '@tthc/projector';
 import { scaleProfile, simulateProfile } from '@tthc/simulator';
 import { Command } from 'commander';
 import { z } from 'zod';
@@ -54,7 +54,7 @@ export function countReadBack(events: Iterable<{ readonly subject: string; reado
     states.remember(new Map(unknown.flatMap((code) => (view.has(code) ? [[code, view.get(code) as DossierSummary] as const] : []))));
     pending.fold(page, states);
     page = [];
-    if (pending.events + READ_PAGE_SIZE > DEFAULT_BATCH_SIZE) commit();
+    if (pending.events + READ_PAGE_SIZE > PROJECTOR_DEFAULTS.batchSize) commit();
   };
   for (const event of events) {
     count += 1;
@@ -71,7 +71,7 @@ if (require.main === module) {
   const program = new Command('states-read-back')
     .description('Summaries a projection from the start of the log reads back from its view, for a capacity of dossier states')
     .option('--scale <f>', 'scale of the profile', '1')
-    .option('--capacity <n>', 'dossier summaries held', String(DEFAULT_STATES_CAPACITY))
+    .option('--capacity <n>', 'dossier summaries held', String(PROJECTOR_DEFAULTS.statesCapacity))
     .option('--keep-final', 'hold dossiers that can take no further event like the others', false)
     .option('--profile <file>', 'simulation profile JSON', DEFAULT_PROFILE)
     .option('--seed <n>', 'random seed of the simulation', '2024')

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { dossierCode, type AnyDossierEventType } from '@tthc/core';
-import { DEFAULT_CONSUMER_GROUP, DEFAULT_DEAD_LETTER_TOPIC, DEFAULT_EVENTS_TOPIC } from '@tthc/kafka';
+import { CLIENT_IDS, DEFAULT_CONSUMER_GROUP, DEFAULT_DEAD_LETTER_TOPIC, DEFAULT_EVENTS_TOPIC } from '@tthc/kafka';
 import { DEAD_LETTER_HEADERS, DEAD_LETTER_REASONS, EVENT_HEADERS } from './dead-letters';
 import { ACCEPTED_TYPES, isCurrentType, schemaPath } from './event-schemas';
 import { isJsonObject, type JsonObject } from './json';
@@ -8,9 +8,6 @@ import { SAMPLES } from './samples';
 
 export const ASYNCAPI_PATH = 'schemas/asyncapi.json';
 const KAFKA_BINDING_VERSION = '0.5.0';
-/** The client id `@tthc/publisher` connects with. */
-const PUBLISHER_CLIENT_ID = 'tthc-publisher';
-const INGEST_CLIENT_ID = 'tthc-ingest';
 
 /** A schema the contracts build from a zod schema (no `$schema`: it sits inside another document). */
 function fragment(schema: z.ZodType): JsonObject {
@@ -126,7 +123,7 @@ export function asyncApiDocument(): JsonObject {
         channel: { $ref: '#/channels/dossierEvents' },
         title: 'A one-stop-shop system publishes a dossier event',
         summary: 'One-stop-shop systems (and payment platforms) send each dossier event, keyed by dossier code, after validating it.',
-        bindings: { kafka: { clientId: { type: 'string', const: PUBLISHER_CLIENT_ID }, bindingVersion: KAFKA_BINDING_VERSION } },
+        bindings: { kafka: { clientId: { type: 'string', const: CLIENT_IDS.publisher }, bindingVersion: KAFKA_BINDING_VERSION } },
         messages: ACCEPTED_TYPES.map((type) => messageRef('dossierEvents', type)),
       },
       ingestDossierEvents: {
@@ -137,7 +134,7 @@ export function asyncApiDocument(): JsonObject {
         bindings: {
           kafka: {
             groupId: { type: 'string', const: DEFAULT_CONSUMER_GROUP },
-            clientId: { type: 'string', const: INGEST_CLIENT_ID },
+            clientId: { type: 'string', const: CLIENT_IDS.ingest },
             bindingVersion: KAFKA_BINDING_VERSION,
           },
         },

@@ -1,19 +1,24 @@
 import { z } from 'zod';
-import { describeIssues, formatProblems, sourceUrn, type FieldProblem } from '@tthc/core';
-import { brokerList, DEFAULT_EVENTS_TOPIC } from '@tthc/kafka';
+import { describeIssues, formatProblems, sourceUrn, TthcError, type FieldProblem } from '@tthc/core';
+import { brokerList, CLIENT_IDS, DEFAULT_EVENTS_TOPIC, DEFAULT_REGISTRY_TOPIC, topicName } from '@tthc/kafka';
 
-/** The client id the publisher connects with unless told otherwise (named in schemas/asyncapi.json). */
-export const DEFAULT_PUBLISHER_CLIENT_ID = 'tthc-publisher';
+/** What the publisher does unless told otherwise. */
+export const PUBLISHER_DEFAULTS = {
+  topic: DEFAULT_EVENTS_TOPIC,
+  /** Where `publishRegistry` sends agency registry versions. */
+  registryTopic: DEFAULT_REGISTRY_TOPIC,
+  clientId: CLIENT_IDS.publisher,
+} as const;
 
 /** What `createPublisher` is given, before validation. */
 export interface PublisherConfigInput {
   /** Kafka brokers: `['host:port', …]` or `'host:port,host:port'` (as in KAFKA_BROKERS). */
   readonly brokers: string | readonly string[];
-  /** Events topic; `tthc.dossier-events.v1` when left out. */
+  /** Events topic; PUBLISHER_DEFAULTS.topic when left out. */
   readonly topic?: string | undefined;
   /** URN of the publishing system, e.g. `urn:tthc:lamdong-motcua`; the typed event methods need it. */
   readonly source?: string | undefined;
-  /** Kafka client id; `tthc-publisher` when left out. */
+  /** Kafka client id; PUBLISHER_DEFAULTS.clientId when left out. */
   readonly clientId?: string | undefined;
 }
 
@@ -28,19 +33,15 @@ export interface PublisherConfig {
 const publisherConfig = z.strictObject({
   // An array is joined so that both forms pass the one `brokerList` rule (and its messages).
   brokers: z.preprocess((value) => (Array.isArray(value) ? value.join(',') : value), brokerList),
-  topic: z
-    .string()
-    .regex(/^[a-zA-Z0-9._-]{1,249}$/, { message: 'must be a Kafka topic name: 1-249 characters of a-z, A-Z, 0-9, ".", "_" or "-"' })
-    .default(DEFAULT_EVENTS_TOPIC),
+  topic: topicName.default(PUBLISHER_DEFAULTS.topic),
   source: sourceUrn.optional(),
-  clientId: z.string().min(1, { message: 'must not be empty' }).max(255, { message: 'must be at most 255 characters' }).default(DEFAULT_PUBLISHER_CLIENT_ID),
+  clientId: z.string().min(1, { message: 'must not be empty' }).max(255, { message: 'must be at most 255 characters' }).default(PUBLISHER_DEFAULTS.clientId),
 });
 
-export class PublisherConfigError extends Error {
+export class PublisherConfigError extends TthcError {
   readonly code = 'INVALID_PUBLISHER_CONFIG';
   constructor(readonly problems: readonly FieldProblem[]) {
     super(`invalid publisher options: ${formatProblems(problems)}`);
-    this.name = 'PublisherConfigError';
   }
 }
 

@@ -1,4 +1,4 @@
-import { DEFAULT_PUBLISHER_CLIENT_ID, parsePublisherConfig, PublisherConfigError } from './config';
+import { parsePublisherConfig, PublisherConfigError, PUBLISHER_DEFAULTS } from './config';
 import { createPublisher } from './publisher';
 
 function configError(run: () => unknown): PublisherConfigError {
@@ -18,7 +18,7 @@ describe('publisher options', () => {
       brokers: ['127.0.0.1:9092'],
       topic: 'tthc.dossier-events.v1',
       source: 'urn:tthc:lamdong-motcua',
-      clientId: DEFAULT_PUBLISHER_CLIENT_ID,
+      clientId: PUBLISHER_DEFAULTS.clientId,
     });
     expect(Object.isFrozen(config)).toBe(true);
     expect(Object.isFrozen(config.brokers)).toBe(true);

@@ -15,6 +15,7 @@ import {
   dossierSupplementRequested,
   dossierWithdrawn,
   formatProblems,
+  TthcError,
   type apologyIssuedData,
   type dossierEvent,
   type FieldProblem,
@@ -97,7 +98,7 @@ export interface InvalidEventContext {
 }
 
 /** An event that fails its schema; nothing was sent. `problems` name each field and the rule it breaks. */
-export class InvalidEventError extends Error {
+export class InvalidEventError extends TthcError {
   readonly code = 'INVALID_EVENT';
   /** The problems as `field: rule; …`, as the pipeline words its refusals. */
   readonly detail: string;
@@ -109,7 +110,6 @@ export class InvalidEventError extends Error {
   ) {
     const detail = formatProblems(problems);
     super(context.index !== undefined ? `event ${context.index} is invalid: ${detail}` : `invalid ${context.type ?? 'dossier'} event: ${detail}`);
-    this.name = 'InvalidEventError';
     this.detail = detail;
     this.index = context.index;
     this.type = context.type;

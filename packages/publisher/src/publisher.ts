@@ -1,5 +1,5 @@
 import { CompressionTypes, Partitioners, type Message, type Producer } from 'kafkajs';
-import { validateDossierEvent, type AnyVersionDossierEvent } from '@tthc/core';
+import { TthcError, validateDossierEvent, type AnyVersionDossierEvent } from '@tthc/core';
 import { createKafka, IDEMPOTENT_PRODUCER_RETRY } from '@tthc/kafka';
 import { createLogger, type Logger } from '@tthc/logging';
 import { parsePublisherConfig, type PublisherConfig, type PublisherConfigInput } from './config';
@@ -82,7 +82,7 @@ export interface DossierPublisher extends Publisher {
 }
 
 /** A typed method's event that was built and valid but not acknowledged by the broker. */
-export class PublishFailedError extends Error {
+export class PublishFailedError extends TthcError {
   readonly code = 'PUBLISH_FAILED';
   constructor(
     /** The envelope built: resend it as it is (`publish([event])`), so that its id stays the same. */
@@ -90,7 +90,6 @@ export class PublishFailedError extends Error {
     cause: unknown,
   ) {
     super(`could not publish ${event.type} ${event.id}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
-    this.name = 'PublishFailedError';
   }
 }
 

@@ -1,7 +1,8 @@
 import { Partitioners } from 'kafkajs';
 import { parseRegistryEvent } from '@tthc/core';
-import { createKafka, DEFAULT_REGISTRY_TOPIC, ensureRegistryTopic, IDEMPOTENT_PRODUCER_RETRY } from '@tthc/kafka';
+import { createKafka, ensureRegistryTopic, IDEMPOTENT_PRODUCER_RETRY } from '@tthc/kafka';
 import type { Logger } from '@tthc/logging';
+import { PUBLISHER_DEFAULTS } from './config';
 import { InvalidEventError } from './envelope';
 
 /**
@@ -15,8 +16,8 @@ export async function publishRegistry(
 ): Promise<{ topic: string; subject: string }> {
   const parsed = parseRegistryEvent(JSON.stringify(event));
   if (!parsed.ok) throw new InvalidEventError(parsed.problems, { type: 'agency-registry' });
-  const topic = options.topic ?? DEFAULT_REGISTRY_TOPIC;
-  const kafka = createKafka({ brokers: options.brokers, clientId: 'tthc-publisher', logger: options.logger });
+  const topic = options.topic ?? PUBLISHER_DEFAULTS.registryTopic;
+  const kafka = createKafka({ brokers: options.brokers, clientId: PUBLISHER_DEFAULTS.clientId, logger: options.logger });
   const admin = kafka.admin();
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, retry: IDEMPOTENT_PRODUCER_RETRY, createPartitioner: Partitioners.DefaultPartitioner });
   await Promise.all([admin.connect(), producer.connect()]);

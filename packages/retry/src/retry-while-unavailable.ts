@@ -1,4 +1,4 @@
-import { StoreUnavailableError } from '@tthc/core';
+import { StoreUnavailableError, TthcError } from '@tthc/core';
 import type { Logger } from '@tthc/logging';
 import { sleep } from './sleep';
 
@@ -14,7 +14,7 @@ export interface RetryOptions {
 }
 
 /** Thrown when a stop was asked for while the store was down: the batch is given up uncommitted. */
-export class StoppedWhileUnavailableError extends Error {
+export class StoppedWhileUnavailableError extends TthcError {
   readonly code = 'STOPPED_WHILE_UNAVAILABLE';
 }
 
@@ -38,7 +38,7 @@ export async function retryWhileUnavailable<T>(work: () => Promise<T>, options: 
       options.onUnavailable?.(attempt);
       if (options.signal?.aborted) throw new StoppedWhileUnavailableError('stopped while the store was unavailable', { cause: error });
       const delay = Math.min(max, initial * 2 ** (attempt - 1)) * (0.75 + Math.random() * 0.5);
-      options.logger.warn({ attempt, delayMs: Math.round(delay), err: error.message }, 'store unavailable: retrying');
+      options.logger.warn({ attempt, delayMs: Math.round(delay), err: error }, 'store unavailable: retrying');
       const until = Date.now() + delay;
       while (Date.now() < until && !options.signal?.aborted) {
         await sleep(Math.min(1000, until - Date.now()));

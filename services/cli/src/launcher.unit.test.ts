@@ -43,4 +43,11 @@ describe('the tthc launcher', () => {
     expect(status).toBe(2);
     expect(stderr).toContain("tthc: TTHC_MAX_OLD_SPACE_MB: must be a whole number of megabytes (0: no cap), not '256m'");
   });
+
+  it("prints a failed command's error code and message, and exits 2 for bad input", () => {
+    const { status, stdout, stderr } = run(['report', '--period', '2024-H3']);
+    expect(status).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/^tthc \[USAGE\]: --period: must be a period/m);
+  });
 });

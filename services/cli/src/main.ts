@@ -2,13 +2,12 @@
 // First: stop signals are heard from the moment the process starts (see stop-signal.ts).
 import './stop-signal';
 import { Command, Option } from 'commander';
-import { DEFAULT_TIME_BOUNDS, REPORT_FORMATS, REPORT_GROUPINGS } from '@tthc/core';
-import { DEFAULT_BATCH_SIZE } from '@tthc/projector';
-import { DEFAULT_STORE_URL } from '@tthc/stores';
-import { DEFAULT_CONSUMER_GROUP, DEFAULT_DEAD_LETTER_TOPIC, DEFAULT_EVENTS_TOPIC, DEFAULT_REGISTRY_TOPIC } from '@tthc/kafka';
+import { errorCodeOf, periodCutoff, REPORT_FORMATS, REPORT_GROUPINGS } from '@tthc/core';
+import { PROJECTOR_DEFAULTS } from '@tthc/projector';
+import { PUBLISHER_DEFAULTS } from '@tthc/publisher';
 import { demoCommand } from './commands/demo';
 import { ingestCommand } from './commands/ingest';
-import { CONSUMER_DEFAULTS } from '@tthc/ingest';
+import { INGEST_DEFAULTS } from '@tthc/ingest';
 import { migrateCommand } from './commands/migrate';
 import { projectCommand } from './commands/project';
 import { replayCommand } from './commands/replay';
@@ -18,14 +17,16 @@ import { registryCheckCommand, registryImportCommand } from './commands/registry
 import { statusCommand } from './commands/status';
 import { reportCommand } from './commands/report';
 import { simulateCommand } from './commands/simulate';
-import { UsageError } from './options';
 import { stdoutOutput, type Output } from './context';
+import { CLI_DEFAULTS } from './defaults';
 
 const storeOption = () =>
-  new Option('--store <url>', `event store: sqlite:PATH or postgres://… (default ${DEFAULT_STORE_URL})`).env('TTHC_STORE_URL');
+  new Option('--store <url>', `event store: sqlite:PATH or postgres://… (default ${CLI_DEFAULTS.store})`).env('TTHC_STORE_URL');
 const logLevelOption = () =>
   new Option('--log-level <level>', 'JSON logs on stderr at this level (default: warn on a terminal, info otherwise)').env('LOG_LEVEL');
 const brokersOption = () => new Option('--brokers <list>', 'Kafka brokers host:port[,…]').env('KAFKA_BROKERS');
+
+const projectBatchHelp = `events per view transaction, at most (also committed every ${PROJECTOR_DEFAULTS.commitIntervalMs / 1000} s and at the end of the log)`;
 
 /** The tthc program; `out` receives each command's result (stdout unless a test captures it). */
 export function buildProgram(out: Output = stdoutOutput): Command {
@@ -39,25 +40,25 @@ export function buildProgram(out: Output = stdoutOutput): Command {
     .description("simulate Lâm Đồng's first half of 2024 (or another profile), ingest it into the embedded store, project it and print the report")
     .addOption(storeOption())
     .addOption(logLevelOption())
-    .option('--profile <file>', 'simulation profile JSON (default: test/fixtures/profiles/lam-dong-2024-h1.json)')
-    .option('--scale <factor>', 'multiply every dossier figure of the profile, e.g. 0.01 for a quick look', '1')
-    .option('--seed <n>', 'random seed: the same seed gives the same feed', '2024')
+    .option('--profile <file>', `simulation profile JSON (default: ${CLI_DEFAULTS.demoProfile})`)
+    .option('--scale <factor>', 'multiply every dossier figure of the profile, e.g. 0.01 for a quick look', String(CLI_DEFAULTS.scale))
+    .option('--seed <n>', 'random seed: the same seed gives the same feed', String(CLI_DEFAULTS.seed))
     .option('--out <file>', 'where the simulated NDJSON feed is written (default: data/<profile>-seed-<n>.ndjson)')
-    .addOption(new Option('--format <format>', 'report format').choices([...REPORT_FORMATS]).default('text'))
-    .option('--batch-size <n>', 'events per store transaction of ingest', '5000')
+    .addOption(new Option('--format <format>', 'report format').choices([...REPORT_FORMATS]).default(CLI_DEFAULTS.format))
+    .option('--batch-size <n>', 'events per store transaction of ingest', String(INGEST_DEFAULTS.batchSize))
     .action((opts: Record<string, unknown>) => demoCommand(opts, out));
 
   program
     .command('simulate')
     .description("generate the dossier lifecycles and agency registry whose report reproduces a profile's figures exactly")
     .requiredOption('--profile <file>', 'simulation profile JSON (e.g. test/fixtures/profiles/lam-dong-2024-h1.json)')
-    .option('--seed <n>', 'random seed: the same seed gives the same feed, byte for byte', '2024')
+    .option('--seed <n>', 'random seed: the same seed gives the same feed, byte for byte', String(CLI_DEFAULTS.seed))
     .option('--out <file>', 'write an NDJSON feed: the agency registry line, then the events in time order')
     .option('--kafka', 'publish instead: the registry to its compacted topic, then the events')
     .addOption(brokersOption())
-    .option('--topic <name>', 'events topic (with --kafka)', DEFAULT_EVENTS_TOPIC)
-    .option('--registry-topic <name>', 'registry topic (with --kafka)', DEFAULT_REGISTRY_TOPIC)
-    .option('--batch-size <n>', 'events per send (with --kafka)', '2000')
+    .option('--topic <name>', 'events topic (with --kafka)', PUBLISHER_DEFAULTS.topic)
+    .option('--registry-topic <name>', 'registry topic (with --kafka)', PUBLISHER_DEFAULTS.registryTopic)
+    .option('--batch-size <n>', 'events per send (with --kafka)', String(CLI_DEFAULTS.simulateBatchSize))
     .addOption(logLevelOption())
     .action((opts: Record<string, unknown>) => simulateCommand(opts, out));
 
@@ -66,9 +67,9 @@ export function buildProgram(out: Output = stdoutOutput): Command {
     .description('validate an NDJSON file of dossier events and publish it to Kafka, keyed by dossier code')
     .argument('<file>', 'NDJSON file, one CloudEvent per line')
     .addOption(brokersOption())
-    .option('--topic <name>', 'events topic', DEFAULT_EVENTS_TOPIC)
-    .option('--registry-topic <name>', 'compacted topic for agency registry lines of the file', DEFAULT_REGISTRY_TOPIC)
-    .option('--batch-size <n>', 'events per send', '1000')
+    .option('--topic <name>', 'events topic', PUBLISHER_DEFAULTS.topic)
+    .option('--registry-topic <name>', 'compacted topic for agency registry lines of the file', PUBLISHER_DEFAULTS.registryTopic)
+    .option('--batch-size <n>', 'events per send', String(CLI_DEFAULTS.publishBatchSize))
     .addOption(logLevelOption())
     .action((file: string, opts: Record<string, unknown>) => publishCommand(file, opts, out));
 
@@ -77,19 +78,19 @@ export function buildProgram(out: Output = stdoutOutput): Command {
     .description('append dossier events to the store, from an NDJSON file or from Kafka')
     .option('--file <file>', 'ingest this NDJSON file instead of Kafka')
     .addOption(brokersOption())
-    .option('--topic <name>', 'events topic', DEFAULT_EVENTS_TOPIC)
-    .option('--dlq-topic <name>', 'dead-letter topic', DEFAULT_DEAD_LETTER_TOPIC)
-    .option('--registry-topic <name>', 'compacted topic of agency registry versions, read before consuming', DEFAULT_REGISTRY_TOPIC)
-    .option('--group <id>', 'Kafka consumer group', DEFAULT_CONSUMER_GROUP)
-    .option('--metrics-port <port>', 'serve /metrics and /health on 127.0.0.1 (default 9464 when following Kafka)')
+    .option('--topic <name>', 'events topic', INGEST_DEFAULTS.topic)
+    .option('--dlq-topic <name>', 'dead-letter topic', INGEST_DEFAULTS.deadLetterTopic)
+    .option('--registry-topic <name>', 'compacted topic of agency registry versions, read before consuming', INGEST_DEFAULTS.registryTopic)
+    .option('--group <id>', 'Kafka consumer group', INGEST_DEFAULTS.groupId)
+    .option('--metrics-port <port>', `serve /metrics and /health on 127.0.0.1 (default ${INGEST_DEFAULTS.metricsPort} when following Kafka)`)
     .option('--until-idle', 'exit once the group has consumed everything and nothing new arrives')
-    .option('--idle-ms <ms>', 'quiet time that counts as idle', '3000')
-    .option('--batch-size <n>', 'events per store transaction (file)', '5000')
-    .option('--session-timeout-ms <ms>', 'how long the group waits for a silent member before another takes its partitions', String(CONSUMER_DEFAULTS.sessionTimeoutMs))
-    .option('--heartbeat-ms <ms>', 'how often a member tells the group it is alive (at most a third of the session timeout)', String(CONSUMER_DEFAULTS.heartbeatIntervalMs))
-    .option('--fetch-bytes <n>', 'the most bytes one fetch takes from a partition: the size of a batch from Kafka', String(CONSUMER_DEFAULTS.fetchBytesPerPartition))
-    .option('--not-before <date>', 'refuse events with a time or date before this day (implausible-time)', DEFAULT_TIME_BOUNDS.notBefore)
-    .option('--max-ahead-hours <h>', 'refuse events with a time this long after the moment of ingest (implausible-time)', String(DEFAULT_TIME_BOUNDS.maxAheadMs / 3_600_000))
+    .option('--idle-ms <ms>', 'quiet time that counts as idle', String(INGEST_DEFAULTS.idleMs))
+    .option('--batch-size <n>', 'events per store transaction (file)', String(INGEST_DEFAULTS.batchSize))
+    .option('--session-timeout-ms <ms>', 'how long the group waits for a silent member before another takes its partitions', String(INGEST_DEFAULTS.sessionTimeoutMs))
+    .option('--heartbeat-ms <ms>', 'how often a member tells the group it is alive (at most a third of the session timeout)', String(INGEST_DEFAULTS.heartbeatIntervalMs))
+    .option('--fetch-bytes <n>', 'the most bytes one fetch takes from a partition: the size of a batch from Kafka', String(INGEST_DEFAULTS.fetchBytesPerPartition))
+    .option('--not-before <date>', 'refuse events with a time or date before this day (implausible-time)', INGEST_DEFAULTS.timeBounds.notBefore)
+    .option('--max-ahead-hours <h>', 'refuse events with a time this long after the moment of ingest (implausible-time)', String(INGEST_DEFAULTS.timeBounds.maxAheadMs / 3_600_000))
     .addOption(storeOption())
     .addOption(logLevelOption())
     .action((opts: Record<string, unknown>) => ingestCommand(opts, out));
@@ -98,7 +99,7 @@ export function buildProgram(out: Output = stdoutOutput): Command {
     .command('project')
     .description('bring the daily-counts view up to the end of the log')
     .option('--until-caught-up', 'exit at the end of the log instead of following it')
-    .option('--batch-size <n>', 'events per view transaction, at most (also committed every 2 s and at the end of the log)', String(DEFAULT_BATCH_SIZE))
+    .option('--batch-size <n>', projectBatchHelp, String(PROJECTOR_DEFAULTS.batchSize))
     .addOption(storeOption())
     .addOption(logLevelOption())
     .action((opts: Record<string, unknown>) => projectCommand(opts, out));
@@ -108,7 +109,7 @@ export function buildProgram(out: Output = stdoutOutput): Command {
     .description('rebuild a projection from the whole log into a new version while the live one serves reports, then switch to it')
     .argument('[projection]', 'projection to rebuild (daily-counts)')
     .option('--all', 'rebuild every projection, one after another')
-    .option('--batch-size <n>', 'events per view transaction, at most (also committed every 2 s and at the end of the log)', String(DEFAULT_BATCH_SIZE))
+    .option('--batch-size <n>', projectBatchHelp, String(PROJECTOR_DEFAULTS.batchSize))
     .addOption(storeOption())
     .addOption(logLevelOption())
     .action((projection: string | undefined, opts: Record<string, unknown>) => replayCommand(projection, opts, out));
@@ -126,9 +127,9 @@ export function buildProgram(out: Output = stdoutOutput): Command {
     .option('--from <date>', 'first day (YYYY-MM-DD, Asia/Ho_Chi_Minh)')
     .option('--to <date>', 'last day, inclusive')
     .option('--period <spec>', 'a reporting period instead of --from/--to: 2024, 2024-H1, 2024-Q2, 2024-03')
-    .addOption(new Option('--cutoff <kind>', 'period boundaries: calendar, or the Decree 09/2019 windows (15th to 14th)').choices(['calendar', 'decree-09']).default('calendar'))
-    .addOption(new Option('--format <format>', 'output format; narrative: the paragraphs of a province report (II.2.d, II.2.g) in Vietnamese').choices([...REPORT_FORMATS]).default('text'))
-    .addOption(new Option('--by <grouping>', 'rows by level, or by agency within each level').choices([...REPORT_GROUPINGS]).default('level'))
+    .addOption(new Option('--cutoff <kind>', 'period boundaries: calendar, or the Decree 09/2019 windows (15th to 14th)').choices([...periodCutoff.options]).default(CLI_DEFAULTS.cutoff))
+    .addOption(new Option('--format <format>', 'output format; narrative: the paragraphs of a province report (II.2.d, II.2.g) in Vietnamese').choices([...REPORT_FORMATS]).default(CLI_DEFAULTS.format))
+    .addOption(new Option('--by <grouping>', 'rows by level, or by agency within each level').choices([...REPORT_GROUPINGS]).default(CLI_DEFAULTS.by))
     .addOption(storeOption())
     .addOption(logLevelOption())
     .action((opts: Record<string, unknown>) => reportCommand(opts, out));
@@ -146,7 +147,7 @@ export function buildProgram(out: Output = stdoutOutput): Command {
     .description('list letters, one JSON line each')
     .option('--status <status>', 'dead, parked or resolved')
     .option('--reason <code>', 'only this reason')
-    .option('--limit <n>', 'at most this many', '100')
+    .option('--limit <n>', 'at most this many', String(CLI_DEFAULTS.dlqListLimit))
     .addOption(storeOption())
     .addOption(logLevelOption())
     .action((opts: Record<string, unknown>) => dlqListCommand(opts, out));
@@ -154,7 +155,7 @@ export function buildProgram(out: Output = stdoutOutput): Command {
     .command('redrive')
     .description('run dead letters through ingest again (after fixing the registry or a source system)')
     .option('--reason <code>', 'only letters with this reason')
-    .option('--limit <n>', 'at most this many', '10000')
+    .option('--limit <n>', 'at most this many', String(CLI_DEFAULTS.dlqRedriveLimit))
     .addOption(storeOption())
     .addOption(logLevelOption())
     .action((opts: Record<string, unknown>) => dlqRedriveCommand(opts, out));
@@ -187,9 +188,16 @@ async function main(): Promise<void> {
       process.exitCode = (error as { exitCode?: number }).exitCode ?? 2;
       return;
     }
-    process.stderr.write(`tthc: ${(error as Error).message}\n`);
-    process.exitCode = error instanceof UsageError ? 2 : 1;
+    process.stderr.write(errorLine(error));
+    process.exitCode = errorCodeOf(error) === 'USAGE' ? 2 : 1;
   }
+}
+
+/** What a failed command prints on stderr: the code of the pipeline's own errors (docs/errors.md) before the message. */
+export function errorLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const code = errorCodeOf(error);
+  return code !== undefined ? `tthc [${code}]: ${message}\n` : `tthc: ${message}\n`;
 }
 
 /** After a command has returned, the process exits within this, whatever handle a client left open. */

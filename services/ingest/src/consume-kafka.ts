@@ -1,8 +1,9 @@
 import { Partitioners, type Admin, type EachBatchPayload, type KafkaMessage, type Producer } from 'kafkajs';
 import { addCounts, ZERO_COUNTS, type AgencyRegistry, type IngestCounts, type NewDeadLetter } from '@tthc/core';
-import { createKafka, DEAD_LETTER_HEADERS, DEFAULT_DEAD_LETTER_TOPIC, DEFAULT_REGISTRY_TOPIC, IDEMPOTENT_PRODUCER_RETRY } from '@tthc/kafka';
+import { CLIENT_IDS, createKafka, DEAD_LETTER_HEADERS, IDEMPOTENT_PRODUCER_RETRY } from '@tthc/kafka';
 import type { Logger } from '@tthc/logging';
 import { retryingWith, sleep, StoppedWhileUnavailableError } from '@tthc/retry';
+import { INGEST_DEFAULTS } from './defaults';
 import { followRegistryTopic } from './follow-registry-topic';
 import { DossierCache } from './dossier-cache';
 import { NoRegistryError } from './ingest-file';
@@ -25,14 +26,13 @@ export interface ConsumeKafkaOptions {
   readonly metrics?: IngestMetrics;
   readonly health?: HealthState;
   /**
-   * How long the group waits for a silent member before it gives its partitions to another
-   * (default 10 s: a killed ingest's partitions move in well under 15 s), and how often a member
-   * says it is alive (default 1 s). A shorter timeout costs more heartbeats, and a member stuck
-   * longer than it in one batch is taken out of the group; batches heartbeat while they wait.
+   * How long the group waits for a silent member before it gives its partitions to another, and
+   * how often a member says it is alive (INGEST_DEFAULTS). A shorter timeout costs more heartbeats,
+   * and a member stuck longer than it in one batch is taken out of the group; batches heartbeat while they wait.
    */
   readonly sessionTimeoutMs?: number;
   readonly heartbeatIntervalMs?: number;
-  /** The most bytes one fetch takes from a partition: the size of a batch (default 1 MiB). */
+  /** The most bytes one fetch takes from a partition: the size of a batch (INGEST_DEFAULTS). */
   readonly fetchBytesPerPartition?: number;
 }
 
@@ -50,14 +50,6 @@ function withinBound<T>(promise: Promise<T>, ms: number): Promise<T> {
   });
   return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
-
-/**
- * `partitionsConcurrently`: batches of that many partitions go through ingest at once (each
- * partition's in order), so that one is parsed and decided while another waits for the store. A
- * dossier's events share a partition (the key is its code); a dossier that comes in two partitions
- * anyway is guarded by its append's expected revision, as with two processes.
- */
-export const CONSUMER_DEFAULTS = { sessionTimeoutMs: 10_000, heartbeatIntervalMs: 1_000, fetchBytesPerPartition: 1_048_576, partitionsConcurrently: 3 } as const;
 
 /** The dead-letter message: the original key and bytes, and headers naming the reason and where it came from. */
 function deadLetterMessage(letter: NewDeadLetter, topic: string, partition: number, offset: string) {
@@ -86,9 +78,9 @@ export async function consumeKafka(
   options: ConsumeKafkaOptions,
 ): Promise<IngestCounts> {
   const { logger, topic, groupId } = options;
-  const dlqTopic = options.deadLetterTopic ?? DEFAULT_DEAD_LETTER_TOPIC;
-  const registryTopic = options.registryTopic ?? DEFAULT_REGISTRY_TOPIC;
-  const kafka = createKafka({ brokers: options.brokers, clientId: 'tthc-ingest', logger });
+  const dlqTopic = options.deadLetterTopic ?? INGEST_DEFAULTS.deadLetterTopic;
+  const registryTopic = options.registryTopic ?? INGEST_DEFAULTS.registryTopic;
+  const kafka = createKafka({ brokers: options.brokers, clientId: CLIENT_IDS.ingest, logger });
   let registry = ctx.registry;
   // The dossiers of this member's batches; a partition that moves here from another member brings
   // dossiers it never saw, and a stale one fails its append's expected revision and is read again.
@@ -107,9 +99,9 @@ export async function consumeKafka(
   let stopping = false;
   const consumer = kafka.consumer({
     groupId,
-    sessionTimeout: options.sessionTimeoutMs ?? CONSUMER_DEFAULTS.sessionTimeoutMs,
-    heartbeatInterval: options.heartbeatIntervalMs ?? CONSUMER_DEFAULTS.heartbeatIntervalMs,
-    maxBytesPerPartition: options.fetchBytesPerPartition ?? CONSUMER_DEFAULTS.fetchBytesPerPartition,
+    sessionTimeout: options.sessionTimeoutMs ?? INGEST_DEFAULTS.sessionTimeoutMs,
+    heartbeatInterval: options.heartbeatIntervalMs ?? INGEST_DEFAULTS.heartbeatIntervalMs,
+    maxBytesPerPartition: options.fetchBytesPerPartition ?? INGEST_DEFAULTS.fetchBytesPerPartition,
     retry: { retries: 8, initialRetryTime: 200, restartOnFailure: () => Promise.resolve(!stopping) },
   });
   consumer.on(consumer.events.FETCH, () => options.health?.fetched(new Date()));
@@ -152,7 +144,7 @@ export async function consumeKafka(
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: CONSUMER_DEFAULTS.partitionsConcurrently,
+      partitionsConsumedConcurrently: INGEST_DEFAULTS.partitionsConcurrently,
       eachBatch: async (payload) => {
         const { batch } = payload;
         const last = batch.messages[batch.messages.length - 1];

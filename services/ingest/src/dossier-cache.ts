@@ -1,4 +1,5 @@
 import { isFinal, type DossierState } from '@tthc/core';
+import { INGEST_DEFAULTS } from './defaults';
 
 /**
  * What a dossier's stream folds to, as ingest left it: enough to decide its next events without
@@ -32,9 +33,6 @@ function fnv(text: string, seed: number): number {
   return h >>> 2;
 }
 
-/** Dossiers kept by default: about the dossiers in flight at once in the Lâm Đồng profile ×5 (the memory it takes: docs/benchmarks.md). */
-export const DEFAULT_DOSSIER_CACHE_SIZE = 200_000;
-
 /**
  * The snapshots of the dossiers ingest wrote last, least recently used dropped first. It is a
  * shortcut, never the authority: every append carries the snapshot's revision as its expected
@@ -44,7 +42,7 @@ export const DEFAULT_DOSSIER_CACHE_SIZE = 200_000;
 export class DossierCache {
   private readonly entries = new Map<string, DossierSnapshot>();
 
-  constructor(readonly capacity: number = DEFAULT_DOSSIER_CACHE_SIZE) {}
+  constructor(readonly capacity: number = INGEST_DEFAULTS.dossierCacheSize) {}
 
   get size(): number {
     return this.entries.size;

@@ -1,3 +1,4 @@
+export * from './defaults';
 export * from './decide-batch';
 export * from './dossier-cache';
 export * from './ingest-batch';

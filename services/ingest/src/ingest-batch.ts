@@ -1,6 +1,5 @@
 import {
   dossierCode as dossierCodeSchema,
-  DEFAULT_TIME_BOUNDS,
   dossierStreamId,
   DuplicateEventIdConflictError,
   escapeInvisible,
@@ -21,6 +20,7 @@ import {
   type RecordedEvent,
   type TimeBounds,
 } from '@tthc/core';
+import { INGEST_DEFAULTS } from './defaults';
 import { decideBatch, naturalKeyOfCandidate, snapshotServes, type Candidate, type Decision, type Parking, type Refusal } from './decide-batch';
 import type { DossierCache, DossierSnapshot } from './dossier-cache';
 
@@ -38,7 +38,7 @@ export interface IngestContext {
   readonly registry: AgencyRegistry;
   /** Key of the running counts: `kafka:<topic>` or `file`. */
   readonly source: string;
-  /** How far event times may stray from the moment of ingest; DEFAULT_TIME_BOUNDS when absent. */
+  /** How far event times may stray from the moment of ingest; INGEST_DEFAULTS.timeBounds when absent. */
   readonly timeBounds?: TimeBounds;
   /** The clock, in ms since the epoch (tests fix it). */
   readonly now?: () => number;
@@ -119,7 +119,7 @@ export function readBatch(ctx: Pick<IngestContext, 'now' | 'timeBounds'>, messag
 }
 
 function readMessages(ctx: Pick<IngestContext, 'now' | 'timeBounds'>, messages: readonly IncomingMessage[]): { invalid: Invalid[]; candidates: Candidate<IncomingMessage>[] } {
-  const timeBoundProblems = timeBoundsChecker(ctx.now?.() ?? Date.now(), ctx.timeBounds ?? DEFAULT_TIME_BOUNDS);
+  const timeBoundProblems = timeBoundsChecker(ctx.now?.() ?? Date.now(), ctx.timeBounds ?? INGEST_DEFAULTS.timeBounds);
   const invalid: Invalid[] = [];
   const candidates: Candidate<IncomingMessage>[] = [];
   for (const message of messages) {

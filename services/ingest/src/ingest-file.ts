@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { addCounts, AGENCY_REGISTRY_EVENT_TYPE, mayBeRegistryEvent, ZERO_COUNTS, type AgencyRegistry, type IngestCounts } from '@tthc/core';
+import { addCounts, AGENCY_REGISTRY_EVENT_TYPE, mayBeRegistryEvent, ZERO_COUNTS, TthcError, type AgencyRegistry, type IngestCounts } from '@tthc/core';
 import type { Logger } from '@tthc/logging';
 import { retryingWith, type RetryOptions } from '@tthc/retry';
 import { adoptRegistryEvent } from './adopt-registry';
 import { ingestBatch, readBatch, type IncomingMessage, type IngestContext } from './ingest-batch';
+import { INGEST_DEFAULTS } from './defaults';
 import { DossierCache } from './dossier-cache';
 import { isBlank, readLines } from './read-lines';
 
@@ -18,7 +19,7 @@ export interface IngestFileOptions {
 }
 
 /** Raised when events arrive and neither the store nor the feed has given an agency registry to check them against. */
-export class NoRegistryError extends Error {
+export class NoRegistryError extends TthcError {
   readonly code = 'NO_REGISTRY';
 }
 
@@ -33,7 +34,7 @@ export async function ingestFile(
   ctx: Omit<IngestContext, 'source' | 'registry'> & { readonly registry: AgencyRegistry | undefined },
   options: IngestFileOptions,
 ): Promise<IngestCounts> {
-  const batchSize = options.batchSize ?? 5000;
+  const batchSize = options.batchSize ?? INGEST_DEFAULTS.batchSize;
   let registry = ctx.registry;
   let totals = ZERO_COUNTS;
   let bytesRead = 0;

@@ -1,3 +1,4 @@
+export * from './defaults';
 export * from './project-batch';
 export * from './run-projection';
 export * from './lease';

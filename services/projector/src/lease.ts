@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { StoreUnavailableError, type ProjectionLease, type ProjectionStore, type ProjectionVersionRef } from '@tthc/core';
+import { StoreUnavailableError, TthcError, type ProjectionLease, type ProjectionStore, type ProjectionVersionRef } from '@tthc/core';
 import type { Logger } from '@tthc/logging';
 import { retryWhileUnavailable, StoppedWhileUnavailableError, type RetryOptions, sleep } from '@tthc/retry';
 
@@ -8,7 +8,7 @@ import { retryWhileUnavailable, StoppedWhileUnavailableError, type RetryOptions,
 export const runnerId = (): string => `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
 
 /** Another runner holds the version and this one was told not to wait (`--until-caught-up`, replay). */
-export class ProjectionLockedError extends Error {
+export class ProjectionLockedError extends TthcError {
   readonly code = 'PROJECTION_LOCKED';
   constructor(
     readonly ref: ProjectionVersionRef,
@@ -18,7 +18,6 @@ export class ProjectionLockedError extends Error {
       `projection ${ref.projection} version ${ref.version} is being run by ${holder.owner} (lease until ${holder.expiresAt}); ` +
         'stop that runner, or wait for its lease to expire if it died',
     );
-    this.name = 'ProjectionLockedError';
   }
 }
 
@@ -84,8 +83,8 @@ export async function holdLease(store: ProjectionStore, ref: ProjectionVersionRe
       },
       (error: unknown) => {
         // The next tick tries again; the lease outlives a few missed renewals.
-        if (error instanceof StoreUnavailableError) log.warn({ err: error.message }, 'lease renewal failed: store unavailable');
-        else log.error({ err: (error as Error).message }, 'lease renewal failed');
+        if (error instanceof StoreUnavailableError) log.warn({ err: error }, 'lease renewal failed: store unavailable');
+        else log.error({ err: error }, 'lease renewal failed');
       },
     );
   }, Math.max(20, options.ttlMs / 3));
@@ -96,7 +95,7 @@ export async function holdLease(store: ProjectionStore, ref: ProjectionVersionRe
       clearInterval(timer);
       await renewing;
       await store.releaseLease(ref, options.owner).catch((error: unknown) => {
-        log.warn({ err: (error as Error).message }, 'lease not released: it expires by itself');
+        log.warn({ err: error }, 'lease not released: it expires by itself');
       });
     },
   };

@@ -2,7 +2,8 @@ import { DAILY_COUNTS_PROJECTION, ProjectionLeaseLostError, type EventStore } fr
 import type { Logger } from '@tthc/logging';
 import { retryWhileUnavailable, type RetryOptions } from '@tthc/retry';
 import { holdLease, runnerId } from './lease';
-import { DEFAULT_BATCH_SIZE, DEFAULT_LEASE_TTL_MS, projectVersion, type ProjectionStores } from './run-projection';
+import { PROJECTOR_DEFAULTS } from './defaults';
+import { projectVersion, type ProjectionStores } from './run-projection';
 
 /** The projections this pipeline keeps; `tthc replay --all` replays each in turn. */
 export const PROJECTIONS: readonly string[] = [DAILY_COUNTS_PROJECTION];
@@ -56,7 +57,7 @@ export async function replayProjection(eventStore: EventStore, stores: Projectio
   // A replay never waits behind another: two would only take turns on the same version.
   const lease = await holdLease(projectionStore, building, {
     owner,
-    ttlMs: options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS,
+    ttlMs: options.leaseTtlMs ?? PROJECTOR_DEFAULTS.leaseTtlMs,
     wait: false,
     logger: log,
     signal: options.signal,
@@ -75,7 +76,7 @@ export async function replayProjection(eventStore: EventStore, stores: Projectio
       owner,
       lost: lease.lost,
       logger: options.logger,
-      batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE,
+      batchSize: options.batchSize ?? PROJECTOR_DEFAULTS.batchSize,
       untilCaughtUp: true,
       signal: options.signal,
       onBatch: (p) => options.onProgress?.(p.versionEvents, Math.max(total, p.versionEvents)),

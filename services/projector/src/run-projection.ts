@@ -14,6 +14,7 @@ import {
 } from '@tthc/core';
 import type { Logger } from '@tthc/logging';
 import { retryWhileUnavailable, StoppedWhileUnavailableError, type RetryOptions, sleep } from '@tthc/retry';
+import { PROJECTOR_DEFAULTS } from './defaults';
 import { holdLease, runnerId } from './lease';
 import { DossierStates, PendingBatch } from './project-batch';
 
@@ -45,11 +46,11 @@ export interface ProjectVersionOptions {
   /** Aborts when the runner's lease is lost; the run ends after the batch in hand. */
   readonly lost: AbortSignal;
   readonly logger: Logger;
-  /** Events per view transaction, at most (default DEFAULT_BATCH_SIZE). */
+  /** Events per view transaction, at most (default PROJECTOR_DEFAULTS.batchSize). */
   readonly batchSize?: number;
-  /** Commit the batch in hand after this long even if it holds fewer events (default DEFAULT_COMMIT_INTERVAL_MS). */
+  /** Commit the batch in hand after this long even if it holds fewer events (default PROJECTOR_DEFAULTS.commitIntervalMs). */
   readonly commitIntervalMs?: number;
-  /** Dossier summaries kept in memory between commits (default DEFAULT_STATES_CAPACITY). */
+  /** Dossier summaries kept in memory between commits (default PROJECTOR_DEFAULTS.statesCapacity). */
   readonly statesCapacity?: number;
   readonly pollIntervalMs?: number;
   /** Return once the log is read to its end instead of following it. */
@@ -83,14 +84,8 @@ class RecentRate {
   }
 }
 
-/** Events per view transaction unless told otherwise: a dossier touched several times in between is written once. */
-export const DEFAULT_BATCH_SIZE = 20_000;
 /** Events per read of the log: the next one is read while this one is folded. */
 export const READ_PAGE_SIZE = 5000;
-/** A batch commits after this long even if it is not full, so that progress and the checkpoint keep moving. */
-export const DEFAULT_COMMIT_INTERVAL_MS = 2000;
-/** Dossier summaries a runner keeps in memory between commits (see DossierStates). */
-export const DEFAULT_STATES_CAPACITY = 200_000;
 
 /**
  * Projects the log into one version from its checkpoint under the runner's lease: it folds pages of
@@ -109,9 +104,9 @@ export async function projectVersion(
   options: ProjectVersionOptions,
 ): Promise<{ end: VersionEnd; events: number; versionEvents: number }> {
   const log = options.logger.child({ projection: ref.projection, version: ref.version });
-  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  const batchSize = options.batchSize ?? PROJECTOR_DEFAULTS.batchSize;
   const pageSize = Math.min(batchSize, READ_PAGE_SIZE);
-  const commitIntervalMs = options.commitIntervalMs ?? DEFAULT_COMMIT_INTERVAL_MS;
+  const commitIntervalMs = options.commitIntervalMs ?? PROJECTOR_DEFAULTS.commitIntervalMs;
   const stop = options.signal ? AbortSignal.any([options.signal, options.lost]) : options.lost;
   const recent = new RecentRate();
   let startEvents: number | undefined;
@@ -130,7 +125,7 @@ export async function projectVersion(
     let ahead: Promise<RecordedEvent[]> | undefined;
     const finished = (): boolean => options.untilCaughtUp === true || options.finish?.aborted === true;
     // What this session knows of the view: valid while it holds the lease, since only the holder commits.
-    const states = new DossierStates(options.statesCapacity ?? DEFAULT_STATES_CAPACITY, { empty: version.checkpoint === undefined });
+    const states = new DossierStates(options.statesCapacity ?? PROJECTOR_DEFAULTS.statesCapacity, { empty: version.checkpoint === undefined });
     let pending = new PendingBatch();
     let pendingSince = 0;
     // At most one commit in flight, while the next batch is folded.
@@ -213,7 +208,7 @@ export async function projectVersion(
         }
         if (caughtUp) await settle();
         if (caughtUp && finishing) return 'caught-up';
-        if (caughtUp && !(fromAhead && finished())) await sleep(options.pollIntervalMs ?? 250, options.finish ? AbortSignal.any([stop, options.finish]) : stop);
+        if (caughtUp && !(fromAhead && finished())) await sleep(options.pollIntervalMs ?? PROJECTOR_DEFAULTS.pollIntervalMs, options.finish ? AbortSignal.any([stop, options.finish]) : stop);
       }
     } catch (error) {
       // A commit still in flight lands or fails before anyone reads the checkpoint again.
@@ -222,7 +217,7 @@ export async function projectVersion(
       if (error instanceof ProjectionLeaseLostError) return 'lease-lost';
       if (error instanceof StoreUnavailableError && progress.committed) {
         // This session made progress: start again at once from the checkpoint, and back off if that fails.
-        log.warn({ err: error.message }, 'store unavailable: resuming from the checkpoint');
+        log.warn({ err: error }, 'store unavailable: resuming from the checkpoint');
         return 'resume';
       }
       throw error;
@@ -255,7 +250,7 @@ export interface RunProjectionOptions {
   readonly signal?: AbortSignal;
   /** The name this runner's lease carries (default: host:pid:random). */
   readonly owner?: string;
-  /** How long the lease lasts unless renewed; renewed every third of it (default 15 s). */
+  /** How long the lease lasts unless renewed; renewed every third of it (default PROJECTOR_DEFAULTS.leaseTtlMs). */
   readonly leaseTtlMs?: number;
   /**
    * When another runner holds the live version: `wait` as a standby until it is free (the default
@@ -265,8 +260,6 @@ export interface RunProjectionOptions {
   readonly onStandby?: (holder: ProjectionLease) => void;
   readonly retry?: Pick<RetryOptions, 'initialDelayMs' | 'maxDelayMs'>;
 }
-
-export const DEFAULT_LEASE_TTL_MS = 15_000;
 
 /**
  * Keeps the projection's live version up to date, one active runner per version: it takes the
@@ -298,7 +291,7 @@ export async function runProjection(
     try {
       lease = await holdLease(projectionStore, live, {
         owner,
-        ttlMs: options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS,
+        ttlMs: options.leaseTtlMs ?? PROJECTOR_DEFAULTS.leaseTtlMs,
         wait,
         logger: log,
         signal: options.signal,
@@ -319,7 +312,7 @@ export async function runProjection(
         owner,
         lost: lease.lost,
         logger: options.logger,
-        batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE,
+        batchSize: options.batchSize ?? PROJECTOR_DEFAULTS.batchSize,
         untilCaughtUp: options.untilCaughtUp ?? false,
         finish: options.finish,
         signal: options.signal,

@@ -1,9 +1,10 @@
+import { TthcError, type ErrorCode } from '../errors';
 import type { ExpectedRevision } from './event-store';
 
-export type EventStoreErrorCode = 'WRONG_EXPECTED_REVISION' | 'DUPLICATE_EVENT_ID_CONFLICT' | 'NATURAL_KEY_CONFLICT' | 'STORE_UNAVAILABLE' | 'STORE_REJECTED';
+export type EventStoreErrorCode = Extract<ErrorCode, 'WRONG_EXPECTED_REVISION' | 'DUPLICATE_EVENT_ID_CONFLICT' | 'NATURAL_KEY_CONFLICT' | 'STORE_UNAVAILABLE' | 'STORE_REJECTED'>;
 
-export abstract class EventStoreError extends Error {
-  abstract readonly code: EventStoreErrorCode;
+export abstract class EventStoreError extends TthcError {
+  abstract override readonly code: EventStoreErrorCode;
 }
 
 export class WrongExpectedRevisionError extends EventStoreError {
@@ -14,7 +15,6 @@ export class WrongExpectedRevisionError extends EventStoreError {
     readonly actual: bigint | 'no_stream',
   ) {
     super(`stream ${streamId}: expected revision ${String(expected)}, actual ${String(actual)}`);
-    this.name = 'WrongExpectedRevisionError';
   }
 }
 
@@ -26,16 +26,12 @@ export class DuplicateEventIdConflictError extends EventStoreError {
     readonly streamId: string,
   ) {
     super(`event id ${eventId} is already stored with different content (stream ${streamId})`);
-    this.name = 'DuplicateEventIdConflictError';
   }
 }
 
+/** The store did not answer (refused, dropped or timed out the connection): the same call may succeed later. */
 export class StoreUnavailableError extends EventStoreError {
   readonly code = 'STORE_UNAVAILABLE';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'StoreUnavailableError';
-  }
 }
 
 /** Another event id already holds this natural key (the same payment sent again under a new id, or a clash). */
@@ -47,7 +43,6 @@ export class NaturalKeyConflictError extends EventStoreError {
     readonly heldBy: string,
   ) {
     super(`natural key ${naturalKey} of event ${eventId} is already held by event ${heldBy}`);
-    this.name = 'NaturalKeyConflictError';
   }
 }
 
@@ -57,8 +52,4 @@ export class NaturalKeyConflictError extends EventStoreError {
  */
 export class StoreRejectedError extends EventStoreError {
   readonly code = 'STORE_REJECTED';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'StoreRejectedError';
-  }
 }

@@ -1,4 +1,5 @@
 import type { LogPosition } from '../event-store/log-position';
+import { TthcError } from '../errors';
 
 /**
  * What every batch of every projection moves: the version's checkpoint, and the events read to get
@@ -101,16 +102,15 @@ export interface ProjectionStore {
 }
 
 /** The version was retired (a replay replaced it): its runner must move to the live version. */
-export class ProjectionVersionRetiredError extends Error {
+export class ProjectionVersionRetiredError extends TthcError {
   readonly code = 'PROJECTION_VERSION_RETIRED';
   constructor(readonly ref: ProjectionVersionRef) {
     super(`projection ${ref.projection} version ${ref.version} is retired`);
-    this.name = 'ProjectionVersionRetiredError';
   }
 }
 
 /** Another runner took the version's lease (this one's expired): this runner's batch is not written. */
-export class ProjectionLeaseLostError extends Error {
+export class ProjectionLeaseLostError extends TthcError {
   readonly code = 'PROJECTION_LEASE_LOST';
   constructor(
     readonly ref: ProjectionVersionRef,
@@ -118,16 +118,14 @@ export class ProjectionLeaseLostError extends Error {
     readonly holder: string | undefined,
   ) {
     super(`projection ${ref.projection} version ${ref.version}: ${owner} no longer holds the lease (held by ${holder ?? 'nobody'})`);
-    this.name = 'ProjectionLeaseLostError';
   }
 }
 
 /** The version does not exist. */
-export class ProjectionVersionNotFoundError extends Error {
+export class ProjectionVersionNotFoundError extends TthcError {
   readonly code = 'PROJECTION_VERSION_NOT_FOUND';
   constructor(readonly ref: ProjectionVersionRef) {
     super(`projection ${ref.projection} has no version ${ref.version}`);
-    this.name = 'ProjectionVersionNotFoundError';
   }
 }
 

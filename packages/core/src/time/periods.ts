@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { DayRange } from '../projection/daily-counts-store';
+import { TthcError } from '../errors';
 import { parseCalendarDate } from './calendar-date';
 
 /**
@@ -15,12 +16,8 @@ const PERIOD_FORMS = 'YYYY, YYYY-H1, YYYY-H2, YYYY-Q1..YYYY-Q4 or YYYY-MM (e.g. 
 const PERIOD_SPEC = /^(\d{4})(?:-(?:H([12])|Q([1-4])|(0[1-9]|1[0-2])))?$/;
 
 /** A refused period or date range; `code` lets an edge map it to a usage error. */
-export class PeriodError extends Error {
+export class PeriodError extends TthcError {
   readonly code = 'INVALID_PERIOD';
-  constructor(message: string) {
-    super(message);
-    this.name = 'PeriodError';
-  }
 }
 
 /** The string form of a named period, for CLI and HTTP edges. */

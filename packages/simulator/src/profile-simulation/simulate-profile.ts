@@ -4,6 +4,7 @@ import {
   carriedOverInto,
   formatCount,
   formatProblems,
+  TthcError,
   inProgressAtEndOf,
   sourceUrn,
   timelinessOfDay,
@@ -63,13 +64,12 @@ export interface SimulateOptions {
 }
 
 /** A profile that cannot be simulated, with every reason, each naming its field and numbers. */
-export class SimulationRefused extends Error {
+export class SimulationRefused extends TthcError {
   readonly code = 'SIMULATION_REFUSED';
   readonly problems: readonly FieldProblem[];
 
   constructor(problems: readonly FieldProblem[]) {
     super(`the profile cannot be simulated: ${formatProblems(problems)}`);
-    this.name = 'SimulationRefused';
     this.problems = problems;
   }
 }

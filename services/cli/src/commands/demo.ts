@@ -2,14 +2,15 @@ import { join } from 'node:path';
 import { formatReport, loadAgencyRegistry, readDailyCountsReport } from '@tthc/core';
 import { scaleProfile, simulateProfile } from '@tthc/simulator';
 import { stopSignal, withStores, type Output } from '../context';
+import { CLI_DEFAULTS } from '../defaults';
 import { demoOptions, parseOptions } from '../options';
 import { ingestFromFile } from './ingest';
 import { projectBeside } from './project-beside';
 import { InvalidProfileError, readProfileFile, simulationRegistryEvent, writeSimulation } from './simulate';
 import { createProgress } from '../progress';
 
-/** The profile the demo simulates by default: Lâm Đồng's first half of 2024, from its published report. */
-export const DEMO_PROFILE = join(__dirname, '../../../../test/fixtures/profiles/lam-dong-2024-h1.json');
+/** The profile the demo simulates by default (CLI_DEFAULTS.demoProfile), wherever the command runs from. */
+export const DEMO_PROFILE = join(__dirname, '..', '..', '..', '..', CLI_DEFAULTS.demoProfile);
 
 /**
  * The whole path on the embedded store: simulate a profile into a feed file (its registry first) →

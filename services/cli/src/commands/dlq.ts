@@ -2,14 +2,12 @@ import { DEAD_LETTER_REASONS, PARKED_REASON, type DeadLetter } from '@tthc/core'
 import { ingestBatch } from '@tthc/ingest';
 import { z } from 'zod';
 import { withStores, type Output } from '../context';
-import { commonOptions, parseOptions } from '../options';
+import { commonOptions, letterLimit, parseOptions } from '../options';
 import { storedRegistry } from '../registry-source';
 
 const reason = z.enum([...DEAD_LETTER_REASONS, PARKED_REASON]);
-const listOptions = commonOptions
-  .extend({ status: z.enum(['dead', 'parked', 'resolved']).optional(), reason: reason.optional(), limit: z.coerce.number().int().positive().max(100_000).default(100) })
-  .strict();
-const redriveOptions = commonOptions.extend({ reason: reason.optional(), limit: z.coerce.number().int().positive().max(100_000).default(10_000) }).strict();
+const listOptions = commonOptions.extend({ status: z.enum(['dead', 'parked', 'resolved']).optional(), reason: reason.optional(), limit: letterLimit }).strict();
+const redriveOptions = commonOptions.extend({ reason: reason.optional(), limit: letterLimit }).strict();
 
 const describe = (l: DeadLetter) => ({
   id: l.id,

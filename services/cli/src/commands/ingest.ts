@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import type { IngestCounts, TimeBounds } from '@tthc/core';
-import { consumeKafka, HealthState, ingestFile, IngestMetrics, startOpsServer } from '@tthc/ingest';
+import { consumeKafka, HealthState, INGEST_DEFAULTS, ingestFile, IngestMetrics, startOpsServer } from '@tthc/ingest';
 import type { Logger } from '@tthc/logging';
 import type { Stores } from '@tthc/stores';
 import { stopSignal, withStores, type Output } from '../context';
@@ -35,7 +35,7 @@ export async function ingestCommand(raw: Record<string, unknown>, out: Output): 
     const metrics = new IngestMetrics();
     const health = new HealthState();
     // A long-running consumer serves /metrics and /health; a catch-up run does so only when asked.
-    const port = options.metricsPort ?? (options.untilIdle ? undefined : 9464);
+    const port = options.metricsPort ?? (options.untilIdle ? undefined : INGEST_DEFAULTS.metricsPort);
     const ops = port === undefined ? undefined : await startOpsServer({ port, metrics, health, logger });
     const progress = createProgress('ingest', 'events');
     try {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { AGENCY_LEVELS, isoDate, loadAgencyRegistry } from '@tthc/core';
+import { AGENCY_LEVELS, isoDate, loadAgencyRegistry, TthcError } from '@tthc/core';
 import { z } from 'zod';
 import { withStores, type Output } from '../context';
 import { commonOptions, parseOptions, UsageError } from '../options';
@@ -7,7 +7,7 @@ import { commonOptions, parseOptions, UsageError } from '../options';
 const registryCheckOptions = z.strictObject({ on: isoDate.optional() });
 
 /** Raised when a registry file breaks its rules: every problem, each naming its field. */
-export class InvalidRegistryError extends Error {
+export class InvalidRegistryError extends TthcError {
   readonly code = 'INVALID_REGISTRY';
 }
 

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { createWriteStream, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { registryEvent, type AgencyRegistryEvent } from '@tthc/core';
+import { registryEvent, TthcError, type AgencyRegistryEvent } from '@tthc/core';
 import { loadProfile, simulateProfile, type ProfileSimulation, type SimulationProfile } from '@tthc/simulator';
 import { createLogger, type Logger } from '@tthc/logging';
 import { createPublisher, publishRegistry } from '@tthc/publisher';
@@ -10,7 +10,7 @@ import { parseOptions, simulateOptions, UsageError } from '../options';
 import { createProgress } from '../progress';
 
 /** Raised when a profile breaks its rules (its figures cannot balance): every problem, each naming its field. */
-export class InvalidProfileError extends Error {
+export class InvalidProfileError extends TthcError {
   readonly code = 'INVALID_PROFILE';
 }
 

@@ -1,0 +1,42 @@
+import { buildProgram } from './main';
+import { CLI_DEFAULTS } from './defaults';
+import { ingestOptions, parseOptions, publishOptions, UsageError } from './options';
+
+/** What commander hands `tthc ingest` when only --file is given: the defaults of its options. */
+function ingestRaw(overrides: Record<string, unknown>): Record<string, unknown> {
+  const ingest = buildProgram().commands.find((c) => c.name() === 'ingest');
+  if (!ingest) throw new Error('no ingest command');
+  ingest.parseOptions(['--file', 'feed.ndjson']);
+  return { ...ingest.opts(), ...overrides };
+}
+
+function usage(run: () => unknown): string {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof UsageError) return error.message;
+    throw error;
+  }
+  throw new Error('expected a UsageError');
+}
+
+describe('command options', () => {
+  it('take their defaults from the DEFAULTS objects, through commander', () => {
+    const options = parseOptions(ingestOptions, ingestRaw({}));
+    expect(options).toMatchObject({ file: 'feed.ndjson', batchSize: 5000, idleMs: 3000, topic: 'tthc.dossier-events.v1', group: 'tthc-ingest', sessionTimeoutMs: 10_000 });
+    expect(options.store).toEqual({ kind: 'sqlite', path: CLI_DEFAULTS.store.slice('sqlite:'.length) });
+  });
+
+  it('name the flag of a refused option as it is typed', () => {
+    expect(usage(() => parseOptions(ingestOptions, ingestRaw({ heartbeatMs: '5000' })))).toBe(
+      '--heartbeat-ms: must be at most a third of --session-timeout-ms, so that a live member is not taken for dead',
+    );
+    expect(usage(() => parseOptions(ingestOptions, ingestRaw({ sessionTimeoutMs: '1000', heartbeatMs: '100' })))).toMatch(/^--session-timeout-ms: /);
+  });
+
+  it('check topic names with the rule the publisher uses', () => {
+    const message = 'must be a Kafka topic name: 1-249 characters of a-z, A-Z, 0-9, ".", "_" or "-"';
+    expect(usage(() => parseOptions(ingestOptions, ingestRaw({ dlqTopic: 'dead letters' })))).toBe(`--dlq-topic: ${message}`);
+    expect(usage(() => parseOptions(publishOptions, { brokers: 'k1:9092', topic: 'events', registryTopic: 'x'.repeat(250), batchSize: '1000' }))).toBe(`--registry-topic: ${message}`);
+  });
+});
