@@ -114,8 +114,23 @@ const row = (name: string, eventsPerSecond: number | null, extra: Partial<RowRes
 
 describe('the results', () => {
   it('have the issue’s shape: name, events, seconds, events per second, peak RSS, and whose RSS it is', () => {
-    const result = rowResult({ name: 'store.sqlite-append@x5', dataset: 'lam-dong-2024-h1-x5', events: 1000, seconds: 0.25, peakRssMb: 90, peakRssOf: 'bench' });
-    expect(result).toEqual({ name: 'store.sqlite-append@x5', dataset: 'lam-dong-2024-h1-x5', events: 1000, seconds: 0.25, eventsPerSecond: 4000, peakRssMb: 90, peakRssOf: 'bench' });
+    const result = rowResult({
+      name: 'store.sqlite-append@x5',
+      dataset: 'lam-dong-2024-h1-x5',
+      events: 1000,
+      seconds: 0.25,
+      peakRssMb: 90,
+      peakRssOf: 'bench',
+    });
+    expect(result).toEqual({
+      name: 'store.sqlite-append@x5',
+      dataset: 'lam-dong-2024-h1-x5',
+      events: 1000,
+      seconds: 0.25,
+      eventsPerSecond: 4000,
+      peakRssMb: 90,
+      peakRssOf: 'bench',
+    });
     const latency = rowResult({ name: 'report.postgres', dataset: 'd', events: 10, seconds: 0.0123456789, peakRssMb: 1, peakRssOf: 'cli' }, 'latency');
     expect([latency.seconds, latency.eventsPerSecond]).toEqual([0.012346, null]);
     expect(median([3, 1, 2])).toBe(2);
@@ -149,7 +164,13 @@ describe('the results', () => {
   });
 
   it('state growth as each row’s rate at a larger size over its rate at the first, the report’s latency left out', () => {
-    const results = [row('replay.sqlite', 200), row('replay.sqlite@x5', 150), row('report.postgres', null), row('report.postgres@x5', null), row('limit.sqlite-read@x5', 9)];
+    const results = [
+      row('replay.sqlite', 200),
+      row('replay.sqlite@x5', 150),
+      row('report.postgres', null),
+      row('report.postgres@x5', null),
+      row('limit.sqlite-read@x5', 9),
+    ];
     expect(computeGrowth(results)).toEqual({ 'replay.sqlite@x5': 0.75 });
   });
 
@@ -178,19 +199,30 @@ describe('the results', () => {
     });
 
     it('leave out a ratio whose limit did not run', () => {
-      expect(checkGoals([row('ingest.kafka-postgres', 40_000, { peakRssOf: 'cli', peakRssMb: 100 })], scaleOf).map((g) => g.goal)).toEqual(['peak RSS ≤ 300 MB']);
+      expect(checkGoals([row('ingest.kafka-postgres', 40_000, { peakRssOf: 'cli', peakRssMb: 100 })], scaleOf).map((g) => g.goal)).toEqual([
+        'peak RSS ≤ 300 MB',
+      ]);
     });
 
     it('as growth of our rows from the first size to a larger one, not of the limits', () => {
       const goals = goalsOf([row('project.sqlite', 100), row('project.sqlite@x5', 79), row('limit.sqlite-read', 100), row('limit.sqlite-read@x5', 10)]);
-      expect(goals.filter(([, goal]) => String(goal).includes('first size'))).toEqual([['project.sqlite@x5', '≥ 0.8 × its rate at the first size', 0.79, false]]);
+      expect(goals.filter(([, goal]) => String(goal).includes('first size'))).toEqual([
+        ['project.sqlite@x5', '≥ 0.8 × its rate at the first size', 0.79, false],
+      ]);
     });
 
     it('judge the pipeline’s wall time only on the whole profile, and show it at other scales', () => {
       const pipeline = (suffix: string, seconds: number) => row(`pipeline.kafka-postgres${suffix}`, 1, { seconds });
       expect(checkGoals([pipeline('', 90), pipeline('@x5', 300)], scaleOf).filter((g) => g.unit === 's')).toEqual([
         { row: 'pipeline.kafka-postgres', goal: '≤ 90 s wall', figure: 90, unit: 's', met: true },
-        { row: 'pipeline.kafka-postgres@x5', goal: '≤ 90 s wall', figure: 300, unit: 's', met: null, note: 'only at scale 1 of the profile; this size is scale 5' },
+        {
+          row: 'pipeline.kafka-postgres@x5',
+          goal: '≤ 90 s wall',
+          figure: 300,
+          unit: 's',
+          met: null,
+          note: 'only at scale 1 of the profile; this size is scale 5',
+        },
       ]);
       expect(checkGoals([pipeline('', 10)], () => 0.02)[0]).toMatchObject({ met: null, figure: 10 });
     });
@@ -219,7 +251,8 @@ describe('the bare limits', () => {
       db.exec(`CREATE TABLE events (position INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT NOT NULL UNIQUE, stream_id TEXT NOT NULL, revision INTEGER NOT NULL,
                  at TEXT NOT NULL DEFAULT (strftime('%Y', 'now')), note TEXT, UNIQUE (stream_id, revision))`);
       db.exec(bareTableSql(db.pragma('table_info(events)') as Parameters<typeof bareTableSql>[0]));
-      const columns = (table: string) => (db.pragma(`table_info(${table})`) as { name: string; type: string; notnull: number }[]).map(({ name, type, notnull }) => [name, type, notnull]);
+      const columns = (table: string) =>
+        (db.pragma(`table_info(${table})`) as { name: string; type: string; notnull: number }[]).map(({ name, type, notnull }) => [name, type, notnull]);
       expect(columns(BARE_TABLE)).toEqual(columns('events'));
       expect(db.pragma(`index_list(${BARE_TABLE})`)).toEqual([]);
       const insert = db.prepare(`INSERT INTO ${BARE_TABLE} (event_id, stream_id, revision) VALUES ('a', 's', 0)`);
@@ -306,7 +339,12 @@ describe('the CPU profile summary', () => {
 });
 
 describe('the PostgreSQL activity sample', () => {
-  const sample = (state: string | null, waitEventType: string | null, waitEvent: string | null, query: string | null) => ({ state, waitEventType, waitEvent, query });
+  const sample = (state: string | null, waitEventType: string | null, waitEvent: string | null, query: string | null) => ({
+    state,
+    waitEventType,
+    waitEvent,
+    query,
+  });
 
   it('buckets each session sample by state, wait event and statement on one line', () => {
     expect(statementKey('SELECT  a,\n   b FROM t')).toBe('SELECT a, b FROM t');
@@ -321,7 +359,12 @@ describe('the PostgreSQL activity sample', () => {
     expect(busy(sample('idle in transaction', 'Client', 'ClientRead', 'x'))).toBe(false);
     expect(busy(sample('idle', 'Client', 'ClientRead', 'x'))).toBe(false);
     // Four ticks; two idle sessions in one tick count as one tick of idle.
-    const ticks = [[sample('active', null, null, 'A'), sample('idle', null, null, 'B'), sample('idle', null, null, 'C')], [sample('active', null, null, 'A')], [], []];
+    const ticks = [
+      [sample('active', null, null, 'A'), sample('idle', null, null, 'B'), sample('idle', null, null, 'C')],
+      [sample('active', null, null, 'A')],
+      [],
+      [],
+    ];
     expect(tally(ticks)).toEqual([
       { bucket: 'active | CPU | A', ticks: 2, share: 50 },
       { bucket: 'idle (waiting for the client)', ticks: 1, share: 25 },

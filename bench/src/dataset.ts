@@ -1,9 +1,5 @@
 import { readFileSync } from 'node:fs';
-import {
-  appendsByDossier,
-  type AnyVersionDossierEvent,
-  type StreamAppend,
-} from '@tthc/core';
+import { appendsByDossier, type AnyVersionDossierEvent, type StreamAppend } from '@tthc/core';
 import { loadProfile, scaleProfile, simulateProfile, type ProfileSimulation, type SimulationProfile } from '@tthc/simulator';
 
 /** Events our ingest hands to the store per transaction. */
@@ -76,7 +72,11 @@ export function prepareEvents(events: readonly AnyVersionDossierEvent[], batchSi
 }
 
 /** The events in prepared chunks of `chunkEvents` (a multiple of the batch size), each continuing the revisions of the one before. */
-export function* preparedChunks(events: Iterable<AnyVersionDossierEvent>, chunkEvents = CHUNK_EVENTS, batchSize = APPEND_BATCH_SIZE): Generator<PreparedEvents> {
+export function* preparedChunks(
+  events: Iterable<AnyVersionDossierEvent>,
+  chunkEvents = CHUNK_EVENTS,
+  batchSize = APPEND_BATCH_SIZE,
+): Generator<PreparedEvents> {
   if (chunkEvents % batchSize !== 0) throw new RangeError(`chunks of ${chunkEvents} events do not hold whole batches of ${batchSize}`);
   const preparer = new EventPreparer(batchSize);
   let buffer: AnyVersionDossierEvent[] = [];

@@ -16,7 +16,13 @@ const live = new Set<BenchTopics>();
 
 export function benchTopics(): BenchTopics {
   const run = randomBytes(4).toString('hex');
-  const topics = { events: `tthc.bench.${run}`, registry: `tthc.bench-registry.${run}`, deadLetters: `tthc.bench-dlq.${run}`, group: `tthc-bench-${run}`, pipelineGroup: `tthc-bench-${run}-pipeline` };
+  const topics = {
+    events: `tthc.bench.${run}`,
+    registry: `tthc.bench-registry.${run}`,
+    deadLetters: `tthc.bench-dlq.${run}`,
+    group: `tthc-bench-${run}`,
+    pipelineGroup: `tthc-bench-${run}-pipeline`,
+  };
   live.add(topics);
   return topics;
 }

@@ -65,10 +65,11 @@ export async function runBench(options: BenchOptions, write: (text: string) => v
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    const answers = () => postgres.serverVersion().then(
-      () => true,
-      () => false,
-    );
+    const answers = () =>
+      postgres.serverVersion().then(
+        () => true,
+        () => false,
+      );
     await servers.ensurePostgres(options.postgres, answers);
     let postgresVersion: string;
     try {
@@ -90,10 +91,15 @@ export async function runBench(options: BenchOptions, write: (text: string) => v
       const simulating = performance.now();
       const dataset = buildDataset({ profile, baseScale: baseScale(options), multiple, seed: options.seed });
       logger.info(
-        { dataset: { name: dataset.name, scale: dataset.scale, dossiers: dataset.dossiers, events: dataset.events }, seconds: Math.round(performance.now() - simulating) / 1000 },
+        {
+          dataset: { name: dataset.name, scale: dataset.scale, dossiers: dataset.dossiers, events: dataset.events },
+          seconds: Math.round(performance.now() - simulating) / 1000,
+        },
         'dataset ready',
       );
-      status(`${dataset.name}${sizeSuffix(multiple) ? ` (${sizeSuffix(multiple)})` : ''}: ${dataset.events.toLocaleString('en')} events from ${dataset.dossiers.toLocaleString('en')} dossiers`);
+      status(
+        `${dataset.name}${sizeSuffix(multiple) ? ` (${sizeSuffix(multiple)})` : ''}: ${dataset.events.toLocaleString('en')} events from ${dataset.dossiers.toLocaleString('en')} dossiers`,
+      );
       const started = performance.now();
       const context: BenchContext = { dataset, runner, postgres, brokers: options.brokers, tthc, tempDir, logger };
       for (const suite of suites) await suite.run(context);
@@ -111,7 +117,15 @@ export async function runBench(options: BenchOptions, write: (text: string) => v
         machine,
         code,
         suites: suites.map((s) => s.name),
-        dataset: { name: first.name, profile: relative(process.cwd(), options.profile) || options.profile, seed: options.seed, scale: first.scale, dossiers: first.dossiers, events: first.events, sizes: [...sizes] },
+        dataset: {
+          name: first.name,
+          profile: relative(process.cwd(), options.profile) || options.profile,
+          seed: options.seed,
+          scale: first.scale,
+          dossiers: first.dossiers,
+          events: first.events,
+          sizes: [...sizes],
+        },
         results: [...runner.results],
         ratios: computeRatios(runner.results),
         growth: computeGrowth(runner.results),
@@ -139,8 +153,16 @@ export function buildProgram(): Command {
     .option('--sizes <list>', `multiples of that scale to run, in order (default ${DEFAULT_SIZES.join(',')}; 1 with --quick)`)
     .option('--profile <file>', 'simulation profile JSON', DEFAULT_PROFILE)
     .option('--seed <n>', 'random seed of the simulation', String(DEFAULT_SEED))
-    .option('--postgres <url>', 'maintenance database of the PostgreSQL server; the bench creates and drops its own databases', process.env.TTHC_BENCH_POSTGRES_URL ?? DEFAULT_POSTGRES_URL)
-    .option('--brokers <list>', 'Kafka brokers (the bench starts the local one through infra/ only when it is the default)', process.env.KAFKA_BROKERS ?? DEFAULT_BROKERS)
+    .option(
+      '--postgres <url>',
+      'maintenance database of the PostgreSQL server; the bench creates and drops its own databases',
+      process.env.TTHC_BENCH_POSTGRES_URL ?? DEFAULT_POSTGRES_URL,
+    )
+    .option(
+      '--brokers <list>',
+      'Kafka brokers (the bench starts the local one through infra/ only when it is the default)',
+      process.env.KAFKA_BROKERS ?? DEFAULT_BROKERS,
+    )
     .option('--only <names>', 'only these suites or rows (comma-separated), e.g. e2e-postgres or store.sqlite-append')
     .option('--cpu-prof <dir>', 'write a V8 CPU profile of each tthc process into this directory (slows them: for finding bottlenecks, not for figures)')
     .option('--out <file>', 'where the JSON results go (default bench/results/latest.json)')

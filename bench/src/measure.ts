@@ -145,10 +145,9 @@ export class Runner {
       }
       if (events !== expected) throw new Error(`${name} handled ${events} events, expected ${expected}`);
     }
-    return this.add(
-      rowResult({ name, dataset: row.dataset, events: expected, seconds: median(times), peakRssMb: Math.round(peak / MB), peakRssOf: 'bench' }),
-      { runs: times.map((t) => Math.round(t * 1000) / 1000) },
-    );
+    return this.add(rowResult({ name, dataset: row.dataset, events: expected, seconds: median(times), peakRssMb: Math.round(peak / MB), peakRssOf: 'bench' }), {
+      runs: times.map((t) => Math.round(t * 1000) / 1000),
+    });
   }
 
   /** Keeps a result measured elsewhere (our processes, the report's latency). */

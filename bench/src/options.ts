@@ -29,7 +29,9 @@ const postgresUrl = z
 const sizes = z
   .string()
   .transform((s) => s.split(',').map((part) => Number(part.trim())))
-  .refine((list) => list.length > 0 && list.every((n) => Number.isFinite(n) && n > 0 && n <= 20), { message: 'must be a comma-separated list of multiples above 0 and at most 20, e.g. 1,5' })
+  .refine((list) => list.length > 0 && list.every((n) => Number.isFinite(n) && n > 0 && n <= 20), {
+    message: 'must be a comma-separated list of multiples above 0 and at most 20, e.g. 1,5',
+  })
   .refine((list) => new Set(list).size === list.length, { message: 'must not repeat a size' });
 
 export const benchOptions = z
@@ -38,12 +40,25 @@ export const benchOptions = z
     scale: z.coerce.number().positive().max(20).optional(),
     sizes: sizes.optional(),
     profile: z.string().min(1).default(DEFAULT_PROFILE),
-    seed: z.coerce.number().int().nonnegative().max(2 ** 32 - 1).default(DEFAULT_SEED),
+    seed: z.coerce
+      .number()
+      .int()
+      .nonnegative()
+      .max(2 ** 32 - 1)
+      .default(DEFAULT_SEED),
     postgres: postgresUrl.default(DEFAULT_POSTGRES_URL),
-    brokers: z.string().regex(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, 'must be host:port[,host:port…]').default(DEFAULT_BROKERS),
+    brokers: z
+      .string()
+      .regex(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, 'must be host:port[,host:port…]')
+      .default(DEFAULT_BROKERS),
     only: z
       .string()
-      .transform((s) => s.split(',').map((part) => part.trim()).filter((part) => part.length > 0))
+      .transform((s) =>
+        s
+          .split(',')
+          .map((part) => part.trim())
+          .filter((part) => part.length > 0),
+      )
       .optional(),
     cpuProf: z.string().min(1).regex(/^\S+$/, 'must be a directory path without spaces (Node takes it through TTHC_NODE_ARGS)').optional(),
     out: z.string().min(1).default(DEFAULT_OUT),

@@ -65,7 +65,9 @@ export const RATIO_PAIRS: readonly (readonly [ours: string, base: string])[] = [
   ),
   ...['store.postgres-read', 'project.postgres', 'replay.postgres'].map((ours) => [ours, 'limit.postgres-read'] as const),
   ['limit.sqlite-insert', 'limit.sqlite-bare-insert'],
-  ...['store.sqlite-append', 'ingest.file-sqlite', 'pipeline.file-sqlite'].flatMap((ours) => ['limit.sqlite-bare-insert', 'limit.sqlite-insert'].map((base) => [ours, base] as const)),
+  ...['store.sqlite-append', 'ingest.file-sqlite', 'pipeline.file-sqlite'].flatMap((ours) =>
+    ['limit.sqlite-bare-insert', 'limit.sqlite-insert'].map((base) => [ours, base] as const),
+  ),
   ...['store.sqlite-read', 'project.sqlite', 'replay.sqlite'].map((ours) => [ours, 'limit.sqlite-read'] as const),
 ];
 
@@ -126,7 +128,20 @@ export const GOALS: readonly Goal[] = [
   { kind: 'seconds', rows: ['pipeline.kafka-postgres'], atMost: 90, atScale: 1 },
   {
     kind: 'growth',
-    rows: ['ingest.file-sqlite', 'ingest.kafka-postgres', 'project.sqlite', 'project.postgres', 'replay.sqlite', 'replay.postgres', 'pipeline.kafka-postgres', 'pipeline.file-sqlite', 'store.sqlite-append', 'store.postgres-append', 'store.sqlite-read', 'store.postgres-read'],
+    rows: [
+      'ingest.file-sqlite',
+      'ingest.kafka-postgres',
+      'project.sqlite',
+      'project.postgres',
+      'replay.sqlite',
+      'replay.postgres',
+      'pipeline.kafka-postgres',
+      'pipeline.file-sqlite',
+      'store.sqlite-append',
+      'store.postgres-append',
+      'store.sqlite-read',
+      'store.postgres-read',
+    ],
     atLeast: 0.8,
   },
   { kind: 'latency', rows: ['report.postgres'], atMost: 50 },
@@ -134,7 +149,12 @@ export const GOALS: readonly Goal[] = [
 ];
 
 /** The goal's wording and the row's figure for it, or undefined when the figure is missing (a row that did not run). */
-function judge(goal: Goal, r: RowResult, suffix: string, rate: (name: string) => number | null | undefined): Omit<GoalCheck, 'row' | 'met' | 'note'> & { ok: boolean } | undefined {
+function judge(
+  goal: Goal,
+  r: RowResult,
+  suffix: string,
+  rate: (name: string) => number | null | undefined,
+): (Omit<GoalCheck, 'row' | 'met' | 'note'> & { ok: boolean }) | undefined {
   switch (goal.kind) {
     case 'ratio': {
       const a = r.eventsPerSecond;
@@ -218,7 +238,13 @@ export function formatReport(report: BenchReport): string {
   );
   const parts = [head, results, ratios];
   if (Object.keys(report.growth).length > 0) {
-    parts.push(table(['at a larger size / at the first (events/s)', 'ratio'], Object.entries(report.growth).map(([k, v]) => [k, v.toFixed(3)]), [false, true]));
+    parts.push(
+      table(
+        ['at a larger size / at the first (events/s)', 'ratio'],
+        Object.entries(report.growth).map(([k, v]) => [k, v.toFixed(3)]),
+        [false, true],
+      ),
+    );
   }
   if (report.goals.length > 0) {
     parts.push(

@@ -33,7 +33,11 @@ export interface ReadBack {
 }
 
 /** Folds the events as a runner projecting from the start would, and counts what it reads back. */
-export function countReadBack(events: Iterable<{ readonly subject: string; readonly id: string; readonly type: string; readonly data: unknown }>, capacity: number, keepFinal: boolean): ReadBack {
+export function countReadBack(
+  events: Iterable<{ readonly subject: string; readonly id: string; readonly type: string; readonly data: unknown }>,
+  capacity: number,
+  keepFinal: boolean,
+): ReadBack {
   const view = new Map<string, DossierSummary>();
   const states = new DossierStates(capacity, { empty: true, keepFinal });
   let pending = new PendingBatch();
@@ -81,5 +85,7 @@ if (require.main === module) {
   if (!scaled.ok) throw new Error(`${options.profile} scaled by ${options.scale}: ${scaled.problems.map((p) => `${p.field}: ${p.rule}`).join('; ')}`);
   const simulation = simulateProfile(scaled.profile, { seed: options.seed });
   const result = countReadBack(simulation.events(), options.capacity, options.keepFinal);
-  process.stdout.write(`${JSON.stringify({ scale: options.scale, capacity: options.capacity, keepFinal: options.keepFinal, ...result, share: Math.round((result.readBack / result.events) * 10_000) / 10_000 })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ scale: options.scale, capacity: options.capacity, keepFinal: options.keepFinal, ...result, share: Math.round((result.readBack / result.events) * 10_000) / 10_000 })}\n`,
+  );
 }

@@ -3,8 +3,16 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import { createTestDatabase, demoRegistry, generateDemoDataset, readDeadLetterTopic, KAFKA_BROKERS_ENV, requireEnv, runTthc, type TestDatabase } from '@tthc/test-support';
-
+import {
+  createTestDatabase,
+  demoRegistry,
+  generateDemoDataset,
+  readDeadLetterTopic,
+  KAFKA_BROKERS_ENV,
+  requireEnv,
+  runTthc,
+  type TestDatabase,
+} from '@tthc/test-support';
 
 /** What the door refuses goes to the dead-letter topic, byte for byte, with the reason; a fix and a redrive let it through. */
 describe('dead letters on the real broker', () => {
@@ -48,23 +56,56 @@ describe('dead letters on the real broker', () => {
     await producer.disconnect();
 
     const ingested = JSON.parse(
-      await runTthc('ingest', '--brokers', brokers, '--topic', topic, '--dlq-topic', dlqTopic, '--group', `dlq-${run}`, '--until-idle', '--idle-ms', '1500', '--store', db.url),
+      await runTthc(
+        'ingest',
+        '--brokers',
+        brokers,
+        '--topic',
+        topic,
+        '--dlq-topic',
+        dlqTopic,
+        '--group',
+        `dlq-${run}`,
+        '--until-idle',
+        '--idle-ms',
+        '1500',
+        '--store',
+        db.url,
+      ),
     ) as { ingest: Record<string, number> };
     expect(ingested.ingest).toEqual({ consumed: events.length + 3, appended: events.length, duplicates: 0, deadLettered: 3, parked: 0 });
 
     const letters = (await readDeadLetterTopic(kafka, dlqTopic, bad.length, `dlq-reader-${run}`)).map((l) => ({ ...l, value: l.value?.toString() }));
     const byKey = new Map(letters.map((l) => [l.key, l]));
     expect(byKey.get('H36-DLQ-JSON-01')).toMatchObject({ value: bad[0]?.value, reason: 'invalid-json', sourceTopic: topic });
-    expect(byKey.get(unknownAgency.subject)).toMatchObject({ value: bad[1]?.value, reason: 'unknown-agency', message: expect.stringContaining('000.99.99.H36') as string });
-    expect(byKey.get(stranger.subject)).toMatchObject({ reason: 'unauthorised-source', message: expect.stringContaining('urn:tthc:payment-gateway') as string });
+    expect(byKey.get(unknownAgency.subject)).toMatchObject({
+      value: bad[1]?.value,
+      reason: 'unknown-agency',
+      message: expect.stringContaining('000.99.99.H36') as string,
+    });
+    expect(byKey.get(stranger.subject)).toMatchObject({
+      reason: 'unauthorised-source',
+      message: expect.stringContaining('urn:tthc:payment-gateway') as string,
+    });
     for (const l of letters) expect(l.offset).toMatch(/^\d+$/);
 
-    const listed = (await runTthc('dlq', 'list', '--status', 'dead', '--store', db.url)).trim().split('\n').map((line) => JSON.parse(line) as { reason: string });
+    const listed = (await runTthc('dlq', 'list', '--status', 'dead', '--store', db.url))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { reason: string });
     expect(listed.map((l) => l.reason).sort()).toEqual(['invalid-json', 'unauthorised-source', 'unknown-agency']);
 
     // The province adds the missing agency and lets the payment gateway publish: redrive.
     const fixed = demoRegistry();
-    fixed.agencies.push({ code: '000.99.99.H36', name: 'Sở mới (minh hoạ)', level: 'province', parent: '000.00.00.H36', validFrom: '2020-01-01', validTo: null, successor: null });
+    fixed.agencies.push({
+      code: '000.99.99.H36',
+      name: 'Sở mới (minh hoạ)',
+      level: 'province',
+      parent: '000.00.00.H36',
+      validFrom: '2020-01-01',
+      validTo: null,
+      successor: null,
+    });
     fixed.systems[0]?.agencies.push('000.99.99.H36');
     fixed.systems.push({ source: 'urn:tthc:payment-gateway', name: 'Cổng thanh toán (minh hoạ)', agencies: [received.data.processingAgencyCode] });
     writeFileSync(join(dir, 'registry-fixed.json'), JSON.stringify(fixed));
@@ -72,7 +113,10 @@ describe('dead letters on the real broker', () => {
     const redriven = JSON.parse(await runTthc('dlq', 'redrive', '--store', db.url)) as { redrive: Record<string, number> };
     expect(redriven.redrive).toEqual({ letters: 3, appended: 2, duplicate: 0, dead: 1, parked: 0 });
 
-    const status = JSON.parse(await runTthc('status', '--store', db.url)) as { ingest: { total: Record<string, number>; balanced: boolean }; letters: Record<string, number> };
+    const status = JSON.parse(await runTthc('status', '--store', db.url)) as {
+      ingest: { total: Record<string, number>; balanced: boolean };
+      letters: Record<string, number>;
+    };
     expect(status.ingest.balanced).toBe(true);
     expect(status.ingest.total).toEqual({ consumed: events.length + 3, appended: events.length + 2, duplicates: 0, deadLettered: 1, parked: 0 });
     expect(status.letters).toEqual({ dead: 1, parked: 0 });

@@ -5,7 +5,16 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { createTestDatabase, demoRegistry, generateDemoDataset, KAFKA_BROKERS_ENV, POSTGRES_URL_ENV, requireEnv, runTthc, type TestDatabase } from '@tthc/test-support';
+import {
+  createTestDatabase,
+  demoRegistry,
+  generateDemoDataset,
+  KAFKA_BROKERS_ENV,
+  POSTGRES_URL_ENV,
+  requireEnv,
+  runTthc,
+  type TestDatabase,
+} from '@tthc/test-support';
 
 // The command as operators start it: the launcher execs Node with each command's flags.
 const CLI = join(__dirname, '../../services/cli/bin/tthc');
@@ -67,9 +76,11 @@ describe('ingest faults, on the real broker and PostgreSQL', () => {
   }
 
   const catchUp = async (topic: string, group: string, store: string[]) =>
-    (JSON.parse(await runTthc('ingest', '--brokers', brokers, '--topic', topic, '--group', group, '--until-idle', '--idle-ms', '1500', ...store)) as {
-      ingest: { appended: number; duplicates: number; deadLettered: number };
-    }).ingest;
+    (
+      JSON.parse(await runTthc('ingest', '--brokers', brokers, '--topic', topic, '--group', group, '--until-idle', '--idle-ms', '1500', ...store)) as {
+        ingest: { appended: number; duplicates: number; deadLettered: number };
+      }
+    ).ingest;
 
   it('killed mid-run and restarted: every event stored once, none lost', async () => {
     const { db, topic, group, store } = await freshRun('kill');
@@ -82,7 +93,8 @@ describe('ingest faults, on the real broker and PostgreSQL', () => {
       expect(health.status).toBe(200);
       await expect(health.json()).resolves.toMatchObject({ status: 'ok', consumer: 'running' });
       // A batch is counted once it is settled, a moment after its events are visible in the store.
-      const appendedTotal = async () => Number(/^tthc_ingest_appended_total (\d+)/m.exec(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text())?.[1] ?? 0);
+      const appendedTotal = async () =>
+        Number(/^tthc_ingest_appended_total (\d+)/m.exec(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text())?.[1] ?? 0);
       await waitFor(async () => (await appendedTotal()) > 0, '/metrics to count appended events', 10_000);
       ingest.child.kill('SIGKILL');
       await ingest.exited;

@@ -35,7 +35,13 @@ interface ReportJson {
 }
 interface Simulated {
   events: number;
-  figures: { levels: Record<string, Record<string, unknown>>; total: Record<string, unknown>; receivedOnline: number; fullProcessOnline: Record<string, number>; onlinePayments: Record<string, number> };
+  figures: {
+    levels: Record<string, Record<string, unknown>>;
+    total: Record<string, unknown>;
+    receivedOnline: number;
+    fullProcessOnline: Record<string, number>;
+    onlinePayments: Record<string, number>;
+  };
 }
 
 /** Every figure the profile gives, and every figure the simulator chose, in the report's json. */
@@ -73,7 +79,9 @@ describe(`the Lâm Đồng H1 2024 profile${SCALE === 1 ? ', full size' : ` ×${
     const topics = ['--topic', `tthc.profile.${run}`, '--registry-topic', `tthc.profile-registry.${run}`];
     const db: TestDatabase = await createTestDatabase();
     try {
-      const simulated = JSON.parse(await runTthc('simulate', '--profile', profileFile, '--seed', '2024', '--kafka', '--brokers', brokers, ...topics)) as Simulated;
+      const simulated = JSON.parse(
+        await runTthc('simulate', '--profile', profileFile, '--seed', '2024', '--kafka', '--brokers', brokers, ...topics),
+      ) as Simulated;
       // Nothing imported by hand: the registry comes from its topic.
       const ingested = JSON.parse(
         await runTthc('ingest', '--brokers', brokers, ...topics, '--group', `profile-${run}`, '--until-idle', '--idle-ms', '3000', '--store', db.url),

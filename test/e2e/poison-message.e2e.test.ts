@@ -4,8 +4,16 @@ import { Client } from 'pg';
 import { registryEvent } from '@tthc/core';
 import { createLogger } from '@tthc/logging';
 import { publishRegistry } from '@tthc/publisher';
-import { createTestDatabase, demoRegistry, generateDemoDataset, readDeadLetterTopic, KAFKA_BROKERS_ENV, requireEnv, runTthc, type TestDatabase } from '@tthc/test-support';
-
+import {
+  createTestDatabase,
+  demoRegistry,
+  generateDemoDataset,
+  readDeadLetterTopic,
+  KAFKA_BROKERS_ENV,
+  requireEnv,
+  runTthc,
+  type TestDatabase,
+} from '@tthc/test-support';
 
 /** The event ids the store holds, from the database itself. */
 async function storedIds(url: string): Promise<string[]> {
@@ -49,7 +57,17 @@ describe('poison messages on the real broker', () => {
     const [head, tail] = JSON.stringify({ ...received, id: `utf8-${run}-@@`, subject: 'H36-POISON-UTF8' }).split('@@');
     const withDuplicate = JSON.stringify({ ...received, id: `dup-${run}`, subject: 'H36-POISON-DUP1' });
     const poison = [
-      { key: 'H36-POISON-NUL1', value: Buffer.from(JSON.stringify({ ...received, id: `nul-${run}`, subject: 'H36-POISON-NUL1', data: { ...received.data, processingAgencyCode: `${received.data.processingAgencyCode}\u0000` } })) },
+      {
+        key: 'H36-POISON-NUL1',
+        value: Buffer.from(
+          JSON.stringify({
+            ...received,
+            id: `nul-${run}`,
+            subject: 'H36-POISON-NUL1',
+            data: { ...received.data, processingAgencyCode: `${received.data.processingAgencyCode}\u0000` },
+          }),
+        ),
+      },
       { key: 'H36-POISON-UTF8', value: Buffer.concat([Buffer.from(head ?? ''), Buffer.from([0xc3, 0x28]), Buffer.from(tail ?? '')]) },
       // The same key twice in one object: JSON.parse would keep the last, so the sender's meaning is unknown.
       { key: 'H36-POISON-DUP1', value: Buffer.from(`{"subject":"H36-POISON-DUP2",${withDuplicate.slice(1)}`) },
@@ -73,7 +91,24 @@ describe('poison messages on the real broker', () => {
       await producer.disconnect();
 
       const ingested = JSON.parse(
-        await runTthc('ingest', '--brokers', brokers, '--topic', topic, '--dlq-topic', dlqTopic, '--registry-topic', registryTopic, '--group', group, '--until-idle', '--idle-ms', '1500', '--store', db.url),
+        await runTthc(
+          'ingest',
+          '--brokers',
+          brokers,
+          '--topic',
+          topic,
+          '--dlq-topic',
+          dlqTopic,
+          '--registry-topic',
+          registryTopic,
+          '--group',
+          group,
+          '--until-idle',
+          '--idle-ms',
+          '1500',
+          '--store',
+          db.url,
+        ),
       ) as { ingest: Record<string, number> };
       expect(ingested.ingest).toEqual({ consumed: events.length + 3, appended: events.length, duplicates: 0, deadLettered: 3, parked: 0 });
       const ids = await storedIds(db.url);
@@ -92,9 +127,18 @@ describe('poison messages on the real broker', () => {
     const letters = await readDeadLetterTopic(kafka, dlqTopic, poison.length, `poison-reader-${run}`);
     expect(letters).toHaveLength(poison.length);
     const byKey = new Map(letters.map((l) => [l.key, l]));
-    expect(byKey.get('H36-POISON-NUL1')).toMatchObject({ reason: 'invalid-event', message: expect.stringMatching(/^data\.processingAgencyCode: must not contain U\+0000 \(NUL\)/) as string });
-    expect(byKey.get('H36-POISON-UTF8')).toMatchObject({ reason: 'invalid-encoding', message: `(message): must be UTF-8 text: byte 0xC3 at offset ${Buffer.byteLength(head ?? '')} is not valid UTF-8` });
-    expect(byKey.get('H36-POISON-DUP1')).toMatchObject({ reason: 'invalid-json', message: 'subject: is written twice in one object: the sender meant one value' });
+    expect(byKey.get('H36-POISON-NUL1')).toMatchObject({
+      reason: 'invalid-event',
+      message: expect.stringMatching(/^data\.processingAgencyCode: must not contain U\+0000 \(NUL\)/) as string,
+    });
+    expect(byKey.get('H36-POISON-UTF8')).toMatchObject({
+      reason: 'invalid-encoding',
+      message: `(message): must be UTF-8 text: byte 0xC3 at offset ${Buffer.byteLength(head ?? '')} is not valid UTF-8`,
+    });
+    expect(byKey.get('H36-POISON-DUP1')).toMatchObject({
+      reason: 'invalid-json',
+      message: 'subject: is written twice in one object: the sender meant one value',
+    });
     for (const p of poison) {
       const letter = byKey.get(p.key);
       // Byte for byte, as published: the invalid UTF-8 and the escaped NUL included.
@@ -117,7 +161,11 @@ describe('poison messages on the real broker', () => {
     }
 
     const status = JSON.parse(await runTthc('status', '--store', db.url)) as {
-      ingest: { total: Record<string, number>; balanced: boolean; partitions: { partition: number; firstOffset: string; nextOffset: string; distinct: number }[] };
+      ingest: {
+        total: Record<string, number>;
+        balanced: boolean;
+        partitions: { partition: number; firstOffset: string; nextOffset: string; distinct: number }[];
+      };
       letters: Record<string, number>;
     };
     expect(status.ingest.balanced).toBe(true);

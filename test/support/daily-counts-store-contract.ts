@@ -42,12 +42,20 @@ const summary = (dossierCode: string, resolved = false): DossierState => ({
   closedDay: resolved ? '2024-03-21' : null,
 });
 
-const inc = (day: string, metric: 'received' | 'resolved.late', value = 1, agencyCode = '000.00.01.H36'): CountIncrement => ({ agencyCode, day, metric, value });
+const inc = (day: string, metric: 'received' | 'resolved.late', value = 1, agencyCode = '000.00.01.H36'): CountIncrement => ({
+  agencyCode,
+  day,
+  metric,
+  value,
+});
 const H1 = { from: '2024-01-01', to: '2024-06-30' };
 const sorted = <T extends { agencyCode: string; metric: string }>(rows: T[]) =>
   rows.sort((a, b) => `${a.agencyCode}${a.metric}`.localeCompare(`${b.agencyCode}${b.metric}`));
 /** The batch with its dossiers' open-dossier counters added, as the projection adds them for new dossiers. */
-const counted = (batch: DailyCountsBatch): DailyCountsBatch => ({ ...batch, increments: [...batch.increments, ...batch.dossiers.flatMap((d) => openCountsOf(d))] });
+const counted = (batch: DailyCountsBatch): DailyCountsBatch => ({
+  ...batch,
+  increments: [...batch.increments, ...batch.dossiers.flatMap((d) => openCountsOf(d))],
+});
 
 /**
  * The behaviour every daily-counts store adapter must show, with the projection store of the same
@@ -206,7 +214,12 @@ export function dailyCountsStoreContract(name: string, harness: DailyCountsStore
         await views().commit(v, {
           checkpoint: at(3),
           dossiers: [summary('H36-0000002'), summary('H36-0000001', true)],
-          increments: [inc('2024-02-01', 'received', 1, '000.00.02.H36'), inc('2024-02-01', 'received'), inc('2024-01-31', 'resolved.late', 2), inc('2024-02-01', 'received')],
+          increments: [
+            inc('2024-02-01', 'received', 1, '000.00.02.H36'),
+            inc('2024-02-01', 'received'),
+            inc('2024-01-31', 'resolved.late', 2),
+            inc('2024-02-01', 'received'),
+          ],
           events: 3,
         });
         await expect(views().dumpView(v)).resolves.toEqual({
@@ -243,7 +256,8 @@ export function dailyCountsStoreContract(name: string, harness: DailyCountsStore
       it('switches reads to the new version atomically: every read sees the old view or the new one, never a mix', async () => {
         const v1 = await live();
         const v2 = await versions().ensureVersion('daily-counts', 'building');
-        const many = (value: number) => Array.from({ length: 40 }, (_, i) => inc(`2024-02-${String((i % 28) + 1).padStart(2, '0')}`, 'received', value, `000.00.${i}.H36`));
+        const many = (value: number) =>
+          Array.from({ length: 40 }, (_, i) => inc(`2024-02-${String((i % 28) + 1).padStart(2, '0')}`, 'received', value, `000.00.${i}.H36`));
         await views().commit(v1, { checkpoint: at(10), dossiers: [], increments: many(1), events: 10 });
         await views().commit(v2, counted({ checkpoint: at(11), dossiers: [summary('H36-0000009')], increments: many(2), events: 11 }));
         const seen = new Set<number>();
@@ -341,7 +355,9 @@ export function dailyCountsStoreContract(name: string, harness: DailyCountsStore
         const v2 = await versions().ensureVersion('daily-counts', 'building');
         await views().commit(v2, { checkpoint: at(1), dossiers: [summary('H36-0000001')], increments: [inc('2024-03-01', 'received')], events: 1 });
         await versions().switchLive(v2);
-        await expect(views().commit(v1, { checkpoint: at(2), dossiers: [], increments: [], events: 1 })).rejects.toMatchObject({ code: 'PROJECTION_VERSION_RETIRED' });
+        await expect(views().commit(v1, { checkpoint: at(2), dossiers: [], increments: [], events: 1 })).rejects.toMatchObject({
+          code: 'PROJECTION_VERSION_RETIRED',
+        });
         expect((await views().dumpView(v1)).counts).toHaveLength(1);
         await expect(views().deleteRetired()).resolves.toBe(2);
         await expect(views().dumpView(v1)).resolves.toEqual({ counts: [], dossiers: [] });
@@ -359,11 +375,17 @@ export function dailyCountsStoreContract(name: string, harness: DailyCountsStore
         await sleep(300);
         await expect(versions().acquireLease(v, 'runner-b', 30_000)).resolves.toMatchObject({ acquired: true });
         await expect(versions().renewLease(v, 'runner-a', 30_000)).resolves.toBe(false);
-        const lost = views().commit({ ...v, owner: 'runner-a' }, { checkpoint: at(2), dossiers: [summary('H36-0000001')], increments: [inc('2024-03-01', 'received')], events: 1 });
+        const lost = views().commit(
+          { ...v, owner: 'runner-a' },
+          { checkpoint: at(2), dossiers: [summary('H36-0000001')], increments: [inc('2024-03-01', 'received')], events: 1 },
+        );
         await expect(lost).rejects.toMatchObject({ code: 'PROJECTION_LEASE_LOST', holder: 'runner-b' });
         // Nothing of the refused batch was written.
         await expect(versions().readCheckpoint('daily-counts')).resolves.toMatchObject({ position: at(1), events: 1 });
-        await expect(views().dumpView(v)).resolves.toEqual({ counts: [{ agencyCode: '000.00.01.H36', day: '2024-03-01', metric: 'received', value: 1 }], dossiers: [] });
+        await expect(views().dumpView(v)).resolves.toEqual({
+          counts: [{ agencyCode: '000.00.01.H36', day: '2024-03-01', metric: 'received', value: 1 }],
+          dossiers: [],
+        });
       });
     });
   });

@@ -62,8 +62,16 @@ const emptyCounts = (): ExpectedCounts => ({
   paidOnlineAmount: 0,
 });
 
-const CHANNELS: readonly [Channel, number][] = [['in-person', 0.55], ['online', 0.4], ['postal', 0.05]];
-const LEVELS: readonly [OnlineServiceLevel, number][] = [['full-process', 0.3], ['partial', 0.4], ['none', 0.3]];
+const CHANNELS: readonly [Channel, number][] = [
+  ['in-person', 0.55],
+  ['online', 0.4],
+  ['postal', 0.05],
+];
+const LEVELS: readonly [OnlineServiceLevel, number][] = [
+  ['full-process', 0.3],
+  ['partial', 0.4],
+  ['none', 0.3],
+];
 
 function weighted<T>(rng: SeededRandom, options: readonly (readonly [T, number])[]): T {
   let x = rng.next();
@@ -208,7 +216,8 @@ export function generateDemoDataset(options: DemoOptions): DemoDataset {
       next(1, 10);
       const at = instant(rng, day, officeMinute(rng));
       if (fate === 'withdrawn') events.push({ ...envelope(at), type: 'vn.gov.tthc.dossier.withdrawn.v1', data: { withdrawnAt: at } });
-      else if (fate === 'handed-back') events.push({ ...envelope(at), type: 'vn.gov.tthc.dossier.handed-back.v1', data: { handedBackAt: at, reasonCode: 'NOT_ELIGIBLE' } });
+      else if (fate === 'handed-back')
+        events.push({ ...envelope(at), type: 'vn.gov.tthc.dossier.handed-back.v1', data: { handedBackAt: at, reasonCode: 'NOT_ELIGIBLE' } });
       else events.push({ ...envelope(at), type: 'vn.gov.tthc.dossier.processing-stopped.v1', data: { stoppedAt: at } });
       count(day, fate === 'withdrawn' ? 'withdrawn' : fate === 'handed-back' ? 'handedBack' : 'processingStopped');
       continue;

@@ -1,7 +1,6 @@
 import type { AgencyRegistryFile } from '@tthc/core';
 import { DEMO_AGENCIES, DEMO_SOURCE } from './demo-dataset';
 
-
 /** The agency registry the demo data set needs: its agencies under a provincial people's committee, and its one publishing system. */
 export function demoRegistry(source: string = DEMO_SOURCE): AgencyRegistryFile {
   const [dept1, dept2, district, commune] = DEMO_AGENCIES;

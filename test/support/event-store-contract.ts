@@ -182,7 +182,9 @@ export function eventStoreContract(name: string, harness: EventStoreHarness): vo
     describe('expected revisions', () => {
       it('names stream, expected and actual when the expectation fails', async () => {
         await store().appendToStream('dossier-A', [testEvent()], { expected: 'no_stream' });
-        const error = await store().appendToStream('dossier-A', [testEvent()], { expected: 'no_stream' }).catch((e: unknown) => e);
+        const error = await store()
+          .appendToStream('dossier-A', [testEvent()], { expected: 'no_stream' })
+          .catch((e: unknown) => e);
         expect(error).toBeInstanceOf(WrongExpectedRevisionError);
         expect(error).toMatchObject({ code: 'WRONG_EXPECTED_REVISION', streamId: 'dossier-A', expected: 'no_stream', actual: 0n });
         await expect(store().appendToStream('dossier-A', [testEvent()], { expected: 5n })).rejects.toMatchObject({ expected: 5n, actual: 0n });
@@ -213,7 +215,9 @@ export function eventStoreContract(name: string, harness: EventStoreHarness): vo
         const e = testEvent({ amountVnd: 150_000, nested: { a: 1, b: [1, 2] } });
         const first = await store().appendToStream('dossier-A', [e]);
         // Same content, keys in another order: still the same event.
-        const again = await store().appendToStream('dossier-A', [{ ...e, data: { nested: { b: [1, 2], a: 1 }, amountVnd: 150_000, n: (e.data as { n: number }).n } }]);
+        const again = await store().appendToStream('dossier-A', [
+          { ...e, data: { nested: { b: [1, 2], a: 1 }, amountVnd: 150_000, n: (e.data as { n: number }).n } },
+        ]);
         expect(again).toMatchObject({ appended: 0, duplicates: 1, nextExpectedRevision: 0n });
         expect(again.position).toEqual(first.position);
         const mixed = await store().appendToStreams([{ streamId: 'dossier-A', expected: 'any', events: [e, testEvent()] }]);

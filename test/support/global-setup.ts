@@ -14,7 +14,9 @@ async function fromTestcontainers(what: string, start: () => Promise<{ value: st
     started.push(container);
     return value;
   } catch (error) {
-    throw new Error(`No ${what} for the tests: it is not in the environment and testcontainers could not start one (${(error as Error).message.split('\n')[0]}).\n${HOW_TO_START}`);
+    throw new Error(
+      `No ${what} for the tests: it is not in the environment and testcontainers could not start one (${(error as Error).message.split('\n')[0]}).\n${HOW_TO_START}`,
+    );
   }
 }
 

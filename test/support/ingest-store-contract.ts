@@ -57,7 +57,10 @@ export function ingestStoreContract(name: string, harness: IngestStoreHarness): 
       ]);
       const parked = await store().parkedFor(['H36-A00001', 'H36-Z00001']);
       expect(parked.map((l) => l.origin)).toEqual(['t/0@1']);
-      await store().settleLetters(parked.map((l) => l.id), 'resolved');
+      await store().settleLetters(
+        parked.map((l) => l.id),
+        'resolved',
+      );
       await expect(store().parkedFor(['H36-A00001'])).resolves.toEqual([]);
       await expect(store().listLetters({ status: 'resolved' })).resolves.toMatchObject([{ origin: 't/0@1', attempts: 2 }]);
     });
@@ -75,8 +78,13 @@ export function ingestStoreContract(name: string, harness: IngestStoreHarness): 
       await expect(store().recordLetters([letter('t/0@1', { status: 'parked', reason: 'parked-lifecycle' })])).resolves.toEqual(new Set());
       await expect(store().recordLetters([letter('t/0@1'), letter('t/0@2')])).resolves.toEqual(new Set(['t/0@1']));
       const [parked] = await store().listLetters({ status: 'parked' });
-      await store().settleLetters([parked?.id ?? -1], 'dead', { reason: 'unauthorised-source', message: 'source urn:x:y may not publish for agency 000.00.01.H36' });
-      await expect(store().listLetters({ reason: 'unauthorised-source' })).resolves.toMatchObject([{ origin: 't/0@1', status: 'dead', message: 'source urn:x:y may not publish for agency 000.00.01.H36' }]);
+      await store().settleLetters([parked?.id ?? -1], 'dead', {
+        reason: 'unauthorised-source',
+        message: 'source urn:x:y may not publish for agency 000.00.01.H36',
+      });
+      await expect(store().listLetters({ reason: 'unauthorised-source' })).resolves.toMatchObject([
+        { origin: 't/0@1', status: 'dead', message: 'source urn:x:y may not publish for agency 000.00.01.H36' },
+      ]);
     });
 
     it('keeps the span of offsets accounted for per source and partition, widening it, never narrowing', async () => {

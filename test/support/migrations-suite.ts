@@ -1,4 +1,12 @@
-import { openDossiersFromSums, sumOpenCounters, type DailyCountsStore, type LogPosition, type ProjectionStore, type SchemaStatus, type ViewCountRow } from '@tthc/core';
+import {
+  openDossiersFromSums,
+  sumOpenCounters,
+  type DailyCountsStore,
+  type LogPosition,
+  type ProjectionStore,
+  type SchemaStatus,
+  type ViewCountRow,
+} from '@tthc/core';
 import { openCountersOf, STATES_BEFORE_OPEN_COUNTERS } from './open-dossier-states';
 
 /** A row of `view_dossiers` from schema 4 on: version, dossier code, state as JSON text. */
@@ -35,7 +43,8 @@ export interface MigrationsHarness {
   dispose?(): Promise<void>;
 }
 
-const byKey = (rows: readonly ViewCountRow[]) => [...rows].sort((a, b) => (`${a.day}|${a.agencyCode}|${a.metric}` < `${b.day}|${b.agencyCode}|${b.metric}` ? -1 : 1));
+const byKey = (rows: readonly ViewCountRow[]) =>
+  [...rows].sort((a, b) => (`${a.day}|${a.agencyCode}|${a.metric}` < `${b.day}|${b.agencyCode}|${b.metric}` ? -1 : 1));
 
 /** What opening a store that an older release left must do to its data, on every store with migrations. */
 export function migrationsSuite(name: string, harness: MigrationsHarness): void {
@@ -51,7 +60,9 @@ export function migrationsSuite(name: string, harness: MigrationsHarness): void 
         const versions = await stores.projectionStore.listVersions('daily-counts');
         expect(versions).toHaveLength(1);
         expect(versions[0]).toMatchObject({ version: 1, status: 'live', checkpoint: { position: harness.projectedAt, events: 40 } });
-        await expect(stores.dailyCountsStore.totals({ from: '2024-01-01', to: '2024-06-30' })).resolves.toEqual([{ agencyCode: 'A', metric: 'received', value: 3 }]);
+        await expect(stores.dailyCountsStore.totals({ from: '2024-01-01', to: '2024-06-30' })).resolves.toEqual([
+          { agencyCode: 'A', metric: 'received', value: 3 },
+        ]);
         expect((await stores.dailyCountsStore.dumpView({ projection: 'daily-counts', version: 1 })).dossiers.map((d) => d.dossierCode)).toEqual(['H36-1']);
         // The next version takes the next number.
         await expect(stores.projectionStore.ensureVersion('daily-counts', 'building')).resolves.toMatchObject({ version: 2 });
@@ -89,7 +100,10 @@ export function migrationsSuite(name: string, harness: MigrationsHarness): void 
         expect(byKey(live.counts)).toEqual(byKey([...expected, { agencyCode: 'A', day: '2024-03-20', metric: 'received', value: 1 }]));
         const building = await stores.dailyCountsStore.dumpView({ projection: 'daily-counts', version: 2 });
         expect(byKey(building.counts)).toEqual(byKey(openCountersOf(STATES_BEFORE_OPEN_COUNTERS.slice(0, 1))));
-        for (const range of [{ from: '2024-04-01', to: '2024-04-30' }, { from: '2024-02-29', to: '2024-04-19' }]) {
+        for (const range of [
+          { from: '2024-04-01', to: '2024-04-30' },
+          { from: '2024-02-29', to: '2024-04-19' },
+        ]) {
           await expect(stores.dailyCountsStore.openDossiers(range)).resolves.toEqual(openDossiersFromSums(sumOpenCounters(expected, range)));
         }
         await expect(stores.dailyCountsStore.openDossiers({ from: '2024-04-01', to: '2024-04-30' })).resolves.toEqual([
@@ -125,9 +139,15 @@ export function migrationsSuite(name: string, harness: MigrationsHarness): void 
           [2, '2024-01-01', 'A', 'received', 7],
         ]);
         const { counts } = await stores.dailyCountsStore.dumpView({ projection: 'daily-counts', version: 1 });
-        for (const range of [{ from: '2024-01-01', to: '2024-02-29' }, { from: '2023-12-31', to: '2024-01-31' }, { from: '2024-01-15', to: '2024-03-01' }]) {
+        for (const range of [
+          { from: '2024-01-01', to: '2024-02-29' },
+          { from: '2023-12-31', to: '2024-01-31' },
+          { from: '2024-01-15', to: '2024-03-01' },
+        ]) {
           const snapshot = await stores.dailyCountsStore.readReportSnapshot(range);
-          const received = counts.filter((c) => c.agencyCode === 'A' && c.metric === 'received' && c.day >= range.from && c.day <= range.to).reduce((n, c) => n + c.value, 0);
+          const received = counts
+            .filter((c) => c.agencyCode === 'A' && c.metric === 'received' && c.day >= range.from && c.day <= range.to)
+            .reduce((n, c) => n + c.value, 0);
           expect(snapshot.totals.find((t) => t.agencyCode === 'A')?.value).toBe(received);
           expect(snapshot.open).toEqual(openDossiersFromSums(sumOpenCounters(counts, range)));
         }

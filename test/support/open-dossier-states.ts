@@ -1,6 +1,13 @@
 import { mergeIncrements, openCountsOf, type CountIncrement, type DossierState } from '@tthc/core';
 
-const state = (dossierCode: string, agencyCode: string, receivedDay: string, closedDay: string | null, dueDate: string | null, refused = false): DossierState => ({
+const state = (
+  dossierCode: string,
+  agencyCode: string,
+  receivedDay: string,
+  closedDay: string | null,
+  dueDate: string | null,
+  refused = false,
+): DossierState => ({
   dossierCode,
   status: refused ? 'refused-at-reception' : closedDay ? 'resolved' : 'in-progress',
   procedureCode: '1.002835',

@@ -169,7 +169,10 @@ export function projectionRunnerSuite(name: string, harness: ProjectionRunnerHar
         [summary.toVersion, 'live'],
       ]);
       // The retired version's rows are gone.
-      await expect(c.dailyCountsStore.dumpView({ projection: DAILY_COUNTS_PROJECTION, version: v1?.version ?? 0 })).resolves.toEqual({ counts: [], dossiers: [] });
+      await expect(c.dailyCountsStore.dumpView({ projection: DAILY_COUNTS_PROJECTION, version: v1?.version ?? 0 })).resolves.toEqual({
+        counts: [],
+        dossiers: [],
+      });
     });
 
     it('resumes an interrupted replay from its checkpoint and ends with the same view; the live version serves meanwhile', async () => {
@@ -193,7 +196,11 @@ export function projectionRunnerSuite(name: string, harness: ProjectionRunnerHar
       });
       expect(first).toMatchObject({ events: 500, switched: false, resumed: false });
       const status = await projectionStatus(c.eventStore, c.projectionStore, DAILY_COUNTS_PROJECTION);
-      expect(status).toMatchObject({ events: events.length, lag: { events: 0, seconds: 0 }, building: { version: first.toVersion, events: 500, total: events.length } });
+      expect(status).toMatchObject({
+        events: events.length,
+        lag: { events: 0, seconds: 0 },
+        building: { version: first.toVersion, events: 500, total: events.length },
+      });
       // Reports still read the live version, whole.
       expect(await liveView(c)).toEqual(before);
 
@@ -237,9 +244,15 @@ export function projectionRunnerSuite(name: string, harness: ProjectionRunnerHar
       const runner = await connect();
       const finish = new AbortController();
       let returned = false;
-      const beside = runProjection(runner.eventStore, runner, { logger, owner: 'beside', finish: finish.signal, whenLocked: 'fail', pollIntervalMs: 20, leaseTtlMs: 2000, batchSize: 500 }).finally(
-        () => (returned = true),
-      );
+      const beside = runProjection(runner.eventStore, runner, {
+        logger,
+        owner: 'beside',
+        finish: finish.signal,
+        whenLocked: 'fail',
+        pollIntervalMs: 20,
+        leaseTtlMs: 2000,
+        batchSize: 500,
+      }).finally(() => (returned = true));
       await appendDataset(writer.eventStore, events.slice(0, 1500));
       await until('the runner has caught up with the first part', async () => (await liveEvents(writer.projectionStore)) === 1500);
       // Caught up, but the writer is not done: it keeps following.

@@ -9,7 +9,6 @@ export interface ProjectionStoreHarness {
   dispose?(): Promise<void>;
 }
 
-
 /**
  * The behaviour every projection store adapter (the machinery: versions, checkpoints, leases, the
  * live switch) must show, for any projection. Its commits here carry no view rows: what a view store
@@ -96,7 +95,10 @@ export function projectionStoreContract(name: string, harness: ProjectionStoreHa
         await store().commit({ ...v, owner: 'runner-a' }, { checkpoint: at(1), events: 1 });
         await store().releaseLease(v, 'runner-a');
         await expect(store().acquireLease(v, 'runner-b', 30_000)).resolves.toMatchObject({ acquired: true });
-        await expect(store().commit({ ...v, owner: 'runner-a' }, { checkpoint: at(2), events: 1 })).rejects.toMatchObject({ code: 'PROJECTION_LEASE_LOST', holder: 'runner-b' });
+        await expect(store().commit({ ...v, owner: 'runner-a' }, { checkpoint: at(2), events: 1 })).rejects.toMatchObject({
+          code: 'PROJECTION_LEASE_LOST',
+          holder: 'runner-b',
+        });
         await expect(store().readCheckpoint('daily-counts')).resolves.toMatchObject({ position: at(1), events: 1 });
         await store().commit(v, { checkpoint: at(3), events: 1 });
         await expect(store().readCheckpoint('daily-counts')).resolves.toMatchObject({ position: at(3), events: 2 });

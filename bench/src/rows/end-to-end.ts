@@ -64,7 +64,9 @@ function expectProjected(output: ProjectOutput, events: number, row: string): vo
 
 /** One of our processes alone as a row: its wall time from spawn to exit, its peak RSS. */
 function processRow(context: BenchContext, base: string, run: ChildRun, steps: readonly StepResult[]): void {
-  context.runner.add(rowResult({ ...rowOf(context, base), events: context.dataset.events, seconds: run.seconds, peakRssMb: run.peakRssMb, peakRssOf: 'cli', steps }));
+  context.runner.add(
+    rowResult({ ...rowOf(context, base), events: context.dataset.events, seconds: run.seconds, peakRssMb: run.peakRssMb, peakRssOf: 'cli', steps }),
+  );
 }
 
 /** How often the pipeline row reads the live projection's checkpoint while ingest and projection run. */
@@ -88,7 +90,13 @@ async function projectedEvents(projectionStore: ProjectionStore): Promise<number
 async function pipelineRow(
   context: BenchContext,
   base: string,
-  { store, ingestArgs, ingestStep, projectionStore, untimedSteps }: { store: string; ingestArgs: readonly string[]; ingestStep: string; projectionStore: ProjectionStore; untimedSteps: readonly StepResult[] },
+  {
+    store,
+    ingestArgs,
+    ingestStep,
+    projectionStore,
+    untimedSteps,
+  }: { store: string; ingestArgs: readonly string[]; ingestStep: string; projectionStore: ProjectionStore; untimedSteps: readonly StepResult[] },
 ): Promise<void> {
   const { dataset, tthc } = context;
   const row = rowOf(context, base);
@@ -124,7 +132,9 @@ async function pipelineRow(
         projectedAtEnd = projected;
         // A follower stuck in standby or failing to commit would otherwise hold the run for ever.
         if (performance.now() - movedAt > PIPELINE_STALL_MS) {
-          throw new Error(`${row.name}: the projection's checkpoint stayed at ${projected} of ${events} events for ${PIPELINE_STALL_MS / 1000} s after ingest exited`);
+          throw new Error(
+            `${row.name}: the projection's checkpoint stayed at ${projected} of ${events} events for ${PIPELINE_STALL_MS / 1000} s after ingest exited`,
+          );
         }
       }
       await sleep(PIPELINE_POLL_MS);
@@ -149,8 +159,12 @@ async function pipelineRow(
         steps: [
           ...untimedSteps,
           step(ingestStep, ingested, { note: 'started with the follower; its seconds are from its own spawn to its exit' }),
-          step('tthc project (following)', project, { note: 'stopped by SIGTERM once ingest had exited and the checkpoint read every event; its seconds include its exit after the stop' }),
-          step(`tthc report ${periodArgs(dataset.profile.period).join(' ')} --format json`, report, { note: 'the row ends when it has printed the report and exited' }),
+          step('tthc project (following)', project, {
+            note: 'stopped by SIGTERM once ingest had exited and the checkpoint read every event; its seconds include its exit after the stop',
+          }),
+          step(`tthc report ${periodArgs(dataset.profile.period).join(' ')} --format json`, report, {
+            note: 'the row ends when it has printed the report and exited',
+          }),
         ],
       }),
     );
@@ -168,7 +182,8 @@ async function replay(context: BenchContext, base: string, store: string): Promi
   status(`${row.name}: tthc replay daily-counts…`);
   const run = await tthc.run(`${row.name}.replay`, ['replay', 'daily-counts', '--store', store]);
   const summary = outputOf(replayOutput, run, 'tthc replay');
-  if (!summary.switched || summary.events !== dataset.events) throw new Error(`${row.name}: replay ${JSON.stringify(summary)}, expected ${dataset.events} events and a switch`);
+  if (!summary.switched || summary.events !== dataset.events)
+    throw new Error(`${row.name}: replay ${JSON.stringify(summary)}, expected ${dataset.events} events and a switch`);
   runner.add(
     rowResult({
       ...row,
@@ -226,17 +241,23 @@ async function reportLatency(context: BenchContext, url: string): Promise<void> 
   if (outputOf(reportOutput, cli, 'tthc report', true).asOf.position === null) throw new Error(`${row.name}: tthc report gave no log position`);
   const ms = times.map((t) => Math.round(t * 1e5) / 100);
   runner.add(
-    rowResult({
-      ...row,
-      events: dataset.events,
-      seconds: median(times),
-      peakRssMb: cli.peakRssMb,
-      peakRssOf: 'cli',
-      steps: [
-        { name: 'readDailyCountsReport (in process)', seconds: Math.round(median(times) * 1e6) / 1e6, note: `ms per call: ${ms.join(', ')}` },
-        step(`tthc report ${periodArgs(period).join(' ')} --format json (process)`, cli, { untimed: true, note: 'its peak RSS is the row’s; its wall time includes the process start' }),
-      ],
-    }, 'latency'),
+    rowResult(
+      {
+        ...row,
+        events: dataset.events,
+        seconds: median(times),
+        peakRssMb: cli.peakRssMb,
+        peakRssOf: 'cli',
+        steps: [
+          { name: 'readDailyCountsReport (in process)', seconds: Math.round(median(times) * 1e6) / 1e6, note: `ms per call: ${ms.join(', ')}` },
+          step(`tthc report ${periodArgs(period).join(' ')} --format json (process)`, cli, {
+            untimed: true,
+            note: 'its peak RSS is the row’s; its wall time includes the process start',
+          }),
+        ],
+      },
+      'latency',
+    ),
   );
 }
 

@@ -75,7 +75,9 @@ export const emmettPeer: Suite = {
           try {
             await store.schema.migrate();
             await postgres.checkpoint();
-            await runner.measure(rowOf(context, 'peer.emmett-postgres-append'), dataset.events, (step, untimed) => appendWithEmmett(store, dataset, step, untimed));
+            await runner.measure(rowOf(context, 'peer.emmett-postgres-append'), dataset.events, (step, untimed) =>
+              appendWithEmmett(store, dataset, step, untimed),
+            );
           } finally {
             await store.close();
           }

@@ -97,7 +97,9 @@ export const postgresLimits: Suite = {
       try {
         for (const statement of CREATE_BARE_TABLE) await client.query(statement);
         await postgres.checkpoint();
-        await runner.measure(rowOf(context, 'limit.postgres-bare-copy'), dataset.events, (step, untimed) => copyDataset(client, BARE_TABLE, dataset, step, untimed));
+        await runner.measure(rowOf(context, 'limit.postgres-bare-copy'), dataset.events, (step, untimed) =>
+          copyDataset(client, BARE_TABLE, dataset, step, untimed),
+        );
         // Its space and its WAL are not the next row's to pay for.
         await client.query(`DROP TABLE ${BARE_TABLE}`);
         await postgres.checkpoint();

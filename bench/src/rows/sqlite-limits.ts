@@ -39,9 +39,7 @@ const INSERT_COLUMNS = ['stream_id', 'revision', 'event_id', 'type', 'data', 'me
 
 /** Prepared INSERTs into `table`, 10,000 rows a transaction, chunk after chunk. */
 async function insertRows(db: Database, table: string, dataset: BenchDataset, step: Step, untimed: Untimed): Promise<number> {
-  const insert = db.prepare<[string, number, string, string, string, string]>(
-    `INSERT INTO ${table} (${INSERT_COLUMNS.join(', ')}) VALUES (?, ?, ?, ?, ?, ?)`,
-  );
+  const insert = db.prepare<[string, number, string, string, string, string]>(`INSERT INTO ${table} (${INSERT_COLUMNS.join(', ')}) VALUES (?, ?, ?, ?, ?, ?)`);
   let inserted = 0;
   const insertRange = db.transaction((rows: readonly EventRow[], from: number, to: number) => {
     for (let i = from; i < to; i += 1) {
@@ -61,9 +59,7 @@ async function insertRows(db: Database, table: string, dataset: BenchDataset, st
 
 /** Keyset pages in position order, data and metadata parsed. */
 function pageReader(db: Database) {
-  const page = db.prepare<[number, number], SqliteEventRow>(
-    `SELECT ${SQLITE_EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`,
-  );
+  const page = db.prepare<[number, number], SqliteEventRow>(`SELECT ${SQLITE_EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`);
   return (after: number) =>
     page.all(after, READ_PAGE_SIZE).map((r) => ({
       position: r.position,

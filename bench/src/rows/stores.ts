@@ -70,7 +70,9 @@ export const postgresStore: Suite = {
       });
       try {
         await postgres.checkpoint();
-        await runner.measure(rowOf(context, 'store.postgres-append'), dataset.events, (step, untimed) => appendBatches(stores.eventStore, dataset, step, untimed));
+        await runner.measure(rowOf(context, 'store.postgres-append'), dataset.events, (step, untimed) =>
+          appendBatches(stores.eventStore, dataset, step, untimed),
+        );
         // As for the limit: the reader finds a vacuumed, analysed table.
         await stores.pool.query('VACUUM (ANALYZE) events');
         await runner.measure(rowOf(context, 'store.postgres-read'), dataset.events, (step) => readWholeLog(stores.eventStore, dataset.events, step), {
@@ -94,7 +96,9 @@ export const sqliteStore: Suite = {
     await withFreshSqliteFile(tempDir, 'store', async (path) => {
       const stores = openSqliteStores(path);
       try {
-        await runner.measure(rowOf(context, 'store.sqlite-append'), dataset.events, (step, untimed) => appendBatches(stores.eventStore, dataset, step, untimed));
+        await runner.measure(rowOf(context, 'store.sqlite-append'), dataset.events, (step, untimed) =>
+          appendBatches(stores.eventStore, dataset, step, untimed),
+        );
         checkpoint(path);
         await runner.measure(rowOf(context, 'store.sqlite-read'), dataset.events, (step) => readWholeLog(stores.eventStore, dataset.events, step), {
           runs: READ_RUNS,

@@ -70,7 +70,8 @@ const deadLetterMessage: JsonObject = {
       },
       [DEAD_LETTER_HEADERS.message]: {
         type: 'string',
-        description: 'Human-readable reason naming the field and the rule broken, e.g. "data.processingAgencyCode: must be an agency code such as 000.00.00.H36"',
+        description:
+          'Human-readable reason naming the field and the rule broken, e.g. "data.processingAgencyCode: must be an agency code such as 000.00.00.H36"',
       },
       [DEAD_LETTER_HEADERS.sourceTopic]: { type: 'string', description: 'Topic the original message was consumed from' },
       [DEAD_LETTER_HEADERS.sourcePartition]: { type: 'string', pattern: '^[0-9]+$', description: 'Partition of the original message, in decimal' },
@@ -107,7 +108,7 @@ export function asyncApiDocument(): JsonObject {
         address: DEFAULT_EVENTS_TOPIC,
         title: 'Dossier events',
         description:
-          'One CloudEvents 1.0 JSON object (structured mode) per message; the key is the dossier code, so each dossier\'s events keep their order. Each message is one of the accepted event types.',
+          "One CloudEvents 1.0 JSON object (structured mode) per message; the key is the dossier code, so each dossier's events keep their order. Each message is one of the accepted event types.",
         messages: eventMessages,
       },
       deadLetters: {

@@ -54,7 +54,7 @@ describe('samples', () => {
     expect(validateDossierEvent(sample)).toMatchObject({ ok: true });
   });
 
-  it.each(ACCEPTED_TYPES)('%s: the sample is refused by every other type\'s schema', (type) => {
+  it.each(ACCEPTED_TYPES)("%s: the sample is refused by every other type's schema", (type) => {
     const sample = read(samplePath(type));
     for (const other of ACCEPTED_TYPES.filter((t) => t !== type)) expect([other, ajvErrors(other, sample).length > 0]).toEqual([other, true]);
   });
@@ -71,7 +71,10 @@ describe('samples', () => {
 
   it.each(ACCEPTED_TYPES)('%s: an unknown field in the envelope or in data is refused by both', (type) => {
     const sample = read(samplePath(type)) as { data: object };
-    for (const event of [{ ...sample, citizenId: '079123456789' }, { ...sample, data: { ...sample.data, citizenId: '079123456789' } }]) {
+    for (const event of [
+      { ...sample, citizenId: '079123456789' },
+      { ...sample, data: { ...sample.data, citizenId: '079123456789' } },
+    ]) {
       expect(ajvErrors(type, event).length).toBeGreaterThan(0);
       expect(validateDossierEvent(event).ok).toBe(false);
     }

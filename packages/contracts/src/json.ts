@@ -8,5 +8,4 @@ export type JsonObject = { readonly [key: string]: Json };
  */
 export const toJsonFile = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
 
-export const isJsonObject = (value: unknown): value is JsonObject =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+export const isJsonObject = (value: unknown): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);

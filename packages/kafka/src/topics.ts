@@ -1,7 +1,9 @@
 import { z } from 'zod';
 
 /** A Kafka topic name, as the broker accepts it; every topic option and setting is checked with this. */
-export const topicName = z.string().regex(/^[a-zA-Z0-9._-]{1,249}$/, { message: 'must be a Kafka topic name: 1-249 characters of a-z, A-Z, 0-9, ".", "_" or "-"' });
+export const topicName = z
+  .string()
+  .regex(/^[a-zA-Z0-9._-]{1,249}$/, { message: 'must be a Kafka topic name: 1-249 characters of a-z, A-Z, 0-9, ".", "_" or "-"' });
 
 export const DEFAULT_EVENTS_TOPIC = 'tthc.dossier-events.v1';
 export const DEFAULT_DEAD_LETTER_TOPIC = 'tthc.dossier-events.dlq.v1';

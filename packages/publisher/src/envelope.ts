@@ -125,12 +125,7 @@ const isRecord = (value: unknown): value is Record<string, unknown> => typeof va
  * Builds the CloudEvents envelope of one event and validates it with the schema the pipeline uses;
  * throws `InvalidEventError` (naming each field and rule) when it is not valid.
  */
-export function buildDossierEvent<M extends DossierEventMethod>(
-  name: M,
-  dossierCode: string,
-  data: EventDataOf<M>,
-  options: BuildOptions,
-): EnvelopeOf<M> {
+export function buildDossierEvent<M extends DossierEventMethod>(name: M, dossierCode: string, data: EventDataOf<M>, options: BuildOptions): EnvelopeOf<M> {
   const { schema, instant } = EVENT_METHODS[name];
   const type: string = schema.shape.type.value;
   const given: unknown = data;

@@ -19,7 +19,12 @@ export async function publishRegistry(
   const topic = options.topic ?? PUBLISHER_DEFAULTS.registryTopic;
   const kafka = createKafka({ brokers: options.brokers, clientId: PUBLISHER_DEFAULTS.clientId, logger: options.logger });
   const admin = kafka.admin();
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, retry: IDEMPOTENT_PRODUCER_RETRY, createPartitioner: Partitioners.DefaultPartitioner });
+  const producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    retry: IDEMPOTENT_PRODUCER_RETRY,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
   await Promise.all([admin.connect(), producer.connect()]);
   try {
     await ensureRegistryTopic(admin, topic);

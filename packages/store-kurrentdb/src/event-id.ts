@@ -9,7 +9,10 @@ const format = (hex: string): string => `${hex.slice(0, 8)}-${hex.slice(8, 12)}-
 
 /** A name-based UUID (RFC 9562 version 5): the first 16 bytes of SHA-1(namespace, name), version and variant set. */
 export function uuidV5(name: string, namespace: string): string {
-  const hash = createHash('sha1').update(Buffer.from(namespace.replace(/-/g, ''), 'hex')).update(name, 'utf8').digest();
+  const hash = createHash('sha1')
+    .update(Buffer.from(namespace.replace(/-/g, ''), 'hex'))
+    .update(name, 'utf8')
+    .digest();
   hash[6] = ((hash[6] ?? 0) & 0x0f) | 0x50;
   hash[8] = ((hash[8] ?? 0) & 0x3f) | 0x80;
   return format(hash.subarray(0, 16).toString('hex'));

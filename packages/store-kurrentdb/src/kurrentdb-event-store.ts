@@ -110,8 +110,7 @@ export class KurrentDbEventStore implements EventStore {
   }
 
   private readonly toStreamName = (streamId: string): string => this.prefix + streamId;
-  private readonly toStreamId = (streamName: string): string =>
-    streamName.startsWith(this.prefix) ? streamName.slice(this.prefix.length) : streamName;
+  private readonly toStreamId = (streamName: string): string => (streamName.startsWith(this.prefix) ? streamName.slice(this.prefix.length) : streamName);
   private readonly mapError = (error: unknown): unknown => mapKurrentError(error, this.toStreamId);
 
   appendToStream(streamId: string, events: readonly NewEvent[], options: { expected?: ExpectedRevision } = {}): Promise<StreamAppendResult> {
@@ -122,7 +121,12 @@ export class KurrentDbEventStore implements EventStore {
     for (let attempt = 1; ; attempt += 1) {
       const { revisions, stored, holders } = await this.readTargets(appends);
       // Throws the caller's own failed expectation or a reused id at once: re-reading would not change it.
-      const plan = planAppend(appends, (s) => revisions.get(s), (id) => stored.get(id), (key) => holders.get(key)?.eventId);
+      const plan = planAppend(
+        appends,
+        (s) => revisions.get(s),
+        (id) => stored.get(id),
+        (key) => holders.get(key)?.eventId,
+      );
       if (plan.rows.length === 0) return appendOutcome(plan, []);
       try {
         await this.client.multiStreamAppend(this.requests(plan.rows, revisions));

@@ -33,7 +33,9 @@ describe('kurrentdb adapter without a server', () => {
     // The adapter reads before it appends, so the append path is checked on the client directly.
     const client = KurrentDBClient.connectionString(url);
     try {
-      const error = await client.multiStreamAppend([{ streamName: 'dossier-A', expectedState: ANY, events: [toEventData(testEvent())] }]).catch((e: unknown) => e);
+      const error = await client
+        .multiStreamAppend([{ streamName: 'dossier-A', expectedState: ANY, events: [toEventData(testEvent())] }])
+        .catch((e: unknown) => e);
       expect(mapKurrentError(error)).toBeInstanceOf(StoreUnavailableError);
     } finally {
       await client.dispose();

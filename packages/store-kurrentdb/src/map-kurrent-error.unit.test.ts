@@ -1,11 +1,4 @@
-import {
-  AccessDeniedError,
-  DeadlineExceededError,
-  NO_STREAM,
-  STREAM_EXISTS,
-  UnavailableError,
-  WrongExpectedVersionError,
-} from '@kurrent/kurrentdb-client';
+import { AccessDeniedError, DeadlineExceededError, NO_STREAM, STREAM_EXISTS, UnavailableError, WrongExpectedVersionError } from '@kurrent/kurrentdb-client';
 import { StoreUnavailableError, WrongExpectedRevisionError } from '@tthc/core';
 import { mapKurrentError } from './map-kurrent-error';
 

@@ -13,10 +13,7 @@ export const UNIQUE_VIOLATION = '23505';
  * Sorted so that two writers of overlapping streams take them in the same order.
  */
 export async function lockStreams(client: PoolClient, streamIds: readonly string[]): Promise<void> {
-  await client.query(
-    'SELECT pg_advisory_xact_lock(hashtextextended(s, 0)) FROM (SELECT DISTINCT s FROM unnest($1::text[]) s ORDER BY s) locks',
-    [streamIds],
-  );
+  await client.query('SELECT pg_advisory_xact_lock(hashtextextended(s, 0)) FROM (SELECT DISTINCT s FROM unnest($1::text[]) s ORDER BY s) locks', [streamIds]);
 }
 
 /**
@@ -109,7 +106,16 @@ export async function insertRows(client: PoolClient, rows: readonly PlannedRow[]
   });
 }
 
-type EventTuple = [tx: string, position: string, streamId: string, revision: string, id: string, type: string, data: unknown, metadata: Record<string, unknown>];
+type EventTuple = [
+  tx: string,
+  position: string,
+  streamId: string,
+  revision: string,
+  id: string,
+  type: string,
+  data: unknown,
+  metadata: Record<string, unknown>,
+];
 
 /**
  * Whole streams, each in revision order. One `= ANY` index scan: a LATERAL probe per stream would

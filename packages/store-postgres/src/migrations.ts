@@ -128,7 +128,7 @@ export const MIGRATIONS: readonly { readonly version: number; readonly name: str
   },
   {
     version: 6,
-    name: 'open-dossier counters in the daily-counts view, from each version\'s dossier states (see open-dossier-counts)',
+    name: "open-dossier counters in the daily-counts view, from each version's dossier states (see open-dossier-counts)",
     sql: `
       INSERT INTO view_daily_counts (version, agency_code, day, metric, value)
         SELECT version, agency_code, day, metric, count(*)
@@ -145,7 +145,7 @@ export const MIGRATIONS: readonly { readonly version: number; readonly name: str
   },
   {
     version: 7,
-    name: 'natural keys: a fact unique in the whole log (a payment platform\'s transaction) is stored once',
+    name: "natural keys: a fact unique in the whole log (a payment platform's transaction) is stored once",
     // Existing payments get their key from their data (the format of naturalKeyOf); of a key already
     // stored twice, the first keeps it: the unique index could not be built otherwise.
     sql: `

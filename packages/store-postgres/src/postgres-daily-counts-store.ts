@@ -60,10 +60,15 @@ const OPEN_COUNTER_SUMS_SQL = `SELECT agency_code, metric, coalesce(SUM(before_f
 
 async function liveTotals(db: Queryable, range: DayRange): Promise<AgencyMetricTotal[]> {
   const b = monthSplitBounds(range);
-  const { rows } = await db.query<{ agency_code: string; metric: Metric; value: string }>(
-    TOTALS_SQL,
-    [b.monthsFrom, b.monthsTo, b.firstFrom, b.firstTo, b.secondFrom, b.secondTo, OPEN_METRICS],
-  );
+  const { rows } = await db.query<{ agency_code: string; metric: Metric; value: string }>(TOTALS_SQL, [
+    b.monthsFrom,
+    b.monthsTo,
+    b.firstFrom,
+    b.firstTo,
+    b.secondFrom,
+    b.secondTo,
+    OPEN_METRICS,
+  ]);
   return rows.map((r) => ({ agencyCode: r.agency_code, metric: r.metric, value: Number(r.value) }));
 }
 
@@ -74,7 +79,13 @@ async function liveOpenDossiers(db: Queryable, range: DayRange): Promise<AgencyO
     [b.beforeMonths, b.throughMonths, b.beforeFrom, b.beforeTo, b.throughFrom, b.throughTo, OPEN_METRICS],
   );
   return openDossiersFromSums(
-    rows.map((r) => ({ agencyCode: r.agency_code, metric: r.metric, beforeFrom: Number(r.before_from), throughTo: Number(r.through_to), allDays: Number(r.all_days) })),
+    rows.map((r) => ({
+      agencyCode: r.agency_code,
+      metric: r.metric,
+      beforeFrom: Number(r.before_from),
+      throughTo: Number(r.through_to),
+      allDays: Number(r.all_days),
+    })),
   );
 }
 
@@ -179,7 +190,9 @@ export class PostgresDailyCountsStore implements DailyCountsStore {
           [ref.version],
         ),
       ),
-      this.onPool((db) => db.query<DossierRow>('SELECT dossier_code, state FROM view_dossiers WHERE version = $1 ORDER BY dossier_code COLLATE "C"', [ref.version])),
+      this.onPool((db) =>
+        db.query<DossierRow>('SELECT dossier_code, state FROM view_dossiers WHERE version = $1 ORDER BY dossier_code COLLATE "C"', [ref.version]),
+      ),
     ]);
     return {
       counts: counts.rows.map((r) => ({ agencyCode: r.agency_code, day: r.day, metric: r.metric, value: Number(r.value) })),

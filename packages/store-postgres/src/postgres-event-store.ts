@@ -143,16 +143,31 @@ export class PostgresEventStore implements EventStore {
     const revisions = await lastRevisions(client, streamIds);
     const checkedPlan = async () => {
       const events = appends.flatMap((a) => a.events);
-      const stored = await storedEvents(client, events.map((e) => e.id));
-      const holders = await naturalKeyHolders(client, events.flatMap((e) => (e.naturalKey === undefined ? [] : [e.naturalKey])));
+      const stored = await storedEvents(
+        client,
+        events.map((e) => e.id),
+      );
+      const holders = await naturalKeyHolders(
+        client,
+        events.flatMap((e) => (e.naturalKey === undefined ? [] : [e.naturalKey])),
+      );
       if (stored.size === 0 && holders.size === 0) this.checkStoredFirst = false;
-      return planAppend(appends, (s) => revisions.get(s), (id) => stored.get(id), (key) => holders.get(key));
+      return planAppend(
+        appends,
+        (s) => revisions.get(s),
+        (id) => stored.get(id),
+        (key) => holders.get(key),
+      );
     };
     let plan: AppendPlan;
     if (checkStored) plan = await checkedPlan();
     else {
       try {
-        plan = planAppend(appends, (s) => revisions.get(s), () => undefined);
+        plan = planAppend(
+          appends,
+          (s) => revisions.get(s),
+          () => undefined,
+        );
       } catch {
         plan = await checkedPlan();
       }

@@ -59,9 +59,7 @@ export class PostgresIngestStore implements IngestStore {
   }
 
   async saveRegistry(registry: AgencyRegistryFile): Promise<number> {
-    const [row] = await this.query<{ version: string }>('INSERT INTO agency_registries (document) VALUES ($1) RETURNING version', [
-      JSON.stringify(registry),
-    ]);
+    const [row] = await this.query<{ version: string }>('INSERT INTO agency_registries (document) VALUES ($1) RETURNING version', [JSON.stringify(registry)]);
     return Number(row?.version);
   }
 
@@ -88,10 +86,7 @@ export class PostgresIngestStore implements IngestStore {
 
   async parkedFor(dossierCodes: readonly string[]): Promise<DeadLetter[]> {
     if (dossierCodes.length === 0) return [];
-    const rows = await this.query<LetterRow>(
-      "SELECT * FROM dead_letters WHERE status = 'parked' AND dossier_code = ANY($1) ORDER BY id",
-      [dossierCodes],
-    );
+    const rows = await this.query<LetterRow>("SELECT * FROM dead_letters WHERE status = 'parked' AND dossier_code = ANY($1) ORDER BY id", [dossierCodes]);
     return rows.map(toLetter);
   }
 
@@ -121,7 +116,9 @@ export class PostgresIngestStore implements IngestStore {
   }
 
   async offsets(): Promise<PartitionSpan[]> {
-    const rows = await this.query<{ source: string; partition: number; first_offset: string; next_offset: string }>('SELECT * FROM ingest_offsets ORDER BY source, partition');
+    const rows = await this.query<{ source: string; partition: number; first_offset: string; next_offset: string }>(
+      'SELECT * FROM ingest_offsets ORDER BY source, partition',
+    );
     return rows.map((r) => ({ source: r.source, partition: r.partition, first: BigInt(r.first_offset), next: BigInt(r.next_offset) }));
   }
 
@@ -142,7 +139,13 @@ export class PostgresIngestStore implements IngestStore {
     return new Map(
       rows.map((r) => [
         r.source,
-        { consumed: Number(r.consumed), appended: Number(r.appended), duplicates: Number(r.duplicates), deadLettered: Number(r.dead_lettered), parked: Number(r.parked) },
+        {
+          consumed: Number(r.consumed),
+          appended: Number(r.appended),
+          duplicates: Number(r.duplicates),
+          deadLettered: Number(r.dead_lettered),
+          parked: Number(r.parked),
+        },
       ]),
     );
   }

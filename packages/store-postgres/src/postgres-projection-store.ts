@@ -41,15 +41,15 @@ function toVersion(r: VersionRow): ProjectionVersion {
     startedAt: r.started_at.toISOString(),
     updatedAt: r.updated_at.toISOString(),
     rate: r.rate ?? undefined,
-    lease:
-      r.lease_owner === null || r.lease_expires_at === null ? undefined : { owner: r.lease_owner, expiresAt: r.lease_expires_at.toISOString() },
+    lease: r.lease_owner === null || r.lease_expires_at === null ? undefined : { owner: r.lease_owner, expiresAt: r.lease_expires_at.toISOString() },
   };
 }
 
 /** Serialises the transactions that create versions or switch the live one. */
 const VERSIONS_LOCK_KEY = 7_401_156;
 /** The live version of a projection, as an SQL subquery for the view stores' reads (the name is a constant of ours). */
-export const liveVersionSql = (projection: string): string => `(SELECT version FROM projection_versions WHERE projection = '${projection}' AND status = 'live')`;
+export const liveVersionSql = (projection: string): string =>
+  `(SELECT version FROM projection_versions WHERE projection = '${projection}' AND status = 'live')`;
 /** Every retired version, whatever its projection, as an SQL subquery: a view's rows are only ever its own projection's. */
 export const RETIRED_VERSIONS_SQL = "(SELECT version FROM projection_versions WHERE status = 'retired')";
 
@@ -141,7 +141,15 @@ export class PostgresProjectionStore implements ProjectionStore {
         `UPDATE projection_versions
             SET commit_pos = $3::text::xid8, prepare_pos = $4, events = events + $5, rate = COALESCE($6, rate), updated_at = now()
           WHERE version = $1 AND projection = $2 AND status <> 'retired' AND ($7::text IS NULL OR lease_owner = $7)`,
-        [target.version, target.projection, advance.checkpoint.commit.toString(), advance.checkpoint.prepare.toString(), advance.events, advance.rate ?? null, target.owner ?? null],
+        [
+          target.version,
+          target.projection,
+          advance.checkpoint.commit.toString(),
+          advance.checkpoint.prepare.toString(),
+          advance.events,
+          advance.rate ?? null,
+          target.owner ?? null,
+        ],
       );
       if (advanced.rowCount === 0) throw commitRefusal(target, await this.versionOf(client, target));
       await write?.(client, target.version);

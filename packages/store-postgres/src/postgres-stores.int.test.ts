@@ -140,9 +140,7 @@ describe('a connection the server ends mid-transaction', () => {
       const doomed = stores.eventStore.appendToStream('dossier-doomed', [testEvent()]);
       await gate.inside;
       // End every other backend on this database: the held append's connection among them.
-      await stores.pool.query(
-        'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
-      );
+      await stores.pool.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
       gate.release();
       await expect(doomed).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
       await expect(stores.eventStore.appendToStream('dossier-after', [testEvent()])).resolves.toMatchObject({ appended: 1 });
@@ -177,7 +175,7 @@ describe('the read horizon and transactions still running on the server', () => 
       // Polled briefly: a transaction of this database's own (an autovacuum's analyze) may hold the
       // horizon for a moment; the one elsewhere stays open throughout, so a reader it held would never see them.
       let read = await stores.eventStore.readAll({ limit: 10 });
-      for (const deadline = Date.now() + 5000; read.length < events.length && Date.now() < deadline; ) {
+      for (const deadline = Date.now() + 5000; read.length < events.length && Date.now() < deadline;) {
         await new Promise((resolve) => setTimeout(resolve, 50));
         read = await stores.eventStore.readAll({ limit: 10 });
       }

@@ -11,7 +11,7 @@ import { openSqliteStores } from './open-sqlite-stores';
 function fill(db: Database, contents: OlderContents): void {
   if (contents.projectedView) {
     db.prepare("INSERT INTO projection_checkpoints VALUES ('daily-counts', 40, 40, 40, '2024-07-01T00:00:00.000Z')").run();
-    db.prepare("INSERT INTO view_dossiers VALUES ('H36-1', '{\"dossierCode\":\"H36-1\",\"agencyCode\":\"A\",\"status\":\"in-progress\"}')").run();
+    db.prepare('INSERT INTO view_dossiers VALUES (\'H36-1\', \'{"dossierCode":"H36-1","agencyCode":"A","status":"in-progress"}\')').run();
     db.prepare("INSERT INTO view_daily_counts VALUES ('A', '2024-03-01', 'received', 3)").run();
   }
   if (contents.versions) {
@@ -51,7 +51,10 @@ migrationsSuite('sqlite', {
         const check = new BetterSqlite3(path, { readonly: true });
         try {
           return Promise.resolve(
-            check.prepare('SELECT version, month, agency_code, metric, value FROM view_monthly_counts ORDER BY version, month, agency_code, metric').raw().all() as unknown[][],
+            check
+              .prepare('SELECT version, month, agency_code, metric, value FROM view_monthly_counts ORDER BY version, month, agency_code, metric')
+              .raw()
+              .all() as unknown[][],
           );
         } finally {
           check.close();

@@ -62,7 +62,10 @@ export class SqliteDailyCountsStore implements DailyCountsStore {
   private readonly deleteCounts: Statement<[]>;
   private readonly deleteMonthlyCounts: Statement<[]>;
   private readonly sumRange: Statement<[MonthSplitBounds], { agency_code: string; metric: Metric; value: number }>;
-  private readonly openSums: Statement<[OpenSplitBounds], { agency_code: string; metric: OpenMetric; before_from: number; through_to: number; all_days: number }>;
+  private readonly openSums: Statement<
+    [OpenSplitBounds],
+    { agency_code: string; metric: OpenMetric; before_from: number; through_to: number; all_days: number }
+  >;
   private readonly dumpCounts: Statement<[number], { agency_code: string; day: string; metric: Metric; value: number }>;
   private readonly dumpDossiers: Statement<[number], { dossier_code: string; state: string }>;
   private readonly deleteTx: () => number;
@@ -73,17 +76,23 @@ export class SqliteDailyCountsStore implements DailyCountsStore {
     private readonly projections: SqliteProjectionStore,
   ) {
     this.selectDossiers = db.prepare('SELECT dossier_code, state FROM view_dossiers WHERE version = ? AND dossier_code IN (SELECT value FROM json_each(?))');
-    this.upsertDossiers = statementsByRows(db, (values) =>
-      `INSERT INTO view_dossiers (version, dossier_code, state) VALUES ${values} ON CONFLICT (version, dossier_code) DO UPDATE SET state = excluded.state`,
+    this.upsertDossiers = statementsByRows(
+      db,
+      (values) =>
+        `INSERT INTO view_dossiers (version, dossier_code, state) VALUES ${values} ON CONFLICT (version, dossier_code) DO UPDATE SET state = excluded.state`,
       3,
     );
-    this.addCounts = statementsByRows(db, (values) =>
-      `INSERT INTO view_daily_counts (version, day, agency_code, metric, value) VALUES ${values}
+    this.addCounts = statementsByRows(
+      db,
+      (values) =>
+        `INSERT INTO view_daily_counts (version, day, agency_code, metric, value) VALUES ${values}
        ON CONFLICT (version, day, agency_code, metric) DO UPDATE SET value = value + excluded.value`,
       5,
     );
-    this.addMonthlyCounts = statementsByRows(db, (values) =>
-      `INSERT INTO view_monthly_counts (version, month, agency_code, metric, value) VALUES ${values}
+    this.addMonthlyCounts = statementsByRows(
+      db,
+      (values) =>
+        `INSERT INTO view_monthly_counts (version, month, agency_code, metric, value) VALUES ${values}
        ON CONFLICT (version, month, agency_code, metric) DO UPDATE SET value = value + excluded.value`,
       5,
     );

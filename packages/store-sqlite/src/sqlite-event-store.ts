@@ -64,9 +64,7 @@ export class SqliteEventStore implements EventStore {
     // A stream's last revision comes from the log's own (stream_id, revision) index: one descent, and
     // no second table to rewrite on every append (the streams table is no longer read or written).
     this.lastRevision = db.prepare<[string], number | null>('SELECT max(revision) FROM events WHERE stream_id = ?').pluck();
-    this.eventsByIds = db.prepare(
-      'SELECT event_id, stream_id, type, data, position FROM events WHERE event_id IN (SELECT value FROM json_each(?))',
-    );
+    this.eventsByIds = db.prepare('SELECT event_id, stream_id, type, data, position FROM events WHERE event_id IN (SELECT value FROM json_each(?))');
     this.insertEvent = db.prepare('INSERT INTO events (stream_id, revision, event_id, type, data, metadata, natural_key) VALUES (?, ?, ?, ?, ?, ?, ?)');
     this.holdersOf = db.prepare('SELECT natural_key, event_id FROM events WHERE natural_key IN (SELECT value FROM json_each(?))');
     this.eventsByNaturalKeys = db.prepare(`SELECT ${SQLITE_EVENT_COLUMNS}, natural_key FROM events WHERE natural_key IN (SELECT value FROM json_each(?))`);
@@ -103,15 +101,30 @@ export class SqliteEventStore implements EventStore {
       const stored = new Map<string, StoredEventRef>();
       for (const row of this.eventsByIds.all(JSON.stringify(appends.flatMap((a) => a.events.map((e) => e.id))))) {
         const position = BigInt(row.position);
-        stored.set(row.event_id, { streamId: row.stream_id, type: row.type, data: JSON.parse(row.data) as unknown, position: { commit: position, prepare: position } });
+        stored.set(row.event_id, {
+          streamId: row.stream_id,
+          type: row.type,
+          data: JSON.parse(row.data) as unknown,
+          position: { commit: position, prepare: position },
+        });
       }
-      return planAppend(appends, currentRevision, (eventId) => stored.get(eventId), (key) => holders.get(key));
+      return planAppend(
+        appends,
+        currentRevision,
+        (eventId) => stored.get(eventId),
+        (key) => holders.get(key),
+      );
     };
     let plan: AppendPlan;
     if (checkStored) plan = checkedPlan();
     else {
       try {
-        plan = planAppend(appends, currentRevision, () => undefined, (key) => holders.get(key));
+        plan = planAppend(
+          appends,
+          currentRevision,
+          () => undefined,
+          (key) => holders.get(key),
+        );
       } catch {
         plan = checkedPlan();
       }

@@ -57,9 +57,7 @@ export class SqliteIngestStore implements IngestStore {
       `INSERT INTO dead_letters (origin, key, value, reason, message, dossier_code, status) VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (origin) DO NOTHING`,
     );
-    this.parked = db.prepare(
-      "SELECT * FROM dead_letters WHERE status = 'parked' AND dossier_code IN (SELECT value FROM json_each(?)) ORDER BY id",
-    );
+    this.parked = db.prepare("SELECT * FROM dead_letters WHERE status = 'parked' AND dossier_code IN (SELECT value FROM json_each(?)) ORDER BY id");
     this.settle = db.prepare(
       `UPDATE dead_letters SET status = ?, reason = COALESCE(?, reason), message = COALESCE(?, message), attempts = attempts + 1,
          updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?`,
@@ -138,7 +136,9 @@ export class SqliteIngestStore implements IngestStore {
   offsets(): Promise<PartitionSpan[]> {
     return run(() =>
       this.db
-        .prepare<[], { source: string; partition: number; first_offset: number; next_offset: number }>('SELECT * FROM ingest_offsets ORDER BY source, partition')
+        .prepare<[], { source: string; partition: number; first_offset: number; next_offset: number }>(
+          'SELECT * FROM ingest_offsets ORDER BY source, partition',
+        )
         .all()
         .map((r) => ({ source: r.source, partition: r.partition, first: BigInt(r.first_offset), next: BigInt(r.next_offset) })),
     );

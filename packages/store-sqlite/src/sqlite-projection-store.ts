@@ -47,7 +47,8 @@ function toVersion(r: VersionRow): ProjectionVersion {
 const now = () => new Date().toISOString();
 const later = (ms: number) => new Date(Date.now() + ms).toISOString();
 /** The live version of a projection, as an SQL subquery for the view stores' reads (the name is a constant of ours). */
-export const liveVersionSql = (projection: string): string => `(SELECT version FROM projection_versions WHERE projection = '${projection}' AND status = 'live')`;
+export const liveVersionSql = (projection: string): string =>
+  `(SELECT version FROM projection_versions WHERE projection = '${projection}' AND status = 'live')`;
 /** Every retired version, whatever its projection, as an SQL subquery: a view's rows are only ever its own projection's. */
 export const RETIRED_VERSIONS_SQL = "(SELECT version FROM projection_versions WHERE status = 'retired')";
 
@@ -63,7 +64,16 @@ export class SqliteProjectionStore implements ProjectionStore {
   private readonly selectVersions: Statement<[string], VersionRow>;
   private readonly selectWithStatus: Statement<[string, string], VersionRow>;
   private readonly insertVersion: Statement<[string, string, string, string]>;
-  private readonly advance: Statement<{ version: number; projection: string; commit: number; prepare: number; events: number; rate: number | null; now: string; owner: string | null }>;
+  private readonly advance: Statement<{
+    version: number;
+    projection: string;
+    commit: number;
+    prepare: number;
+    events: number;
+    rate: number | null;
+    now: string;
+    owner: string | null;
+  }>;
   private readonly setStatus: Statement<[string, string, number]>;
   private readonly takeLease: Statement<{ version: number; owner: string; expires: string; now: string }>;
   private readonly extendLease: Statement<[string, number, string]>;

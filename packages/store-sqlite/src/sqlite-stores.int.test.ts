@@ -21,7 +21,19 @@ const harness = <T>(part: (stores: SqliteStores) => T) => ({
   dispose,
 });
 
-eventStoreContract('sqlite', harness((s) => s.eventStore));
-projectionStoreContract('sqlite', harness((s) => s.projectionStore));
-dailyCountsStoreContract('sqlite', harness((s) => s));
-ingestStoreContract('sqlite', harness((s) => s.ingestStore));
+eventStoreContract(
+  'sqlite',
+  harness((s) => s.eventStore),
+);
+projectionStoreContract(
+  'sqlite',
+  harness((s) => s.projectionStore),
+);
+dailyCountsStoreContract(
+  'sqlite',
+  harness((s) => s),
+);
+ingestStoreContract(
+  'sqlite',
+  harness((s) => s.ingestStore),
+);

@@ -16,10 +16,20 @@ describe('tthc demo on the embedded store', () => {
     if (!loaded.ok) throw new Error(JSON.stringify(loaded.problems));
     const { levels } = loaded.profile;
     const text = await runTthc(...args);
-    const row = (label: string) => text.split('\n').find((l) => l.startsWith(label))?.split(/\s{2,}/) ?? [];
+    const row = (label: string) =>
+      text
+        .split('\n')
+        .find((l) => l.startsWith(label))
+        ?.split(/\s{2,}/) ?? [];
     // Columns: level (agencies), received, online, resolved, early, on time*, late, rate, payments.
-    expect([row('Sở, ban, ngành (19)')[3], row('Sở, ban, ngành (19)')[5]]).toEqual([formatCount(levels.province?.resolved ?? -1), formatCount(levels.province?.resolvedOnTime ?? -1)]);
-    expect([row('UBND cấp xã (142)')[3], row('UBND cấp xã (142)')[5]]).toEqual([formatCount(levels.commune?.resolved ?? -1), formatCount(levels.commune?.resolvedOnTime ?? -1)]);
+    expect([row('Sở, ban, ngành (19)')[3], row('Sở, ban, ngành (19)')[5]]).toEqual([
+      formatCount(levels.province?.resolved ?? -1),
+      formatCount(levels.province?.resolvedOnTime ?? -1),
+    ]);
+    expect([row('UBND cấp xã (142)')[3], row('UBND cấp xã (142)')[5]]).toEqual([
+      formatCount(levels.commune?.resolved ?? -1),
+      formatCount(levels.commune?.resolvedOnTime ?? -1),
+    ]);
     expect(row('Tổng cộng')[8]).toBe(formatCount(loaded.profile.onlinePayments ?? -1));
     // Same seed, same event ids: the second run appends nothing and the figures stay put.
     expect(await runTthc(...args)).toBe(text);
@@ -87,7 +97,10 @@ describe('tthc report over periods and levels', () => {
   it('balances, as the Ministry form does: carried over + received = resolved + in progress at the end + withdrawn + handed back', async () => {
     type Row = BalanceFigures;
     for (const period of ['2024-H1', '2024-Q2', '2024-03', '2024-05']) {
-      const report = JSON.parse(await runTthc('report', '--period', period, '--format', 'json', '--store', store)) as { levels: Record<string, Row>; total: Row };
+      const report = JSON.parse(await runTthc('report', '--period', period, '--format', 'json', '--store', store)) as {
+        levels: Record<string, Row>;
+        total: Row;
+      };
       for (const [name, r] of [['total', report.total], ...Object.entries(report.levels)] as [string, Row][]) {
         const { inflow, outflow } = balanceOf(r);
         expect([period, name, inflow]).toEqual([period, name, outflow]);
@@ -108,7 +121,11 @@ describe('tthc report over periods and levels', () => {
     expect(agencyScopes.every((s) => /^\d{3}\.\d{2}\.\d{2}\.H36$/.test(s))).toBe(true);
     expect(agencyScopes).toEqual([...agencyScopes].sort());
     const total = Object.fromEntries(header.map((h, i) => [h, csv.at(-1)?.split(',')[i]]));
-    expect([Number(total.received), Number(total.resolved), Number(total.carriedOver)]).toEqual([report.total.received, report.total.resolved, (report.total as unknown as { carriedOver: number }).carriedOver]);
+    expect([Number(total.received), Number(total.resolved), Number(total.carriedOver)]).toEqual([
+      report.total.received,
+      report.total.resolved,
+      (report.total as unknown as { carriedOver: number }).carriedOver,
+    ]);
     const markdown = await runTthc('report', '--period', '2024-Q2', '--format', 'markdown', '--store', store);
     expect(markdown).toMatch(/^\| Cấp \| Tiếp nhận \|/m);
     expect(markdown).toMatch(/^\| Sở, ban, ngành \(19\) \| /m);
@@ -116,7 +133,9 @@ describe('tthc report over periods and levels', () => {
   });
 
   it('refuses a period together with dates, and a period it cannot read', async () => {
-    await expect(runTthc('report', '--period', '2024-H1', '--from', '2024-01-01', '--to', '2024-06-30', '--store', store)).rejects.toThrow(/--period: give either --period/);
+    await expect(runTthc('report', '--period', '2024-H1', '--from', '2024-01-01', '--to', '2024-06-30', '--store', store)).rejects.toThrow(
+      /--period: give either --period/,
+    );
     await expect(runTthc('report', '--period', '2024-H3', '--store', store)).rejects.toThrow(/--period/);
   });
 });

@@ -20,8 +20,7 @@ import { simulateCommand } from './commands/simulate';
 import { stdoutOutput, type Output } from './context';
 import { CLI_DEFAULTS } from './defaults';
 
-const storeOption = () =>
-  new Option('--store <url>', `event store: sqlite:PATH or postgres://… (default ${CLI_DEFAULTS.store})`).env('TTHC_STORE_URL');
+const storeOption = () => new Option('--store <url>', `event store: sqlite:PATH or postgres://… (default ${CLI_DEFAULTS.store})`).env('TTHC_STORE_URL');
 const logLevelOption = () =>
   new Option('--log-level <level>', 'JSON logs on stderr at this level (default: warn on a terminal, info otherwise)').env('LOG_LEVEL');
 const brokersOption = () => new Option('--brokers <list>', 'Kafka brokers host:port[,…]').env('KAFKA_BROKERS');
@@ -30,10 +29,7 @@ const projectBatchHelp = `events per view transaction, at most (also committed e
 
 /** The tthc program; `out` receives each command's result (stdout unless a test captures it). */
 export function buildProgram(out: Output = stdoutOutput): Command {
-  const program = new Command('tthc')
-    .description('Counts administrative-procedure dossiers from one-stop-shop events')
-    .showHelpAfterError()
-    .exitOverride();
+  const program = new Command('tthc').description('Counts administrative-procedure dossiers from one-stop-shop events').showHelpAfterError().exitOverride();
 
   program
     .command('demo')
@@ -86,11 +82,27 @@ export function buildProgram(out: Output = stdoutOutput): Command {
     .option('--until-idle', 'exit once the group has consumed everything and nothing new arrives')
     .option('--idle-ms <ms>', 'quiet time that counts as idle', String(INGEST_DEFAULTS.idleMs))
     .option('--batch-size <n>', 'events per store transaction (file)', String(INGEST_DEFAULTS.batchSize))
-    .option('--session-timeout-ms <ms>', 'how long the group waits for a silent member before another takes its partitions', String(INGEST_DEFAULTS.sessionTimeoutMs))
-    .option('--heartbeat-ms <ms>', 'how often a member tells the group it is alive (at most a third of the session timeout)', String(INGEST_DEFAULTS.heartbeatIntervalMs))
-    .option('--fetch-bytes <n>', 'the most bytes one fetch takes from a partition: the size of a batch from Kafka', String(INGEST_DEFAULTS.fetchBytesPerPartition))
+    .option(
+      '--session-timeout-ms <ms>',
+      'how long the group waits for a silent member before another takes its partitions',
+      String(INGEST_DEFAULTS.sessionTimeoutMs),
+    )
+    .option(
+      '--heartbeat-ms <ms>',
+      'how often a member tells the group it is alive (at most a third of the session timeout)',
+      String(INGEST_DEFAULTS.heartbeatIntervalMs),
+    )
+    .option(
+      '--fetch-bytes <n>',
+      'the most bytes one fetch takes from a partition: the size of a batch from Kafka',
+      String(INGEST_DEFAULTS.fetchBytesPerPartition),
+    )
     .option('--not-before <date>', 'refuse events with a time or date before this day (implausible-time)', INGEST_DEFAULTS.timeBounds.notBefore)
-    .option('--max-ahead-hours <h>', 'refuse events with a time this long after the moment of ingest (implausible-time)', String(INGEST_DEFAULTS.timeBounds.maxAheadMs / 3_600_000))
+    .option(
+      '--max-ahead-hours <h>',
+      'refuse events with a time this long after the moment of ingest (implausible-time)',
+      String(INGEST_DEFAULTS.timeBounds.maxAheadMs / 3_600_000),
+    )
     .addOption(storeOption())
     .addOption(logLevelOption())
     .action((opts: Record<string, unknown>) => ingestCommand(opts, out));
@@ -127,8 +139,16 @@ export function buildProgram(out: Output = stdoutOutput): Command {
     .option('--from <date>', 'first day (YYYY-MM-DD, Asia/Ho_Chi_Minh)')
     .option('--to <date>', 'last day, inclusive')
     .option('--period <spec>', 'a reporting period instead of --from/--to: 2024, 2024-H1, 2024-Q2, 2024-03')
-    .addOption(new Option('--cutoff <kind>', 'period boundaries: calendar, or the Decree 09/2019 windows (15th to 14th)').choices([...periodCutoff.options]).default(CLI_DEFAULTS.cutoff))
-    .addOption(new Option('--format <format>', 'output format; narrative: the paragraphs of a province report (II.2.d, II.2.g) in Vietnamese').choices([...REPORT_FORMATS]).default(CLI_DEFAULTS.format))
+    .addOption(
+      new Option('--cutoff <kind>', 'period boundaries: calendar, or the Decree 09/2019 windows (15th to 14th)')
+        .choices([...periodCutoff.options])
+        .default(CLI_DEFAULTS.cutoff),
+    )
+    .addOption(
+      new Option('--format <format>', 'output format; narrative: the paragraphs of a province report (II.2.d, II.2.g) in Vietnamese')
+        .choices([...REPORT_FORMATS])
+        .default(CLI_DEFAULTS.format),
+    )
     .addOption(new Option('--by <grouping>', 'rows by level, or by agency within each level').choices([...REPORT_GROUPINGS]).default(CLI_DEFAULTS.by))
     .addOption(storeOption())
     .addOption(logLevelOption())
@@ -163,7 +183,7 @@ export function buildProgram(out: Output = stdoutOutput): Command {
   const registry = program.command('registry').description('agency registry files');
   registry
     .command('import')
-    .description('validate a registry file and make it the store\'s registry: ingest authorises sources against it')
+    .description("validate a registry file and make it the store's registry: ingest authorises sources against it")
     .argument('<file>', 'registry JSON file')
     .addOption(storeOption())
     .addOption(logLevelOption())

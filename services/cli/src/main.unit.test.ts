@@ -9,7 +9,10 @@ describe('a failed command', () => {
   });
 
   it('knows the code of an error that came from a worker thread, which keeps its properties but not its class', () => {
-    const fromWorker = Object.assign(new Error('projection daily-counts version 1 is being run by another runner'), { name: 'ProjectionLockedError', code: 'PROJECTION_LOCKED' });
+    const fromWorker = Object.assign(new Error('projection daily-counts version 1 is being run by another runner'), {
+      name: 'ProjectionLockedError',
+      code: 'PROJECTION_LOCKED',
+    });
     expect(errorLine(fromWorker)).toBe('tthc [PROJECTION_LOCKED]: projection daily-counts version 1 is being run by another runner\n');
   });
 

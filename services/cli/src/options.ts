@@ -19,7 +19,11 @@ const positiveInt = z.coerce.number().int().positive();
 const batchSize = (max: number) => positiveInt.max(max);
 const storeBatchSize = batchSize(100_000);
 const sendBatchSize = batchSize(10_000);
-const seed = z.coerce.number().int().nonnegative().max(2 ** 32 - 1);
+const seed = z.coerce
+  .number()
+  .int()
+  .nonnegative()
+  .max(2 ** 32 - 1);
 const reportFormat = z.enum(REPORT_FORMATS);
 export const letterLimit = positiveInt.max(100_000);
 
@@ -46,7 +50,10 @@ export const ingestOptions = commonOptions
     heartbeatMs: z.coerce.number().int().min(100).max(60_000),
     fetchBytes: z.coerce.number().int().min(1024).max(104_857_600),
     notBefore: isoDate,
-    maxAheadHours: z.coerce.number().positive().max(24 * 366),
+    maxAheadHours: z.coerce
+      .number()
+      .positive()
+      .max(24 * 366),
   })
   .strict()
   .refine((o) => o.file !== undefined || o.brokers !== undefined, {

@@ -23,7 +23,14 @@ function usage(run: () => unknown): string {
 describe('command options', () => {
   it('take their defaults from the DEFAULTS objects, through commander', () => {
     const options = parseOptions(ingestOptions, ingestRaw({}));
-    expect(options).toMatchObject({ file: 'feed.ndjson', batchSize: 5000, idleMs: 3000, topic: 'tthc.dossier-events.v1', group: 'tthc-ingest', sessionTimeoutMs: 10_000 });
+    expect(options).toMatchObject({
+      file: 'feed.ndjson',
+      batchSize: 5000,
+      idleMs: 3000,
+      topic: 'tthc.dossier-events.v1',
+      group: 'tthc-ingest',
+      sessionTimeoutMs: 10_000,
+    });
     expect(options.store).toEqual({ kind: 'sqlite', path: CLI_DEFAULTS.store.slice('sqlite:'.length) });
   });
 
@@ -37,6 +44,8 @@ describe('command options', () => {
   it('check topic names with the rule the publisher uses', () => {
     const message = 'must be a Kafka topic name: 1-249 characters of a-z, A-Z, 0-9, ".", "_" or "-"';
     expect(usage(() => parseOptions(ingestOptions, ingestRaw({ dlqTopic: 'dead letters' })))).toBe(`--dlq-topic: ${message}`);
-    expect(usage(() => parseOptions(publishOptions, { brokers: 'k1:9092', topic: 'events', registryTopic: 'x'.repeat(250), batchSize: '1000' }))).toBe(`--registry-topic: ${message}`);
+    expect(usage(() => parseOptions(publishOptions, { brokers: 'k1:9092', topic: 'events', registryTopic: 'x'.repeat(250), batchSize: '1000' }))).toBe(
+      `--registry-topic: ${message}`,
+    );
   });
 });

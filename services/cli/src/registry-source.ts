@@ -6,7 +6,8 @@ export async function storedRegistryIfAny(store: IngestStore): Promise<AgencyReg
   const stored = await store.loadRegistry();
   if (!stored) return undefined;
   const loaded = loadAgencyRegistry(stored.registry);
-  if (!loaded.ok) throw new UsageError(`the stored registry (version ${stored.version}) is invalid: ${loaded.problems.map((p) => `${p.field}: ${p.rule}`).join('; ')}`);
+  if (!loaded.ok)
+    throw new UsageError(`the stored registry (version ${stored.version}) is invalid: ${loaded.problems.map((p) => `${p.field}: ${p.rule}`).join('; ')}`);
   return loaded.registry;
 }
 

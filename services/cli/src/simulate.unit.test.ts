@@ -13,7 +13,16 @@ const profile = {
   period: { from: '2024-01-01', to: '2024-06-30' },
   levels: {
     province: { agencies: 3, resolved: 400, resolvedOnTime: 380 },
-    commune: { agencies: 5, resolved: 300, resolvedOnTime: 299, received: 320, carriedOver: 10, inProgressAtEnd: { notDue: 20, overdue: 4 }, withdrawn: 4, handedBack: 2 },
+    commune: {
+      agencies: 5,
+      resolved: 300,
+      resolvedOnTime: 299,
+      received: 320,
+      carriedOver: 10,
+      inProgressAtEnd: { notDue: 20, overdue: 4 },
+      withdrawn: 4,
+      handedBack: 2,
+    },
   },
   receivedOnline: 500,
   fullProcessOnline: { resolved: 150, resolvedOnline: 140 },
@@ -32,10 +41,11 @@ describe('tthc simulate --out', () => {
 
   it('writes the registry line first, then the events, the same bytes for the same seed, and prints the figures', async () => {
     const file = write('profile.json', profile);
-    const run = async (seed: string, out: string) => JSON.parse(await runTthc('simulate', '--profile', file, '--seed', seed, '--out', join(dir, out))) as {
-      events: number;
-      figures: { levels: Record<string, { received: number }>; receivedOnline: number };
-    };
+    const run = async (seed: string, out: string) =>
+      JSON.parse(await runTthc('simulate', '--profile', file, '--seed', seed, '--out', join(dir, out))) as {
+        events: number;
+        figures: { levels: Record<string, { received: number }>; receivedOnline: number };
+      };
     const first = await run('7', 'a.ndjson');
     await run('7', 'b.ndjson');
     await run('8', 'c.ndjson');
@@ -66,7 +76,9 @@ describe('tthc simulate --out', () => {
       },
     };
     const out = join(dir, 'failed.ndjson');
-    await expect(writeSimulation(out, simulationRegistryEvent(loaded.profile, simulation, 7), failing, () => undefined)).rejects.toThrow('interrupted half way');
+    await expect(writeSimulation(out, simulationRegistryEvent(loaded.profile, simulation, 7), failing, () => undefined)).rejects.toThrow(
+      'interrupted half way',
+    );
     expect(existsSync(out)).toBe(false);
     expect(existsSync(`${out}.partial`)).toBe(false);
     // A whole run leaves only the feed.

@@ -1,11 +1,4 @@
-import {
-  formatProblems,
-  parseRegistryEvent,
-  type AgencyRegistry,
-  type AgencyRegistryFile,
-  type IngestStore,
-  type NewDeadLetter,
-} from '@tthc/core';
+import { formatProblems, parseRegistryEvent, type AgencyRegistry, type AgencyRegistryFile, type IngestStore, type NewDeadLetter } from '@tthc/core';
 import type { Logger } from '@tthc/logging';
 import { letter } from './ingest-batch';
 

@@ -93,7 +93,9 @@ export async function consumeKafka(
   });
   if (!registry) {
     await follower.stop();
-    throw new NoRegistryError(`no agency registry to check events against: the store has none and topic ${registryTopic} holds none; publish one there or run \`tthc registry import FILE\``);
+    throw new NoRegistryError(
+      `no agency registry to check events against: the store has none and topic ${registryTopic} holds none; publish one there or run \`tthc registry import FILE\``,
+    );
   }
   // Once stopping, a consumer that crashed (a broker gone) must not restart itself behind our back.
   let stopping = false;
@@ -161,7 +163,11 @@ export async function consumeKafka(
         }
       },
     });
-    await waitUntilStopped(options, () => lastActivity, () => caughtUp(admin, groupId, topic));
+    await waitUntilStopped(
+      options,
+      () => lastActivity,
+      () => caughtUp(admin, groupId, topic),
+    );
   } finally {
     stopping = true;
     clearInterval(lagTimer);
@@ -220,7 +226,9 @@ export async function consumeKafka(
     // The batch's offsets are accounted for once it is settled in the store, before Kafka hears of it:
     // a crash between the two redelivers the batch, and the span only widens.
     try {
-      await retry(() => ctx.ingestStore.recordOffsets(context.source, batch.partition, BigInt(batch.messages[0]?.offset ?? last.offset), BigInt(last.offset) + 1n));
+      await retry(() =>
+        ctx.ingestStore.recordOffsets(context.source, batch.partition, BigInt(batch.messages[0]?.offset ?? last.offset), BigInt(last.offset) + 1n),
+      );
     } catch (error) {
       // Stopping while the store is down: the batch is stored, Kafka redelivers it to the next consumer as duplicates.
       if (error instanceof StoppedWhileUnavailableError) return;

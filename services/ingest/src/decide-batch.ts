@@ -234,7 +234,7 @@ export function decideBatch<M>(
     };
 
     const retryWaiting = () => {
-      for (let progress = true; progress && waiting.length > 0; ) {
+      for (let progress = true; progress && waiting.length > 0;) {
         progress = false;
         const still: typeof waiting = [];
         for (const w of waiting) {

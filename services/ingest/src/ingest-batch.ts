@@ -97,10 +97,24 @@ const bytes = (value: Buffer | string | null): Uint8Array =>
 const keyAsDossierCode = (key: string | null): string | null => (key !== null && dossierCodeSchema.safeParse(key).success ? key : null);
 
 /** A letter of a message that was not stored, as the ingest store keeps it. */
-export function letter(message: IncomingMessage, reason: NewDeadLetter['reason'], detail: string, dossierCode: string | null, status: NewDeadLetter['status']): NewDeadLetter {
+export function letter(
+  message: IncomingMessage,
+  reason: NewDeadLetter['reason'],
+  detail: string,
+  dossierCode: string | null,
+  status: NewDeadLetter['status'],
+): NewDeadLetter {
   // The key and the detail are shown to operators and stored as text: invisible characters are
   // written as escapes, so that no letter can fail to be stored or mislead a reader.
-  return { origin: message.origin, key: message.key === null ? null : escapeInvisible(message.key), value: bytes(message.value), reason, message: escapeInvisible(detail), dossierCode, status };
+  return {
+    origin: message.origin,
+    key: message.key === null ? null : escapeInvisible(message.key),
+    value: bytes(message.value),
+    reason,
+    message: escapeInvisible(detail),
+    dossierCode,
+    status,
+  };
 }
 
 /** A batch's messages, parsed and checked on their own: what does not depend on the store. */
@@ -118,7 +132,10 @@ export function readBatch(ctx: Pick<IngestContext, 'now' | 'timeBounds'>, messag
   return { messages, ...readMessages(ctx, messages) };
 }
 
-function readMessages(ctx: Pick<IngestContext, 'now' | 'timeBounds'>, messages: readonly IncomingMessage[]): { invalid: Invalid[]; candidates: Candidate<IncomingMessage>[] } {
+function readMessages(
+  ctx: Pick<IngestContext, 'now' | 'timeBounds'>,
+  messages: readonly IncomingMessage[],
+): { invalid: Invalid[]; candidates: Candidate<IncomingMessage>[] } {
   const timeBoundProblems = timeBoundsChecker(ctx.now?.() ?? Date.now(), ctx.timeBounds ?? INGEST_DEFAULTS.timeBounds);
   const invalid: Invalid[] = [];
   const candidates: Candidate<IncomingMessage>[] = [];
@@ -127,7 +144,9 @@ function readMessages(ctx: Pick<IngestContext, 'now' | 'timeBounds'>, messages: 
       invalid.push({ message, reason: 'empty-message', detail: '(message): must not be empty', dossierCode: keyAsDossierCode(message.key) });
       continue;
     }
-    const parsed = parseDossierEvent(typeof message.value === 'string' ? message.value : new Uint8Array(message.value.buffer, message.value.byteOffset, message.value.byteLength));
+    const parsed = parseDossierEvent(
+      typeof message.value === 'string' ? message.value : new Uint8Array(message.value.buffer, message.value.byteOffset, message.value.byteLength),
+    );
     if (!parsed.ok) {
       invalid.push({ message, reason: parsed.reason, detail: formatProblems(parsed.problems), dossierCode: keyAsDossierCode(message.key) });
       continue;
@@ -170,7 +189,11 @@ export async function ingestBatch(ctx: IngestContext, batch: readonly IncomingMe
  * where it can) and does each half in turn, until each refused event stands alone. Events still
  * waiting after the first half go on to the second, so that the split changes nothing else.
  */
-async function appendIsolating(ctx: IngestContext, pending: readonly Candidate<IncomingMessage>[], parked: readonly Candidate<IncomingMessage>[]): Promise<Settled> {
+async function appendIsolating(
+  ctx: IngestContext,
+  pending: readonly Candidate<IncomingMessage>[],
+  parked: readonly Candidate<IncomingMessage>[],
+): Promise<Settled> {
   try {
     return await decideAndAppend(ctx, pending, parked);
   } catch (error) {
@@ -178,16 +201,35 @@ async function appendIsolating(ctx: IngestContext, pending: readonly Candidate<I
     const work = [...parked, ...pending];
     if (work.length === 1 && work[0]) {
       const only = work[0];
-      const refusal: Refusal<IncomingMessage> = { message: only.message, reason: 'store-rejected', detail: error.message, dossierCode: only.event.subject, ...(only.parkedId !== undefined ? { parkedId: only.parkedId } : {}) };
+      const refusal: Refusal<IncomingMessage> = {
+        message: only.message,
+        reason: 'store-rejected',
+        detail: error.message,
+        dossierCode: only.event.subject,
+        ...(only.parkedId !== undefined ? { parkedId: only.parkedId } : {}),
+      };
       return { accepted: [], duplicates: [], refused: [refusal], parked: [] };
     }
     const cut = splitPoint(work);
-    const first = await appendIsolating(ctx, work.slice(0, cut).filter((c) => c.parkedId === undefined), work.slice(0, cut).filter((c) => c.parkedId !== undefined));
+    const first = await appendIsolating(
+      ctx,
+      work.slice(0, cut).filter((c) => c.parkedId === undefined),
+      work.slice(0, cut).filter((c) => c.parkedId !== undefined),
+    );
     const settledIds = new Set([...first.accepted, ...first.duplicates, ...first.refused].map((c) => c.message.origin));
     const rest = work.slice(cut);
     const waitingParked = work.slice(0, cut).filter((c) => c.parkedId !== undefined && !settledIds.has(c.message.origin));
-    const second = await appendIsolating(ctx, [...first.parked.map((p) => p.candidate), ...rest.filter((c) => c.parkedId === undefined)], [...waitingParked, ...rest.filter((c) => c.parkedId !== undefined)]);
-    return { accepted: [...first.accepted, ...second.accepted], duplicates: [...first.duplicates, ...second.duplicates], refused: [...first.refused, ...second.refused], parked: second.parked };
+    const second = await appendIsolating(
+      ctx,
+      [...first.parked.map((p) => p.candidate), ...rest.filter((c) => c.parkedId === undefined)],
+      [...waitingParked, ...rest.filter((c) => c.parkedId !== undefined)],
+    );
+    return {
+      accepted: [...first.accepted, ...second.accepted],
+      duplicates: [...first.duplicates, ...second.duplicates],
+      refused: [...first.refused, ...second.refused],
+      parked: second.parked,
+    };
   }
 }
 
@@ -202,7 +244,11 @@ function splitPoint(work: readonly Candidate<IncomingMessage>[]): number {
 }
 
 /** One decision and its append, decided again on fresh state after a lost race, and without a conflicting event after a conflict. */
-async function decideAndAppend(ctx: IngestContext, pending: readonly Candidate<IncomingMessage>[], parked: readonly Candidate<IncomingMessage>[]): Promise<Settled> {
+async function decideAndAppend(
+  ctx: IngestContext,
+  pending: readonly Candidate<IncomingMessage>[],
+  parked: readonly Candidate<IncomingMessage>[],
+): Promise<Settled> {
   const conflicts: Refusal<IncomingMessage>[] = [];
   let work = pending;
   let waiting = parked;
@@ -241,7 +287,12 @@ async function decideAndAppend(ctx: IngestContext, pending: readonly Candidate<I
       if (error instanceof WrongExpectedRevisionError) ctx.cache?.forget(byDossier.keys());
       if (error instanceof WrongExpectedRevisionError && attempt < MAX_ATTEMPTS) continue;
       // An id or a natural key taken meanwhile by another dossier's event: refuse the later copy, decide the rest again.
-      const taken = error instanceof DuplicateEventIdConflictError ? { id: error.eventId, reason: 'duplicate-id-conflict' as const } : error instanceof NaturalKeyConflictError ? { id: error.eventId, reason: 'natural-key-conflict' as const } : undefined;
+      const taken =
+        error instanceof DuplicateEventIdConflictError
+          ? { id: error.eventId, reason: 'duplicate-id-conflict' as const }
+          : error instanceof NaturalKeyConflictError
+            ? { id: error.eventId, reason: 'natural-key-conflict' as const }
+            : undefined;
       // The event at fault may be a new message or a parked letter that this batch released.
       const culprit = taken && all().findLast((c) => c.event.id === taken.id);
       if (taken && culprit) {

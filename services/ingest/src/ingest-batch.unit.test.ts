@@ -34,7 +34,14 @@ const streamOf = (code: string) => events.filter((e) => e.subject === code);
 
 // Every test keeps dossiers between batches as ingest does, in a cache small enough to forget some.
 function fresh(registry = registryOf()) {
-  const ctx: IngestContext = { eventStore: new InMemoryEventStore(), ingestStore: new InMemoryIngestStore(), registry, source: 'file', now: () => NOW, cache: new DossierCache(4) };
+  const ctx: IngestContext = {
+    eventStore: new InMemoryEventStore(),
+    ingestStore: new InMemoryIngestStore(),
+    registry,
+    source: 'file',
+    now: () => NOW,
+    cache: new DossierCache(4),
+  };
   let line = 0;
   const message = (value: string | Buffer): IncomingMessage => ({ key: null, value, origin: `feed:${(line += 1)}` });
   return { ctx, message };
@@ -49,7 +56,10 @@ describe('a payment sent again under a new event id', () => {
 
   it('is a duplicate when it states the same payment, and is counted once', async () => {
     const { ctx, message } = fresh();
-    await ingestBatch(ctx, lines(upToPayment).map((l) => message(l)));
+    await ingestBatch(
+      ctx,
+      lines(upToPayment).map((l) => message(l)),
+    );
     const again = await ingestBatch(ctx, [message(JSON.stringify({ ...paid, id: 'resent-1', time: '2024-12-30T10:00:00+07:00' }))]);
     expect(again.counts).toMatchObject({ consumed: 1, appended: 0, duplicates: 1 });
     expect((await storedIds(ctx)).filter((id) => id === paid.id || id === 'resent-1')).toEqual([paid.id]);
@@ -59,21 +69,33 @@ describe('a payment sent again under a new event id', () => {
     const { ctx, message } = fresh();
     const other = events.find((e) => e.type === 'vn.gov.tthc.dossier.received.v2' && e.subject !== paid.subject);
     if (!other) throw new Error('no second dossier');
-    await ingestBatch(ctx, lines([...upToPayment, other]).map((l) => message(l)));
+    await ingestBatch(
+      ctx,
+      lines([...upToPayment, other]).map((l) => message(l)),
+    );
     const inflated = { ...paid, id: 'resent-2', data: { ...paid.data, amountVnd: paid.data.amountVnd * 100 } };
     const elsewhere = { ...paid, id: 'resent-3', subject: other.subject };
-    const result = await ingestBatch(ctx, lines([inflated, elsewhere]).map((l) => message(l)));
+    const result = await ingestBatch(
+      ctx,
+      lines([inflated, elsewhere]).map((l) => message(l)),
+    );
     expect(result.counts).toMatchObject({ appended: 0, deadLettered: 2 });
     const letters = await ctx.ingestStore.listLetters();
     expect(letters.map((l) => [l.reason, l.message])).toEqual([
       ['natural-key-conflict', `paid-online/${paid.data.platform}/${paid.data.transactionId} is already held by event ${paid.id} with other content`],
-      ['natural-key-conflict', `paid-online/${paid.data.platform}/${paid.data.transactionId} is already held by event ${paid.id} of dossier ${paid.subject} with other content`],
+      [
+        'natural-key-conflict',
+        `paid-online/${paid.data.platform}/${paid.data.transactionId} is already held by event ${paid.id} of dossier ${paid.subject} with other content`,
+      ],
     ]);
   });
 
   it('is caught within one batch too', async () => {
     const { ctx, message } = fresh();
-    const result = await ingestBatch(ctx, lines([...upToPayment, { ...paid, id: 'resent-4' }]).map((l) => message(l)));
+    const result = await ingestBatch(
+      ctx,
+      lines([...upToPayment, { ...paid, id: 'resent-4' }]).map((l) => message(l)),
+    );
     expect(result.counts).toMatchObject({ appended: upToPayment.length, duplicates: 1 });
   });
 });
@@ -88,9 +110,15 @@ describe('parking', () => {
   it('releases a payment that came before its receipt within the same batch, and a second run appends nothing', async () => {
     const { ctx, message } = fresh();
     const feed = lines(beforeReceipt);
-    const first = await ingestBatch(ctx, feed.map((l, i) => ({ ...message(l), origin: `feed:${i + 1}` })));
+    const first = await ingestBatch(
+      ctx,
+      feed.map((l, i) => ({ ...message(l), origin: `feed:${i + 1}` })),
+    );
     expect(first.counts).toEqual({ consumed: history.length, appended: history.length, duplicates: 0, deadLettered: 0, parked: 0 });
-    const second = await ingestBatch(ctx, feed.map((l, i) => ({ ...message(l), origin: `feed:${i + 1}` })));
+    const second = await ingestBatch(
+      ctx,
+      feed.map((l, i) => ({ ...message(l), origin: `feed:${i + 1}` })),
+    );
     expect(second.counts).toEqual({ consumed: history.length, appended: 0, duplicates: history.length, deadLettered: 0, parked: 0 });
     expect(await ctx.ingestStore.listLetters()).toEqual([]);
   });
@@ -115,7 +143,11 @@ describe('parking', () => {
     const result = await ingestBatch(ctx, [{ key: null, value: JSON.stringify(receipt), origin: 'feed:2' }]);
     expect(result.deadLetters.map((l) => l.reason)).toEqual(['unauthorised-source']);
     const [letter] = await ctx.ingestStore.listLetters();
-    expect([letter?.status, letter?.reason, letter?.message]).toEqual(['dead', 'unauthorised-source', `source urn:tthc:other-system may not publish for agency ${receipt.type === 'vn.gov.tthc.dossier.received.v2' ? [...new Set([receipt.data.processingAgencyCode, receipt.data.receivingAgencyCode])].join(' or ') : ''}`]);
+    expect([letter?.status, letter?.reason, letter?.message]).toEqual([
+      'dead',
+      'unauthorised-source',
+      `source urn:tthc:other-system may not publish for agency ${receipt.type === 'vn.gov.tthc.dossier.received.v2' ? [...new Set([receipt.data.processingAgencyCode, receipt.data.receivingAgencyCode])].join(' or ') : ''}`,
+    ]);
     expect((await ctx.ingestStore.counts()).get('file')).toEqual({ consumed: 2, appended: 1, duplicates: 0, deadLettered: 1, parked: 0 });
   });
 });
@@ -147,7 +179,12 @@ describe('a dossier another writer moves on behind this process', () => {
   const behind = history.slice(1, receivedAt);
   const supplied = history[receivedAt];
   if (!receipt || !supplied || behind.length === 0) throw new Error('no dossier with a supplement');
-  const otherWriter = (ctx: IngestContext) => ctx.eventStore.appendToStream(dossierStreamId(code), behind.map((e) => toNewEvent(e)), { expected: 0n });
+  const otherWriter = (ctx: IngestContext) =>
+    ctx.eventStore.appendToStream(
+      dossierStreamId(code),
+      behind.map((e) => toNewEvent(e)),
+      { expected: 0n },
+    );
   const storedStream = async (ctx: IngestContext) => (await ctx.eventStore.readStream(dossierStreamId(code))).map((e) => e.id);
 
   it('has its next event decided on the stored stream, not refused on what this process kept', async () => {
@@ -163,7 +200,10 @@ describe('a dossier another writer moves on behind this process', () => {
     const { ctx, message } = fresh();
     await ingestBatch(ctx, [message(JSON.stringify(receipt))]);
     await otherWriter(ctx);
-    const result = await ingestBatch(ctx, [...behind, supplied].map((e) => message(JSON.stringify(e))));
+    const result = await ingestBatch(
+      ctx,
+      [...behind, supplied].map((e) => message(JSON.stringify(e))),
+    );
     expect(result.counts).toEqual({ consumed: behind.length + 1, appended: 1, duplicates: behind.length, deadLettered: 0, parked: 0 });
     expect(await storedStream(ctx)).toEqual([receipt, ...behind, supplied].map((e) => e.id));
   });
@@ -189,9 +229,17 @@ describe('property: any order, any batching, any bad lines between', () => {
   const dossiers = [...new Set(events.map((e) => e.subject))];
   const bad = [
     '{"specversion":"1.0","id":',
-    JSON.stringify({ ...firstOf('vn.gov.tthc.dossier.paid-online.v1'), id: 'nul', data: { ...firstOf('vn.gov.tthc.dossier.paid-online.v1').data, transactionId: 'T\u0000X' } }),
+    JSON.stringify({
+      ...firstOf('vn.gov.tthc.dossier.paid-online.v1'),
+      id: 'nul',
+      data: { ...firstOf('vn.gov.tthc.dossier.paid-online.v1').data, transactionId: 'T\u0000X' },
+    }),
     JSON.stringify({ ...firstOf('vn.gov.tthc.dossier.received.v2'), id: '   ' }),
-    JSON.stringify({ ...firstOf('vn.gov.tthc.dossier.received.v2'), id: 'future', data: { ...firstOf('vn.gov.tthc.dossier.received.v2').data, receivedAt: '2099-01-01T08:00:00+07:00', dueDate: '2099-01-10' } }),
+    JSON.stringify({
+      ...firstOf('vn.gov.tthc.dossier.received.v2'),
+      id: 'future',
+      data: { ...firstOf('vn.gov.tthc.dossier.received.v2').data, receivedAt: '2099-01-01T08:00:00+07:00', dueDate: '2099-01-10' },
+    }),
     '',
   ];
 

@@ -48,7 +48,9 @@ const harnesses: [string, () => Promise<Harness>][] = [
           // A second connection to the migrated file; the store's own connection sees the new schema.
           const { db } = openDatabase(path);
           try {
-            db.exec(`CREATE TRIGGER refuse_one BEFORE INSERT ON events WHEN NEW.event_id = ${quoted(eventId)} BEGIN SELECT RAISE(ABORT, 'refused for the test'); END;`);
+            db.exec(
+              `CREATE TRIGGER refuse_one BEFORE INSERT ON events WHEN NEW.event_id = ${quoted(eventId)} BEGIN SELECT RAISE(ABORT, 'refused for the test'); END;`,
+            );
           } finally {
             db.close();
           }
@@ -136,9 +138,18 @@ describe.each(harnesses)('poison messages on %s', (_name, open) => {
 
     const letters = await store.ingestStore.listLetters({ status: 'dead' });
     const byLine = new Map(letters.map((l) => [Number(/:(\d+)#/.exec(l.origin)?.[1]), l]));
-    expect(byLine.get(lineOf(poison[0]!))).toMatchObject({ reason: 'invalid-event', message: expect.stringMatching(/^subject: must not contain U\+0000 \(NUL\)/) as string });
-    expect(byLine.get(lineOf(poison[1]!))).toMatchObject({ reason: 'invalid-event', message: expect.stringMatching(/^source: must not contain U\+0007 \(a control character\)/) as string });
-    expect(byLine.get(lineOf(poison[2]!))).toMatchObject({ reason: 'invalid-event', message: expect.stringMatching(/^id: must not contain U\+D800 \(a lone UTF-16 surrogate\)/) as string });
+    expect(byLine.get(lineOf(poison[0]!))).toMatchObject({
+      reason: 'invalid-event',
+      message: expect.stringMatching(/^subject: must not contain U\+0000 \(NUL\)/) as string,
+    });
+    expect(byLine.get(lineOf(poison[1]!))).toMatchObject({
+      reason: 'invalid-event',
+      message: expect.stringMatching(/^source: must not contain U\+0007 \(a control character\)/) as string,
+    });
+    expect(byLine.get(lineOf(poison[2]!))).toMatchObject({
+      reason: 'invalid-event',
+      message: expect.stringMatching(/^id: must not contain U\+D800 \(a lone UTF-16 surrogate\)/) as string,
+    });
     expect(byLine.get(lineOf(rawUtf8))).toMatchObject({
       reason: 'invalid-encoding',
       message: `(message): must be UTF-8 text: byte 0xC3 at offset ${utf8Offset} is not valid UTF-8`,
@@ -175,7 +186,10 @@ describe.each(harnesses)('poison messages on %s', (_name, open) => {
 
     const messages: IncomingMessage[] = batchEvents.map((e, i) => ({ key: e.subject, value: Buffer.from(JSON.stringify(e)), origin: `poison/0@${i}` }));
     const refusedOrigin = `poison/0@${refusedAt}`;
-    const result = await ingestBatch({ eventStore: store.eventStore, ingestStore: store.ingestStore, registry: registryOf(), source: 'kafka:poison' }, messages);
+    const result = await ingestBatch(
+      { eventStore: store.eventStore, ingestStore: store.ingestStore, registry: registryOf(), source: 'kafka:poison' },
+      messages,
+    );
 
     expect(result.outcomes.size).toBe(messages.length);
     for (const m of messages) expect([m.origin, result.outcomes.get(m.origin)]).toEqual([m.origin, m.origin === refusedOrigin ? 'dead' : 'appended']);
@@ -183,7 +197,9 @@ describe.each(harnesses)('poison messages on %s', (_name, open) => {
     expect(result.deadLetters).toMatchObject([{ origin: refusedOrigin, reason: 'store-rejected' }]);
 
     const letters = await store.ingestStore.listLetters({ status: 'dead' });
-    expect(letters).toMatchObject([{ origin: refusedOrigin, reason: 'store-rejected', dossierCode: refused.subject, key: refused.subject, message: store.refusal }]);
+    expect(letters).toMatchObject([
+      { origin: refusedOrigin, reason: 'store-rejected', dossierCode: refused.subject, key: refused.subject, message: store.refusal },
+    ]);
     expect(Buffer.from(letters[0]!.value).toString('utf8')).toBe(JSON.stringify(refused));
 
     const ids = await loggedIds(store.eventStore);

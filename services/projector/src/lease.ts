@@ -39,7 +39,6 @@ export interface HeldLease {
   release(): Promise<void>;
 }
 
-
 /**
  * Takes the version's lease, renewing it every third of its time to live until released. With
  * `wait`, polls while another runner holds it (a standby takes over once the holder releases it or
@@ -73,21 +72,24 @@ export async function holdLease(store: ProjectionStore, ref: ProjectionVersionRe
 
   const lost = new AbortController();
   let renewing: Promise<void> = Promise.resolve();
-  const timer = setInterval(() => {
-    renewing = store.renewLease(ref, options.owner, options.ttlMs).then(
-      (held) => {
-        if (!held && !lost.signal.aborted) {
-          log.warn('lease lost to another runner');
-          lost.abort();
-        }
-      },
-      (error: unknown) => {
-        // The next tick tries again; the lease outlives a few missed renewals.
-        if (error instanceof StoreUnavailableError) log.warn({ err: error }, 'lease renewal failed: store unavailable');
-        else log.error({ err: error }, 'lease renewal failed');
-      },
-    );
-  }, Math.max(20, options.ttlMs / 3));
+  const timer = setInterval(
+    () => {
+      renewing = store.renewLease(ref, options.owner, options.ttlMs).then(
+        (held) => {
+          if (!held && !lost.signal.aborted) {
+            log.warn('lease lost to another runner');
+            lost.abort();
+          }
+        },
+        (error: unknown) => {
+          // The next tick tries again; the lease outlives a few missed renewals.
+          if (error instanceof StoreUnavailableError) log.warn({ err: error }, 'lease renewal failed: store unavailable');
+          else log.error({ err: error }, 'lease renewal failed');
+        },
+      );
+    },
+    Math.max(20, options.ttlMs / 3),
+  );
   timer.unref();
   return {
     lost: lost.signal,

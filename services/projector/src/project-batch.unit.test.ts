@@ -22,12 +22,14 @@ const summary = (dossierCode: string, status: DossierSummary['status']): Dossier
 describe('the dossier summaries a projection runner holds', () => {
   it('gives its room to dossiers in flight: those that can take no further event are forgotten at the next trim, below capacity too', () => {
     const states = new DossierStates(10, { empty: true });
-    states.remember(new Map([
-      ['open', summary('open', 'in-progress')],
-      ['resolved', summary('resolved', 'resolved')],
-      ['returned', summary('returned', 'returned')],
-      ['withdrawn', summary('withdrawn', 'withdrawn')],
-    ]));
+    states.remember(
+      new Map([
+        ['open', summary('open', 'in-progress')],
+        ['resolved', summary('resolved', 'resolved')],
+        ['returned', summary('returned', 'returned')],
+        ['withdrawn', summary('withdrawn', 'withdrawn')],
+      ]),
+    );
     // Until the trim (which the runner calls once the commit is in the view) all four are held.
     expect(states.size).toBe(4);
     states.trim();
@@ -51,7 +53,12 @@ describe('the dossier summaries a projection runner holds', () => {
 
   it('past its capacity forgets the least recently remembered', () => {
     const states = new DossierStates(2, { empty: true });
-    states.remember(new Map([['a', summary('a', 'in-progress')], ['b', summary('b', 'in-progress')]]));
+    states.remember(
+      new Map([
+        ['a', summary('a', 'in-progress')],
+        ['b', summary('b', 'in-progress')],
+      ]),
+    );
     states.remember(new Map([['c', summary('c', 'in-progress')]]));
     states.trim();
     expect([states.has('a'), states.has('b'), states.has('c')]).toEqual([false, true, true]);

@@ -37,8 +37,7 @@ export interface ProjectionStatus {
   readonly building: BuildingStatus | null;
 }
 
-const activeRunner = (v: ProjectionVersion, now: Date): string | null =>
-  v.lease && Date.parse(v.lease.expiresAt) >= now.getTime() ? v.lease.owner : null;
+const activeRunner = (v: ProjectionVersion, now: Date): string | null => (v.lease && Date.parse(v.lease.expiresAt) >= now.getTime() ? v.lease.owner : null);
 
 /** Where a projection stands: its live version's checkpoint, lag and rate, and the progress of a version being built. */
 export async function projectionStatus(

@@ -19,7 +19,12 @@ projectionRunnerSuite('sqlite', {
     return Promise.resolve({
       connect: () => {
         const stores = openSqliteStores(path);
-        return Promise.resolve({ eventStore: stores.eventStore, projectionStore: stores.projectionStore, dailyCountsStore: stores.dailyCountsStore, close: () => stores.close() });
+        return Promise.resolve({
+          eventStore: stores.eventStore,
+          projectionStore: stores.projectionStore,
+          dailyCountsStore: stores.dailyCountsStore,
+          close: () => stores.close(),
+        });
       },
       drop: () => {
         for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
@@ -35,7 +40,12 @@ projectionRunnerSuite('postgres', {
     return {
       connect: async () => {
         const stores = await openPostgresStores(db.url, { poolSize: 4 });
-        return { eventStore: stores.eventStore, projectionStore: stores.projectionStore, dailyCountsStore: stores.dailyCountsStore, close: () => stores.close() };
+        return {
+          eventStore: stores.eventStore,
+          projectionStore: stores.projectionStore,
+          dailyCountsStore: stores.dailyCountsStore,
+          close: () => stores.close(),
+        };
       },
       drop: () => db.drop(),
     };

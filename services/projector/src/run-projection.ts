@@ -67,7 +67,6 @@ export interface ProjectVersionOptions {
   readonly retry?: Pick<RetryOptions, 'initialDelayMs' | 'maxDelayMs'> | undefined;
 }
 
-
 /** Events per second over the last few batches, each timed from its read to its commit. */
 class RecentRate {
   private readonly batches: { events: number; ms: number }[] = [];
@@ -148,7 +147,18 @@ export async function projectVersion(
         versionEvents += batch.events;
         const position = formatLogPosition(batch.checkpoint);
         for (const s of folded.skipped) log.debug({ position: formatLogPosition(s.position), reason: s.reason }, 'event skipped');
-        log.info({ events: batch.events, dossiers: batch.dossiers.length, readBack: folded.readBack, counts: batch.increments.length, skipped: folded.skipped.length, position, rate }, 'batch projected');
+        log.info(
+          {
+            events: batch.events,
+            dossiers: batch.dossiers.length,
+            readBack: folded.readBack,
+            counts: batch.increments.length,
+            skipped: folded.skipped.length,
+            position,
+            rate,
+          },
+          'batch projected',
+        );
         options.onBatch?.({ version: ref.version, events: versionEvents - (startEvents ?? 0), versionEvents, position, rate: recent.rate() });
       };
       inFlight = commit();
@@ -208,7 +218,8 @@ export async function projectVersion(
         }
         if (caughtUp) await settle();
         if (caughtUp && finishing) return 'caught-up';
-        if (caughtUp && !(fromAhead && finished())) await sleep(options.pollIntervalMs ?? PROJECTOR_DEFAULTS.pollIntervalMs, options.finish ? AbortSignal.any([stop, options.finish]) : stop);
+        if (caughtUp && !(fromAhead && finished()))
+          await sleep(options.pollIntervalMs ?? PROJECTOR_DEFAULTS.pollIntervalMs, options.finish ? AbortSignal.any([stop, options.finish]) : stop);
       }
     } catch (error) {
       // A commit still in flight lands or fails before anyone reads the checkpoint again.

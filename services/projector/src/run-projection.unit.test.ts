@@ -21,7 +21,8 @@ const waitUntil = async (check: () => Promise<boolean>): Promise<void> => {
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 };
-const liveEvents = async ({ projectionStore }: { projectionStore: ProjectionStore }) => (await projectionStore.readCheckpoint(DAILY_COUNTS_PROJECTION))?.events ?? 0;
+const liveEvents = async ({ projectionStore }: { projectionStore: ProjectionStore }) =>
+  (await projectionStore.readCheckpoint(DAILY_COUNTS_PROJECTION))?.events ?? 0;
 
 const logger = createLogger({ level: 'silent' });
 const { events } = generateDemoDataset({ seed: 4, dossiers: 600, period: { from: '2024-01-01', to: '2024-06-30' } });
@@ -64,7 +65,12 @@ describe('the projection runner', () => {
     const flakyViews = { ...projections, dailyCountsStore: flakyView };
     const warnings: { msg: string; delayMs?: number }[] = [];
     const log = createLogger({ level: 'warn', destination: { write: (line: string) => warnings.push(JSON.parse(line) as { msg: string }) } });
-    const result = await runProjection(flakyEvents, flakyViews, { logger: log, untilCaughtUp: true, batchSize: 200, retry: { initialDelayMs: 5, maxDelayMs: 20 } });
+    const result = await runProjection(flakyEvents, flakyViews, {
+      logger: log,
+      untilCaughtUp: true,
+      batchSize: 200,
+      retry: { initialDelayMs: 5, maxDelayMs: 20 },
+    });
     expect(reads.get('readAll')).toBeGreaterThan(10);
     expect(commits.get('commit')).toBeGreaterThan(6);
     // Backoff doubles and is capped (jitter is ±25%).
@@ -94,7 +100,13 @@ describe('the projection runner', () => {
     expect((error as Error).message).toMatch(/projection daily-counts version 1 is being run by host-a:123:abc/);
 
     let standby = 0;
-    const waiting = runProjection(eventStore, projections, { logger, untilCaughtUp: true, whenLocked: 'wait', leaseTtlMs: 150, onStandby: () => (standby += 1) });
+    const waiting = runProjection(eventStore, projections, {
+      logger,
+      untilCaughtUp: true,
+      whenLocked: 'wait',
+      leaseTtlMs: 150,
+      onStandby: () => (standby += 1),
+    });
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(standby).toBe(1);
     await projections.projectionStore.releaseLease(live, 'host-a:123:abc');
@@ -116,7 +128,13 @@ describe('the projection runner', () => {
     const v1 = await projections.projectionStore.ensureVersion(DAILY_COUNTS_PROJECTION, 'live');
     await projections.projectionStore.acquireLease(v1, 'elsewhere', 60_000);
     let standby = 0;
-    const waiting = runProjection(eventStore, projections, { logger, untilCaughtUp: true, whenLocked: 'wait', leaseTtlMs: 150, onStandby: () => (standby += 1) });
+    const waiting = runProjection(eventStore, projections, {
+      logger,
+      untilCaughtUp: true,
+      whenLocked: 'wait',
+      leaseTtlMs: 150,
+      onStandby: () => (standby += 1),
+    });
     await new Promise((resolve) => setTimeout(resolve, 80));
     expect(standby).toBe(1);
     const v2 = await projections.projectionStore.ensureVersion(DAILY_COUNTS_PROJECTION, 'building');
@@ -141,7 +159,9 @@ describe('the projection runner', () => {
     });
     const projections = inMemoryProjectionStores();
     await runProjection(eventStore, recording(projections), { logger, untilCaughtUp: true, batchSize: 1000 });
-    expect(batches.map((b) => b.events)).toEqual([...Array.from({ length: Math.floor(events.length / 1000) }, () => 1000), events.length % 1000].filter((n) => n > 0));
+    expect(batches.map((b) => b.events)).toEqual(
+      [...Array.from({ length: Math.floor(events.length / 1000) }, () => 1000), events.length % 1000].filter((n) => n > 0),
+    );
     for (const b of batches) expect(new Set(b.dossiers).size).toBe(b.dossiers.length);
     // With room for the whole log in one batch, each dossier is written once.
     const once = inMemoryProjectionStores();
@@ -193,7 +213,14 @@ describe('the projection runner', () => {
     const live = await cramped.projectionStore.ensureVersion(DAILY_COUNTS_PROJECTION, 'live');
     await cramped.projectionStore.acquireLease(live, 'me', 60_000);
     const lost = new AbortController().signal;
-    await projectVersion(eventStore, { ...cramped, dailyCountsStore: small }, live, { owner: 'me', lost, logger, untilCaughtUp: true, batchSize: 50, statesCapacity: 5 });
+    await projectVersion(eventStore, { ...cramped, dailyCountsStore: small }, live, {
+      owner: 'me',
+      lost,
+      logger,
+      untilCaughtUp: true,
+      batchSize: 50,
+      statesCapacity: 5,
+    });
     expect(reads.get('loadDossiers')).toBeGreaterThan(0);
     expect(await liveView(cramped)).toEqual(await referenceView(eventStore));
   });
@@ -210,14 +237,20 @@ describe('the projection runner', () => {
         if (key === 'renewLease') return (...args: Parameters<ProjectionStore['renewLease']>) => (away ? Promise.resolve(false) : target.renewLease(...args));
         if (key === 'acquireLease') {
           return (...args: Parameters<ProjectionStore['acquireLease']>) =>
-            away ? Promise.resolve({ acquired: false, holder: { owner: 'runner-b', expiresAt: new Date(Date.now() + 60_000).toISOString() } }) : target.acquireLease(...args);
+            away
+              ? Promise.resolve({ acquired: false, holder: { owner: 'runner-b', expiresAt: new Date(Date.now() + 60_000).toISOString() } })
+              : target.acquireLease(...args);
         }
         return Reflect.get(target, key, receiver) as unknown;
       },
     });
     const stop = new AbortController();
     let standby = false;
-    const runnerA = runProjection(log, { ...views, projectionStore: forA }, { logger, owner: 'runner-a', signal: stop.signal, leaseTtlMs: 90, pollIntervalMs: 10, batchSize: 200, onStandby: () => (standby = true) });
+    const runnerA = runProjection(
+      log,
+      { ...views, projectionStore: forA },
+      { logger, owner: 'runner-a', signal: stop.signal, leaseTtlMs: 90, pollIntervalMs: 10, batchSize: 200, onStandby: () => (standby = true) },
+    );
     await waitUntil(async () => (await liveEvents(views)) === third);
     away = true;
     await waitUntil(() => Promise.resolve(standby));

@@ -130,7 +130,10 @@ async function main(): Promise<number> {
     const profileFile = join(dir, 'profile.json');
     writeFileSync(profileFile, JSON.stringify(scaled.profile));
     const topicArgs = ['--topic', 'chaos.events', '--registry-topic', 'chaos.registry'];
-    const consumerArgs = opts.sessionTimeoutMs === undefined ? [] : ['--session-timeout-ms', String(opts.sessionTimeoutMs), '--heartbeat-ms', String(Math.floor(opts.sessionTimeoutMs / 10))];
+    const consumerArgs =
+      opts.sessionTimeoutMs === undefined
+        ? []
+        : ['--session-timeout-ms', String(opts.sessionTimeoutMs), '--heartbeat-ms', String(Math.floor(opts.sessionTimeoutMs / 10))];
     const base: Omit<Stage, 'storeUrl' | 'group'> = { cluster, broker, topicArgs, consumerArgs, random, started };
     const stageFor = async (name: string): Promise<Stage> => {
       const database = `chaos_${name}`;
@@ -148,7 +151,17 @@ async function main(): Promise<number> {
     say(`published ${messages} events (×${scale} of the profile)`);
 
     const report = async (stage: Stage): Promise<string> => {
-      const child = tthc(stage, 'report', ['report', '--from', scaled.profile.period.from, '--to', scaled.profile.period.to, '--format', 'json', '--by', 'agency']);
+      const child = tthc(stage, 'report', [
+        'report',
+        '--from',
+        scaled.profile.period.from,
+        '--to',
+        scaled.profile.period.to,
+        '--format',
+        'json',
+        '--by',
+        'agency',
+      ]);
       await runToEnd(child);
       const parsed = JSON.parse(child.stdout) as Record<string, unknown>;
       delete parsed.asOf; // the log position differs from run to run; the figures may not
@@ -164,9 +177,17 @@ async function main(): Promise<number> {
     let t = Date.now();
     const clean: { state: Snapshot; report: string } = await finish(cleanStage);
     const cleanProblems = differences(clean.state, clean.state, messages);
-    rows.push({ scenario: 'clean run', result: cleanProblems.length === 0 && clean.state.events === messages ? 'same as clean' : 'FAILED', recovery: [], seconds: (Date.now() - t) / 1000, detail: `${clean.state.events} events, ${clean.state.view.length} view rows` });
+    rows.push({
+      scenario: 'clean run',
+      result: cleanProblems.length === 0 && clean.state.events === messages ? 'same as clean' : 'FAILED',
+      recovery: [],
+      seconds: (Date.now() - t) / 1000,
+      detail: `${clean.state.events} events, ${clean.state.view.length} view rows`,
+    });
 
-    for (const [i, scenario] of scenarios(opts.long).filter((s) => opts.only === undefined || s.name.includes(opts.only)).entries()) {
+    for (const [i, scenario] of scenarios(opts.long)
+      .filter((s) => opts.only === undefined || s.name.includes(opts.only))
+      .entries()) {
       const stage = await stageFor(`s${i}`);
       say(`${scenario.name}…`);
       t = Date.now();
@@ -177,7 +198,13 @@ async function main(): Promise<number> {
         const after = await finish(stage);
         const found = differences(after.state, clean.state, messages);
         if (after.report !== clean.report) found.push('the report differs from the clean run');
-        rows.push({ scenario: scenario.name, result: found.length === 0 ? 'same as clean' : 'DIFFERS', recovery, seconds: (Date.now() - t) / 1000, detail: found.join('; ') });
+        rows.push({
+          scenario: scenario.name,
+          result: found.length === 0 ? 'same as clean' : 'DIFFERS',
+          recovery,
+          seconds: (Date.now() - t) / 1000,
+          detail: found.join('; '),
+        });
       } catch (error) {
         rows.push({ scenario: scenario.name, result: 'FAILED', recovery: [], seconds: (Date.now() - t) / 1000, detail: (error as Error).message });
       }

@@ -50,7 +50,13 @@ const batchAfter = (t: number) => (l: LogLine) => (isBatch(l) || l.msg === 'runn
 /** Runs a process to its end within the bound; a non-zero exit is a failure of the scenario. */
 export async function runToEnd(child: Tthc, boundMs = EXIT_BOUND_MS * 4): Promise<void> {
   const { code, signal } = await child.exitWithin(boundMs);
-  if (code !== 0) throw new Error(`${child.name} ended with ${code ?? signal}: ${child.logs.map((l) => l.msg).slice(-2).join('; ')}`);
+  if (code !== 0)
+    throw new Error(
+      `${child.name} ended with ${code ?? signal}: ${child.logs
+        .map((l) => l.msg)
+        .slice(-2)
+        .join('; ')}`,
+    );
 }
 
 /** Ends a following process with SIGTERM; it must exit 0 within the bound. Returns how long it took (s). */
@@ -150,7 +156,13 @@ export const brokerRestart: Scenario = {
     await stage.broker.stop();
     // /health must say so while the broker is away.
     const health = await healthWithin(Number(listening.fields.port), (h) => h.broker === 'unreachable' && h.status === 'degraded', 15_000);
-    if (!health) throw new Error(`/health did not say the broker was unreachable within 15 s of its stop (last: ${JSON.stringify(lastHealth)}; ingest: ${child.logs.slice(-2).map((l) => l.msg).join('; ')})`);
+    if (!health)
+      throw new Error(
+        `/health did not say the broker was unreachable within 15 s of its stop (last: ${JSON.stringify(lastHealth)}; ingest: ${child.logs
+          .slice(-2)
+          .map((l) => l.msg)
+          .join('; ')})`,
+      );
     await stage.broker.start();
     const t = Date.now();
     const recovery = await nextBatch([child], t).catch(() => NaN);

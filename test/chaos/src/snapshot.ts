@@ -55,6 +55,7 @@ export function differences(run: Snapshot, clean: Snapshot, topicMessages: numbe
   if (run.offsetsAccounted !== topicMessages) found.push(`${run.offsetsAccounted} offsets accounted for, ${topicMessages} on the topic`);
   const extra = run.view.filter((l) => !clean.view.includes(l));
   const missing = clean.view.filter((l) => !run.view.includes(l));
-  if (extra.length > 0 || missing.length > 0) found.push(`view differs: ${missing.length} rows missing, ${extra.length} other (e.g. ${[...missing, ...extra].slice(0, 2).join(', ')})`);
+  if (extra.length > 0 || missing.length > 0)
+    found.push(`view differs: ${missing.length} rows missing, ${extra.length} other (e.g. ${[...missing, ...extra].slice(0, 2).join(', ')})`);
   return found;
 }

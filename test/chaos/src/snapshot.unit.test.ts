@@ -1,6 +1,13 @@
 import { differences, type Snapshot } from './snapshot';
 
-const clean: Snapshot = { events: 100, distinctIds: 100, streamsWithGaps: 0, balanced: true, offsetsAccounted: 100, view: ['2024-01-02|A|received=3', '2024-01-02|A|resolved=1'] };
+const clean: Snapshot = {
+  events: 100,
+  distinctIds: 100,
+  streamsWithGaps: 0,
+  balanced: true,
+  offsetsAccounted: 100,
+  view: ['2024-01-02|A|received=3', '2024-01-02|A|resolved=1'],
+};
 
 describe('how a faulted run is told apart from the clean one', () => {
   it('finds nothing in a run that matches', () => {

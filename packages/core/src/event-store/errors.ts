@@ -1,7 +1,10 @@
 import { TthcError, type ErrorCode } from '../errors';
 import type { ExpectedRevision } from './event-store';
 
-export type EventStoreErrorCode = Extract<ErrorCode, 'WRONG_EXPECTED_REVISION' | 'DUPLICATE_EVENT_ID_CONFLICT' | 'NATURAL_KEY_CONFLICT' | 'STORE_UNAVAILABLE' | 'STORE_REJECTED'>;
+export type EventStoreErrorCode = Extract<
+  ErrorCode,
+  'WRONG_EXPECTED_REVISION' | 'DUPLICATE_EVENT_ID_CONFLICT' | 'NATURAL_KEY_CONFLICT' | 'STORE_UNAVAILABLE' | 'STORE_REJECTED'
+>;
 
 export abstract class EventStoreError extends TthcError {
   abstract override readonly code: EventStoreErrorCode;

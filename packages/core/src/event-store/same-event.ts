@@ -14,8 +14,5 @@ export function sameJson(a: unknown, b: unknown): boolean {
 }
 
 /** A redelivered event is the same when its stream, type and data match what is stored. */
-export const sameEvent = (
-  stored: { streamId: string; type: string; data: unknown },
-  streamId: string,
-  candidate: NewEvent,
-): boolean => stored.streamId === streamId && stored.type === candidate.type && sameJson(stored.data, candidate.data);
+export const sameEvent = (stored: { streamId: string; type: string; data: unknown }, streamId: string, candidate: NewEvent): boolean =>
+  stored.streamId === streamId && stored.type === candidate.type && sameJson(stored.data, candidate.data);

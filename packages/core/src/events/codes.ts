@@ -47,6 +47,4 @@ export const sourceUrn = z
  * only. Blank ids, spaces and control characters would make two ids look alike to a reader.
  */
 export const visibleId = (max: number) =>
-  z
-    .string()
-    .regex(new RegExp(`^[^\\s\\p{C}]{1,${max}}$`, 'u'), { message: `must be 1-${max} visible characters, with no space or control character` });
+  z.string().regex(new RegExp(`^[^\\s\\p{C}]{1,${max}}$`, 'u'), { message: `must be 1-${max} visible characters, with no space or control character` });

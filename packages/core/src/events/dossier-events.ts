@@ -50,40 +50,48 @@ export function cloudEvent<T extends string, D extends z.ZodType>(type: T, data:
   });
 }
 
-export const receivedV1Data = z.strictObject({
-  procedureCode,
-  agencyCode: agencyCode.describe('Agency that receives and resolves the dossier'),
-  channel,
-  onlineServiceLevel,
-  receivedAt: isoDateTimeWithOffset,
-  dueDate: isoDate.describe('Appointment date for the result (ngày hẹn trả), in working days from receipt'),
-}).superRefine(notBefore('dueDate', 'receivedAt', 'the day of receipt'));
+export const receivedV1Data = z
+  .strictObject({
+    procedureCode,
+    agencyCode: agencyCode.describe('Agency that receives and resolves the dossier'),
+    channel,
+    onlineServiceLevel,
+    receivedAt: isoDateTimeWithOffset,
+    dueDate: isoDate.describe('Appointment date for the result (ngày hẹn trả), in working days from receipt'),
+  })
+  .superRefine(notBefore('dueDate', 'receivedAt', 'the day of receipt'));
 
 /** v2 separates the one-stop shop that received the dossier from the agency that resolves it (liên thông). */
-export const receivedData = z.strictObject({
-  procedureCode,
-  receivingAgencyCode: agencyCode.describe('One-stop shop (bộ phận một cửa) that received the dossier'),
-  processingAgencyCode: agencyCode.describe('Agency that resolves the dossier; the figures count it here'),
-  channel,
-  onlineServiceLevel,
-  receivedAt: isoDateTimeWithOffset,
-  dueDate: isoDate.describe('Appointment date for the result (ngày hẹn trả), in working days from receipt'),
-}).superRefine(notBefore('dueDate', 'receivedAt', 'the day of receipt'));
+export const receivedData = z
+  .strictObject({
+    procedureCode,
+    receivingAgencyCode: agencyCode.describe('One-stop shop (bộ phận một cửa) that received the dossier'),
+    processingAgencyCode: agencyCode.describe('Agency that resolves the dossier; the figures count it here'),
+    channel,
+    onlineServiceLevel,
+    receivedAt: isoDateTimeWithOffset,
+    dueDate: isoDate.describe('Appointment date for the result (ngày hẹn trả), in working days from receipt'),
+  })
+  .superRefine(notBefore('dueDate', 'receivedAt', 'the day of receipt'));
 
-export const refusedAtReceptionData = z.strictObject({
-  procedureCode,
-  agencyCode: agencyCode.describe('Agency the online submission was addressed to'),
-  submittedAt: isoDateTimeWithOffset,
-  refusedAt: isoDateTimeWithOffset,
-  reasonCode: reasonCode.optional(),
-}).superRefine(notBefore('refusedAt', 'submittedAt', 'the submission'));
+export const refusedAtReceptionData = z
+  .strictObject({
+    procedureCode,
+    agencyCode: agencyCode.describe('Agency the online submission was addressed to'),
+    submittedAt: isoDateTimeWithOffset,
+    refusedAt: isoDateTimeWithOffset,
+    reasonCode: reasonCode.optional(),
+  })
+  .superRefine(notBefore('refusedAt', 'submittedAt', 'the submission'));
 
 export const supplementRequestedData = z.strictObject({ requestedAt: isoDateTimeWithOffset, reasonCode: reasonCode.optional() });
 
-export const supplementReceivedData = z.strictObject({
-  receivedAt: isoDateTimeWithOffset,
-  newDueDate: isoDate.describe('New appointment date set by the source system: a supplement restarts the clock'),
-}).superRefine(notBefore('newDueDate', 'receivedAt', 'the day the supplement arrived'));
+export const supplementReceivedData = z
+  .strictObject({
+    receivedAt: isoDateTimeWithOffset,
+    newDueDate: isoDate.describe('New appointment date set by the source system: a supplement restarts the clock'),
+  })
+  .superRefine(notBefore('newDueDate', 'receivedAt', 'the day the supplement arrived'));
 
 export const financialObligationRequestedData = z.strictObject({ requestedAt: isoDateTimeWithOffset, amountVnd });
 
@@ -97,10 +105,12 @@ export const paidOnlineData = z.strictObject({
   paidAt: isoDateTimeWithOffset,
 });
 
-export const apologyIssuedData = z.strictObject({
-  issuedAt: isoDateTimeWithOffset,
-  newAppointmentDate: isoDate.describe('Date promised in the apology (form 04, Circular 01/2018/TT-VPCP); the dossier stays late against the original date'),
-}).superRefine(notBefore('newAppointmentDate', 'issuedAt', 'the day of the apology'));
+export const apologyIssuedData = z
+  .strictObject({
+    issuedAt: isoDateTimeWithOffset,
+    newAppointmentDate: isoDate.describe('Date promised in the apology (form 04, Circular 01/2018/TT-VPCP); the dossier stays late against the original date'),
+  })
+  .superRefine(notBefore('newAppointmentDate', 'issuedAt', 'the day of the apology'));
 
 export const processingStoppedData = z.strictObject({ stoppedAt: isoDateTimeWithOffset, reasonCode: reasonCode.optional() });
 export const handedBackData = z.strictObject({ handedBackAt: isoDateTimeWithOffset, reasonCode: reasonCode.optional() });
@@ -114,8 +124,7 @@ export const processedData = z.strictObject({
 export const resultReturnedData = z.strictObject({ returnedAt: isoDateTimeWithOffset, channel });
 
 /** `vn.gov.tthc.dossier.<name>.v<version>`, typed as that literal. */
-const T = <N extends string, V extends number>(name: N, version: V): `vn.gov.tthc.dossier.${N}.v${V}` =>
-  `${EVENT_TYPE_PREFIX}${name}.v${version}`;
+const T = <N extends string, V extends number>(name: N, version: V): `vn.gov.tthc.dossier.${N}.v${V}` => `${EVENT_TYPE_PREFIX}${name}.v${version}`;
 
 export const dossierReceivedV1 = cloudEvent(T('received', 1), receivedV1Data);
 export const dossierReceived = cloudEvent(T('received', 2), receivedData);

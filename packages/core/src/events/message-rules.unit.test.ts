@@ -73,11 +73,18 @@ describe('text a message may hold', () => {
       return Buffer.concat([bytes.subarray(0, at), Buffer.from(insert), bytes.subarray(Math.min(bytes.length, at + cut))]);
     });
     fc.assert(
-      fc.property(fc.oneof(mutated, fc.uint8Array({ maxLength: 64 }), fc.string({ unit: 'binary' }).map((s) => JSON.stringify({ ...payment, id: s }))), (input) => {
-        const result = parseDossierEvent(input);
-        if (result.ok) expect(forbiddenTextProblems(result.event)).toEqual([]);
-        else expect(result.problems.length).toBeGreaterThan(0);
-      }),
+      fc.property(
+        fc.oneof(
+          mutated,
+          fc.uint8Array({ maxLength: 64 }),
+          fc.string({ unit: 'binary' }).map((s) => JSON.stringify({ ...payment, id: s })),
+        ),
+        (input) => {
+          const result = parseDossierEvent(input);
+          if (result.ok) expect(forbiddenTextProblems(result.event)).toEqual([]);
+          else expect(result.problems.length).toBeGreaterThan(0);
+        },
+      ),
       { numRuns: 3000 },
     );
   });
@@ -108,7 +115,11 @@ describe('text a message may hold', () => {
 
 describe('rules between the fields of one event', () => {
   it.each([
-    ['a due date before the receipt day', { ...received, data: { ...received.data, dueDate: '2024-03-14' } }, 'data.dueDate: must not be before the day of receipt (2024-03-15)'],
+    [
+      'a due date before the receipt day',
+      { ...received, data: { ...received.data, dueDate: '2024-03-14' } },
+      'data.dueDate: must not be before the day of receipt (2024-03-15)',
+    ],
     [
       'a refusal at reception before the submission',
       {
@@ -143,7 +154,11 @@ describe('time bounds', () => {
   const now = Date.parse('2024-06-30T12:00:00+07:00');
   const bounds = { notBefore: '2000-01-01', maxAheadMs: 86_400_000, maxDateAheadDays: 1827 };
   it.each([
-    ['a receipt in 2099', { time: '2024-03-15T08:30:00+07:00', data: { ...received.data, receivedAt: '2099-01-01T08:00:00+07:00', dueDate: '2099-01-10' } }, ['data.receivedAt', 'data.dueDate']],
+    [
+      'a receipt in 2099',
+      { time: '2024-03-15T08:30:00+07:00', data: { ...received.data, receivedAt: '2099-01-01T08:00:00+07:00', dueDate: '2099-01-10' } },
+      ['data.receivedAt', 'data.dueDate'],
+    ],
     ['a sending time in 1970', { time: '1970-01-01T00:00:00Z', data: received.data }, ['time']],
     ['a finish in 2204', { time: '2024-03-15T08:30:00+07:00', data: { finishedAt: '2204-03-01T10:00:00+07:00', outcome: 'approved' } }, ['data.finishedAt']],
   ])('refuses %s', (_name, event, fields) => {
@@ -163,7 +178,7 @@ describe('natural keys', () => {
     if (!r.ok) throw new Error(JSON.stringify(r.problems));
     return r.event;
   };
-  it("names a payment by its platform and transaction, whatever the event id", () => {
+  it('names a payment by its platform and transaction, whatever the event id', () => {
     const again = parsed({ ...payment, id: 'pay-2', time: '2024-03-16T10:00:00+07:00' });
     expect(naturalKeyOf(again)).toEqual({ scope: 'log', key: 'paid-online/payment-platform-dvcqg/TX-0001' });
     expect(sameFact(parsed(payment), again)).toBe(true);

@@ -65,5 +65,7 @@ const INSTANT = /^\d{4}-\d{2}-\d{2}T.*(Z|[+-]\d{2}:?\d{2})$/i;
 /** The data with each instant written in UTC: the same moment sent in another offset is the same fact. */
 function instantsInUtc(data: unknown): unknown {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) return data;
-  return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, typeof v === 'string' && INSTANT.test(v) && Number.isFinite(Date.parse(v)) ? instant(v) : v]));
+  return Object.fromEntries(
+    Object.entries(data).map(([k, v]) => [k, typeof v === 'string' && INSTANT.test(v) && Number.isFinite(Date.parse(v)) ? instant(v) : v]),
+  );
 }

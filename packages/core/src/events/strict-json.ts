@@ -49,8 +49,7 @@ export function forbiddenCharacterRule(text: string): string | undefined {
 const FORBIDDEN_ALL = new RegExp(FORBIDDEN.source, 'gu');
 
 /** The text with each forbidden character written as a `\u{…}` escape: safe to store and to show. */
-export const escapeInvisible = (text: string): string =>
-  text.replace(FORBIDDEN_ALL, (c) => `\\u{${(c.codePointAt(0) ?? 0).toString(16).toUpperCase()}}`);
+export const escapeInvisible = (text: string): string => text.replace(FORBIDDEN_ALL, (c) => `\\u{${(c.codePointAt(0) ?? 0).toString(16).toUpperCase()}}`);
 
 /** The result of reading a message's bytes as strict JSON. */
 export type StrictJsonResult =
@@ -61,7 +60,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Offset of the first byte that does not begin a well-formed UTF-8 sequence (only called once decoding failed). */
 function firstInvalidUtf8(bytes: Uint8Array): number {
-  for (let i = 0; i < bytes.length; ) {
+  for (let i = 0; i < bytes.length;) {
     const b = bytes[i] ?? 0;
     const length = b < 0x80 ? 1 : b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
     if (length === 0) return i;
@@ -210,7 +209,11 @@ export function parseStrictJson(input: string | Uint8Array): StrictJsonResult {
   const check = text.includes('\\') || FORBIDDEN.test(text);
   const keys = walk(value, [], problems, check);
   if (keys !== keysWritten(text)) {
-    return { ok: false, reason: 'invalid-json', problems: [{ field: firstDuplicateKey(text), rule: 'is written twice in one object: the sender meant one value' }] };
+    return {
+      ok: false,
+      reason: 'invalid-json',
+      problems: [{ field: firstDuplicateKey(text), rule: 'is written twice in one object: the sender meant one value' }],
+    };
   }
   if (problems.length > 0) return { ok: false, reason: 'invalid-event', problems };
   return { ok: true, value };

@@ -24,7 +24,11 @@ const DAY_MS = 86_400_000;
  * Every instant of an event (its envelope `time` and each business time in `data`) and every date
  * in `data`, checked against the bounds around `now` (ms since the epoch). Pure: the clock is given.
  */
-export function timeBoundProblems(event: { readonly time: string; readonly data: unknown }, now: number, bounds: TimeBounds = DEFAULT_TIME_BOUNDS): FieldProblem[] {
+export function timeBoundProblems(
+  event: { readonly time: string; readonly data: unknown },
+  now: number,
+  bounds: TimeBounds = DEFAULT_TIME_BOUNDS,
+): FieldProblem[] {
   return timeBoundsChecker(now, bounds)(event);
 }
 
@@ -32,7 +36,10 @@ export function timeBoundProblems(event: { readonly time: string; readonly data:
  * `timeBoundProblems` for many events checked at one moment (a batch): the limits are worked out
  * once, not per event.
  */
-export function timeBoundsChecker(now: number, bounds: TimeBounds = DEFAULT_TIME_BOUNDS): (event: { readonly time: string; readonly data: unknown }) => FieldProblem[] {
+export function timeBoundsChecker(
+  now: number,
+  bounds: TimeBounds = DEFAULT_TIME_BOUNDS,
+): (event: { readonly time: string; readonly data: unknown }) => FieldProblem[] {
   const floor = Date.parse(`${bounds.notBefore}T00:00:00+07:00`);
   const latestInstant = now + bounds.maxAheadMs;
   const latestDate = new Date(now + bounds.maxDateAheadDays * DAY_MS).toISOString().slice(0, 10);
@@ -41,10 +48,15 @@ export function timeBoundsChecker(now: number, bounds: TimeBounds = DEFAULT_TIME
     if (INSTANT.test(value)) {
       const at = Date.parse(value);
       if (at < floor) problems.push({ field, rule: `must not be before ${bounds.notBefore}` });
-      else if (at > latestInstant) problems.push({ field, rule: `must not be later than ${new Date(latestInstant).toISOString()} (the moment of ingest and ${bounds.maxAheadMs / 3_600_000} h)` });
+      else if (at > latestInstant)
+        problems.push({
+          field,
+          rule: `must not be later than ${new Date(latestInstant).toISOString()} (the moment of ingest and ${bounds.maxAheadMs / 3_600_000} h)`,
+        });
     } else if (DATE.test(value)) {
       if (value < bounds.notBefore) problems.push({ field, rule: `must not be before ${bounds.notBefore}` });
-      else if (value > latestDate) problems.push({ field, rule: `must not be later than ${latestDate} (the day of ingest and ${bounds.maxDateAheadDays} days)` });
+      else if (value > latestDate)
+        problems.push({ field, rule: `must not be later than ${latestDate} (the day of ingest and ${bounds.maxDateAheadDays} days)` });
     }
   };
   return (event) => {

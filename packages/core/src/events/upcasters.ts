@@ -19,9 +19,7 @@ const receivedV1ToV2: Upcaster<z.infer<typeof receivedV1Data>, z.infer<typeof re
 type AnyUpcaster = Upcaster<never, unknown>;
 
 /** The registry: at most one upcaster from each old type; chains end at the current version. */
-export const UPCASTERS: ReadonlyMap<string, AnyUpcaster> = new Map<string, AnyUpcaster>(
-  [receivedV1ToV2 as AnyUpcaster].map((u) => [u.from, u]),
-);
+export const UPCASTERS: ReadonlyMap<string, AnyUpcaster> = new Map<string, AnyUpcaster>([receivedV1ToV2 as AnyUpcaster].map((u) => [u.from, u]));
 
 /** What a projection reads of a stored event: its type, dossier and payload. */
 type Body<E> = E extends { type: string; subject: string; data: unknown } ? Pick<E, 'type' | 'subject' | 'data'> : never;

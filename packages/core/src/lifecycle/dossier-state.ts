@@ -44,5 +44,4 @@ export interface DossierState {
   readonly closedDay: string | null;
 }
 
-export const isOpen = (status: DossierStatus): boolean =>
-  status === 'in-progress' || status === 'awaiting-supplement' || status === 'awaiting-payment';
+export const isOpen = (status: DossierStatus): boolean => status === 'in-progress' || status === 'awaiting-supplement' || status === 'awaiting-payment';

@@ -12,9 +12,7 @@ export interface LifecycleViolation {
   readonly curable: boolean;
 }
 
-export type Transition =
-  | { readonly ok: true; readonly state: DossierState }
-  | { readonly ok: false; readonly violation: LifecycleViolation };
+export type Transition = { readonly ok: true; readonly state: DossierState } | { readonly ok: false; readonly violation: LifecycleViolation };
 
 const violation = (code: ViolationCode, message: string, curable = false): Transition => ({
   ok: false,
@@ -24,7 +22,9 @@ const violation = (code: ViolationCode, message: string, curable = false): Trans
 const short = (type: string) => type.replace(/^vn\.gov\.tthc\.dossier\./, '');
 
 /** The statuses each event may arrive in; `received` and `refused-at-reception` need no prior state. */
-export const ALLOWED_IN: Readonly<Record<Exclude<DossierEventBody['type'], 'vn.gov.tthc.dossier.received.v2' | 'vn.gov.tthc.dossier.refused-at-reception.v1'>, readonly DossierStatus[]>> = {
+export const ALLOWED_IN: Readonly<
+  Record<Exclude<DossierEventBody['type'], 'vn.gov.tthc.dossier.received.v2' | 'vn.gov.tthc.dossier.refused-at-reception.v1'>, readonly DossierStatus[]>
+> = {
   'vn.gov.tthc.dossier.supplement-requested.v1': ['in-progress'],
   'vn.gov.tthc.dossier.supplement-received.v1': ['awaiting-supplement'],
   'vn.gov.tthc.dossier.financial-obligation-requested.v1': ['in-progress'],

@@ -25,7 +25,11 @@ const EVENTS = {
     subject: SUBJECT,
     data: { procedureCode: '1.002835', agencyCode: '000.00.01.H36', submittedAt: at(d, '08:00:00'), refusedAt: at(d) },
   }),
-  'supplement-requested': (d: number): DossierEventBody => ({ type: 'vn.gov.tthc.dossier.supplement-requested.v1', subject: SUBJECT, data: { requestedAt: at(d) } }),
+  'supplement-requested': (d: number): DossierEventBody => ({
+    type: 'vn.gov.tthc.dossier.supplement-requested.v1',
+    subject: SUBJECT,
+    data: { requestedAt: at(d) },
+  }),
   'supplement-received': (d: number): DossierEventBody => ({
     type: 'vn.gov.tthc.dossier.supplement-received.v1',
     subject: SUBJECT,
@@ -87,28 +91,37 @@ function reach(status: string): DossierState | undefined {
 }
 
 // Status after the event, or the violation: N = NOT_RECEIVED, A = ALREADY_RECEIVED, x = NOT_ALLOWED_IN_STATE.
-const COLUMNS = ['none', 'in-progress', 'awaiting-supplement', 'awaiting-payment', 'resolved', 'returned', 'refused-at-reception', 'withdrawn', 'stopped', 'handed-back'];
+const COLUMNS = [
+  'none',
+  'in-progress',
+  'awaiting-supplement',
+  'awaiting-payment',
+  'resolved',
+  'returned',
+  'refused-at-reception',
+  'withdrawn',
+  'stopped',
+  'handed-back',
+];
 const TABLE: Record<EventName, string[]> = {
   //                      none                    in-progress            awaiting-supplement    awaiting-payment       resolved    returned refused withdrawn stopped handed-back
-  received:               ['in-progress',          'A',                   'A',                   'A',                   'A',        'A',     'A',    'A',      'A',    'A'],
-  refused:                ['refused-at-reception', 'A',                   'A',                   'A',                   'A',        'A',     'A',    'A',      'A',    'A'],
-  'supplement-requested': ['N',                    'awaiting-supplement', 'x',                   'x',                   'x',        'x',     'x',    'x',      'x',    'x'],
-  'supplement-received':  ['N',                    'x',                   'in-progress',         'x',                   'x',        'x',     'x',    'x',      'x',    'x'],
-  'obligation-requested': ['N',                    'awaiting-payment',    'x',                   'x',                   'x',        'x',     'x',    'x',      'x',    'x'],
-  paid:                   ['N',                    'in-progress',         'awaiting-supplement', 'in-progress',         'resolved', 'x',     'x',    'x',      'x',    'x'],
-  apology:                ['N',                    'in-progress',         'x',                   'awaiting-payment',    'x',        'x',     'x',    'x',      'x',    'x'],
-  stopped:                ['N',                    'stopped',             'stopped',             'stopped',             'x',        'x',     'x',    'x',      'x',    'x'],
-  'handed-back':          ['N',                    'handed-back',         'handed-back',         'handed-back',         'x',        'x',     'x',    'x',      'x',    'x'],
-  withdrawn:              ['N',                    'withdrawn',           'withdrawn',           'withdrawn',           'x',        'x',     'x',    'x',      'x',    'x'],
-  processed:              ['N',                    'resolved',            'x',                   'resolved',            'x',        'x',     'x',    'x',      'x',    'x'],
-  returned:               ['N',                    'x',                   'x',                   'x',                   'returned', 'x',     'x',    'x',      'x',    'x'],
+  received: ['in-progress', 'A', 'A', 'A', 'A', 'A', 'A', 'A', 'A', 'A'],
+  refused: ['refused-at-reception', 'A', 'A', 'A', 'A', 'A', 'A', 'A', 'A', 'A'],
+  'supplement-requested': ['N', 'awaiting-supplement', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'],
+  'supplement-received': ['N', 'x', 'in-progress', 'x', 'x', 'x', 'x', 'x', 'x', 'x'],
+  'obligation-requested': ['N', 'awaiting-payment', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'],
+  paid: ['N', 'in-progress', 'awaiting-supplement', 'in-progress', 'resolved', 'x', 'x', 'x', 'x', 'x'],
+  apology: ['N', 'in-progress', 'x', 'awaiting-payment', 'x', 'x', 'x', 'x', 'x', 'x'],
+  stopped: ['N', 'stopped', 'stopped', 'stopped', 'x', 'x', 'x', 'x', 'x', 'x'],
+  'handed-back': ['N', 'handed-back', 'handed-back', 'handed-back', 'x', 'x', 'x', 'x', 'x', 'x'],
+  withdrawn: ['N', 'withdrawn', 'withdrawn', 'withdrawn', 'x', 'x', 'x', 'x', 'x', 'x'],
+  processed: ['N', 'resolved', 'x', 'resolved', 'x', 'x', 'x', 'x', 'x', 'x'],
+  returned: ['N', 'x', 'x', 'x', 'returned', 'x', 'x', 'x', 'x', 'x'],
 };
 const CODES: Record<string, string> = { N: 'NOT_RECEIVED', A: 'ALREADY_RECEIVED', x: 'NOT_ALLOWED_IN_STATE' };
 
 describe('dossier lifecycle: every event in every state', () => {
-  const cases = (Object.keys(TABLE) as EventName[]).flatMap((event) =>
-    COLUMNS.map((status, i) => [event, status, TABLE[event][i] ?? '?'] as const),
-  );
+  const cases = (Object.keys(TABLE) as EventName[]).flatMap((event) => COLUMNS.map((status, i) => [event, status, TABLE[event][i] ?? '?'] as const));
   it.each(cases)('%s when %s → %s', (event, status, expected) => {
     const result = applyDossierEvent(reach(status), EVENTS[event](10));
     if (CODES[expected]) {

@@ -17,8 +17,14 @@ export type ProjectionOutcome =
   | { readonly kind: 'skip'; readonly reason: string };
 
 // Metric names by field value, so that no name is built per event.
-const RECEIVED_BY_CHANNEL = { 'in-person': 'received.in-person', online: 'received.online', postal: 'received.postal' } as const satisfies Record<DossierState['channel'], Metric>;
-const RESOLVED_BY_TIMELINESS = { early: 'resolved.early', 'on-time': 'resolved.on-time', late: 'resolved.late' } as const satisfies Record<NonNullable<DossierState['timeliness']>, Metric>;
+const RECEIVED_BY_CHANNEL = { 'in-person': 'received.in-person', online: 'received.online', postal: 'received.postal' } as const satisfies Record<
+  DossierState['channel'],
+  Metric
+>;
+const RESOLVED_BY_TIMELINESS = { early: 'resolved.early', 'on-time': 'resolved.on-time', late: 'resolved.late' } as const satisfies Record<
+  NonNullable<DossierState['timeliness']>,
+  Metric
+>;
 
 /** What each event counts, on the local day it happened, under the dossier's resolving agency. */
 function countsFor(event: DossierEventBody, state: DossierState, add: CountSink): void {

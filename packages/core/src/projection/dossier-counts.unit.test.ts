@@ -81,7 +81,10 @@ describe('daily-counts projection', () => {
       metric: 'resolved.late',
       value: 1,
     });
-    expect(projectDossierEvent(second.summary, processed)).toMatchObject({ kind: 'skip', reason: expect.stringMatching(/not allowed when the dossier is resolved/) as string });
+    expect(projectDossierEvent(second.summary, processed)).toMatchObject({
+      kind: 'skip',
+      reason: expect.stringMatching(/not allowed when the dossier is resolved/) as string,
+    });
   });
 
   it('skips events of a dossier it never saw received', () => {

@@ -26,7 +26,10 @@ interface VersionRows {
   readonly counts: Map<string, CountRow>;
 }
 
-const byKey = <T>(key: (t: T) => string) => (a: T, b: T) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+const byKey =
+  <T>(key: (t: T) => string) =>
+  (a: T, b: T) =>
+    key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
 
 /** The daily-counts port's reference implementation: each version's rows in maps, its versions in `projections`. */
 export class InMemoryDailyCountsStore implements DailyCountsStore {
@@ -98,7 +101,11 @@ export class InMemoryDailyCountsStore implements DailyCountsStore {
 
   async readReportSnapshot(range: DayRange): Promise<ReportSnapshot> {
     // Each read computes its result when called, before anything can run between them: one snapshot.
-    const [checkpoint, totals, open] = await Promise.all([this.projections.readCheckpoint(DAILY_COUNTS_PROJECTION), this.totals(range), this.openDossiers(range)]);
+    const [checkpoint, totals, open] = await Promise.all([
+      this.projections.readCheckpoint(DAILY_COUNTS_PROJECTION),
+      this.totals(range),
+      this.openDossiers(range),
+    ]);
     return { checkpoint, totals, open };
   }
 

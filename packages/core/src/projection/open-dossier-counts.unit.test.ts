@@ -26,7 +26,11 @@ describe('open-dossier counters', () => {
     }
     const random = new SeededRandom(3);
     const day = () => addDays('2023-12-15', random.int(0, 230));
-    const ranges = [period, { from: '2024-03-01', to: '2024-03-31' }, ...Array.from({ length: 40 }, () => [day(), day()].sort()).map(([from = '', to = '']) => ({ from, to }))];
+    const ranges = [
+      period,
+      { from: '2024-03-01', to: '2024-03-31' },
+      ...Array.from({ length: 40 }, () => [day(), day()].sort()).map(([from = '', to = '']) => ({ from, to })),
+    ];
     for (const range of ranges) {
       const expected = openDossiersByDefinition(summaries.values(), range);
       expect({ range, open: fromCounters(increments, range) }).toEqual({ range, open: expected });

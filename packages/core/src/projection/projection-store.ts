@@ -134,11 +134,7 @@ export class ProjectionVersionNotFoundError extends TthcError {
  * retired, or, given an owner, a lease that owner does not hold. Undefined when the write may go
  * ahead. Every adapter's commit, switch and lease take their refusals from here.
  */
-export function versionRefusal(
-  ref: ProjectionVersionRef,
-  version: Pick<ProjectionVersion, 'status' | 'lease'> | undefined,
-  owner?: string,
-): Error | undefined {
+export function versionRefusal(ref: ProjectionVersionRef, version: Pick<ProjectionVersion, 'status' | 'lease'> | undefined, owner?: string): Error | undefined {
   if (!version) return new ProjectionVersionNotFoundError(ref);
   if (version.status === 'retired') return new ProjectionVersionRetiredError(ref);
   if (owner !== undefined && version.lease?.owner !== owner) return new ProjectionLeaseLostError(ref, owner, version.lease?.owner);

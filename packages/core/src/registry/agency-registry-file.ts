@@ -36,14 +36,10 @@ export const agencyRecord = z
     code: agencyCode,
     name: displayName.describe('Official name, e.g. Sở Tư pháp'),
     level: agencyLevel,
-    parent: agencyCode
-      .nullable()
-      .describe('Code of the agency above (a commune its district, or the province after 1 Jul 2025); null only at province level'),
+    parent: agencyCode.nullable().describe('Code of the agency above (a commune its district, or the province after 1 Jul 2025); null only at province level'),
     validFrom: isoDate.describe('First day (Asia/Ho_Chi_Minh) on which this record holds'),
     validTo: isoDate.nullable().describe('Last day (inclusive) on which this record holds; null = still valid'),
-    successor: agencyCode
-      .nullable()
-      .describe('Code of the agency that took over when this record ended; requires validTo and must be valid the day after it'),
+    successor: agencyCode.nullable().describe('Code of the agency that took over when this record ended; requires validTo and must be valid the day after it'),
   })
   .describe('An effective-dated agency record');
 export type AgencyRecord = Readonly<z.infer<typeof agencyRecord>>;

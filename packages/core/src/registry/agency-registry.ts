@@ -1,12 +1,5 @@
 import { describeIssues, type FieldProblem } from '../events/validation';
-import {
-  AGENCY_LEVELS,
-  agencyRegistryFile,
-  type AgencyLevel,
-  type AgencyRecord,
-  type AgencyRegistryFile,
-  type PublishingSystem,
-} from './agency-registry-file';
+import { AGENCY_LEVELS, agencyRegistryFile, type AgencyLevel, type AgencyRecord, type AgencyRegistryFile, type PublishingSystem } from './agency-registry-file';
 
 /**
  * Effective-dated agencies and the systems allowed to publish for them. Every `day` is a calendar
@@ -34,9 +27,7 @@ export interface AgencyRegistry {
   toJSON(): AgencyRegistryFile;
 }
 
-export type AgencyRegistryLoadResult =
-  | { readonly ok: true; readonly registry: AgencyRegistry }
-  | { readonly ok: false; readonly problems: FieldProblem[] };
+export type AgencyRegistryLoadResult = { readonly ok: true; readonly registry: AgencyRegistry } | { readonly ok: false; readonly problems: FieldProblem[] };
 
 /**
  * Validates a parsed registry file (see `agencyRegistryFile` for the format) and builds the registry.
@@ -64,8 +55,7 @@ function dayAfter(day: string): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10);
 }
 
-const validOn = (record: AgencyRecord, day: string): boolean =>
-  record.validFrom <= day && (record.validTo === null || day <= record.validTo);
+const validOn = (record: AgencyRecord, day: string): boolean => record.validFrom <= day && (record.validTo === null || day <= record.validTo);
 
 const rangeIsSane = (record: AgencyRecord): boolean => record.validTo === null || record.validFrom <= record.validTo;
 

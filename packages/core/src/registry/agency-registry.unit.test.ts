@@ -195,9 +195,14 @@ describe('agency registry: loading refuses bad files, naming the field and the r
     ['a name over 200 characters', (f) => void (f.agencies[0]!.name = 'x'.repeat(201)), 'agencies.0.name', 'must be at most 200 characters'],
     ['an empty name', (f) => void (f.agencies[0]!.name = '  '), 'agencies.0.name', 'must not be empty'],
     ['a date that is not YYYY-MM-DD', (f) => void (f.agencies[0]!.validFrom = '01/01/2020'), 'agencies.0.validFrom', /YYYY-MM-DD/],
-    ['a missing field', (f) => {
+    [
+      'a missing field',
+      (f) => {
         delete (f.agencies[0] as Partial<AgencyRegistryFile['agencies'][number]>).successor;
-      }, 'agencies.0.successor', /./],
+      },
+      'agencies.0.successor',
+      /./,
+    ],
     ['a system source that is not a URN', (f) => void (f.systems[0]!.source = 'lamdong'), 'systems.0.source', /URN/],
     ['a malformed code in a system', (f) => void (f.systems[0]!.agencies[1] = 'H36'), 'systems.0.agencies.1', /agency code/],
     [
@@ -252,12 +257,7 @@ describe('agency registry: loading refuses bad files, naming the field and the r
       'agencies.4.successor',
       'successor must be valid the day after validTo (2025-07-01)',
     ],
-    [
-      'an unknown agency in a system',
-      (f) => void f.systems[0]!.agencies.push('000.09.31.H36'),
-      'systems.0.agencies.4',
-      'must name an agency in the registry',
-    ],
+    ['an unknown agency in a system', (f) => void f.systems[0]!.agencies.push('000.09.31.H36'), 'systems.0.agencies.4', 'must name an agency in the registry'],
     ['a repeated agency in a system', (f) => void f.systems[0]!.agencies.push(PROVINCE), 'systems.0.agencies.4', 'duplicates systems.0.agencies.0'],
     [
       'a duplicate system source',
@@ -273,7 +273,7 @@ describe('agency registry: loading refuses bad files, naming the field and the r
     const problem = problems.find((p) => p.field === field);
     expect({ field: problem?.field, rule: problem?.rule }).toEqual({
       field,
-      rule: typeof rule === 'string' ? rule : expect.stringMatching(rule) as unknown,
+      rule: typeof rule === 'string' ? rule : (expect.stringMatching(rule) as unknown),
     });
   });
 
@@ -298,9 +298,7 @@ describe('agency registry: loading refuses bad files, naming the field and the r
       f.agencies[0]!.successor = C1;
       f.systems[0]!.agencies.push('000.09.31.H36');
     });
-    expect(problems.map((p) => p.field).sort()).toEqual(
-      ['agencies.0.successor', 'agencies.2.parent', 'agencies.3.validFrom', 'systems.0.agencies.4'].sort(),
-    );
+    expect(problems.map((p) => p.field).sort()).toEqual(['agencies.0.successor', 'agencies.2.parent', 'agencies.3.validFrom', 'systems.0.agencies.4'].sort());
   });
 
   it('reports every schema problem before any cross-reference', () => {

@@ -90,13 +90,13 @@ export function buildDailyCountsReport(
   openDossiers: readonly AgencyOpenDossiers[] = [],
 ): DailyCountsReport {
   const openByAgency = new Map<string, Open>(openDossiers.map(({ agencyCode, ...o }) => [agencyCode, o]));
-  for (const code of openByAgency.keys()) if (!totals.some((t) => t.agencyCode === code)) totals = [...totals, { agencyCode: code, metric: 'received', value: 0 }];
+  for (const code of openByAgency.keys())
+    if (!totals.some((t) => t.agencyCode === code)) totals = [...totals, { agencyCode: code, metric: 'received', value: 0 }];
   const byAgency = new Map<string, Map<Metric, number>>();
   const byLevel = new Map<AgencyLevel, Map<Metric, number>>();
   const all = new Map<Metric, number>();
   const add = (map: Map<Metric, number>, metric: Metric, value: number) => map.set(metric, (map.get(metric) ?? 0) + value);
-  const levelOf = (code: string): AgencyLevel | null =>
-    registry?.resolve(code, period.to)?.level ?? registry?.agencyOn(code, period.from)?.level ?? null;
+  const levelOf = (code: string): AgencyLevel | null => registry?.resolve(code, period.to)?.level ?? registry?.agencyOn(code, period.from)?.level ?? null;
   for (const t of totals) {
     const metrics = byAgency.get(t.agencyCode) ?? new Map<Metric, number>();
     add(metrics, t.metric, t.value);
@@ -113,7 +113,12 @@ export function buildDailyCountsReport(
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([agencyCode, metrics]) => {
       const name = (registry?.agencyOn(agencyCode, period.to) ?? registry?.agencyOn(agencyCode, period.from))?.name;
-      return { agencyCode, ...(name !== undefined ? { name } : {}), level: levelOf(agencyCode), ...row((m) => metrics.get(m) ?? 0, openByAgency.get(agencyCode) ?? NO_OPEN) };
+      return {
+        agencyCode,
+        ...(name !== undefined ? { name } : {}),
+        level: levelOf(agencyCode),
+        ...row((m) => metrics.get(m) ?? 0, openByAgency.get(agencyCode) ?? NO_OPEN),
+      };
     });
   const openOf = (codes: readonly string[]) => codes.reduce((sum, c) => addOpen(sum, openByAgency.get(c) ?? NO_OPEN), NO_OPEN);
   const levels: Partial<Record<AgencyLevel, LevelRow>> = {};

@@ -14,7 +14,8 @@ const RECEIVED_BY: Readonly<Record<AgencyLevel, string>> = {
 
 function resolutionLine(who: string | null, row: CountsRow): string {
   const subject = who === null ? 'Tỷ lệ hồ sơ TTHC' : `Tỷ lệ hồ sơ TTHC do ${who} tiếp nhận`;
-  if (row.resolved === 0) return `- ${who === null ? 'Không có' : `${who[0]?.toUpperCase() ?? ''}${who.slice(1)} không có`} hồ sơ TTHC giải quyết xong trong kỳ`;
+  if (row.resolved === 0)
+    return `- ${who === null ? 'Không có' : `${who[0]?.toUpperCase() ?? ''}${who.slice(1)} không có`} hồ sơ TTHC giải quyết xong trong kỳ`;
   return `- ${subject} được giải quyết trước và đúng hạn đạt ${pct(row.onTimeRate)} trong đó: Tổng số hồ sơ đã giải quyết xong ${n(row.resolved)} hồ sơ, giải quyết đúng hạn là ${n(row.resolvedOnTime)} hồ sơ`;
 }
 

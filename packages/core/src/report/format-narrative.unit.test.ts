@@ -14,7 +14,11 @@ const agency = (code: string, level: 'province' | 'district' | 'commune', parent
   successor: null,
 });
 const file: AgencyRegistryFile = {
-  agencies: [agency('000.00.01.H36', 'province', null), agency('000.00.31.H36', 'district', '000.00.01.H36'), agency('000.01.31.H36', 'commune', '000.00.31.H36')],
+  agencies: [
+    agency('000.00.01.H36', 'province', null),
+    agency('000.00.31.H36', 'district', '000.00.01.H36'),
+    agency('000.01.31.H36', 'commune', '000.00.31.H36'),
+  ],
   systems: [],
 };
 const loaded = loadAgencyRegistry(file);
@@ -50,8 +54,12 @@ describe('report --format narrative', () => {
   });
 
   it('gives each level its line, the last one closing with a full stop, and states the log position', () => {
-    expect(text).toContain('do UBND cấp huyện tiếp nhận được giải quyết trước và đúng hạn đạt 97,76% trong đó: Tổng số hồ sơ đã giải quyết xong 30.727 hồ sơ, giải quyết đúng hạn là 30.040 hồ sơ;');
-    expect(text).toContain('do UBND cấp xã tiếp nhận được giải quyết trước và đúng hạn đạt 99,91% trong đó: Tổng số hồ sơ đã giải quyết xong 197.113 hồ sơ, giải quyết đúng hạn là 196.936 hồ sơ.');
+    expect(text).toContain(
+      'do UBND cấp huyện tiếp nhận được giải quyết trước và đúng hạn đạt 97,76% trong đó: Tổng số hồ sơ đã giải quyết xong 30.727 hồ sơ, giải quyết đúng hạn là 30.040 hồ sơ;',
+    );
+    expect(text).toContain(
+      'do UBND cấp xã tiếp nhận được giải quyết trước và đúng hạn đạt 99,91% trong đó: Tổng số hồ sơ đã giải quyết xong 197.113 hồ sơ, giải quyết đúng hạn là 196.936 hồ sơ.',
+    );
     expect(text).toMatch(/Số liệu từ ngày 01\/01\/2024 đến ngày 30\/06\/2024, tổng hợp từ nhật ký sự kiện đến vị trí 42\/42/);
   });
 });

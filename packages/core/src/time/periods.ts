@@ -48,9 +48,7 @@ export function parsePeriod(spec: string, cutoff: PeriodCutoff): DayRange {
   const firstMonth = DateTime.utc(year, first, 1);
   const lastMonth = DateTime.utc(year, last, 1);
   const [from, to] =
-    cutoff === 'decree-09'
-      ? [firstMonth.minus({ months: 1 }).set({ day: 15 }), lastMonth.set({ day: 14 })]
-      : [firstMonth, lastMonth.endOf('month')];
+    cutoff === 'decree-09' ? [firstMonth.minus({ months: 1 }).set({ day: 15 }), lastMonth.set({ day: 14 })] : [firstMonth, lastMonth.endOf('month')];
   return { from: from.toISODate() as string, to: to.toISODate() as string };
 }
 

@@ -41,7 +41,11 @@ describe('local day fast path', () => {
     const offsets = ['Z', '+07:00', '-05:00', '+09:30', '+00:00'];
     for (let t = Date.UTC(1976, 0, 1); t < Date.UTC(2040, 0, 1); t += 7_919_999_123) {
       for (const offset of offsets) {
-        const iso = DateTime.fromMillis(t, { zone: offset === 'Z' ? 'utc' : `UTC${offset.replace(':00', '').replace(':30', ':30')}` }).toISO({ suppressMilliseconds: true, includeOffset: true }) ?? '';
+        const iso =
+          DateTime.fromMillis(t, { zone: offset === 'Z' ? 'utc' : `UTC${offset.replace(':00', '').replace(':30', ':30')}` }).toISO({
+            suppressMilliseconds: true,
+            includeOffset: true,
+          }) ?? '';
         const expected = DateTime.fromMillis(t, { zone: 'Asia/Ho_Chi_Minh' }).toISODate();
         expect([iso, localDay(iso)]).toEqual([iso, expected]);
       }

@@ -143,7 +143,10 @@ function balanceLevel(path: string, f: LevelProfile): { ok: true; balance: Balan
     for (const k of freeOut) out[k] = 0;
     const slack = inflow({ carriedOver, received }) - goingOut();
     if (slack < 0 || (slack > 0 && freeOut.length === 0)) {
-      return { ok: false, problem: { field: path, rule: `does not balance: carriedOver ${n(carriedOver)} + received ${n(received)} ≠ ${n(goingOut())} going out` } };
+      return {
+        ok: false,
+        problem: { field: path, rule: `does not balance: carriedOver ${n(carriedOver)} + received ${n(received)} ≠ ${n(goingOut())} going out` },
+      };
     }
     if (slack > 0) spread(slack);
   } else if (f.received !== undefined) {
@@ -298,7 +301,10 @@ export function chooseFigures(profile: SimulationProfile): FigureChoiceResult {
     });
   }
 
-  const levels = Object.fromEntries(AGENCY_LEVELS.map((l) => [l, allocate(l, profile.levels[l] ?? EMPTY_LEVEL, balance(l))])) as Record<AgencyLevel, LevelAllocation>;
+  const levels = Object.fromEntries(AGENCY_LEVELS.map((l) => [l, allocate(l, profile.levels[l] ?? EMPTY_LEVEL, balance(l))])) as Record<
+    AgencyLevel,
+    LevelAllocation
+  >;
   const all = Object.values(levels);
   const R = sum(all.map(received));
   const RR = sum(all.map((a) => a.inPeriod.resolved));
@@ -316,7 +322,8 @@ export function chooseFigures(profile: SimulationProfile): FigureChoiceResult {
     const offlineCarried = offline - offlineInPeriod;
     return { onlineInPeriod, onlineCarried, offlineInPeriod, offlineCarried, offlineRoom: offlineInPeriod + Math.max(0, CR - onlineCarried) };
   };
-  let receivedOnline = profile.receivedOnline ?? Math.min(R, Math.max(round(SHARES.receivedOnlineOfReceived * R), given ? Math.min(given.resolvedOnline, RR) : 0));
+  let receivedOnline =
+    profile.receivedOnline ?? Math.min(R, Math.max(round(SHARES.receivedOnlineOfReceived * R), given ? Math.min(given.resolvedOnline, RR) : 0));
   let fpResolved = given?.resolved ?? round(SHARES.fullProcessOfResolved * S);
   const fpOnline = given?.resolvedOnline ?? Math.min(round(SHARES.onlineOfFullProcess * fpResolved), Math.min(RR, receivedOnline) + CR);
   let s = split(fpResolved, fpOnline, receivedOnline);

@@ -6,7 +6,8 @@ describe('the simulator day table', () => {
 
   it('adds and counts working days as addWorkingDays and workingDaysBetween do (Tết 2024 included)', () => {
     for (let day = dayNumber('2023-12-20'); day <= dayNumber('2024-07-10'); day += 3) {
-      for (const n of [0, 1, 2, 5, 15, 40]) expect([dayString(day), n, dayString(table.addWorkingDays(day, n))]).toEqual([dayString(day), n, addWorkingDays(dayString(day), n)]);
+      for (const n of [0, 1, 2, 5, 15, 40])
+        expect([dayString(day), n, dayString(table.addWorkingDays(day, n))]).toEqual([dayString(day), n, addWorkingDays(dayString(day), n)]);
       const later = day + 17;
       expect(table.workingDaysBetween(day, later)).toBe(workingDaysBetween(dayString(day), dayString(later)));
     }

@@ -83,7 +83,16 @@ export function dossierCode(receivingCode: string, day: string, serial: number):
  * Builds event `k` of a dossier's timeline as it is published, the `seq`-th of its second (for its id). Object literals spelled out in full
  * (no spreads): a million of them are built per run, and one shape per type keeps that quick.
  */
-export function dossierEvent(ctx: EventContext, agency: number, flags: number, timeline: Timeline, code: string, k: number, ordinal: number, seq: number): AnyVersionDossierEvent {
+export function dossierEvent(
+  ctx: EventContext,
+  agency: number,
+  flags: number,
+  timeline: Timeline,
+  code: string,
+  k: number,
+  ordinal: number,
+  seq: number,
+): AnyVersionDossierEvent {
   const e: TimelineEvent | undefined = timeline.events[k];
   if (!e) throw new Error(`internal: dossier ${code} has no event ${k}`);
   const id = eventId(ctx.idKey, ordinal, e.sec, seq);
@@ -117,7 +126,15 @@ export function dossierEvent(ctx: EventContext, agency: number, flags: number, t
         type: 'vn.gov.tthc.dossier.received.v2',
         subject: code,
         time: at,
-        data: { procedureCode: timeline.procedure, receivingAgencyCode, processingAgencyCode: agencyCode, channel, onlineServiceLevel, receivedAt: at, dueDate },
+        data: {
+          procedureCode: timeline.procedure,
+          receivingAgencyCode,
+          processingAgencyCode: agencyCode,
+          channel,
+          onlineServiceLevel,
+          receivedAt: at,
+          dueDate,
+        },
       };
     }
     case EV.refused:
@@ -128,7 +145,13 @@ export function dossierEvent(ctx: EventContext, agency: number, flags: number, t
         type: 'vn.gov.tthc.dossier.refused-at-reception.v1',
         subject: code,
         time: at,
-        data: { procedureCode: timeline.procedure, agencyCode, submittedAt: instant(T, e.a, false), refusedAt: at, reasonCode: REFUSAL_REASONS[e.b] ?? 'INCOMPLETE' },
+        data: {
+          procedureCode: timeline.procedure,
+          agencyCode,
+          submittedAt: instant(T, e.a, false),
+          refusedAt: at,
+          reasonCode: REFUSAL_REASONS[e.b] ?? 'INCOMPLETE',
+        },
       };
     case EV.supplementRequested:
       return {

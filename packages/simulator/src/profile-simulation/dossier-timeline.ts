@@ -356,7 +356,16 @@ export function buildTimeline(ctx: TimelineContext, plans: DossierPlans, i: numb
     emit(EV.processed, anchors.close, rng.chance(0.04) ? 1 : 0);
     if (times('resolution') > 0) emit(EV.paid, between(cursorDay, min(D, cursorDay + 2)), fee(), platform());
     if (rng.chance(0.9)) {
-      const returned = channel === CHANNEL.online ? (rng.chance(0.75) ? CHANNEL.online : CHANNEL.postal) : channel === CHANNEL.postal ? CHANNEL.postal : rng.chance(0.85) ? CHANNEL.inPerson : CHANNEL.postal;
+      const returned =
+        channel === CHANNEL.online
+          ? rng.chance(0.75)
+            ? CHANNEL.online
+            : CHANNEL.postal
+          : channel === CHANNEL.postal
+            ? CHANNEL.postal
+            : rng.chance(0.85)
+              ? CHANNEL.inPerson
+              : CHANNEL.postal;
       emit(EV.returned, max(cursorDay, min(D, anchors.close + gap(rng, 1.5))), returned);
     }
   } else if (!open) {

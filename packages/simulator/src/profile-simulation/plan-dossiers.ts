@@ -44,8 +44,7 @@ export const isCarried = (flags: number): boolean => (flags & 1) === 1;
 export const channelOf = (flags: number): number => (flags >> 1) & 3;
 export const serviceOf = (flags: number): number => (flags >> 3) & 3;
 export const paymentsOf = (flags: number): number => (flags >> 5) & 3;
-const pack = (carried: boolean, channel: number, service: number, payments: number) =>
-  (carried ? 1 : 0) | (channel << 1) | (service << 3) | (payments << 5);
+const pack = (carried: boolean, channel: number, service: number, payments: number) => (carried ? 1 : 0) | (channel << 1) | (service << 3) | (payments << 5);
 
 /** Fisher–Yates, in place. */
 export function shuffle<T extends { length: number; [i: number]: number }>(rng: SeededRandom, a: T): T {
@@ -66,7 +65,13 @@ const OUT = { resolved: 0, withdrawn: 1, handedBack: 2, notDue: 3, overdue: 4 } 
 const CARRIED = 8;
 
 /** A level's dossiers: fates drawn without replacement from the exact counts, agencies in skewed shares. */
-function planLevel(rng: SeededRandom, a: LevelAllocation, agencies: readonly number[], into: { agency: Uint16Array; fate: Uint8Array; flags: Uint8Array }, offset: number): number {
+function planLevel(
+  rng: SeededRandom,
+  a: LevelAllocation,
+  agencies: readonly number[],
+  into: { agency: Uint16Array; fate: Uint8Array; flags: Uint8Array },
+  offset: number,
+): number {
   const parts: [number, number][] = [];
   for (const [carried, out] of [
     [CARRIED, a.carried],

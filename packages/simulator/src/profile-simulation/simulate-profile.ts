@@ -74,7 +74,8 @@ export class SimulationRefused extends TthcError {
   }
 }
 
-export type ProfileSimulationResult = { readonly ok: true; readonly simulation: ProfileSimulation } | { readonly ok: false; readonly problems: readonly FieldProblem[] };
+export type ProfileSimulationResult =
+  { readonly ok: true; readonly simulation: ProfileSimulation } | { readonly ok: false; readonly problems: readonly FieldProblem[] };
 
 /** More would not fit the compact event index (or memory); a profile asks for far fewer. */
 const MAX_DOSSIERS = 20_000_000;
@@ -340,7 +341,10 @@ class Tally {
         } else total[key] += c[key];
       }
     }
-    const levels = Object.fromEntries(AGENCY_LEVELS.map((l) => [l, { agencies: agencies[l], ...this.#levels[l] }])) as Record<AgencyLevel, SimulatedLevelFigures>;
+    const levels = Object.fromEntries(AGENCY_LEVELS.map((l) => [l, { agencies: agencies[l], ...this.#levels[l] }])) as Record<
+      AgencyLevel,
+      SimulatedLevelFigures
+    >;
     return {
       levels,
       total,

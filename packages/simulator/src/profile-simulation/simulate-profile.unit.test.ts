@@ -132,7 +132,9 @@ describe('the Lâm Đồng H1 2024 profile ÷ 40, simulated and projected', () =
   it('publishes from one system allowed to publish for every agency; codes and ids are unique', () => {
     expect(simulation.registry.systems).toHaveLength(1);
     expect(events.filter((e) => e.source !== SIMULATION_SOURCE)).toEqual([]);
-    const agencies = new Set(received.flatMap((e) => (e.type === 'vn.gov.tthc.dossier.received.v2' ? [e.data.processingAgencyCode, e.data.receivingAgencyCode] : [e.data.agencyCode])));
+    const agencies = new Set(
+      received.flatMap((e) => (e.type === 'vn.gov.tthc.dossier.received.v2' ? [e.data.processingAgencyCode, e.data.receivingAgencyCode] : [e.data.agencyCode])),
+    );
     expect([...agencies].filter((code) => !folded.registry.mayPublish(SIMULATION_SOURCE, code))).toEqual([]);
     expect(new Set(events.map((e) => e.id)).size).toBe(events.length);
     expect(events.every((e) => /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(e.id))).toBe(true);
@@ -185,7 +187,10 @@ describe('the Lâm Đồng H1 2024 profile ÷ 40, simulated and projected', () =
   });
 
   it('sets due dates in working days, 3–15 typically, some longer; supplements reset them', () => {
-    const days = received.slice(0, 1500).map((e) => workingDaysBetween(localDay(e.data.receivedAt), e.data.dueDate)).sort((a, b) => a - b);
+    const days = received
+      .slice(0, 1500)
+      .map((e) => workingDaysBetween(localDay(e.data.receivedAt), e.data.dueDate))
+      .sort((a, b) => a - b);
     const median = days[Math.floor(days.length / 2)] ?? 0;
     expect(median).toBeGreaterThanOrEqual(3);
     expect(median).toBeLessThanOrEqual(15);
@@ -311,7 +316,15 @@ describe('profiles of every shape give exactly their figures', () => {
       title: 'Edge cases',
       period: PERIOD,
       levels: {
-        province: { agencies: 2, resolved: 300, resolvedOnTime: 300, resolvedEarly: 300, withdrawn: 0, handedBack: 0, inProgressAtEnd: { notDue: 0, overdue: 0 } },
+        province: {
+          agencies: 2,
+          resolved: 300,
+          resolvedOnTime: 300,
+          resolvedEarly: 300,
+          withdrawn: 0,
+          handedBack: 0,
+          inProgressAtEnd: { notDue: 0, overdue: 0 },
+        },
         district: { agencies: 2, resolved: 0, resolvedOnTime: 0 },
         commune: { agencies: 3, resolved: 120, resolvedOnTime: 120, resolvedEarly: 0, carriedOver: 0, withdrawn: 0 },
       },
@@ -379,7 +392,11 @@ describe('determinism', () => {
   it('keeps the profile figures whatever the seed', () => {
     const a = simulateProfile(profile, { seed: 1 }).figures;
     const b = simulateProfile(profile, { seed: 99 }).figures;
-    expect(b.levels.province).toMatchObject({ resolved: a.levels.province.resolved, received: a.levels.province.received, carriedOver: a.levels.province.carriedOver });
+    expect(b.levels.province).toMatchObject({
+      resolved: a.levels.province.resolved,
+      received: a.levels.province.received,
+      carriedOver: a.levels.province.carriedOver,
+    });
     expect(b.receivedOnline).toBe(a.receivedOnline);
   });
 });
@@ -397,7 +414,16 @@ describe('profiles that cannot be simulated', () => {
     const problems = refused({
       ...base,
       levels: {
-        province: { agencies: 2, resolved: 100, resolvedOnTime: 90, received: 100, carriedOver: 10, inProgressAtEnd: { notDue: 5, overdue: 0 }, withdrawn: 3, handedBack: 2 },
+        province: {
+          agencies: 2,
+          resolved: 100,
+          resolvedOnTime: 90,
+          received: 100,
+          carriedOver: 10,
+          inProgressAtEnd: { notDue: 5, overdue: 0 },
+          withdrawn: 3,
+          handedBack: 2,
+        },
         district: { agencies: 1, resolved: 50, resolvedOnTime: 50, carriedOver: 5, inProgressAtEnd: { notDue: 3, overdue: 0 }, withdrawn: 1, handedBack: 1 },
       },
       receivedOnline: 2000,
@@ -419,7 +445,9 @@ describe('profiles that cannot be simulated', () => {
     });
     expect(problems).toHaveLength(1);
     expect(problems[0]?.field).toBe('fullProcessOnline.resolvedOnline');
-    expect(problems[0]?.rule).toMatch(/^must be at most the resolved dossiers that can have been submitted online: 400 > .*receivedOnline 100.* \+ carried over and resolved 9 = 109$/);
+    expect(problems[0]?.rule).toMatch(
+      /^must be at most the resolved dossiers that can have been submitted online: 400 > .*receivedOnline 100.* \+ carried over and resolved 9 = 109$/,
+    );
   });
 
   it('district or commune agencies without the province level their registry hangs from', () => {
@@ -429,15 +457,34 @@ describe('profiles that cannot be simulated', () => {
   });
 
   it('a single-day period, too many payments, received above what leaves, an imbalance, a bad seed or source', () => {
-    expect(refused({ ...base, period: { from: '2024-01-02', to: '2024-01-02' }, levels: { province: { agencies: 1, resolved: 1, resolvedOnTime: 1 } } })).toEqual([
-      { field: 'period', rule: 'must span at least 2 days to simulate late and overdue dossiers: from 2024-01-02 to 2024-01-02' },
-    ]);
-    const exact = { agencies: 1, resolved: 10, resolvedOnTime: 10, received: 10, carriedOver: 0, inProgressAtEnd: { notDue: 0, overdue: 0 }, withdrawn: 0, handedBack: 0 };
+    expect(
+      refused({ ...base, period: { from: '2024-01-02', to: '2024-01-02' }, levels: { province: { agencies: 1, resolved: 1, resolvedOnTime: 1 } } }),
+    ).toEqual([{ field: 'period', rule: 'must span at least 2 days to simulate late and overdue dossiers: from 2024-01-02 to 2024-01-02' }]);
+    const exact = {
+      agencies: 1,
+      resolved: 10,
+      resolvedOnTime: 10,
+      received: 10,
+      carriedOver: 0,
+      inProgressAtEnd: { notDue: 0, overdue: 0 },
+      withdrawn: 0,
+      handedBack: 0,
+    };
     expect(refused({ ...base, levels: { province: exact }, onlinePayments: 21 })).toEqual([
       { field: 'onlinePayments', rule: 'must be at most two for each dossier received or carried over in the period: 21 > 2 × 10 = 20' },
     ]);
-    expect(refused({ ...base, levels: { province: { agencies: 1, resolved: 10, resolvedOnTime: 10, received: 20, inProgressAtEnd: { notDue: 1, overdue: 0 }, withdrawn: 0, handedBack: 0 } } })).toEqual([
-      { field: 'levels.province.received', rule: 'must be at most resolved + in progress + withdrawn + handed back when carriedOver is not given: received 20 > 11' },
+    expect(
+      refused({
+        ...base,
+        levels: {
+          province: { agencies: 1, resolved: 10, resolvedOnTime: 10, received: 20, inProgressAtEnd: { notDue: 1, overdue: 0 }, withdrawn: 0, handedBack: 0 },
+        },
+      }),
+    ).toEqual([
+      {
+        field: 'levels.province.received',
+        rule: 'must be at most resolved + in progress + withdrawn + handed back when carriedOver is not given: received 20 > 11',
+      },
     ]);
     expect(refused({ ...base, levels: { province: { ...exact, received: 11 } } }).map((p) => p.field)).toEqual(['levels.province']);
     expect(refused({ ...base, levels: { province: exact } }, { seed: 1.5 }).map((p) => p.field)).toEqual(['seed']);

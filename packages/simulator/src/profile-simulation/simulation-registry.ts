@@ -53,7 +53,11 @@ function agencyCode(level: AgencyLevel, number: number): string {
  * so it is one of the province's agencies (it resolves dossiers like the departments); districts
  * hang under it, communes under the districts (or under it when there are none).
  */
-export function simulationRegistry(agencyCounts: Readonly<Record<AgencyLevel, number>>, periodFrom: string, source: string): { file: AgencyRegistryFile; agencies: SimulationAgencies } {
+export function simulationRegistry(
+  agencyCounts: Readonly<Record<AgencyLevel, number>>,
+  periodFrom: string,
+  source: string,
+): { file: AgencyRegistryFile; agencies: SimulationAgencies } {
   const codes: string[] = [];
   const levels: AgencyLevel[] = [];
   const parents: number[] = [];

@@ -82,9 +82,7 @@ export const simulationProfile = z
   .describe('A simulation profile: the figures the simulated report must reproduce');
 export type SimulationProfile = z.infer<typeof simulationProfile>;
 
-export type ProfileLoadResult =
-  | { readonly ok: true; readonly profile: SimulationProfile }
-  | { readonly ok: false; readonly problems: readonly FieldProblem[] };
+export type ProfileLoadResult = { readonly ok: true; readonly profile: SimulationProfile } | { readonly ok: false; readonly problems: readonly FieldProblem[] };
 
 /** Validates a parsed JSON value as a profile: its shape, then the rules between its figures. */
 export function loadProfile(value: unknown): ProfileLoadResult {

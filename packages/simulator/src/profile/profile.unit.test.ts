@@ -55,8 +55,7 @@ describe('the Lâm Đồng H1 2024 profile', () => {
 
   it('implies the rates the report prints', () => {
     const { levels, fullProcessOnline } = load(lamDong());
-    const rate = (level: { resolved: number; resolvedOnTime: number } | undefined) =>
-      level && percentHalfUp(level.resolvedOnTime, level.resolved);
+    const rate = (level: { resolved: number; resolvedOnTime: number } | undefined) => level && percentHalfUp(level.resolvedOnTime, level.resolved);
     expect(rate(levels.province)).toBe(96.02);
     expect(rate(levels.district)).toBe(97.76);
     expect(rate(levels.commune)).toBe(99.91);
@@ -138,12 +137,7 @@ describe('loadProfile', () => {
       'must be at most the dossiers received at all levels: 30.101 > province 100 + district 30.000 = 30.100',
     ],
     ['an unknown top-level field', (p) => ({ ...p, source: 'seed' }), '(message)', 'unknown field(s) not allowed: source'],
-    [
-      'an unknown level',
-      (p) => ({ ...p, levels: { ...p.levels, ward: p.levels.province } }),
-      'levels',
-      'unknown field(s) not allowed: ward',
-    ],
+    ['an unknown level', (p) => ({ ...p, levels: { ...p.levels, ward: p.levels.province } }), 'levels', 'unknown field(s) not allowed: ward'],
     [
       'an unknown field in a level',
       (p) => ({ ...p, levels: { ...p.levels, province: { ...p.levels.province, resolvedLate: 10 } } }),

@@ -33,7 +33,10 @@ export async function demoCommand(raw: Record<string, unknown>, out: Output): Pr
     } finally {
       progress.stop();
     }
-    logger.info({ file: feed, profile: profile.name, dossiers: simulation.dossiers, events: simulation.eventCount, store: stores.description }, 'demo feed written');
+    logger.info(
+      { file: feed, profile: profile.name, dossiers: simulation.dossiers, events: simulation.eventCount, store: stores.description },
+      'demo feed written',
+    );
     // The projection follows the log in a thread of its own while this one ingests, as in production.
     let projectProgress: ReturnType<typeof createProgress> | undefined;
     const beside = projectBeside(options.store, options.logLevel, (events) => projectProgress?.update(events));

@@ -25,7 +25,11 @@ const describe = (l: DeadLetter) => ({
 export async function dlqListCommand(raw: Record<string, unknown>, out: Output): Promise<void> {
   const options = parseOptions(listOptions, raw);
   const letters = await withStores(options, (stores) =>
-    stores.ingestStore.listLetters({ limit: options.limit, ...(options.status ? { status: options.status } : {}), ...(options.reason ? { reason: options.reason } : {}) }),
+    stores.ingestStore.listLetters({
+      limit: options.limit,
+      ...(options.status ? { status: options.status } : {}),
+      ...(options.reason ? { reason: options.reason } : {}),
+    }),
   );
   await out.write(letters.map((l) => JSON.stringify(describe(l))).join('\n') + (letters.length > 0 ? '\n' : ''));
 }

@@ -14,12 +14,16 @@ export async function ingestFromFile(stores: Stores, logger: Logger, file: strin
   const registry = await storedRegistryIfAny(stores.ingestStore);
   const progress = createProgress('ingest', 'bytes');
   try {
-    return await ingestFile(file, { eventStore: stores.eventStore, ingestStore: stores.ingestStore, registry, ...(timeBounds ? { timeBounds } : {}) }, {
-      batchSize,
-      logger,
-      signal: stopSignal(),
-      onBatch: (_t, bytes) => progress.update(bytes, size),
-    });
+    return await ingestFile(
+      file,
+      { eventStore: stores.eventStore, ingestStore: stores.ingestStore, registry, ...(timeBounds ? { timeBounds } : {}) },
+      {
+        batchSize,
+        logger,
+        signal: stopSignal(),
+        onBatch: (_t, bytes) => progress.update(bytes, size),
+      },
+    );
   } finally {
     progress.stop();
   }

@@ -11,7 +11,10 @@ import { openStores } from '@tthc/stores';
  */
 const data = z
   .object({
-    store: z.discriminatedUnion('kind', [z.object({ kind: z.literal('sqlite'), path: z.string().min(1) }), z.object({ kind: z.literal('postgres'), url: z.string().min(1) })]),
+    store: z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('sqlite'), path: z.string().min(1) }),
+      z.object({ kind: z.literal('postgres'), url: z.string().min(1) }),
+    ]),
     logLevel: z.enum(LOG_LEVELS).optional(),
   })
   .strict()

@@ -11,7 +11,9 @@ const fromWorker = z.discriminatedUnion('kind', [
 
 // The worker is the built module beside this one; when this module runs from its TypeScript source
 // (the tests, which run after a build), from the build of it.
-const WORKER_FILE = __filename.endsWith('.ts') ? join(__dirname, '..', '..', 'dist', 'commands', 'project-beside-worker.js') : join(__dirname, 'project-beside-worker.js');
+const WORKER_FILE = __filename.endsWith('.ts')
+  ? join(__dirname, '..', '..', 'dist', 'commands', 'project-beside-worker.js')
+  : join(__dirname, 'project-beside-worker.js');
 
 export interface ProjectionBeside {
   /** The writer is done: project to the end of the log, then resolve with what was projected. */
@@ -35,7 +37,9 @@ export function projectBeside(store: StoreLocation, logLevel: LogLevel | undefin
       else result = { events: parsed.events, version: parsed.version ?? undefined };
     });
     worker.on('error', reject);
-    worker.on('exit', (code) => (result ? resolve(result) : reject(new Error(`the projection beside ingest ended (exit code ${code}) before it reached the end of the log`))));
+    worker.on('exit', (code) =>
+      result ? resolve(result) : reject(new Error(`the projection beside ingest ended (exit code ${code}) before it reached the end of the log`)),
+    );
   });
   // Seen by finish or stop; never reported unhandled meanwhile.
   ended.catch(() => undefined);

@@ -32,7 +32,12 @@ export function readProfileFile(file: string): SimulationProfile {
 
 /** The registry the simulated agencies need, as the first record of the output. */
 export function simulationRegistryEvent(profile: SimulationProfile, simulation: ProfileSimulation, seed: number): AgencyRegistryEvent {
-  const subject = profile.name.toLowerCase().replace(/[^a-z0-9.-]+/g, '-').replace(/^[^a-z0-9]+/, '').slice(0, 100) || 'simulated';
+  const subject =
+    profile.name
+      .toLowerCase()
+      .replace(/[^a-z0-9.-]+/g, '-')
+      .replace(/^[^a-z0-9]+/, '')
+      .slice(0, 100) || 'simulated';
   return registryEvent(simulation.registry, {
     id: `registry-${subject}-seed-${seed}`,
     source: SIMULATOR_SOURCE,
@@ -46,7 +51,12 @@ export function simulationRegistryEvent(profile: SimulationProfile, simulation: 
  * It writes beside the file and renames at the end, so a failed or interrupted run never leaves a
  * partial feed that could be ingested as if it were whole.
  */
-export async function writeSimulation(file: string, registry: AgencyRegistryEvent, simulation: ProfileSimulation, onProgress: (events: number) => void): Promise<void> {
+export async function writeSimulation(
+  file: string,
+  registry: AgencyRegistryEvent,
+  simulation: ProfileSimulation,
+  onProgress: (events: number) => void,
+): Promise<void> {
   mkdirSync(dirname(file), { recursive: true });
   const partial = `${file}.partial`;
   const stream = createWriteStream(partial);
@@ -125,7 +135,14 @@ export async function simulateCommand(raw: Record<string, unknown>, out: Output)
   try {
     const onProgress = (events: number) => progress.update(events, simulation.eventCount);
     if (options.out !== undefined) await writeSimulation(options.out, registry, simulation, onProgress);
-    else await publishSimulation({ brokers: options.brokers ?? [], topic: options.topic, registryTopic: options.registryTopic, batchSize: options.batchSize }, registry, simulation, logger, onProgress);
+    else
+      await publishSimulation(
+        { brokers: options.brokers ?? [], topic: options.topic, registryTopic: options.registryTopic, batchSize: options.batchSize },
+        registry,
+        simulation,
+        logger,
+        onProgress,
+      );
   } finally {
     progress.stop();
   }

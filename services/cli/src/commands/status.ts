@@ -18,7 +18,13 @@ export async function statusCommand(raw: Record<string, unknown>, out: Output): 
       stores.ingestStore.listLetters({ status: 'parked', limit: 1_000_000 }),
     ]);
     // consumed counts a redelivered message again; the committed span counts each offset once.
-    const partitions = (await stores.ingestStore.offsets()).map((p) => ({ source: p.source, partition: p.partition, firstOffset: p.first.toString(), nextOffset: p.next.toString(), distinct: Number(p.next - p.first) }));
+    const partitions = (await stores.ingestStore.offsets()).map((p) => ({
+      source: p.source,
+      partition: p.partition,
+      firstOffset: p.first.toString(),
+      nextOffset: p.next.toString(),
+      distinct: Number(p.next - p.first),
+    }));
     const projections: Record<string, unknown> = {};
     for (const name of PROJECTIONS) projections[name] = await projectionStatus(stores.eventStore, stores.projectionStore, name);
     return {

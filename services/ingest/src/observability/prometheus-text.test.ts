@@ -27,9 +27,7 @@ export function parseSamples(text: string): Sample[] {
 
 /** The value of the one sample with this name and these labels (among others); undefined if none. */
 export function sampleValue(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
-  const found = parseSamples(text).filter(
-    (sample) => sample.name === name && Object.entries(labels).every(([key, value]) => sample.labels[key] === value),
-  );
+  const found = parseSamples(text).filter((sample) => sample.name === name && Object.entries(labels).every(([key, value]) => sample.labels[key] === value));
   if (found.length > 1) throw new Error(`${found.length} samples match ${name} ${JSON.stringify(labels)}`);
   return found[0]?.value;
 }
