@@ -1,2 +1,3 @@
 export * from './retry-while-unavailable';
-export * from './sleep';
+// The tree's one sleep lives in the core; it is offered here too, beside the retry loop that uses it.
+export { sleep } from '@tthc/core';

@@ -1,6 +1,5 @@
-import { StoreUnavailableError, TthcError } from '@tthc/core';
+import { sleep, StoreUnavailableError, TthcError } from '@tthc/core';
 import type { Logger } from '@tthc/logging';
-import { sleep } from './sleep';
 
 export interface RetryOptions {
   readonly logger: Logger;

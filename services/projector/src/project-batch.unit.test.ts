@@ -19,17 +19,13 @@ const summary = (dossierCode: string, status: DossierSummary['status']): Dossier
   closedDay: null,
 });
 
+/** Rows of the view as the runner remembers them, by code and status. */
+const rows = (...entries: [string, DossierSummary['status']][]) => new Map(entries.map(([code, status]) => [code, summary(code, status)]));
+
 describe('the dossier summaries a projection runner holds', () => {
   it('gives its room to dossiers in flight: those that can take no further event are forgotten at the next trim, below capacity too', () => {
     const states = new DossierStates(10, { empty: true });
-    states.remember(
-      new Map([
-        ['open', summary('open', 'in-progress')],
-        ['resolved', summary('resolved', 'resolved')],
-        ['returned', summary('returned', 'returned')],
-        ['withdrawn', summary('withdrawn', 'withdrawn')],
-      ]),
-    );
+    states.remember(rows(['open', 'in-progress'], ['resolved', 'resolved'], ['returned', 'returned'], ['withdrawn', 'withdrawn']));
     // Until the trim (which the runner calls once the commit is in the view) all four are held.
     expect(states.size).toBe(4);
     states.trim();
@@ -45,21 +41,16 @@ describe('the dossier summaries a projection runner holds', () => {
 
   it('keeps a dossier remembered final and then held again in another status', () => {
     const states = new DossierStates(10, { empty: true });
-    states.remember(new Map([['x', summary('x', 'returned')]]));
-    states.remember(new Map([['x', summary('x', 'in-progress')]]));
+    states.remember(rows(['x', 'returned']));
+    states.remember(rows(['x', 'in-progress']));
     states.trim();
     expect(states.get('x')?.status).toBe('in-progress');
   });
 
   it('past its capacity forgets the least recently remembered', () => {
     const states = new DossierStates(2, { empty: true });
-    states.remember(
-      new Map([
-        ['a', summary('a', 'in-progress')],
-        ['b', summary('b', 'in-progress')],
-      ]),
-    );
-    states.remember(new Map([['c', summary('c', 'in-progress')]]));
+    states.remember(rows(['a', 'in-progress'], ['b', 'in-progress']));
+    states.remember(rows(['c', 'in-progress']));
     states.trim();
     expect([states.has('a'), states.has('b'), states.has('c')]).toEqual([false, true, true]);
     expect(states.mayHaveRow('a')).toBe(true);

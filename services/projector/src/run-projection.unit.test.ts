@@ -12,7 +12,7 @@ import { createLogger } from '@tthc/logging';
 import { appendDataset, generateDemoDataset, liveView, referenceView } from '@tthc/test-support';
 import { ProjectionLockedError } from './lease';
 import { replayProjection } from './replay';
-import { projectVersion, runProjection } from './run-projection';
+import { projectVersion, runProjection, type ProjectionStores } from './run-projection';
 
 const waitUntil = async (check: () => Promise<boolean>): Promise<void> => {
   const deadline = Date.now() + 10_000;
@@ -54,6 +54,18 @@ describe('the projection runner', () => {
     eventStore = new InMemoryEventStore();
     await appendDataset(eventStore, events);
   });
+  /** A runner to the end of the log that waits as a standby while the version is held; counts its standby turns. */
+  const waitAsStandby = (projections: ProjectionStores) => {
+    const standby = { count: 0 };
+    const waiting = runProjection(eventStore, projections, {
+      logger,
+      untilCaughtUp: true,
+      whenLocked: 'wait',
+      leaseTtlMs: 150,
+      onStandby: () => (standby.count += 1),
+    });
+    return { waiting, standby };
+  };
 
   it('backs off while the store is unavailable and resumes from its checkpoint, losing and repeating nothing', async () => {
     const projections = inMemoryProjectionStores();
@@ -99,16 +111,9 @@ describe('the projection runner', () => {
     expect(error).toBeInstanceOf(ProjectionLockedError);
     expect((error as Error).message).toMatch(/projection daily-counts version 1 is being run by host-a:123:abc/);
 
-    let standby = 0;
-    const waiting = runProjection(eventStore, projections, {
-      logger,
-      untilCaughtUp: true,
-      whenLocked: 'wait',
-      leaseTtlMs: 150,
-      onStandby: () => (standby += 1),
-    });
+    const { waiting, standby } = waitAsStandby(projections);
     await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(standby).toBe(1);
+    expect(standby.count).toBe(1);
     await projections.projectionStore.releaseLease(live, 'host-a:123:abc');
     await expect(waiting).resolves.toEqual({ events: events.length, version: live.version });
   });
@@ -127,16 +132,9 @@ describe('the projection runner', () => {
     const projections = inMemoryProjectionStores();
     const v1 = await projections.projectionStore.ensureVersion(DAILY_COUNTS_PROJECTION, 'live');
     await projections.projectionStore.acquireLease(v1, 'elsewhere', 60_000);
-    let standby = 0;
-    const waiting = runProjection(eventStore, projections, {
-      logger,
-      untilCaughtUp: true,
-      whenLocked: 'wait',
-      leaseTtlMs: 150,
-      onStandby: () => (standby += 1),
-    });
+    const { waiting, standby } = waitAsStandby(projections);
     await new Promise((resolve) => setTimeout(resolve, 80));
-    expect(standby).toBe(1);
+    expect(standby.count).toBe(1);
     const v2 = await projections.projectionStore.ensureVersion(DAILY_COUNTS_PROJECTION, 'building');
     await projections.projectionStore.switchLive(v2);
     await expect(waiting).resolves.toEqual({ events: events.length, version: v2.version });

@@ -1,4 +1,5 @@
 import type { EventStore, RecordedEvent } from './event-store';
+import { sleep } from '../time/sleep';
 import type { LogPosition } from './log-position';
 
 export interface SubscriptionOptions {
@@ -18,18 +19,6 @@ export interface SubscriptionPage {
   /** True when this page reached the end of the log as it stood: history is done, live follows. */
   readonly caughtUp: boolean;
 }
-
-// Not @tthc/retry's sleep: the core depends on nothing, and @tthc/retry depends on the core.
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
 
 /**
  * A catch-up subscription on any store: pages of history, then live pages as events commit. The

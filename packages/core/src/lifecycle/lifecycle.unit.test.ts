@@ -1,6 +1,6 @@
 import type { DossierEventBody } from '../events';
 import { applyDossierEvent } from './lifecycle';
-import type { DossierState } from './dossier-state';
+import { DOSSIER_STATUSES, type DossierState } from './dossier-state';
 
 const SUBJECT = 'H36-240301-000001';
 const at = (day: number, time = '09:00:00') => `2024-03-${String(day).padStart(2, '0')}T${time}+07:00`;
@@ -91,18 +91,7 @@ function reach(status: string): DossierState | undefined {
 }
 
 // Status after the event, or the violation: N = NOT_RECEIVED, A = ALREADY_RECEIVED, x = NOT_ALLOWED_IN_STATE.
-const COLUMNS = [
-  'none',
-  'in-progress',
-  'awaiting-supplement',
-  'awaiting-payment',
-  'resolved',
-  'returned',
-  'refused-at-reception',
-  'withdrawn',
-  'stopped',
-  'handed-back',
-];
+const COLUMNS = ['none', ...DOSSIER_STATUSES];
 const TABLE: Record<EventName, string[]> = {
   //                      none                    in-progress            awaiting-supplement    awaiting-payment       resolved    returned refused withdrawn stopped handed-back
   received: ['in-progress', 'A', 'A', 'A', 'A', 'A', 'A', 'A', 'A', 'A'],

@@ -5,3 +5,4 @@ export * from './working-days';
 export * from './periods';
 export * from './public-holidays';
 export * from './working-calendar';
+export * from './sleep';
