@@ -28,8 +28,8 @@ export const INGEST_DEFAULTS = {
    * append's expected revision, as with two processes.
    */
   partitionsConcurrently: 3,
-  /** Dossier snapshots kept (DossierCache): about the dossiers in flight at once in the Lâm Đồng profile ×5 (the memory it takes: docs/benchmarks.md). */
-  dossierCacheSize: 200_000,
+  /** Dossier snapshots kept (DossierCache): every dossier in flight of the Lâm Đồng profile ×1; 200,000 (all of them at ×5) took the processes past 300 MB (docs/benchmarks.md). */
+  dossierCacheSize: 60_000,
   /** How far event times may stray from the moment of ingest (implausible-time). */
   timeBounds: DEFAULT_TIME_BOUNDS,
 } as const;
