@@ -1,12 +1,13 @@
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import specs from '@asyncapi/specs';
-import { DEFAULT_DEAD_LETTER_TOPIC, DEFAULT_EVENTS_TOPIC } from '@tthc/kafka';
+import { DEFAULT_DEAD_LETTER_TOPIC, DEFAULT_EVENTS_TOPIC, DEFAULT_REGISTRY_TOPIC } from '@tthc/kafka';
 import { ACCEPTED_TYPES, ASYNCAPI_PATH, DEAD_LETTER_HEADERS, DEAD_LETTER_REASONS, renderContracts } from './index';
 
 const files = renderContracts();
 const parse = (path: string): unknown => JSON.parse(files.get(path) ?? 'null');
 const doc = parse(ASYNCAPI_PATH) as Record<string, unknown>;
+const REGISTRY_TYPE = 'vn.gov.tthc.agency-registry.published.v1';
 
 /**
  * The official AsyncAPI 3.0.0 JSON Schema (draft-07) from @asyncapi/specs, loaded offline. It carries
@@ -107,12 +108,28 @@ describe('schemas/asyncapi.json', () => {
     expect(DEAD_LETTER_REASONS).toHaveLength(11);
   });
 
-  it('has publishers send events, and ingest receive them and send dead letters', () => {
+  it('describes the agency registry topic: compacted, one partition, keyed by registry name, its payload the registry event schema', () => {
+    expect(resolvePointer(doc, '#/channels/agencyRegistry')).toMatchObject({
+      address: DEFAULT_REGISTRY_TOPIC,
+      messages: { [REGISTRY_TYPE]: { $ref: `#/components/messages/${REGISTRY_TYPE}` } },
+      bindings: { kafka: { partitions: 1, topicConfiguration: { 'cleanup.policy': ['compact'] } } },
+    });
+    expect(resolvePointer(doc, `#/components/messages/${REGISTRY_TYPE}`)).toMatchObject({
+      payload: { $ref: `./registry/${REGISTRY_TYPE}.schema.json` },
+      bindings: { kafka: { key: { type: 'string', pattern: '^[a-z0-9][a-z0-9.-]{0,99}$' } } },
+      examples: [{ payload: { type: REGISTRY_TYPE, subject: 'lam-dong' } }],
+    });
+    expect(schemaObject(parse(`schemas/registry/${REGISTRY_TYPE}.schema.json`)) ? [] : schemaObject.errors).toEqual([]);
+  });
+
+  it('has publishers send events and registry versions, and ingest receive both and send dead letters', () => {
     const ops = Object.values(doc.operations as Record<string, { action: string; channel: { $ref: string } }>).map((o) => [o.action, o.channel.$ref]);
     expect(ops).toEqual([
       ['send', '#/channels/dossierEvents'],
       ['receive', '#/channels/dossierEvents'],
       ['send', '#/channels/deadLetters'],
+      ['send', '#/channels/agencyRegistry'],
+      ['receive', '#/channels/agencyRegistry'],
     ]);
   });
 });
