@@ -1,13 +1,17 @@
 import { createLogger, type Logger, type LogLevel } from '@tthc/logging';
 import { openStores, type StoreLocation, type Stores } from '@tthc/stores';
 
-/** Runs `work` with a logger and the stores open, closing them whatever happens. */
+/**
+ * Runs `work` with a logger and the stores open, closing them whatever happens. A command that only
+ * reads passes `'read'`: it refuses a store that does not exist rather than create an empty one.
+ */
 export async function withStores<T>(
   options: { store: StoreLocation; logLevel?: LogLevel | undefined },
   work: (stores: Stores, logger: Logger) => Promise<T>,
+  access: 'read' | 'write' = 'write',
 ): Promise<T> {
   const logger = createLogger(options.logLevel ? { level: options.logLevel } : {});
-  const stores = await openStores(options.store);
+  const stores = await openStores(options.store, { create: access === 'write' });
   logger.debug({ store: stores.description }, 'store opened');
   try {
     return await work(stores, logger);

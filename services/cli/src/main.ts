@@ -150,6 +150,7 @@ export function buildProgram(out: Output = stdoutOutput): Command {
         .default(CLI_DEFAULTS.format),
     )
     .addOption(new Option('--by <grouping>', 'rows by level, or by agency within each level').choices([...REPORT_GROUPINGS]).default(CLI_DEFAULTS.by))
+    .option('--fail-if-behind', 'for reporting jobs: fail with REPORT_BEHIND_LOG, printing no report, when the view has not counted every event of the log')
     .addOption(storeOption())
     .addOption(logLevelOption())
     .action((opts: Record<string, unknown>) => reportCommand(opts, out));
