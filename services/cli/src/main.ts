@@ -135,7 +135,9 @@ export function buildProgram(out: Output = stdoutOutput): Command {
 
   program
     .command('report')
-    .description('print the dossier figures for a period, from the projected view')
+    .description(
+      'print the dossier figures for a period, from the projected view, saying how much of the log they count and warning when the view is behind it',
+    )
     .option('--from <date>', 'first day (YYYY-MM-DD, Asia/Ho_Chi_Minh)')
     .option('--to <date>', 'last day, inclusive')
     .option('--period <spec>', 'a reporting period instead of --from/--to: 2024, 2024-H1, 2024-Q2, 2024-03')

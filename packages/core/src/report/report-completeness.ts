@@ -27,14 +27,14 @@ export function asOfClause(report: DailyCountsReport): string {
   const { position, eventsRead, updatedAt } = report.asOf;
   const behind = report.asOf.eventsBehind;
   if (position === null) return `chưa tổng hợp sự kiện nào của nhật ký${behind ? `; nhật ký có ${formatCount(behind)} sự kiện chưa được tổng hợp` : ''}`;
+  const when = updatedAt ? `, cập nhật lúc ${localTime(updatedAt)}` : '';
   const read =
     eventsRead !== undefined
-      ? `${formatCount(eventsRead)} sự kiện đầu tiên của nhật ký sự kiện, đến sự kiện ở vị trí ${position}`
-      : `nhật ký sự kiện đến sự kiện ở vị trí ${position}`;
-  const when = updatedAt ? ` (cập nhật lúc ${localTime(updatedAt)})` : '';
+      ? `${formatCount(eventsRead)} sự kiện đầu tiên của nhật ký sự kiện (đến vị trí ${position}${when})`
+      : `nhật ký sự kiện đến sự kiện ở vị trí ${position}${when}`;
   const rest =
     behind === undefined ? '' : behind === 0 ? '; đã tổng hợp hết nhật ký' : `; nhật ký còn ${formatCount(behind)} sự kiện sau vị trí này chưa được tổng hợp`;
-  return `tổng hợp ${read}${when}${rest}`;
+  return `tổng hợp ${read}${rest}`;
 }
 
 /** The warnings a reader must see before the figures: the view is behind the log, the period or the store is empty. */
@@ -50,7 +50,8 @@ export function reportWarnings(report: DailyCountsReport): string[] {
   }
   if ((report.asOf.eventsRead ?? 0) === 0 && report.asOf.eventsBehind === 0) {
     warnings.push('Kho dữ liệu chưa có sự kiện nào: nạp dữ liệu bằng `tthc ingest` rồi chạy `tthc project`.');
-  } else if (!report.periodHasEvents) {
+  } else if (!report.periodHasEvents && (report.asOf.eventsRead ?? 1) > 0) {
+    // Before anything is projected, the warning above says all there is to say.
     warnings.push(
       behind > 0
         ? `Các sự kiện đã tổng hợp không có sự kiện nào thuộc kỳ ${period}.`
