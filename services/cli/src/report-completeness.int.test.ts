@@ -96,6 +96,18 @@ describe('tthc report, status and dlq list on a store', () => {
       await runTthc('project', '--until-caught-up', '--store', store);
     });
 
+    it('states the same as-of after a replay, apart from when the view moved', async () => {
+      const json = async () => {
+        const parsed = JSON.parse(await report('--format', 'json')) as { asOf: Record<string, unknown> };
+        delete parsed.asOf.updatedAt;
+        return parsed;
+      };
+      const before = await json();
+      expect(before.asOf).toMatchObject({ eventsRead: first.length + more.length, eventsBehind: 0 });
+      await runTthc('replay', 'daily-counts', '--store', store);
+      expect(await json()).toEqual(before);
+    });
+
     it('notes a period with no event in the store', async () => {
       const text = await runTthc('report', '--period', '2025-H1', '--store', store);
       expect(text).toContain('Kho dữ liệu không có sự kiện nào thuộc kỳ từ 01/01/2025 đến 30/06/2025: không sự kiện nào của kỳ được tính vào số liệu');
