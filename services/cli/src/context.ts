@@ -3,15 +3,14 @@ import { openStores, type StoreLocation, type Stores } from '@tthc/stores';
 
 /**
  * Runs `work` with a logger and the stores open, closing them whatever happens. A command that only
- * reads passes `'read'`: it refuses a store that does not exist rather than create an empty one.
+ * reads sets `readOnly`: it refuses a store that does not exist rather than create an empty one.
  */
 export async function withStores<T>(
-  options: { store: StoreLocation; logLevel?: LogLevel | undefined },
+  options: { store: StoreLocation; logLevel?: LogLevel | undefined; readOnly?: boolean },
   work: (stores: Stores, logger: Logger) => Promise<T>,
-  access: 'read' | 'write' = 'write',
 ): Promise<T> {
   const logger = createLogger(options.logLevel ? { level: options.logLevel } : {});
-  const stores = await openStores(options.store, { create: access === 'write' });
+  const stores = await openStores(options.store, { create: options.readOnly !== true });
   logger.debug({ store: stores.description }, 'store opened');
   try {
     return await work(stores, logger);

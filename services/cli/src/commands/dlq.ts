@@ -24,15 +24,12 @@ const describe = (l: DeadLetter) => ({
 /** Dead (and parked) letters, one JSON line each. */
 export async function dlqListCommand(raw: Record<string, unknown>, out: Output): Promise<void> {
   const options = parseOptions(listOptions, raw);
-  const letters = await withStores(
-    options,
-    (stores) =>
-      stores.ingestStore.listLetters({
-        limit: options.limit,
-        ...(options.status ? { status: options.status } : {}),
-        ...(options.reason ? { reason: options.reason } : {}),
-      }),
-    'read',
+  const letters = await withStores({ ...options, readOnly: true }, (stores) =>
+    stores.ingestStore.listLetters({
+      limit: options.limit,
+      ...(options.status ? { status: options.status } : {}),
+      ...(options.reason ? { reason: options.reason } : {}),
+    }),
   );
   await out.write(letters.map((l) => JSON.stringify(describe(l))).join('\n') + (letters.length > 0 ? '\n' : ''));
 }

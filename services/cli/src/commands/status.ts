@@ -10,39 +10,35 @@ import { commonOptions, parseOptions } from '../options';
  */
 export async function statusCommand(raw: Record<string, unknown>, out: Output): Promise<void> {
   const options = parseOptions(commonOptions.strict(), raw);
-  const status = await withStores(
-    options,
-    async (stores) => {
-      const counts = await stores.ingestStore.counts();
-      const total = [...counts.values()].reduce(addCounts, ZERO_COUNTS);
-      const [dead, parked] = await Promise.all([
-        stores.ingestStore.listLetters({ status: 'dead', limit: 1_000_000 }),
-        stores.ingestStore.listLetters({ status: 'parked', limit: 1_000_000 }),
-      ]);
-      // consumed counts a redelivered message again; the committed span counts each offset once.
-      const partitions = (await stores.ingestStore.offsets()).map((p) => ({
-        source: p.source,
-        partition: p.partition,
-        firstOffset: p.first.toString(),
-        nextOffset: p.next.toString(),
-        distinct: Number(p.next - p.first),
-      }));
-      const projections: Record<string, unknown> = {};
-      for (const name of PROJECTIONS) projections[name] = await projectionStatus(stores.eventStore, stores.projectionStore, name);
-      return {
-        store: stores.description,
-        ingest: {
-          sources: Object.fromEntries(counts),
-          total,
-          // Every consumed message is appended, a recognised duplicate, a dead letter, or parked.
-          balanced: total.consumed === total.appended + total.duplicates + total.deadLettered + total.parked,
-          partitions,
-        },
-        letters: { dead: dead.length, parked: parked.length },
-        projections,
-      };
-    },
-    'read',
-  );
+  const status = await withStores({ ...options, readOnly: true }, async (stores) => {
+    const counts = await stores.ingestStore.counts();
+    const total = [...counts.values()].reduce(addCounts, ZERO_COUNTS);
+    const [dead, parked] = await Promise.all([
+      stores.ingestStore.listLetters({ status: 'dead', limit: 1_000_000 }),
+      stores.ingestStore.listLetters({ status: 'parked', limit: 1_000_000 }),
+    ]);
+    // consumed counts a redelivered message again; the committed span counts each offset once.
+    const partitions = (await stores.ingestStore.offsets()).map((p) => ({
+      source: p.source,
+      partition: p.partition,
+      firstOffset: p.first.toString(),
+      nextOffset: p.next.toString(),
+      distinct: Number(p.next - p.first),
+    }));
+    const projections: Record<string, unknown> = {};
+    for (const name of PROJECTIONS) projections[name] = await projectionStatus(stores.eventStore, stores.projectionStore, name);
+    return {
+      store: stores.description,
+      ingest: {
+        sources: Object.fromEntries(counts),
+        total,
+        // Every consumed message is appended, a recognised duplicate, a dead letter, or parked.
+        balanced: total.consumed === total.appended + total.duplicates + total.deadLettered + total.parked,
+        partitions,
+      },
+      letters: { dead: dead.length, parked: parked.length },
+      projections,
+    };
+  });
   await out.write(`${JSON.stringify(status, null, 2)}\n`);
 }
