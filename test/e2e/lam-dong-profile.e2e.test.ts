@@ -26,7 +26,7 @@ function profileAt(scale: number): SimulationProfile {
 type Row = Record<string, unknown> & { agencies: number; resolved: number; resolvedOnTime: number; onTimeRate: number | null };
 interface ReportJson {
   period: { from: string; to: string };
-  asOf: { position: string | null };
+  asOf: { position: string | null; updatedAt?: string };
   levels: Record<string, Row>;
   total: Record<string, unknown>;
   receivedOnline: number;
@@ -71,7 +71,12 @@ describe(`the Lâm Đồng H1 2024 profile${SCALE === 1 ? ', full size' : ` ×${
   writeFileSync(profileFile, JSON.stringify(profile));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  const report = async (store: string) => JSON.parse(await runTthc('report', ...range, '--format', 'json', '--by', 'agency', '--store', store)) as ReportJson;
+  const report = async (store: string) => {
+    const json = JSON.parse(await runTthc('report', ...range, '--format', 'json', '--by', 'agency', '--store', store)) as ReportJson;
+    // When the view last moved: a replay's new version moved later; everything else must be the same.
+    delete json.asOf.updatedAt;
+    return json;
+  };
 
   it('through the broker, the ingest service and PostgreSQL: the report has the seed figures, and a replay gives the same views', async () => {
     const brokers = requireEnv(KAFKA_BROKERS_ENV);

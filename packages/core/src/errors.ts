@@ -10,6 +10,7 @@ export const ERROR_CODES = [
   'NATURAL_KEY_CONFLICT',
   'STORE_UNAVAILABLE',
   'STORE_REJECTED',
+  'STORE_NOT_FOUND',
   // Projections (core, projector).
   'PROJECTION_VERSION_RETIRED',
   'PROJECTION_LEASE_LOST',
@@ -18,6 +19,8 @@ export const ERROR_CODES = [
   // Periods and simulation (core).
   'INVALID_PERIOD',
   'SIMULATION_REFUSED',
+  // Reports (core, cli).
+  'REPORT_BEHIND_LOG',
   // Retry (retry).
   'STOPPED_WHILE_UNAVAILABLE',
   // Ingest.

@@ -1,5 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
-import { StoreRejectedError, StoreUnavailableError } from '@tthc/core';
+import { StoreNotFoundError, StoreRejectedError, StoreUnavailableError } from '@tthc/core';
 
 const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', '57P01', '57P03', '08006', '08001', '08004']);
 
@@ -15,10 +15,13 @@ const REJECTED_CODES = new Set(['23502', '23514', 'P0001']);
 
 /**
  * Connection-level failures become the port's StoreUnavailableError, refusals of the data its
- * StoreRejectedError (with the server's words); everything else passes through.
+ * StoreRejectedError (with the server's words), a missing database StoreNotFoundError; everything
+ * else passes through.
  */
 export function mapPgError(error: unknown): unknown {
   const code = (error as { code?: unknown }).code;
+  // 3D000 invalid_catalog_name: the database in the URL does not exist; the server's words name it.
+  if (code === '3D000') return new StoreNotFoundError(`PostgreSQL: ${(error as Error).message}; check --store, or create it (createdb)`, { cause: error });
   if (typeof code === 'string' && code.length === 5 && (REJECTED_CLASSES.has(code.slice(0, 2)) || REJECTED_CODES.has(code))) {
     return new StoreRejectedError(`PostgreSQL refused the data: ${(error as Error).message} (SQLSTATE ${code})`, { cause: error });
   }

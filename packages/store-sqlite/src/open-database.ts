@@ -1,15 +1,21 @@
 import BetterSqlite3, { type Database } from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import type { SchemaStatus } from '@tthc/core';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { StoreNotFoundError, type SchemaStatus } from '@tthc/core';
 import { migrate } from './migrations';
 
 /**
- * Opens (creating if needed) and migrates a store file. WAL + synchronous=NORMAL: a commit survives a
+ * Opens and migrates a store file, creating it (and its directories) unless `create` is false: a
+ * command that only reads refuses a missing file, which is most often a typo in the path. WAL + synchronous=NORMAL: a commit survives a
  * crash of the process; a power loss may take back the commits since the last checkpoint (the WAL is
  * fsynced at checkpoints only), never part of one.
  */
-export function openDatabase(path: string): { db: Database; schema: SchemaStatus } {
+export function openDatabase(path: string, { create = true }: { create?: boolean } = {}): { db: Database; schema: SchemaStatus } {
+  if (path !== ':memory:' && !create && !existsSync(path)) {
+    throw new StoreNotFoundError(
+      `no store at sqlite:${path} (${resolve(path)}): this command only reads and does not create one; check --store, or create the store with a command that writes (tthc ingest, tthc migrate)`,
+    );
+  }
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new BetterSqlite3(path);
   db.pragma('busy_timeout = 5000');

@@ -14,9 +14,9 @@ export interface SqliteStores {
   close(): Promise<void>;
 }
 
-/** Every port on one file, so a projection's view rows and checkpoint share one transaction. */
-export function openSqliteStores(path: string): SqliteStores {
-  const { db, schema } = openDatabase(path);
+/** Every port on one file, so a projection's view rows and checkpoint share one transaction. `create: false` refuses a missing file. */
+export function openSqliteStores(path: string, options: { create?: boolean } = {}): SqliteStores {
+  const { db, schema } = openDatabase(path, options);
   const projectionStore = new SqliteProjectionStore(db);
   return {
     schema,

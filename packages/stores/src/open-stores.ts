@@ -17,9 +17,13 @@ export interface Stores {
   close(): Promise<void>;
 }
 
-/** Opens and migrates the stores at a location. */
-export async function openStores(location: StoreLocation): Promise<Stores> {
-  const stores = location.kind === 'sqlite' ? openSqliteStores(location.path) : await openPostgresStores(location.url);
+/**
+ * Opens and migrates the stores at a location. `create: false` (commands that only read) refuses a
+ * missing SQLite file with StoreNotFoundError instead of creating it; a missing PostgreSQL database
+ * is refused either way, since nothing here creates databases.
+ */
+export async function openStores(location: StoreLocation, options: { create?: boolean } = {}): Promise<Stores> {
+  const stores = location.kind === 'sqlite' ? openSqliteStores(location.path, options) : await openPostgresStores(location.url);
   return {
     eventStore: stores.eventStore,
     projectionStore: stores.projectionStore,

@@ -135,7 +135,9 @@ export function buildProgram(out: Output = stdoutOutput): Command {
 
   program
     .command('report')
-    .description('print the dossier figures for a period, from the projected view')
+    .description(
+      'print the dossier figures for a period, from the projected view, saying how much of the log they count and warning when the view is behind it',
+    )
     .option('--from <date>', 'first day (YYYY-MM-DD, Asia/Ho_Chi_Minh)')
     .option('--to <date>', 'last day, inclusive')
     .option('--period <spec>', 'a reporting period instead of --from/--to: 2024, 2024-H1, 2024-Q2, 2024-03')
@@ -150,6 +152,7 @@ export function buildProgram(out: Output = stdoutOutput): Command {
         .default(CLI_DEFAULTS.format),
     )
     .addOption(new Option('--by <grouping>', 'rows by level, or by agency within each level').choices([...REPORT_GROUPINGS]).default(CLI_DEFAULTS.by))
+    .option('--fail-if-behind', 'for reporting jobs: fail with REPORT_BEHIND_LOG, printing no report, when the view has not counted every event of the log')
     .addOption(storeOption())
     .addOption(logLevelOption())
     .action((opts: Record<string, unknown>) => reportCommand(opts, out));

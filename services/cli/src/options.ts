@@ -80,6 +80,7 @@ export const reportOptions = commonOptions
     cutoff: periodCutoff,
     format: reportFormat,
     by: z.enum(REPORT_GROUPINGS),
+    failIfBehind: z.boolean().default(false),
   })
   .strict()
   .refine((o) => (o.period === undefined) !== (o.from === undefined && o.to === undefined), {

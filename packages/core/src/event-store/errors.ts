@@ -56,3 +56,11 @@ export class NaturalKeyConflictError extends EventStoreError {
 export class StoreRejectedError extends EventStoreError {
   readonly code = 'STORE_REJECTED';
 }
+
+/**
+ * The store named does not exist, and the command only reads, so it did not create one (a typo in
+ * --store must not yield a new, empty store and a report of zeros); or a PostgreSQL database is missing.
+ */
+export class StoreNotFoundError extends TthcError {
+  readonly code = 'STORE_NOT_FOUND';
+}

@@ -34,9 +34,23 @@ export interface CountsRow {
 /** A level of government's figures: how many agencies it had on the period's last day, and their sums. */
 export type LevelRow = { readonly agencies: number } & CountsRow;
 
+/** How much of the log the figures reflect. */
+export interface ReportAsOf {
+  /** The view's checkpoint in the log (commit/prepare, an identifier, not a count); null before anything was projected. */
+  readonly position: string | null;
+  /** How many events of the log, from its start, the view has read (counted or skipped); when known. */
+  readonly eventsRead?: number;
+  /** When the view last moved (ISO 8601); when known. */
+  readonly updatedAt?: string;
+  /** Events in the log after `position`, not in the figures; when the log was asked (0: the view is caught up). */
+  readonly eventsBehind?: number;
+}
+
 export interface DailyCountsReport {
   readonly period: DayRange;
-  readonly asOf: { readonly position: string | null };
+  readonly asOf: ReportAsOf;
+  /** Whether the view counted any event on a day of the period (open dossiers carried into it aside). */
+  readonly periodHasEvents: boolean;
   /** Each agency's figures; `name` and `level` from the registry on the period's last day, when it knows the agency. */
   readonly agencies: readonly ({ readonly agencyCode: string; readonly name?: string; readonly level: AgencyLevel | null } & CountsRow)[];
   /** By level, when the store has an agency registry: provincial departments, districts, communes. */
@@ -130,5 +144,6 @@ export function buildDailyCountsReport(
       levels[level] = { agencies: counts[level], ...row((m) => metrics.get(m) ?? 0, openOf(codes)) };
     }
   }
-  return { period, asOf: { position: asOfPosition }, agencies, levels, total: row((m) => all.get(m) ?? 0, openOf([...openByAgency.keys()])) };
+  const periodHasEvents = totals.some((t) => t.value !== 0);
+  return { period, asOf: { position: asOfPosition }, periodHasEvents, agencies, levels, total: row((m) => all.get(m) ?? 0, openOf([...openByAgency.keys()])) };
 }

@@ -4,6 +4,7 @@ import { inProgress } from './balance';
 import type { CountsRow, DailyCountsReport } from './daily-counts-report';
 import { formatCount as n, formatPercent as pct } from './format-vietnamese';
 import { periodInWords, vietnameseDate } from './period-words';
+import { asOfClause, reportWarnings } from './report-completeness';
 
 /** Who received the dossiers, as the Ministry's report form names each level. */
 const RECEIVED_BY: Readonly<Record<AgencyLevel, string>> = {
@@ -31,7 +32,8 @@ function balanceLine(t: CountsRow): string {
 /**
  * The paragraphs of a province's half-year report on dossiers (section II.2.d, results of resolving
  * procedures, and II.2.g, procedures done electronically), in the words provinces use, ready to
- * paste; the last line states the period and the log position the figures reflect.
+ * paste; warnings (figures behind the log, no event in the period) come first, and the last line
+ * states the period and how much of the log the figures reflect.
  */
 export function formatNarrative(report: DailyCountsReport): string {
   const t = report.total;
@@ -42,7 +44,10 @@ export function formatNarrative(report: DailyCountsReport): string {
   const resolution = levels.length > 0 ? levels : [resolutionLine(null, t)];
   const period = periodInWords(report.period);
   const fpo = t.fullProcessOnline;
+  // Above the paragraphs, so that an incomplete text is not pasted unread.
+  const warnings = reportWarnings(report).map((w) => `[Lưu ý, không đưa vào báo cáo: ${w}]`);
   return [
+    ...(warnings.length > 0 ? [...warnings, ''] : []),
     'd) Tình hình, kết quả giải quyết TTHC:',
     ...resolution.map((line, i) => `${line}${i === resolution.length - 1 ? '.' : ';'}`),
     balanceLine(t),
@@ -54,7 +59,7 @@ export function formatNarrative(report: DailyCountsReport): string {
       (fpo.rate === null ? '.' : ` đạt tỷ lệ ${pct(fpo.rate)}.`),
     `- Trong kỳ báo cáo, toàn tỉnh phát sinh ${n(t.onlinePayments.count)} giao dịch thanh toán trực tuyến, tổng số tiền ${n(t.onlinePayments.amount)} đồng.`,
     '',
-    `(Số liệu từ ngày ${vietnameseDate(report.period.from)} đến ngày ${vietnameseDate(report.period.to)}, tổng hợp từ nhật ký sự kiện đến vị trí ${report.asOf.position ?? 'chưa có'}.)`,
+    `(Số liệu từ ngày ${vietnameseDate(report.period.from)} đến ngày ${vietnameseDate(report.period.to)}, ${asOfClause(report)}.)`,
     '',
   ].join('\n');
 }

@@ -60,7 +60,7 @@ describe('report --format narrative', () => {
     expect(text).toContain(
       'do UBND cấp xã tiếp nhận được giải quyết trước và đúng hạn đạt 99,91% trong đó: Tổng số hồ sơ đã giải quyết xong 197.113 hồ sơ, giải quyết đúng hạn là 196.936 hồ sơ.',
     );
-    expect(text).toMatch(/Số liệu từ ngày 01\/01\/2024 đến ngày 30\/06\/2024, tổng hợp từ nhật ký sự kiện đến vị trí 42\/42/);
+    expect(text).toMatch(/Số liệu từ ngày 01\/01\/2024 đến ngày 30\/06\/2024, tổng hợp nhật ký sự kiện đến sự kiện ở vị trí 42\/42/);
   });
 });
 

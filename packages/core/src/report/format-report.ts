@@ -1,6 +1,7 @@
 import type { CountsRow, DailyCountsReport } from './daily-counts-report';
 import { formatNarrative } from './format-narrative';
 import { formatCount, formatPercent } from './format-vietnamese';
+import { asOfClause, reportWarnings } from './report-completeness';
 import { reportJson, type ReportGrouping } from './report-json';
 import { AGENCY_LEVELS, type AgencyLevel } from '../registry/agency-registry-file';
 
@@ -52,8 +53,11 @@ function displayRows(report: DailyCountsReport, by: ReportGrouping): { header: s
   return { header, rows };
 }
 
-const title = (report: DailyCountsReport) =>
-  `Báo cáo hồ sơ TTHC từ ${report.period.from} đến ${report.period.to} (vị trí nhật ký ${report.asOf.position ?? 'chưa có'})`;
+const title = (report: DailyCountsReport) => `Báo cáo hồ sơ TTHC từ ${report.period.from} đến ${report.period.to}`;
+
+/** Warnings under the title, where they are seen before the figures; what the figures reflect at the end. */
+const warnings = (report: DailyCountsReport) => reportWarnings(report).map((w) => `Lưu ý: ${w}`);
+const asOfLine = (report: DailyCountsReport) => `Số liệu ${asOfClause(report)}.`;
 
 function footer(report: DailyCountsReport): string[] {
   const t = report.total;
@@ -66,14 +70,26 @@ function footer(report: DailyCountsReport): string[] {
 
 function formatText(report: DailyCountsReport, by: ReportGrouping): string {
   const { header, rows } = displayRows(report, by);
-  return [title(report), '', table(header, rows), '', ...footer(report), ''].join('\n');
+  const notes = warnings(report);
+  return [title(report), '', ...(notes.length > 0 ? [...notes, ''] : []), table(header, rows), '', ...footer(report), asOfLine(report), ''].join('\n');
 }
 
 function formatMarkdown(report: DailyCountsReport, by: ReportGrouping): string {
   const { header, rows } = displayRows(report, by);
   const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
   const align = `| --- |${' ---: |'.repeat(header.length - 1)}`;
-  return [`### ${title(report)}`, '', line(header), align, ...rows.map(line), '', ...footer(report).map((f) => `${f}  `), ''].join('\n');
+  const notes = warnings(report).map((w) => `> **${w}**`);
+  return [
+    `### ${title(report)}`,
+    '',
+    ...(notes.length > 0 ? [notes.join('\n>\n'), ''] : []),
+    line(header),
+    align,
+    ...rows.map(line),
+    '',
+    ...[...footer(report), asOfLine(report)].map((f) => `${f}  `),
+    '',
+  ].join('\n');
 }
 
 /** For machines: every agency, level and the total on its own row, plain numbers, RFC 4180. */

@@ -7,3 +7,4 @@ export * from './read-daily-counts-report';
 export * from './format-narrative';
 export * from './period-words';
 export * from './report-json';
+export * from './report-completeness';

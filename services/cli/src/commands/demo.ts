@@ -65,7 +65,7 @@ export async function demoCommand(raw: Record<string, unknown>, out: Output): Pr
       }
     }
     const registry = loadAgencyRegistry(simulation.registry);
-    return readDailyCountsReport(stores.dailyCountsStore, profile.period, registry.ok ? registry.registry : undefined);
+    return readDailyCountsReport(stores.dailyCountsStore, profile.period, registry.ok ? registry.registry : undefined, stores.eventStore);
   });
   await out.write(formatReport(report, options.format));
 }

@@ -24,7 +24,7 @@ const describe = (l: DeadLetter) => ({
 /** Dead (and parked) letters, one JSON line each. */
 export async function dlqListCommand(raw: Record<string, unknown>, out: Output): Promise<void> {
   const options = parseOptions(listOptions, raw);
-  const letters = await withStores(options, (stores) =>
+  const letters = await withStores({ ...options, readOnly: true }, (stores) =>
     stores.ingestStore.listLetters({
       limit: options.limit,
       ...(options.status ? { status: options.status } : {}),

@@ -10,7 +10,7 @@ import { commonOptions, parseOptions } from '../options';
  */
 export async function statusCommand(raw: Record<string, unknown>, out: Output): Promise<void> {
   const options = parseOptions(commonOptions.strict(), raw);
-  const status = await withStores(options, async (stores) => {
+  const status = await withStores({ ...options, readOnly: true }, async (stores) => {
     const counts = await stores.ingestStore.counts();
     const total = [...counts.values()].reduce(addCounts, ZERO_COUNTS);
     const [dead, parked] = await Promise.all([
