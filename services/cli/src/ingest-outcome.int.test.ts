@@ -29,6 +29,21 @@ function simulatedFeed(dir: string, factor: number): string {
 
 type Counts = { consumed: number; appended: number; duplicates: number; deadLettered: number; parked: number };
 
+/** Starts tthc, sends SIGINT once it has stored a batch, and resolves with its exit code and stderr. */
+async function interruptedAfterFirstBatch(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn('bash', [LAUNCHER, ...args], { env });
+  let stderr = '';
+  let stdout = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  child.stderr.on('data', (chunk: Buffer) => {
+    const first = !stderr.includes('batch ingested');
+    stderr += chunk.toString();
+    if (first && stderr.includes('batch ingested')) child.kill('SIGINT');
+  });
+  return { code: await exited, stdout, stderr };
+}
+
 describe('tthc ingest --file stopped by SIGINT', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tthc-interrupt-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -37,18 +52,8 @@ describe('tthc ingest --file stopped by SIGINT', () => {
     const feed = simulatedFeed(dir, 0.04);
     const events = readFileSync(feed, 'utf8').trimEnd().split('\n').length - 1;
     const store = `sqlite:${join(dir, 'tthc.sqlite')}`;
-    const child = spawn('bash', [LAUNCHER, 'ingest', '--file', feed, '--store', store], { env });
-    let stderr = '';
-    let stdout = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    child.stderr.on('data', (chunk: Buffer) => {
-      const first = !stderr.includes('batch ingested');
-      stderr += chunk.toString();
-      // Once it has stored a batch: the stop comes in the middle of the file.
-      if (first && stderr.includes('batch ingested')) child.kill('SIGINT');
-    });
-    expect(await exited).toBe(130);
+    const { code, stdout, stderr } = await interruptedAfterFirstBatch(['ingest', '--file', feed, '--store', store]);
+    expect(code).toBe(130);
     expect(stdout).toBe('');
     const said = /tthc \[INTERRUPTED\]: .*stopped by SIGINT after line ([\d,]+): ([\d,]+) events stored in this run; run the same command again to resume/.exec(
       stderr,
@@ -64,6 +69,19 @@ describe('tthc ingest --file stopped by SIGINT', () => {
     expect(rerun.status).toBe(0);
     const counts = (JSON.parse(rerun.stdout) as { ingest: Counts }).ingest;
     expect(counts).toMatchObject({ consumed: events, duplicates: stored, appended: events - stored, deadLettered: 0 });
+  }, 120_000);
+});
+
+describe('tthc demo stopped by SIGINT during its ingest', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tthc-demo-interrupt-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('prints no report, says where it stopped, and exits 130', async () => {
+    const store = `sqlite:${join(dir, 'tthc.sqlite')}`;
+    const { code, stdout, stderr } = await interruptedAfterFirstBatch(['demo', '--scale', '0.04', '--store', store, '--out', join(dir, 'feed.ndjson')]);
+    expect(code).toBe(130);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/tthc \[INTERRUPTED\]: .*feed\.ndjson: stopped by SIGINT after line [\d,]+: [\d,]+ events stored in this run/);
   }, 120_000);
 });
 
