@@ -25,6 +25,7 @@ export const ERROR_CODES = [
   'STOPPED_WHILE_UNAVAILABLE',
   // Ingest.
   'NO_REGISTRY',
+  'ALL_REFUSED',
   // Publisher.
   'INVALID_PUBLISHER_CONFIG',
   'INVALID_EVENT',
@@ -33,6 +34,7 @@ export const ERROR_CODES = [
   'USAGE',
   'INVALID_PROFILE',
   'INVALID_REGISTRY',
+  'INTERRUPTED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -212,7 +212,9 @@ async function main(): Promise<void> {
       return;
     }
     process.stderr.write(errorLine(error));
-    process.exitCode = errorCodeOf(error) === 'USAGE' ? 2 : 1;
+    const exitCode = (error as { exitCode?: unknown }).exitCode;
+    // An error may carry its own exit code (130 after SIGINT); else 2 for bad input, 1 otherwise.
+    process.exitCode = typeof exitCode === 'number' ? exitCode : errorCodeOf(error) === 'USAGE' ? 2 : 1;
   }
 }
 

@@ -2,8 +2,10 @@
 export const STOP_BOUND_MS = 30_000;
 
 const controller = new AbortController();
+let stoppedBy: NodeJS.Signals | undefined;
 
 function onStop(signal: NodeJS.Signals): void {
+  stoppedBy ??= signal;
   controller.abort();
   const watchdog = setTimeout(() => {
     process.stderr.write(`tthc: stopping after ${signal} took longer than ${STOP_BOUND_MS / 1000} s; exiting\n`);
@@ -27,4 +29,17 @@ process.once('SIGTERM', onStop);
  */
 export function stopSignal(): AbortSignal {
   return controller.signal;
+}
+
+/** The signal that asked for the stop, if one came. */
+export function stopSignalName(): NodeJS.Signals | undefined {
+  return stoppedBy;
+}
+
+/**
+ * The exit code of a command whose work a signal cut short: 128 + the signal's number, as a shell
+ * reports a process killed by it (130 for SIGINT, 143 for SIGTERM), so that scripts see it unfinished.
+ */
+export function interruptedExitCode(signal: NodeJS.Signals | undefined): number {
+  return signal === 'SIGTERM' ? 143 : 130;
 }

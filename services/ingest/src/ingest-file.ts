@@ -12,8 +12,12 @@ export interface IngestFileOptions {
   readonly batchSize?: number;
   readonly logger: Logger;
   readonly signal?: AbortSignal;
-  /** Called after each batch with the running counts and bytes read, for progress display. */
-  readonly onBatch?: (totals: IngestCounts, bytesRead: number) => void;
+  /** Called after each batch is stored with the running counts, the bytes read and the last line it held. */
+  readonly onBatch?: (totals: IngestCounts, bytesRead: number, lastLine: number) => void;
+  /** Called for each refused event; the letter is also logged, at `warn` unless `deadLetterLogLevel` says otherwise. */
+  readonly onDeadLetter?: (reason: string) => void;
+  /** The level of the one log line per dead letter (`warn` by default; a terminal caller that sums them up may lower it). */
+  readonly deadLetterLogLevel?: 'warn' | 'debug';
   /** How long to wait before trying an unavailable store again (the defaults of retryWhileUnavailable when absent). */
   readonly retryDelays?: Pick<RetryOptions, 'initialDelayMs' | 'maxDelayMs'>;
 }
@@ -63,11 +67,13 @@ export async function ingestFile(
     inStore = (async () => {
       const result = await ingestBatch(context, read);
       totals = addCounts(totals, result.counts);
+      const level = options.deadLetterLogLevel ?? 'warn';
       for (const letter of result.deadLetters) {
-        options.logger.warn({ origin: letter.origin, reason: letter.reason, detail: letter.message }, 'dead letter');
+        options.logger[level]({ origin: letter.origin, reason: letter.reason, detail: letter.message }, 'dead letter');
+        options.onDeadLetter?.(letter.reason);
       }
       options.logger.info({ file: path, lines, ...result.counts, unparked: result.unparked }, 'batch ingested');
-      options.onBatch?.(totals, bytes);
+      options.onBatch?.(totals, bytes, lines);
     })();
     // A failure surfaces at the next flush; handled here so that it is not reported unhandled meanwhile.
     inStore.catch(() => undefined);

@@ -17,12 +17,24 @@ export const DEMO_PROFILE = join(__dirname, '..', '..', '..', '..', CLI_DEFAULTS
  * ingest it while a worker thread projects it → print the report over the profile's period. Run again, it appends nothing
  * and prints the same report.
  */
+/**
+ * Where a demo keeps its events unless --store (or TTHC_STORE_URL) says: the default demo in the
+ * default store, which `tthc report` and `tthc status` read; another profile, scale or seed in a
+ * store of its own, `data/<profile>[-x<scale>]-seed-<n>.sqlite`, since its dossiers share codes with
+ * the default one's and the same store would refuse them all and report the old figures.
+ */
+export function demoStoreUrl(options: { profile?: string | undefined; scale: number; seed: number }, profileName: string): string {
+  const isDefault = options.profile === undefined && options.scale === 1 && options.seed === CLI_DEFAULTS.seed;
+  return isDefault ? CLI_DEFAULTS.store : `sqlite:${join('data', `${profileName}-seed-${options.seed}.sqlite`)}`;
+}
+
 export async function demoCommand(raw: Record<string, unknown>, out: Output): Promise<void> {
-  const options = parseOptions(demoOptions, raw);
-  const file = options.profile ?? DEMO_PROFILE;
-  const scaled = scaleProfile(readProfileFile(file), options.scale);
-  if (!scaled.ok) throw new InvalidProfileError(`${file} scaled by ${options.scale}: ${scaled.problems.map((p) => `${p.field}: ${p.rule}`).join('; ')}`);
+  const parsed = parseOptions(demoOptions, raw);
+  const file = parsed.profile ?? DEMO_PROFILE;
+  const scaled = scaleProfile(readProfileFile(file), parsed.scale);
+  if (!scaled.ok) throw new InvalidProfileError(`${file} scaled by ${parsed.scale}: ${scaled.problems.map((p) => `${p.field}: ${p.rule}`).join('; ')}`);
   const profile = scaled.profile;
+  const options = raw.store === undefined ? parseOptions(demoOptions, { ...raw, store: demoStoreUrl(parsed, profile.name) }) : parsed;
   const simulation = simulateProfile(profile, { seed: options.seed });
   const registryEvent = simulationRegistryEvent(profile, simulation, options.seed);
   const feed = options.out ?? join('data', `${profile.name}-seed-${options.seed}.ndjson`);
@@ -49,7 +61,7 @@ export async function demoCommand(raw: Record<string, unknown>, out: Output): Pr
     }
     logger.info(ingested, 'demo feed ingested');
     if (stopSignal().aborted) {
-      // Stopped: what is projected so far is reported, as after any stop.
+      // Stopped once the feed was all stored (a stop during ingest ends the demo with INTERRUPTED): what is projected so far is reported.
       await beside.stop();
     } else {
       projectProgress = createProgress('project', 'events');
