@@ -1,19 +1,10 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Ajv2020 from 'ajv/dist/2020';
-import addFormats from 'ajv-formats';
 import { loadAgencyRegistry, parseRegistryEvent } from '@tthc/core';
 import { runTthc } from '@tthc/test-support';
-import {
-  REGISTRY_EVENT_SCHEMA_ID,
-  REGISTRY_EVENT_SCHEMA_PATH,
-  REGISTRY_EXAMPLE_V1,
-  REGISTRY_FILE_SCHEMA_ID,
-  REGISTRY_FILE_SCHEMA_PATH,
-  registrySamplePath,
-  renderContracts,
-} from './index';
+import { REGISTRY_EVENT_SCHEMA_ID, REGISTRY_EXAMPLE_V1, REGISTRY_FILE_SCHEMA_ID, registrySamplePath } from './index';
+import { readContract, schemaErrors } from './registry-ajv.helper.test';
 
 /**
  * docs/registry.md is how a province learns to write its registry: its JSON must be valid by the
@@ -23,17 +14,8 @@ import {
 const DOC = readFileSync(join(__dirname, '..', '..', '..', 'docs', 'registry.md'), 'utf8');
 const blocks = (lang: string): string[] => [...DOC.matchAll(new RegExp(`^\`\`\`${lang}\\n([\\s\\S]*?)^\`\`\`$`, 'gm'))].map((m) => m[1] ?? '');
 
-const files = renderContracts();
-const read = (path: string): unknown => JSON.parse(files.get(path) ?? 'null');
-const ajv = new Ajv2020({ strict: true, allErrors: true });
-addFormats(ajv);
-ajv.addSchema(read(REGISTRY_FILE_SCHEMA_PATH) as object);
-ajv.addSchema(read(REGISTRY_EVENT_SCHEMA_PATH) as object);
-const errorsOf = (id: string, value: unknown): unknown[] => {
-  const validate = ajv.getSchema(id);
-  if (!validate) throw new Error(`no schema ${id}`);
-  return validate(value) ? [] : (validate.errors ?? []);
-};
+const read = readContract;
+const errorsOf = schemaErrors;
 
 const json = blocks('json').map((text) => JSON.parse(text) as Record<string, unknown>);
 const event = json.find((value) => 'type' in value);

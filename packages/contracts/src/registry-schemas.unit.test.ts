@@ -1,5 +1,3 @@
-import Ajv2020 from 'ajv/dist/2020';
-import addFormats from 'ajv-formats';
 import { loadAgencyRegistry, parseRegistryEvent } from '@tthc/core';
 import {
   REGISTRY_EVENT_SCHEMA_ID,
@@ -8,26 +6,11 @@ import {
   REGISTRY_FILE_SCHEMA_ID,
   REGISTRY_FILE_SCHEMA_PATH,
   registrySamplePath,
-  renderContracts,
 } from './index';
+import { readContract, schemaErrors } from './registry-ajv.helper.test';
 
-const files = renderContracts();
-const read = (path: string): unknown => {
-  const content = files.get(path);
-  if (content === undefined) throw new Error(`${path} is not generated`);
-  return JSON.parse(content);
-};
-
-/** ajv, a validator that is not zod, strict, with the draft 2020-12 vocabulary and formats. */
-const ajv = new Ajv2020({ strict: true, allErrors: true });
-addFormats(ajv);
-ajv.addSchema(read(REGISTRY_FILE_SCHEMA_PATH) as object);
-ajv.addSchema(read(REGISTRY_EVENT_SCHEMA_PATH) as object);
-const errorsOf = (id: string, value: unknown): string[] => {
-  const validate = ajv.getSchema(id);
-  if (!validate) throw new Error(`no schema ${id}`);
-  return validate(value) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message ?? ''}`);
-};
+const read = readContract;
+const errorsOf = schemaErrors;
 const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
 describe('agency registry JSON Schemas', () => {
