@@ -19,6 +19,22 @@ describe('the tthc launcher', () => {
     return { status: result.status, stdout: result.stdout, stderr: result.stderr, heapLimitMb: limit === undefined ? undefined : Number(limit) };
   };
 
+  it('prints its version, and answers a usage mistake with one line naming it and exit 2, not the whole help', () => {
+    const version = run(['--version']);
+    expect(version.status).toBe(0);
+    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    for (const args of [['report', '--no-such-option'], ['no-such-command'], ['report', '--period']]) {
+      const { status, stdout, stderr } = run(args);
+      expect({ args, status }).toEqual({ args, status: 2 });
+      expect(stdout).toBe('');
+      const lines = stderr.split('\n').filter((line) => line !== '' && !line.startsWith('heap-limit-mb='));
+      expect(lines[0]).toMatch(/^tthc \[USAGE\]: /);
+      expect(lines.join('\n')).toContain('--help');
+      expect(stderr).not.toContain('Usage:');
+      expect(lines.length).toBeLessThanOrEqual(2);
+    }
+  });
+
   it('caps the heap of the long-running commands, so that their garbage does not grow it past their bounded state', () => {
     for (const command of ['ingest', 'project', 'replay']) {
       const { status, stdout, heapLimitMb } = run([command, '--help']);

@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 // First: stop signals are heard from the moment the process starts (see stop-signal.ts).
 import './stop-signal';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command, Option } from 'commander';
+import { z } from 'zod';
 import { errorCodeOf, periodCutoff, REPORT_FORMATS, REPORT_GROUPINGS } from '@tthc/core';
 import { PROJECTOR_DEFAULTS } from '@tthc/projector';
 import { PUBLISHER_DEFAULTS } from '@tthc/publisher';
@@ -27,9 +30,20 @@ const brokersOption = () => new Option('--brokers <list>', 'Kafka brokers host:p
 
 const projectBatchHelp = `events per view transaction, at most (also committed every ${PROJECTOR_DEFAULTS.commitIntervalMs / 1000} s and at the end of the log)`;
 
+/** The version in the CLI's package.json (beside `src/` and `dist/`). */
+function cliVersion(): string {
+  return z.object({ version: z.string() }).parse(JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8'))).version;
+}
+
 /** The tthc program; `out` receives each command's result (stdout unless a test captures it). */
 export function buildProgram(out: Output = stdoutOutput): Command {
-  const program = new Command('tthc').description('Counts administrative-procedure dossiers from one-stop-shop events').showHelpAfterError().exitOverride();
+  const program = new Command('tthc')
+    .description('Counts administrative-procedure dossiers from one-stop-shop events')
+    .version(cliVersion(), '-V, --version', "tthc's version")
+    // A usage mistake gets one line naming it and a pointer to the help, not the whole help (subcommands inherit this).
+    .configureOutput({ outputError: (text, write) => write(`tthc [USAGE]: ${text.replace(/^error: /, '')}`) })
+    .showHelpAfterError('(see the command with --help for its options)')
+    .exitOverride();
 
   program
     .command('demo')
@@ -207,8 +221,8 @@ async function main(): Promise<void> {
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     if (typeof code === 'string' && code.startsWith('commander.')) {
-      // commander has printed its own message (or help/version).
-      process.exitCode = (error as { exitCode?: number }).exitCode ?? 2;
+      // commander has printed its own message: help or version (exit 0), or a usage mistake (exit 2, as other bad input).
+      process.exitCode = (error as { exitCode?: number }).exitCode === 0 ? 0 : 2;
       return;
     }
     process.stderr.write(errorLine(error));
