@@ -62,6 +62,7 @@ export function buildProgram(out: Output = stdoutOutput): Command {
     .command('simulate')
     .description("generate the dossier lifecycles and agency registry whose report reproduces a profile's figures exactly")
     .requiredOption('--profile <file>', 'simulation profile JSON (e.g. test/fixtures/profiles/lam-dong-2024-h1.json)')
+    .option('--scale <factor>', 'multiply every dossier figure of the profile, e.g. 0.01 for a quick look', String(CLI_DEFAULTS.scale))
     .option('--seed <n>', 'random seed: the same seed gives the same feed, byte for byte', String(CLI_DEFAULTS.seed))
     .option('--out <file>', 'write an NDJSON feed: the agency registry line, then the events in time order')
     .option('--kafka', 'publish instead: the registry to its compacted topic, then the events')

@@ -25,6 +25,8 @@ const seed = z.coerce
   .nonnegative()
   .max(2 ** 32 - 1);
 const reportFormat = z.enum(REPORT_FORMATS);
+/** The factor `demo` and `simulate` multiply a profile's dossier figures by. */
+const scaleFactor = z.coerce.number().positive().max(100);
 export const letterLimit = positiveInt.max(100_000);
 
 export const commonOptions = z.object({
@@ -89,6 +91,15 @@ export const reportOptions = commonOptions
   })
   .refine((o) => o.period !== undefined || (o.from !== undefined && o.to !== undefined), { message: 'give both --from and --to', path: ['from'] })
   .refine((o) => o.from === undefined || o.to === undefined || o.from <= o.to, { message: 'must not be before --from', path: ['to'] })
+  // Options that would change nothing are refused rather than ignored.
+  .refine((o) => o.period !== undefined || o.cutoff === 'calendar', {
+    message: 'applies to --period only: --from and --to are the days counted, whatever the cutoff',
+    path: ['cutoff'],
+  })
+  .refine((o) => !(o.format === 'narrative' && o.by === 'agency'), {
+    message: 'agency applies to the tables: --format narrative writes the paragraphs by level only',
+    path: ['by'],
+  })
   .transform((o) => ({ ...o, range: o.period !== undefined ? parsePeriod(o.period, o.cutoff) : { from: o.from ?? '', to: o.to ?? '' } }));
 
 export const publishOptions = commonOptions.extend({ brokers: brokerList, ...topics, batchSize: sendBatchSize }).strict();
@@ -96,7 +107,7 @@ export const publishOptions = commonOptions.extend({ brokers: brokerList, ...top
 export const demoOptions = commonOptions
   .extend({
     profile: z.string().min(1).optional(),
-    scale: z.coerce.number().positive().max(100),
+    scale: scaleFactor,
     seed,
     out: z.string().min(1).optional(),
     format: reportFormat,
@@ -108,6 +119,7 @@ export const simulateOptions = commonOptions
   .omit({ store: true })
   .extend({
     profile: z.string().min(1),
+    scale: scaleFactor,
     seed,
     out: z.string().min(1).optional(),
     kafka: z.boolean().default(false),
@@ -126,9 +138,15 @@ const flagOf = (key: string): string => `--${key.replace(/[A-Z]/g, (c) => `-${c.
 export function parseOptions<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
   const result = schema.safeParse(raw);
   if (result.success) return result.data;
+  const given = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
   const lines = result.error.issues.map((issue) => {
-    const flag = flagOf(String(issue.path[0] ?? ''));
-    return issue.code === 'unrecognized_keys' ? `unknown option(s): ${issue.keys.join(', ')}` : `${flag}: ${issue.message}`;
+    const key = String(issue.path[0] ?? '');
+    const flag = flagOf(key);
+    if (issue.code === 'unrecognized_keys') return `unknown option(s): ${issue.keys.join(', ')}`;
+    // zod's own words for a wrong type ("Invalid input: expected string, received undefined") say nothing to an operator.
+    if (issue.code === 'invalid_type')
+      return given[key] === undefined ? `${flag}: is required` : `${flag}: must be a ${issue.expected}, not ${JSON.stringify(given[key])}`;
+    return `${flag}: ${issue.message}`;
   });
   throw new UsageError(lines.join('\n'));
 }

@@ -1,6 +1,6 @@
 import { buildProgram } from './main';
 import { CLI_DEFAULTS } from './defaults';
-import { ingestOptions, parseOptions, publishOptions, UsageError } from './options';
+import { ingestOptions, parseOptions, publishOptions, reportOptions, simulateOptions, UsageError } from './options';
 
 /** What commander hands `tthc ingest` when only --file is given: the defaults of its options. */
 function ingestRaw(overrides: Record<string, unknown>): Record<string, unknown> {
@@ -20,7 +20,42 @@ function usage(run: () => unknown): string {
   throw new Error('expected a UsageError');
 }
 
+/** What commander hands a command for these arguments: its options with their defaults. */
+function rawOf(command: string, args: string[]): Record<string, unknown> {
+  const found = buildProgram().commands.find((c) => c.name() === command);
+  if (!found) throw new Error(`no ${command} command`);
+  found.parseOptions(args);
+  return found.opts();
+}
+
 describe('command options', () => {
+  it('refuse options that would change nothing, naming both and why', () => {
+    expect(usage(() => parseOptions(reportOptions, rawOf('report', ['--from', '2024-01-01', '--to', '2024-06-30', '--cutoff', 'decree-09'])))).toBe(
+      '--cutoff: applies to --period only: --from and --to are the days counted, whatever the cutoff',
+    );
+    expect(usage(() => parseOptions(reportOptions, rawOf('report', ['--period', '2024-H1', '--format', 'narrative', '--by', 'agency'])))).toBe(
+      '--by: agency applies to the tables: --format narrative writes the paragraphs by level only',
+    );
+    expect(parseOptions(reportOptions, rawOf('report', ['--period', '2024-H1', '--cutoff', 'decree-09'])).range).toEqual({
+      from: '2023-12-15',
+      to: '2024-06-14',
+    });
+  });
+
+  it("say a missing or mistyped value in plain words, not zod's", () => {
+    expect(usage(() => parseOptions(simulateOptions, { ...rawOf('simulate', ['--profile', 'p.json', '--out', 'f.ndjson']), profile: undefined }))).toBe(
+      '--profile: is required',
+    );
+    expect(usage(() => parseOptions(simulateOptions, { ...rawOf('simulate', ['--profile', 'p.json', '--out', 'f.ndjson']), kafka: 'yes' }))).toBe(
+      '--kafka: must be a boolean, not "yes"',
+    );
+  });
+
+  it('give simulate the scale demo has, with the same rule', () => {
+    expect(parseOptions(simulateOptions, rawOf('simulate', ['--profile', 'p.json', '--out', 'f.ndjson', '--scale', '0.01'])).scale).toBe(0.01);
+    expect(usage(() => parseOptions(simulateOptions, rawOf('simulate', ['--profile', 'p.json', '--out', 'f.ndjson', '--scale', '0'])))).toMatch(/^--scale: /);
+  });
+
   it('take their defaults from the DEFAULTS objects, through commander', () => {
     const options = parseOptions(ingestOptions, ingestRaw({}));
     expect(options).toMatchObject({

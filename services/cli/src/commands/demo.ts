@@ -1,12 +1,12 @@
 import { join } from 'node:path';
 import { formatReport, loadAgencyRegistry, readDailyCountsReport } from '@tthc/core';
-import { scaleProfile, simulateProfile } from '@tthc/simulator';
+import { simulateProfile } from '@tthc/simulator';
 import { stopSignal, withStores, type Output } from '../context';
 import { CLI_DEFAULTS } from '../defaults';
 import { demoOptions, parseOptions } from '../options';
 import { ingestFromFile } from './ingest';
 import { projectBeside } from './project-beside';
-import { InvalidProfileError, readProfileFile, simulationRegistryEvent, writeSimulation } from './simulate';
+import { scaledProfileFile, simulationRegistryEvent, writeSimulation } from './simulate';
 import { createProgress } from '../progress';
 
 /** The profile the demo simulates by default (CLI_DEFAULTS.demoProfile), wherever the command runs from. */
@@ -31,9 +31,7 @@ export function demoStoreUrl(options: { profile?: string | undefined; scale: num
 export async function demoCommand(raw: Record<string, unknown>, out: Output): Promise<void> {
   const parsed = parseOptions(demoOptions, raw);
   const file = parsed.profile ?? DEMO_PROFILE;
-  const scaled = scaleProfile(readProfileFile(file), parsed.scale);
-  if (!scaled.ok) throw new InvalidProfileError(`${file} scaled by ${parsed.scale}: ${scaled.problems.map((p) => `${p.field}: ${p.rule}`).join('; ')}`);
-  const profile = scaled.profile;
+  const profile = scaledProfileFile(file, parsed.scale);
   const options = raw.store === undefined ? parseOptions(demoOptions, { ...raw, store: demoStoreUrl(parsed, profile.name) }) : parsed;
   const simulation = simulateProfile(profile, { seed: options.seed });
   const registryEvent = simulationRegistryEvent(profile, simulation, options.seed);

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { createWriteStream, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { registryEvent, TthcError, type AgencyRegistryEvent } from '@tthc/core';
-import { loadProfile, simulateProfile, type ProfileSimulation, type SimulationProfile } from '@tthc/simulator';
+import { loadProfile, scaleProfile, simulateProfile, type ProfileSimulation, type SimulationProfile } from '@tthc/simulator';
 import { createLogger, type Logger } from '@tthc/logging';
 import { createPublisher, publishRegistry } from '@tthc/publisher';
 import type { Output } from '../context';
@@ -15,6 +15,13 @@ export class InvalidProfileError extends TthcError {
 }
 
 export const SIMULATOR_SOURCE = 'urn:tthc:simulator';
+
+/** A profile file read and scaled (`--scale` of demo and simulate); 1 leaves it as it is. */
+export function scaledProfileFile(file: string, scale: number): SimulationProfile {
+  const scaled = scaleProfile(readProfileFile(file), scale);
+  if (!scaled.ok) throw new InvalidProfileError(`${file} scaled by ${scale}: ${scaled.problems.map((p) => `${p.field}: ${p.rule}`).join('; ')}`);
+  return scaled.profile;
+}
 
 export function readProfileFile(file: string): SimulationProfile {
   let value: unknown;
@@ -127,7 +134,7 @@ async function publishSimulation(
 export async function simulateCommand(raw: Record<string, unknown>, out: Output): Promise<void> {
   const options = parseOptions(simulateOptions, raw);
   const logger = createLogger(options.logLevel ? { level: options.logLevel } : {});
-  const profile = readProfileFile(options.profile);
+  const profile = scaledProfileFile(options.profile, options.scale);
   const started = Date.now();
   const simulation = simulateProfile(profile, { seed: options.seed });
   const registry = simulationRegistryEvent(profile, simulation, options.seed);
