@@ -6,11 +6,18 @@ import { createPublisher, publishRegistry } from '@tthc/publisher';
 import type { Output } from '../context';
 import { parseOptions, publishOptions, UsageError } from '../options';
 import { createProgress } from '../progress';
+import { checkFeedFile } from './check-feed-file';
 
 export async function publishCommand(file: string, raw: Record<string, unknown>, out: Output): Promise<void> {
   const options = parseOptions(publishOptions, raw);
   const logger = createLogger(options.logLevel ? { level: options.logLevel } : {});
   const size = statSync(file).size;
+  // Nothing is sent from a file with a broken line: half a feed on the topic is harder to mend than none.
+  const check = await checkFeedFile(file);
+  if (check.problems.length > 0) {
+    const more = check.badLines > check.problems.length ? `\n… and ${check.badLines - check.problems.length} more` : '';
+    throw new UsageError(`${file}: ${check.badLines} of ${check.lines} lines are not valid; nothing was sent\n${check.problems.join('\n')}${more}`);
+  }
   const publisher = await createPublisher({ brokers: options.brokers, topic: options.topic, logger });
   const progress = createProgress('publish', 'bytes');
   const input = createReadStream(file);
