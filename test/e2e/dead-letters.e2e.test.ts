@@ -113,7 +113,7 @@ describe('dead letters on the real broker', () => {
     const redriven = JSON.parse(await runTthc('dlq', 'redrive', '--store', db.url)) as { redrive: Record<string, number> };
     expect(redriven.redrive).toEqual({ letters: 3, appended: 2, duplicate: 0, dead: 1, parked: 0 });
 
-    const status = JSON.parse(await runTthc('status', '--store', db.url)) as {
+    const status = JSON.parse(await runTthc('status', '--store', db.url, '--format', 'json')) as {
       ingest: { total: Record<string, number>; balanced: boolean };
       letters: Record<string, number>;
     };

@@ -160,7 +160,7 @@ describe('poison messages on the real broker', () => {
       expect(l.message).toBe(byKey.get(l.dossierCode ?? undefined)?.message);
     }
 
-    const status = JSON.parse(await runTthc('status', '--store', db.url)) as {
+    const status = JSON.parse(await runTthc('status', '--store', db.url, '--format', 'json')) as {
       ingest: {
         total: Record<string, number>;
         balanced: boolean;

@@ -176,6 +176,7 @@ export function buildProgram(out: Output = stdoutOutput): Command {
     .command('status')
     .description("ingest's conservation counts, dead and parked letters, and each projection's live version, lag, rate and any version being built")
     .addOption(storeOption())
+    .addOption(new Option('--format <format>', 'text tables (the default on a terminal) or json (the default when piped)').choices(['text', 'json']))
     .addOption(logLevelOption())
     .action((opts: Record<string, unknown>) => statusCommand(opts, out));
 

@@ -102,6 +102,8 @@ export const reportOptions = commonOptions
   })
   .transform((o) => ({ ...o, range: o.period !== undefined ? parsePeriod(o.period, o.cutoff) : { from: o.from ?? '', to: o.to ?? '' } }));
 
+export const statusOptions = commonOptions.extend({ format: z.enum(['text', 'json']).optional() }).strict();
+
 export const publishOptions = commonOptions.extend({ brokers: brokerList, ...topics, batchSize: sendBatchSize }).strict();
 
 export const demoOptions = commonOptions

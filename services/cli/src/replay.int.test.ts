@@ -20,7 +20,9 @@ describe('tthc replay and tthc status', () => {
   });
 
   const status = async () =>
-    (JSON.parse(await runTthc('status', '--store', store)) as { projections: Record<string, Record<string, unknown> | null> }).projections['daily-counts'];
+    (JSON.parse(await runTthc('status', '--store', store, '--format', 'json')) as { projections: Record<string, Record<string, unknown> | null> }).projections[
+      'daily-counts'
+    ];
 
   it('shows the lag of a projection behind the log, then none once it is projected', async () => {
     await expect(status()).resolves.toBeNull();

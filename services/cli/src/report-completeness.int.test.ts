@@ -52,8 +52,8 @@ describe('tthc report, status and dlq list on a store', () => {
     };
     const report = (...args: string[]) => runTthc('report', '--period', '2024-H1', '--store', store, ...args);
     const lag = async () =>
-      (JSON.parse(await runTthc('status', '--store', store)) as { projections: Record<string, { lag: { events: number } } | null> }).projections['daily-counts']
-        ?.lag.events;
+      (JSON.parse(await runTthc('status', '--store', store, '--format', 'json')) as { projections: Record<string, { lag: { events: number } } | null> })
+        .projections['daily-counts']?.lag.events;
 
     beforeAll(() => append(first));
 

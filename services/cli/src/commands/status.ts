@@ -1,7 +1,8 @@
 import { addCounts, ZERO_COUNTS } from '@tthc/core';
 import { PROJECTIONS, projectionStatus } from '@tthc/projector';
 import { withStores, type Output } from '../context';
-import { commonOptions, parseOptions } from '../options';
+import { parseOptions, statusOptions } from '../options';
+import { formatStatusText, type StatusReport } from './format-status';
 
 /**
  * Where the pipeline stands: ingest's conservation counts per source, letters, and per projection
@@ -9,8 +10,8 @@ import { commonOptions, parseOptions } from '../options';
  * progress of any version a replay is building.
  */
 export async function statusCommand(raw: Record<string, unknown>, out: Output): Promise<void> {
-  const options = parseOptions(commonOptions.strict(), raw);
-  const status = await withStores({ ...options, readOnly: true }, async (stores) => {
+  const options = parseOptions(statusOptions, raw);
+  const status: StatusReport = await withStores({ ...options, readOnly: true }, async (stores) => {
     const counts = await stores.ingestStore.counts();
     const total = [...counts.values()].reduce(addCounts, ZERO_COUNTS);
     const [dead, parked] = await Promise.all([
@@ -25,7 +26,7 @@ export async function statusCommand(raw: Record<string, unknown>, out: Output): 
       nextOffset: p.next.toString(),
       distinct: Number(p.next - p.first),
     }));
-    const projections: Record<string, unknown> = {};
+    const projections: Record<string, Awaited<ReturnType<typeof projectionStatus>>> = {};
     for (const name of PROJECTIONS) projections[name] = await projectionStatus(stores.eventStore, stores.projectionStore, name);
     return {
       store: stores.description,
@@ -36,9 +37,17 @@ export async function statusCommand(raw: Record<string, unknown>, out: Output): 
         balanced: total.consumed === total.appended + total.duplicates + total.deadLettered + total.parked,
         partitions,
       },
-      letters: { dead: dead.length, parked: parked.length },
+      letters: { dead: dead.length, parked: parked.length, byReason: { dead: countByReason(dead), parked: countByReason(parked) } },
       projections,
     };
   });
-  await out.write(`${JSON.stringify(status, null, 2)}\n`);
+  // A person at a terminal gets tables; a script (stdout piped) gets JSON unless it asks.
+  const format = options.format ?? (process.stdout.isTTY ? 'text' : 'json');
+  await out.write(format === 'text' ? formatStatusText(status) : `${JSON.stringify(status, null, 2)}\n`);
+}
+
+function countByReason(letters: readonly { reason: string }[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const letter of letters) counts[letter.reason] = (counts[letter.reason] ?? 0) + 1;
+  return counts;
 }
