@@ -23,6 +23,8 @@ export const ERROR_CODES = [
   'REPORT_BEHIND_LOG',
   // Retry (retry).
   'STOPPED_WHILE_UNAVAILABLE',
+  // Kafka (kafka: every command that starts a Kafka client).
+  'KAFKA_UNAVAILABLE',
   // Ingest.
   'NO_REGISTRY',
   'ALL_REFUSED',

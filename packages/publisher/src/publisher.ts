@@ -1,6 +1,6 @@
 import { CompressionTypes, Partitioners, type Message, type Producer } from 'kafkajs';
 import { TthcError, validateDossierEvent, type AnyVersionDossierEvent } from '@tthc/core';
-import { createKafka, IDEMPOTENT_PRODUCER_RETRY } from '@tthc/kafka';
+import { createKafka, ensureKafkaReachable, IDEMPOTENT_PRODUCER_RETRY } from '@tthc/kafka';
 import { createLogger, type Logger } from '@tthc/logging';
 import { parsePublisherConfig, type PublisherConfig, type PublisherConfigInput } from './config';
 import {
@@ -108,6 +108,8 @@ export function createPublisher(options: PublisherOptions): Promise<Publisher>;
 export async function createPublisher(options: PublisherOptions): Promise<DossierPublisher | Publisher> {
   const config = parsePublisherConfig(options);
   const logger = options.logger ?? createLogger();
+  // The producer's own connect retries for ever; a broker that does not answer at the start is an error now.
+  await ensureKafkaReachable(config.brokers);
   const kafka = createKafka({ brokers: config.brokers, clientId: config.clientId, logger });
   // Idempotent: a retried send is written once; one request in flight keeps per-key order.
   const producer: Producer = kafka.producer({

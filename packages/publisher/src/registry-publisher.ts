@@ -1,6 +1,6 @@
 import { Partitioners } from 'kafkajs';
 import { parseRegistryEvent } from '@tthc/core';
-import { createKafka, ensureRegistryTopic, IDEMPOTENT_PRODUCER_RETRY } from '@tthc/kafka';
+import { createKafka, ensureKafkaReachable, ensureRegistryTopic, IDEMPOTENT_PRODUCER_RETRY } from '@tthc/kafka';
 import type { Logger } from '@tthc/logging';
 import { PUBLISHER_DEFAULTS } from './config';
 import { InvalidEventError } from './envelope';
@@ -17,6 +17,7 @@ export async function publishRegistry(
   const parsed = parseRegistryEvent(JSON.stringify(event));
   if (!parsed.ok) throw new InvalidEventError(parsed.problems, { type: 'agency-registry' });
   const topic = options.topic ?? PUBLISHER_DEFAULTS.registryTopic;
+  await ensureKafkaReachable(options.brokers);
   const kafka = createKafka({ brokers: options.brokers, clientId: PUBLISHER_DEFAULTS.clientId, logger: options.logger });
   const admin = kafka.admin();
   const producer = kafka.producer({

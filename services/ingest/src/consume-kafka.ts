@@ -1,6 +1,6 @@
 import { Partitioners, type Admin, type EachBatchPayload, type KafkaMessage, type Producer } from 'kafkajs';
 import { addCounts, ZERO_COUNTS, type AgencyRegistry, type IngestCounts, type NewDeadLetter } from '@tthc/core';
-import { CLIENT_IDS, createKafka, DEAD_LETTER_HEADERS, IDEMPOTENT_PRODUCER_RETRY } from '@tthc/kafka';
+import { CLIENT_IDS, createKafka, DEAD_LETTER_HEADERS, ensureKafkaReachable, IDEMPOTENT_PRODUCER_RETRY } from '@tthc/kafka';
 import type { Logger } from '@tthc/logging';
 import { retryingWith, sleep, StoppedWhileUnavailableError } from '@tthc/retry';
 import { INGEST_DEFAULTS } from './defaults';
@@ -80,6 +80,8 @@ export async function consumeKafka(
   const { logger, topic, groupId } = options;
   const dlqTopic = options.deadLetterTopic ?? INGEST_DEFAULTS.deadLetterTopic;
   const registryTopic = options.registryTopic ?? INGEST_DEFAULTS.registryTopic;
+  // A wrong address or a stopped broker at the start is said in seconds; later outages are waited out.
+  await ensureKafkaReachable(options.brokers);
   const kafka = createKafka({ brokers: options.brokers, clientId: CLIENT_IDS.ingest, logger });
   let registry = ctx.registry;
   // The dossiers of this member's batches; a partition that moves here from another member brings
