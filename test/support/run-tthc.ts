@@ -8,6 +8,8 @@ export async function runTthc(...args: string[]): Promise<string> {
       chunks.push(text);
       return Promise.resolve();
     },
+    writeBytes: () => Promise.reject(new Error('runTthc collects text: give a binary format --out FILE')),
+    isTerminal: false,
   });
   await program.parseAsync(['node', 'tthc', ...args]);
   return chunks.join('');

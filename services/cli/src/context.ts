@@ -24,8 +24,19 @@ export { STOP_BOUND_MS, stopSignal } from './stop-signal';
 /** Where a command writes its result; stdout, or a buffer in tests. Logs and progress go to stderr. */
 export interface Output {
   write(text: string): Promise<void>;
+  /** A binary result (a spreadsheet), as it is. */
+  writeBytes(bytes: Uint8Array): Promise<void>;
+  /** Whether a person reads it on a terminal, where a binary result is refused. */
+  readonly isTerminal: boolean;
 }
 
+const toStdout = (chunk: string | Uint8Array) =>
+  new Promise<void>((resolve, reject) => process.stdout.write(chunk, (error) => (error ? reject(error) : resolve())));
+
 export const stdoutOutput: Output = {
-  write: (text) => new Promise((resolve, reject) => process.stdout.write(text, (error) => (error ? reject(error) : resolve()))),
+  write: toStdout,
+  writeBytes: toStdout,
+  get isTerminal() {
+    return process.stdout.isTTY;
+  },
 };

@@ -1,9 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { balanceOf, formatCount, type BalanceFigures } from '@tthc/core';
 import { scaleProfile, type SimulationProfile } from '@tthc/simulator';
+import ExcelJS from 'exceljs';
 import { DEMO_PROFILE } from './commands/demo';
+import { buildProgram } from './main';
 import { runTthc } from '@tthc/test-support';
 
 describe('tthc demo on the embedded store', () => {
@@ -21,18 +23,114 @@ describe('tthc demo on the embedded store', () => {
         .split('\n')
         .find((l) => l.startsWith(label))
         ?.split(/\s{2,}/) ?? [];
-    // Columns: level (agencies), received, online, resolved, early, on time*, late, rate, payments.
-    expect([row('Sở, ban, ngành (19)')[3], row('Sở, ban, ngành (19)')[5]]).toEqual([
-      formatCount(levels.province?.resolved ?? -1),
-      formatCount(levels.province?.resolvedOnTime ?? -1),
-    ]);
-    expect([row('UBND cấp xã (142)')[3], row('UBND cấp xã (142)')[5]]).toEqual([
-      formatCount(levels.commune?.resolved ?? -1),
-      formatCount(levels.commune?.resolvedOnTime ?? -1),
-    ]);
-    expect(row('Tổng cộng')[8]).toBe(formatCount(loaded.profile.onlinePayments ?? -1));
+    // Columns: level (agencies), carried over, received, online, resolved, early, on the due day, late, rate, in progress, payments.
+    const count = (cell: string | undefined) => Number((cell ?? '').replace(/\./g, ''));
+    for (const [label, level] of [
+      ['Sở, ban, ngành (19)', levels.province],
+      ['UBND cấp xã (142)', levels.commune],
+    ] as const) {
+      const cells = row(label);
+      expect([label, cells[4], count(cells[5]) + count(cells[6])]).toEqual([label, formatCount(level?.resolved ?? -1), level?.resolvedOnTime]);
+    }
+    expect(row('Tổng cộng')[10]).toBe(formatCount(loaded.profile.onlinePayments ?? -1));
     // Same seed, same event ids: the second run appends nothing and the figures stay put.
     expect(await runTthc(...args)).toBe(text);
+  });
+
+  describe('as the standard form (#18, point 6)', () => {
+    const store = ['--store', `sqlite:${join(dir, 'tthc.sqlite')}`];
+    const sheetOf = async (file: string) => {
+      const book = new ExcelJS.Workbook();
+      await book.xlsx.readFile(file);
+      const sheet = book.getWorksheet('Biểu mẫu');
+      if (!sheet) throw new Error(`${file} has no sheet Biểu mẫu`);
+      return sheet;
+    };
+    /** The sheet's rows as [label, ...numbers], from the one whose first cell is `first` to the total. */
+    const bodyOf = (sheet: ExcelJS.Worksheet, first: string) => {
+      const rows: (string | number)[][] = [];
+      sheet.eachRow((r) =>
+        rows.push((r.values as ExcelJS.CellValue[]).slice(1).map((v) => (typeof v === 'number' ? v : typeof v === 'string' ? v : JSON.stringify(v)))),
+      );
+      const start = rows.findIndex((r) => r[0] === first);
+      return rows.slice(start, rows.findIndex((r) => r[0] === 'Tổng cộng') + 1);
+    };
+
+    it('writes the form to an .xlsx file whose cells are the report figures, with each group heading merged over its columns', async () => {
+      const file = join(dir, 'bieu-mau.xlsx');
+      expect(await runTthc('report', '--period', '2024-H1', '--format', 'xlsx', '--out', file, ...store)).toBe('');
+      const sheet = await sheetOf(file);
+      const report = JSON.parse(await runTthc('report', '--period', '2024-H1', '--format', 'json', ...store)) as {
+        levels: Record<string, { agencies: number; resolvedOnTime: number; resolvedEarly: number; resolvedLate: number }>;
+        total: BalanceFigures & { receivedOnline: number; resolvedEarly: number; resolvedOnDueDay: number; resolvedLate: number };
+      };
+      const body = bodyOf(sheet, 'Sở, ban, ngành (19)');
+      expect(body.map((r) => r[0])).toEqual(['Sở, ban, ngành (19)', 'UBND cấp huyện (12)', 'UBND cấp xã (142)', 'Tổng cộng']);
+      const t = report.total;
+      expect(body[3]).toEqual([
+        'Tổng cộng',
+        t.carriedOver + t.received,
+        t.carriedOver,
+        t.receivedOnline,
+        expect.any(Number),
+        expect.any(Number),
+        t.resolved,
+        t.resolvedEarly,
+        t.resolvedOnDueDay,
+        t.resolvedLate,
+        t.inProgressAtEnd.notDue + t.inProgressAtEnd.overdue,
+        t.inProgressAtEnd.notDue,
+        t.inProgressAtEnd.overdue,
+        t.withdrawn,
+        t.handedBack,
+      ]);
+      const province = report.levels.province;
+      expect([body[0]?.[7], body[0]?.[8]]).toEqual([province?.resolvedEarly, (province?.resolvedOnTime ?? 0) - (province?.resolvedEarly ?? 0)]);
+      // The groups' headings span their columns; the row heading and the single columns span both heading rows.
+      const heading = sheet.getColumn(1).values.findIndex((v) => v === 'Đơn vị');
+      const merged = (address: string) => (sheet.getCell(address).master.address === address ? undefined : sheet.getCell(address).master.address);
+      expect(sheet.getRow(heading).getCell(2).value).toBe('Số hồ sơ nhận giải quyết');
+      expect(merged(sheet.getRow(heading).getCell(6).address)).toBe(sheet.getRow(heading).getCell(2).address);
+      expect(sheet.getRow(heading).getCell(7).value).toBe('Số hồ sơ đã giải quyết');
+      expect(sheet.getRow(heading + 1).getCell(9).value).toBe('Đúng hạn');
+      expect(merged(sheet.getRow(heading + 1).getCell(1).address)).toBe(sheet.getRow(heading).getCell(1).address);
+      expect(merged(sheet.getRow(heading + 1).getCell(15).address)).toBe(sheet.getRow(heading).getCell(15).address);
+    });
+
+    it('adds each agency under its level by agency, and says how much of the log it counts', async () => {
+      const file = join(dir, 'bieu-mau-co-quan.xlsx');
+      await runTthc('report', '--period', '2024-H1', '--format', 'xlsx', '--by', 'agency', '--out', file, ...store);
+      const sheet = await sheetOf(file);
+      const body = bodyOf(sheet, 'Sở, ban, ngành (19)');
+      expect(body.length).toBe(4 + 19 + 12 + 142);
+      expect(String(body[1]?.[0])).toMatch(/^\d{3}\.\d{2}\.\d{2}\.H36 /);
+      const texts: string[] = [];
+      sheet.eachRow((r) => texts.push(r.getCell(1).text));
+      expect(texts.some((t) => /^Số liệu tổng hợp [\d.]+ sự kiện đầu tiên của nhật ký sự kiện/.test(t))).toBe(true);
+    });
+
+    it('refuses to print a spreadsheet on a terminal, and writes its bytes to stdout when redirected', async () => {
+      const run = async (isTerminal: boolean) => {
+        const chunks: Uint8Array[] = [];
+        const program = buildProgram({ write: () => Promise.reject(new Error('text')), writeBytes: (b) => (chunks.push(b), Promise.resolve()), isTerminal });
+        await program.parseAsync(['node', 'tthc', 'report', '--period', '2024-H1', '--format', 'xlsx', ...store]);
+        return Buffer.concat(chunks);
+      };
+      await expect(run(true)).rejects.toMatchObject({ code: 'USAGE', message: expect.stringContaining('--format xlsx: writes a spreadsheet') as unknown });
+      const bytes = await run(false);
+      expect(bytes.subarray(0, 2).toString()).toBe('PK');
+      const file = join(dir, 'piped.xlsx');
+      writeFileSync(file, bytes);
+      expect(bodyOf(await sheetOf(file), 'Sở, ban, ngành (19)').length).toBe(4);
+    });
+
+    it('prints the form on a terminal, and writes any text format to --out instead of stdout', async () => {
+      const form = await runTthc('report', '--period', '2024-H1', '--format', 'form', ...store);
+      expect(form).toMatch(/^Đơn vị +Tổng số +Kỳ trước chuyển qua +Trực tuyến +Trực tiếp +Bưu chính +Tổng số +Trước hạn +Đúng hạn +Quá hạn/m);
+      const file = join(dir, 'report.md');
+      expect(await runTthc('report', '--period', '2024-H1', '--format', 'markdown', '--out', file, ...store)).toBe('');
+      expect(readFileSync(file, 'utf8')).toBe(await runTthc('report', '--period', '2024-H1', '--format', 'markdown', ...store));
+    });
   });
 
   it('refuses a bad option with the option and the rule', async () => {
@@ -114,12 +212,17 @@ describe('tthc report over periods and levels', () => {
     const report = await json('--period', '2024-Q2');
     const csv = (await runTthc('report', '--period', '2024-Q2', '--format', 'csv', '--store', store)).trimEnd().split('\r\n');
     const header = csv[0]?.split(',') ?? [];
-    expect(header.slice(0, 5)).toEqual(['scope', 'level', 'agencies', 'received', 'receivedOnline']);
+    expect(header.slice(0, 6)).toEqual(['scope', 'level', 'name', 'agencies', 'received', 'receivedOnline']);
     const scopes = csv.map((l) => l.split(',')[0] ?? '');
-    expect(scopes.slice(-4)).toEqual(['level:province', 'level:district', 'level:commune', 'total']);
-    const agencyScopes = scopes.slice(1, -4);
-    expect(agencyScopes.every((s) => /^\d{3}\.\d{2}\.\d{2}\.H36$/.test(s))).toBe(true);
-    expect(agencyScopes).toEqual([...agencyScopes].sort());
+    expect(scopes.slice(1)).toEqual(['level:province', 'level:district', 'level:commune', 'total']);
+    // By agency, each agency follows its level's row, in code order.
+    const byAgency = (await runTthc('report', '--period', '2024-Q2', '--format', 'csv', '--by', 'agency', '--store', store)).trimEnd().split('\r\n');
+    const levelRows = byAgency.map((l, i) => [l.split(',')[0] ?? '', i] as const).filter(([scope]) => scope.startsWith('level:'));
+    expect(levelRows.map(([scope]) => scope)).toEqual(['level:province', 'level:district', 'level:commune']);
+    const provinceAgencies = byAgency.slice((levelRows[0]?.[1] ?? 0) + 1, levelRows[1]?.[1]).map((l) => l.split(',')[0] ?? '');
+    expect(provinceAgencies.length).toBe(19);
+    expect(provinceAgencies.every((s) => /^\d{3}\.\d{2}\.\d{2}\.H36$/.test(s))).toBe(true);
+    expect(provinceAgencies).toEqual([...provinceAgencies].sort());
     const total = Object.fromEntries(header.map((h, i) => [h, csv.at(-1)?.split(',')[i]]));
     expect([Number(total.received), Number(total.resolved), Number(total.carriedOver)]).toEqual([
       report.total.received,
@@ -127,9 +230,10 @@ describe('tthc report over periods and levels', () => {
       (report.total as unknown as { carriedOver: number }).carriedOver,
     ]);
     const markdown = await runTthc('report', '--period', '2024-Q2', '--format', 'markdown', '--store', store);
-    expect(markdown).toMatch(/^\| Cấp \| Tiếp nhận \|/m);
+    expect(markdown).toMatch(/^\| Cấp \| Kỳ trước chuyển qua \| Tiếp nhận \|/m);
     expect(markdown).toMatch(/^\| Sở, ban, ngành \(19\) \| /m);
-    expect(markdown).toMatch(new RegExp(`^\\| Tổng cộng \\| ${report.total.received.toLocaleString('de-DE')} \\|`, 'm'));
+    const t = report.total as unknown as { carriedOver: number; received: number };
+    expect(markdown).toMatch(new RegExp(`^\\| Tổng cộng \\| ${t.carriedOver.toLocaleString('de-DE')} \\| ${t.received.toLocaleString('de-DE')} \\|`, 'm'));
   });
 
   it('refuses a period together with dates, and a period it cannot read', async () => {

@@ -54,7 +54,7 @@ export function buildProgram(out: Output = stdoutOutput): Command {
     .option('--scale <factor>', 'multiply every dossier figure of the profile, e.g. 0.01 for a quick look', String(CLI_DEFAULTS.scale))
     .option('--seed <n>', 'random seed: the same seed gives the same feed', String(CLI_DEFAULTS.seed))
     .option('--out <file>', 'where the simulated NDJSON feed is written (default: data/<profile>-seed-<n>.ndjson)')
-    .addOption(new Option('--format <format>', 'report format').choices([...REPORT_FORMATS]).default(CLI_DEFAULTS.format))
+    .addOption(new Option('--format <format>', 'report format').choices(REPORT_FORMATS.filter((f) => f !== 'xlsx')).default(CLI_DEFAULTS.format))
     .option('--batch-size <n>', 'events per store transaction of ingest', String(INGEST_DEFAULTS.batchSize))
     .action((opts: Record<string, unknown>) => demoCommand(opts, out));
 
@@ -162,11 +162,15 @@ export function buildProgram(out: Output = stdoutOutput): Command {
         .default(CLI_DEFAULTS.cutoff),
     )
     .addOption(
-      new Option('--format <format>', 'output format; narrative: the paragraphs of a province report (II.2.d, II.2.g) in Vietnamese')
+      new Option(
+        '--format <format>',
+        'output format; narrative: the paragraphs of a province report (II.2.d, II.2.g) in Vietnamese; form: the standard statistics form; xlsx: the form as a spreadsheet (with --out, or stdout redirected to a file)',
+      )
         .choices([...REPORT_FORMATS])
         .default(CLI_DEFAULTS.format),
     )
     .addOption(new Option('--by <grouping>', 'rows by level, or by agency within each level').choices([...REPORT_GROUPINGS]).default(CLI_DEFAULTS.by))
+    .option('--out <file>', 'write the report to this file instead of stdout (replaced whole, never left half-written)')
     .option('--fail-if-behind', 'for reporting jobs: fail with REPORT_BEHIND_LOG, printing no report, when the view has not counted every event of the log')
     .addOption(storeOption())
     .addOption(logLevelOption())

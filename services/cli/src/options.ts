@@ -1,5 +1,15 @@
 import { z } from 'zod';
-import { isoDate, parsePeriod, periodCutoff, periodSpec, REPORT_FORMATS, REPORT_GROUPINGS, TthcError, type TimeBounds } from '@tthc/core';
+import {
+  isoDate,
+  parsePeriod,
+  periodCutoff,
+  periodSpec,
+  REPORT_FORMATS,
+  REPORT_GROUPINGS,
+  TthcError,
+  type TextReportFormat,
+  type TimeBounds,
+} from '@tthc/core';
 import { brokerList, topicName } from '@tthc/kafka';
 import { INGEST_DEFAULTS } from '@tthc/ingest';
 import { LOG_LEVELS } from '@tthc/logging';
@@ -25,6 +35,8 @@ const seed = z.coerce
   .nonnegative()
   .max(2 ** 32 - 1);
 const reportFormat = z.enum(REPORT_FORMATS);
+/** The demo prints its report: text formats only (`tthc report --format xlsx --out FILE` writes the spreadsheet after it). */
+const demoReportFormat = z.enum(REPORT_FORMATS.filter((f): f is TextReportFormat => f !== 'xlsx'));
 /** The factor `demo` and `simulate` multiply a profile's dossier figures by. */
 const scaleFactor = z.coerce.number().positive().max(100);
 export const letterLimit = positiveInt.max(100_000);
@@ -83,6 +95,7 @@ export const reportOptions = commonOptions
     format: reportFormat,
     by: z.enum(REPORT_GROUPINGS),
     failIfBehind: z.boolean().default(false),
+    out: z.string().min(1).optional(),
   })
   .strict()
   .refine((o) => (o.period === undefined) !== (o.from === undefined && o.to === undefined), {
@@ -112,7 +125,7 @@ export const demoOptions = commonOptions
     scale: scaleFactor,
     seed,
     out: z.string().min(1).optional(),
-    format: reportFormat,
+    format: demoReportFormat,
     batchSize: storeBatchSize,
   })
   .strict();

@@ -7,10 +7,18 @@ import { AGENCY_LEVELS, type AgencyLevel } from '../registry/agency-registry-fil
 export interface CountsRow {
   readonly received: number;
   readonly receivedOnline: number;
+  readonly receivedInPerson: number;
+  /** Through the public postal service. */
+  readonly receivedPostal: number;
   readonly resolved: number;
   readonly resolvedEarly: number;
-  /** Early plus on time, as the Ministry's form counts it. */
+  /**
+   * Early plus on time, as `onTimeRate` and design.md count "resolved on time" (the report's "trước
+   * và đúng hạn").
+   */
   readonly resolvedOnTime: number;
+  /** On the due day itself, early ones not included: the form's "đúng hạn" column. */
+  readonly resolvedOnDueDay: number;
   readonly resolvedLate: number;
   readonly onTimeRate: number | null;
   /** Received before the period and still open when it began (từ kỳ trước chuyển qua). */
@@ -72,9 +80,12 @@ function row(get: (metric: Metric) => number, open: Open): CountsRow {
   return {
     received: get('received'),
     receivedOnline: get('received.online'),
+    receivedInPerson: get('received.in-person'),
+    receivedPostal: get('received.postal'),
     resolved,
     resolvedEarly: early,
     resolvedOnTime: onTime,
+    resolvedOnDueDay: onTime - early,
     resolvedLate: late,
     onTimeRate: percentHalfUp(onTime, resolved),
     carriedOver: open.carriedOver,

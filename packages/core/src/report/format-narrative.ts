@@ -13,17 +13,22 @@ const RECEIVED_BY: Readonly<Record<AgencyLevel, string>> = {
   commune: 'UBND cấp xã',
 };
 
+/*
+ * The seed report writes "giải quyết đúng hạn là 151.017" for early and on time together; here
+ * "đúng hạn" always means on the due day (the balance line's), so that figure is "trước và đúng hạn",
+ * as the sentence's own rate already says. The figures are the seed's.
+ */
 function resolutionLine(who: string | null, row: CountsRow): string {
   const subject = who === null ? 'Tỷ lệ hồ sơ TTHC' : `Tỷ lệ hồ sơ TTHC do ${who} tiếp nhận`;
   if (row.resolved === 0)
     return `- ${who === null ? 'Không có' : `${who[0]?.toUpperCase() ?? ''}${who.slice(1)} không có`} hồ sơ TTHC giải quyết xong trong kỳ`;
-  return `- ${subject} được giải quyết trước và đúng hạn đạt ${pct(row.onTimeRate)} trong đó: Tổng số hồ sơ đã giải quyết xong ${n(row.resolved)} hồ sơ, giải quyết đúng hạn là ${n(row.resolvedOnTime)} hồ sơ`;
+  return `- ${subject} được giải quyết trước và đúng hạn đạt ${pct(row.onTimeRate)} trong đó: Tổng số hồ sơ đã giải quyết xong ${n(row.resolved)} hồ sơ, giải quyết trước và đúng hạn là ${n(row.resolvedOnTime)} hồ sơ`;
 }
 
 function balanceLine(t: CountsRow): string {
   return (
     `- Tổng số hồ sơ tiếp nhận trong kỳ ${n(t.received)} hồ sơ (trực tuyến ${n(t.receivedOnline)} hồ sơ), từ kỳ trước chuyển qua ${n(t.carriedOver)} hồ sơ; ` +
-    `đã giải quyết xong ${n(t.resolved)} hồ sơ (trước hạn ${n(t.resolvedEarly)}, đúng hạn ${n(t.resolvedOnTime - t.resolvedEarly)}, quá hạn ${n(t.resolvedLate)}); ` +
+    `đã giải quyết xong ${n(t.resolved)} hồ sơ (trước hạn ${n(t.resolvedEarly)}, đúng hạn ${n(t.resolvedOnDueDay)}, quá hạn ${n(t.resolvedLate)}); ` +
     `đang giải quyết ${n(inProgress(t.inProgressAtEnd))} hồ sơ (trong hạn ${n(t.inProgressAtEnd.notDue)}, quá hạn ${n(t.inProgressAtEnd.overdue)}); ` +
     `rút hồ sơ ${n(t.withdrawn)}, trả lại hồ sơ ${n(t.handedBack)}.`
   );

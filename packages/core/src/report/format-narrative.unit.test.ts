@@ -1,28 +1,14 @@
-import { loadAgencyRegistry, type AgencyRegistryFile } from '../registry';
+import { reportTestRegistry } from '../test-data/report-registry';
 import type { AgencyMetricTotal } from '../projection/daily-counts-store';
 import { buildDailyCountsReport } from './daily-counts-report';
 import { formatReport } from './format-report';
 import { periodInWords } from './period-words';
 
-const agency = (code: string, level: 'province' | 'district' | 'commune', parent: string | null) => ({
-  code,
-  name: `Cơ quan ${code}`,
-  level,
-  parent,
-  validFrom: '2020-01-01',
-  validTo: null,
-  successor: null,
-});
-const file: AgencyRegistryFile = {
-  agencies: [
-    agency('000.00.01.H36', 'province', null),
-    agency('000.00.31.H36', 'district', '000.00.01.H36'),
-    agency('000.01.31.H36', 'commune', '000.00.31.H36'),
-  ],
-  systems: [],
-};
-const loaded = loadAgencyRegistry(file);
-if (!loaded.ok) throw new Error('registry fixture is invalid');
+const { file, registry } = reportTestRegistry([
+  ['000.00.01.H36', 'province', null],
+  ['000.00.31.H36', 'district', '000.00.01.H36'],
+  ['000.01.31.H36', 'commune', '000.00.31.H36'],
+]);
 
 /** The Lâm Đồng H1 2024 figures (seed report, II.2.d and II.2.g), one agency per level. */
 const totals: AgencyMetricTotal[] = [
@@ -37,15 +23,16 @@ const totals: AgencyMetricTotal[] = [
   { agencyCode: '000.01.31.H36', metric: 'resolved.full-process.online', value: 87_036 },
   { agencyCode: '000.01.31.H36', metric: 'paid-online.count', value: 191_643 },
 ];
-const report = buildDailyCountsReport({ from: '2024-01-01', to: '2024-06-30' }, totals, '42/42', loaded.registry);
+const report = buildDailyCountsReport({ from: '2024-01-01', to: '2024-06-30' }, totals, '42/42', registry);
 
 describe('report --format narrative', () => {
   const text = formatReport(report, 'narrative');
 
   it("writes the seed report's sentences of II.2.d and II.2.g with the figures in Vietnamese notation", () => {
-    // Quoted from bao-cao-cchc-6-thang-dau-nam-2024-lam-dong.txt (II.2.d, first bullet; II.2.g, third bullet).
+    // Quoted from bao-cao-cchc-6-thang-dau-nam-2024-lam-dong.txt (II.2.d, first bullet; II.2.g, third bullet), with one
+    // word added: the seed's "giải quyết đúng hạn là 151.017" counts the early ones too, and "đúng hạn" alone means on the due day here.
     expect(text).toContain(
-      '- Tỷ lệ hồ sơ TTHC do các sở, ngành tiếp nhận được giải quyết trước và đúng hạn đạt 96,02% trong đó: Tổng số hồ sơ đã giải quyết xong 157.270 hồ sơ, giải quyết đúng hạn là 151.017 hồ sơ;',
+      '- Tỷ lệ hồ sơ TTHC do các sở, ngành tiếp nhận được giải quyết trước và đúng hạn đạt 96,02% trong đó: Tổng số hồ sơ đã giải quyết xong 157.270 hồ sơ, giải quyết trước và đúng hạn là 151.017 hồ sơ;',
     );
     expect(text).toContain(
       'toàn tỉnh đã tiếp nhận 342.523 hồ sơ trực tuyến trên tất cả các lĩnh vực. Trong đó, số hồ sơ giải quyết trực tuyến của dịch vụ công trực tuyến toàn trình 87.036 hồ sơ trên tổng số hồ sơ giải quyết trong 6 tháng đầu năm 2024 của dịch vụ công trực tuyến toàn trình (gồm cả trực tuyến và không trực tuyến) 87.533 hồ sơ đạt tỷ lệ 99,43%.',
@@ -55,10 +42,10 @@ describe('report --format narrative', () => {
 
   it('gives each level its line, the last one closing with a full stop, and states the log position', () => {
     expect(text).toContain(
-      'do UBND cấp huyện tiếp nhận được giải quyết trước và đúng hạn đạt 97,76% trong đó: Tổng số hồ sơ đã giải quyết xong 30.727 hồ sơ, giải quyết đúng hạn là 30.040 hồ sơ;',
+      'do UBND cấp huyện tiếp nhận được giải quyết trước và đúng hạn đạt 97,76% trong đó: Tổng số hồ sơ đã giải quyết xong 30.727 hồ sơ, giải quyết trước và đúng hạn là 30.040 hồ sơ;',
     );
     expect(text).toContain(
-      'do UBND cấp xã tiếp nhận được giải quyết trước và đúng hạn đạt 99,91% trong đó: Tổng số hồ sơ đã giải quyết xong 197.113 hồ sơ, giải quyết đúng hạn là 196.936 hồ sơ.',
+      'do UBND cấp xã tiếp nhận được giải quyết trước và đúng hạn đạt 99,91% trong đó: Tổng số hồ sơ đã giải quyết xong 197.113 hồ sơ, giải quyết trước và đúng hạn là 196.936 hồ sơ.',
     );
     expect(text).toMatch(/Số liệu từ ngày 01\/01\/2024 đến ngày 30\/06\/2024, tổng hợp nhật ký sự kiện đến sự kiện ở vị trí 42\/42/);
   });

@@ -1,21 +1,35 @@
+import { inProgress } from './balance';
 import type { CountsRow, DailyCountsReport } from './daily-counts-report';
 import { formatNarrative } from './format-narrative';
 import { formatCount, formatPercent } from './format-vietnamese';
 import { asOfClause, reportWarnings } from './report-completeness';
 import { reportJson, type ReportGrouping } from './report-json';
-import { AGENCY_LEVELS, type AgencyLevel } from '../registry/agency-registry-file';
+import { reportRows } from './report-rows';
+import { FORM_ROW_HEADING, standardForm } from './standard-form';
 
-export const REPORT_FORMATS = ['text', 'markdown', 'csv', 'json', 'narrative'] as const;
+/**
+ * Every format of the report. `xlsx`, the form as a spreadsheet, is binary and is written by the
+ * spreadsheet adapter from `standardForm`; the others are text, from `formatReport`.
+ */
+export const REPORT_FORMATS = ['text', 'markdown', 'csv', 'json', 'narrative', 'form', 'xlsx'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
+export type TextReportFormat = Exclude<ReportFormat, 'xlsx'>;
 
+/*
+ * "Đúng hạn" has one meaning in every format: finished on the due day itself, as in the form's
+ * columns (trước hạn, đúng hạn, quá hạn). Early and on time together are "trước và đúng hạn",
+ * the figure the on-time rate counts (`resolvedOnTime`).
+ */
 const COLUMNS: readonly [string, (r: CountsRow) => string][] = [
+  ['Kỳ trước chuyển qua', (r) => formatCount(r.carriedOver)],
   ['Tiếp nhận', (r) => formatCount(r.received)],
   ['Trực tuyến', (r) => formatCount(r.receivedOnline)],
   ['Đã giải quyết', (r) => formatCount(r.resolved)],
   ['Trước hạn', (r) => formatCount(r.resolvedEarly)],
-  ['Đúng hạn*', (r) => formatCount(r.resolvedOnTime)],
-  ['Trễ hạn', (r) => formatCount(r.resolvedLate)],
-  ['Tỷ lệ đúng hạn', (r) => formatPercent(r.onTimeRate)],
+  ['Đúng hạn', (r) => formatCount(r.resolvedOnDueDay)],
+  ['Quá hạn', (r) => formatCount(r.resolvedLate)],
+  ['Tỷ lệ trước và đúng hạn', (r) => formatPercent(r.onTimeRate)],
+  ['Đang giải quyết', (r) => formatCount(inProgress(r.inProgressAtEnd))],
   ['TT trực tuyến', (r) => formatCount(r.onlinePayments.count)],
 ];
 
@@ -25,32 +39,15 @@ function table(header: readonly string[], rows: readonly (readonly string[])[]):
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
-export const LEVEL_NAMES: Readonly<Record<AgencyLevel, string>> = {
-  province: 'Sở, ban, ngành',
-  district: 'UBND cấp huyện',
-  commune: 'UBND cấp xã',
-};
-
-/**
- * The rows a person reads: one per level when the store has a registry, else one per agency; then
- * the total. By agency, each agency follows its level's row.
- */
+/** The rows a person reads (see `reportRows`), agencies indented under their level. */
 function displayRows(report: DailyCountsReport, by: ReportGrouping): { header: string[]; rows: string[][] } {
-  const cells = (r: CountsRow) => COLUMNS.map(([, f]) => f(r));
-  const agencyRow = (a: DailyCountsReport['agencies'][number]) => [`  ${a.agencyCode}${a.name ? ` ${a.name}` : ''}`, ...cells(a)];
-  const byLevel = AGENCY_LEVELS.flatMap((level) => {
-    const row = report.levels[level];
-    if (!row) return [];
-    const members = by === 'agency' ? report.agencies.filter((a) => a.level === level).map(agencyRow) : [];
-    return [[`${LEVEL_NAMES[level]} (${formatCount(row.agencies)})`, ...cells(row)], ...members];
-  });
-  const header = [byLevel.length > 0 ? 'Cấp' : 'Cơ quan', ...COLUMNS.map(([h]) => h)];
-  const unplaced = byLevel.length > 0 && by === 'agency' ? report.agencies.filter((a) => a.level === null).map(agencyRow) : [];
-  const rows = [
-    ...(byLevel.length > 0 ? [...byLevel, ...unplaced] : report.agencies.map((a) => [a.agencyCode, ...cells(a)])),
-    ['Tổng cộng', ...cells(report.total)],
-  ];
-  return { header, rows };
+  const rows = reportRows(report, by);
+  const hasLevels = rows.some((r) => r.kind === 'level');
+  const header = [hasLevels ? 'Cấp' : 'Cơ quan', ...COLUMNS.map(([h]) => h)];
+  return {
+    header,
+    rows: rows.map((r) => [r.kind === 'agency' && hasLevels ? `  ${r.label}` : r.label, ...COLUMNS.map(([, f]) => f(r.figures))]),
+  };
 }
 
 const title = (report: DailyCountsReport) => `Báo cáo hồ sơ TTHC từ ${report.period.from} đến ${report.period.to}`;
@@ -62,7 +59,7 @@ const asOfLine = (report: DailyCountsReport) => `Số liệu ${asOfClause(report
 function footer(report: DailyCountsReport): string[] {
   const t = report.total;
   return [
-    '* Đúng hạn gồm cả trước hạn.',
+    'Đúng hạn: giải quyết xong đúng ngày hẹn trả, không kể trước hạn; tỷ lệ trước và đúng hạn = (trước hạn + đúng hạn) / đã giải quyết.',
     `Dịch vụ công trực tuyến toàn trình: ${formatCount(t.fullProcessOnline.resolvedOnline)}/${formatCount(t.fullProcessOnline.resolved)} hồ sơ giải quyết trực tuyến (${formatPercent(t.fullProcessOnline.rate)}).`,
     `Thanh toán trực tuyến: ${formatCount(t.onlinePayments.count)} giao dịch, ${formatCount(t.onlinePayments.amount)} đồng.`,
   ];
@@ -92,14 +89,17 @@ function formatMarkdown(report: DailyCountsReport, by: ReportGrouping): string {
   ].join('\n');
 }
 
-/** For machines: every agency, level and the total on its own row, plain numbers, RFC 4180. */
-function formatCsv(report: DailyCountsReport): string {
+/** For machines: one row per row of the tables (as `--by` asks), plain numbers, the period and log position on each, RFC 4180. */
+function formatCsv(report: DailyCountsReport, by: ReportGrouping): string {
   const columns: readonly [string, (r: CountsRow) => number | string | null][] = [
     ['received', (r) => r.received],
     ['receivedOnline', (r) => r.receivedOnline],
+    ['receivedInPerson', (r) => r.receivedInPerson],
+    ['receivedPostal', (r) => r.receivedPostal],
     ['carriedOver', (r) => r.carriedOver],
     ['resolved', (r) => r.resolved],
     ['resolvedEarly', (r) => r.resolvedEarly],
+    ['resolvedOnDueDay', (r) => r.resolvedOnDueDay],
     ['resolvedOnTime', (r) => r.resolvedOnTime],
     ['resolvedLate', (r) => r.resolvedLate],
     ['onTimeRate', (r) => r.onTimeRate],
@@ -112,32 +112,80 @@ function formatCsv(report: DailyCountsReport): string {
     ['onlinePaymentsCount', (r) => r.onlinePayments.count],
     ['onlinePaymentsAmount', (r) => r.onlinePayments.amount],
   ];
-  const cell = (v: number | string | null) => (v === null ? '' : typeof v === 'number' ? String(v) : /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-  const line = (scope: string, level: string, agencies: number | null, r: CountsRow) =>
-    [scope, level, agencies, ...columns.map(([, f]) => f(r))].map(cell).join(',');
-  return [
-    ['scope', 'level', 'agencies', ...columns.map(([h]) => h)].join(','),
-    ...report.agencies.map((a) => line(a.agencyCode, a.level ?? '', null, a)),
-    ...AGENCY_LEVELS.flatMap((level) => {
-      const r = report.levels[level];
-      return r ? [line(`level:${level}`, level, r.agencies, r)] : [];
-    }),
-    line('total', '', null, report.total),
-    '',
-  ].join('\r\n');
+  const { period, asOf } = report;
+  const after = [period.from, period.to, asOf.position, asOf.eventsRead ?? null, asOf.eventsBehind ?? null];
+  const cell = (v: number | string | null) => (v === null ? '' : typeof v === 'number' ? String(v) : /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+  const lines = reportRows(report, by).map((row) => {
+    const [scope, level, name, agencies] =
+      row.kind === 'level'
+        ? [`level:${row.level}`, row.level, null, row.agencies]
+        : row.kind === 'agency'
+          ? [row.agencyCode, row.level, row.name ?? null, null]
+          : ['total', null, null, null];
+    return [scope, level, name, agencies, ...columns.map(([, f]) => f(row.figures)), ...after].map(cell).join(',');
+  });
+  const header = ['scope', 'level', 'name', 'agencies', ...columns.map(([h]) => h), 'from', 'to', 'position', 'eventsRead', 'eventsBehind'];
+  return [header.join(','), ...lines, ''].join('\r\n');
 }
 
-/** `by` adds a row per agency to text and markdown, and the agencies to json; csv always has them. */
-export function formatReport(report: DailyCountsReport, format: ReportFormat, by: ReportGrouping = 'level'): string {
+/**
+ * The standard statistics form as a text table: the groups' headings over their columns, then the
+ * columns', one row per level (and agency, with `by` agency) and the total.
+ */
+function formatForm(report: DailyCountsReport, by: ReportGrouping): string {
+  const form = standardForm(report, by);
+  const header = [FORM_ROW_HEADING, ...form.columns.map((c) => c.label)];
+  const cells = form.rows.map((r) => [r.kind === 'agency' ? `  ${r.label}` : r.label, ...r.values.map(formatCount)]);
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((r) => (r[i] ?? '').length)));
+  // A group's heading spans its columns and the gaps between them; a group too long for them widens its last column.
+  const groups: { name: string; first: number; last: number }[] = [];
+  form.columns.forEach((c, i) => {
+    const last = groups[groups.length - 1];
+    if (c.group !== null && last?.name === c.group && last.last === i) last.last = i + 1;
+    else if (c.group !== null) groups.push({ name: c.group, first: i + 1, last: i + 1 });
+  });
+  const span = (g: { first: number; last: number }) => widths.slice(g.first, g.last + 1).reduce((a, w) => a + w, 0) + 2 * (g.last - g.first);
+  for (const g of groups) if (span(g) < g.name.length) widths[g.last] = (widths[g.last] ?? 0) + g.name.length - span(g);
+  const groupLine = header
+    .map((_, i) => {
+      const g = groups.find((x) => x.first <= i && i <= x.last);
+      if (!g) return ' '.repeat(widths[i] ?? 0);
+      return i === g.first ? g.name.padEnd(span(g)) : null;
+    })
+    .filter((c): c is string => c !== null)
+    .join('  ');
+  const line = (row: readonly string[]) => row.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
+  return [
+    form.title,
+    form.period,
+    '',
+    ...(form.warnings.length > 0 ? [...form.warnings.map((w) => `Lưu ý: ${w}`), ''] : []),
+    groupLine.trimEnd(),
+    line(header),
+    widths.map((w) => '-'.repeat(w)).join('  '),
+    ...cells.map(line),
+    '',
+    ...form.notes,
+    '',
+  ].join('\n');
+}
+
+/**
+ * A text format of the report. `by` agency adds a row per agency under its level to every table
+ * (text, markdown, csv, form) and the agencies to json; narrative is by level only.
+ */
+export function formatReport(report: DailyCountsReport, format: TextReportFormat, by: ReportGrouping = 'level'): string {
   switch (format) {
     case 'json':
       return `${JSON.stringify(reportJson(report, by), null, 2)}\n`;
     case 'markdown':
       return formatMarkdown(report, by);
     case 'csv':
-      return formatCsv(report);
+      return formatCsv(report, by);
     case 'text':
       return formatText(report, by);
+    case 'form':
+      return formatForm(report, by);
     case 'narrative':
       return formatNarrative(report);
   }

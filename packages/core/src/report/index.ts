@@ -8,3 +8,5 @@ export * from './format-narrative';
 export * from './period-words';
 export * from './report-json';
 export * from './report-completeness';
+export * from './report-rows';
+export * from './standard-form';

@@ -220,10 +220,13 @@ type MutableCounts = { -readonly [K in keyof SimulatedCounts]: SimulatedCounts[K
 const emptyCounts = (): MutableCounts => ({
   received: 0,
   receivedOnline: 0,
+  receivedInPerson: 0,
+  receivedPostal: 0,
   carriedOver: 0,
   resolved: 0,
   resolvedEarly: 0,
   resolvedOnTime: 0,
+  resolvedOnDueDay: 0,
   resolvedLate: 0,
   inProgressAtEnd: { notDue: 0, overdue: 0 },
   withdrawn: 0,
@@ -273,7 +276,10 @@ class Tally {
           due = e.a;
           if (p) {
             c.received += 1;
-            if (channelOf(flags) === CHANNEL.online) c.receivedOnline += 1;
+            const channel = channelOf(flags);
+            if (channel === CHANNEL.online) c.receivedOnline += 1;
+            else if (channel === CHANNEL.postal) c.receivedPostal += 1;
+            else c.receivedInPerson += 1;
           }
           break;
         case EV.refused:
@@ -309,6 +315,7 @@ class Tally {
             const timeliness = timelinessOfDay(this.table.iso(e.day), this.table.iso(due));
             // The report's resolvedOnTime counts the early ones too.
             if (timeliness === 'early') c.resolvedEarly += 1;
+            if (timeliness === 'on-time') c.resolvedOnDueDay += 1;
             if (timeliness === 'late') c.resolvedLate += 1;
             else c.resolvedOnTime += 1;
             if (serviceOf(flags) === SERVICE.fullProcess) {
