@@ -4,6 +4,7 @@ import {
   dossierStreamId,
   eventTime,
   localDay,
+  eventAuthority,
   naturalKeyOf,
   naturalKeyOfStored,
   sameEvent,
@@ -126,12 +127,14 @@ function snapshotOf(dossier: DossierFold, appended: number): DossierSnapshot {
   return { state: dossier.state, revision: appended === 0 ? dossier.revision : (dossier.revision ?? -1n) + BigInt(appended), held };
 }
 
-/** The agencies an event speaks for: its own codes, or those of the dossier it belongs to. */
-function agenciesOf(event: AnyVersionDossierEvent, state: DossierState | undefined): string[] {
+/** The agencies an event speaks for: its own codes (a receipt), or those of the dossier it belongs to. */
+function agenciesOf(event: AnyVersionDossierEvent, state: DossierState | undefined): { agencies: string[]; receipt: boolean } {
   const current = toCurrentVersion(event);
-  if (current.type === 'vn.gov.tthc.dossier.received.v2') return [current.data.processingAgencyCode, current.data.receivingAgencyCode];
-  if (current.type === 'vn.gov.tthc.dossier.refused-at-reception.v1') return [current.data.agencyCode];
-  return state ? [state.agencyCode, state.receivingAgencyCode] : [];
+  const distinct = (codes: string[]) => [...new Set(codes)];
+  if (current.type === 'vn.gov.tthc.dossier.received.v2')
+    return { agencies: distinct([current.data.processingAgencyCode, current.data.receivingAgencyCode]), receipt: true };
+  if (current.type === 'vn.gov.tthc.dossier.refused-at-reception.v1') return { agencies: [current.data.agencyCode], receipt: true };
+  return { agencies: state ? distinct([state.agencyCode, state.receivingAgencyCode]) : [], receipt: false };
 }
 
 type Outcome = 'accepted' | 'duplicate' | 'refused' | 'waiting';
@@ -212,13 +215,9 @@ export function decideBatch<M>(
       const body = upcastBody(c.event);
       // The agency must exist on the day the event is about (the receipt's day, the finish's day…), not the day it was sent.
       const day = localDay(eventTime(body));
-      const agencies = [...new Set(agenciesOf(c.event, dossier.state))];
-      for (const agency of agencies) {
-        if (!registry.agencyOn(agency, day)) return { outcome: refuse(c, 'unknown-agency', `agency ${agency} is not in the registry on ${day}`) };
-      }
-      if (agencies.length > 0 && !agencies.some((a) => registry.mayPublish(c.event.source, a))) {
-        return { outcome: refuse(c, 'unauthorised-source', `source ${c.event.source} may not publish for agency ${agencies.join(' or ')}`) };
-      }
+      const { agencies, receipt } = agenciesOf(c.event, dossier.state);
+      const authority = eventAuthority(registry, { source: c.event.source, agencies, day, receipt });
+      if (!authority.ok) return { outcome: refuse(c, authority.reason, authority.detail) };
       const t = applyDossierEvent(dossier.state, body);
       if (!t.ok) {
         if (t.violation.curable) return { outcome: 'waiting', detail: t.violation.message };

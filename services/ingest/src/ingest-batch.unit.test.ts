@@ -5,6 +5,7 @@ import {
   InMemoryEventStore,
   InMemoryIngestStore,
   loadAgencyRegistry,
+  localDay,
   PARKED_REASON,
   START_OF_LOG,
   toNewEvent,
@@ -146,7 +147,7 @@ describe('parking', () => {
     expect([letter?.status, letter?.reason, letter?.message]).toEqual([
       'dead',
       'unauthorised-source',
-      `source urn:tthc:other-system may not publish for agency ${receipt.type === 'vn.gov.tthc.dossier.received.v2' ? [...new Set([receipt.data.processingAgencyCode, receipt.data.receivingAgencyCode])].join(' or ') : ''}`,
+      `source urn:tthc:other-system may not publish for agency ${receipt.type === 'vn.gov.tthc.dossier.received.v2' ? [...new Set([receipt.data.processingAgencyCode, receipt.data.receivingAgencyCode])].join(' or ') : ''} on ${localDay(stranger.data.paidAt)}`,
     ]);
     expect((await ctx.ingestStore.counts()).get('file')).toEqual({ consumed: 2, appended: 1, duplicates: 0, deadLettered: 1, parked: 0 });
   });

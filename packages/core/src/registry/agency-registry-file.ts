@@ -7,6 +7,7 @@ export const AGENCY_REGISTRY_LIMITS = {
   agencies: 20_000,
   systems: 1_000,
   agenciesPerSystem: 20_000,
+  successors: 1_000,
 } as const;
 
 /**
@@ -40,9 +41,26 @@ export const agencyRecord = z
     validFrom: isoDate.describe('First day (Asia/Ho_Chi_Minh) on which this record holds'),
     validTo: isoDate.nullable().describe('Last day (inclusive) on which this record holds; null = still valid'),
     successor: agencyCode.nullable().describe('Code of the agency that took over when this record ended; requires validTo and must be valid the day after it'),
+    successors: z
+      .array(agencyCode, { message: 'must be an array of agency codes' })
+      .min(2, { message: 'must name at least two agencies (one successor is `successor` alone)' })
+      .max(AGENCY_REGISTRY_LIMITS.successors, { message: `must name at most ${AGENCY_REGISTRY_LIMITS.successors} agencies` })
+      .optional()
+      .describe(
+        'When the work went to several agencies: all of them, `successor` among them (the one history is re-cut under); each must be valid the day after validTo',
+      ),
   })
   .describe('An effective-dated agency record');
 export type AgencyRecord = Readonly<z.infer<typeof agencyRecord>>;
+
+/** A system's authorisation for one agency, between two days (both inclusive; `validTo` null = still). */
+export const systemAuthorisation = z
+  .strictObject({
+    code: agencyCode,
+    validFrom: isoDate.describe('First day (Asia/Ho_Chi_Minh) of the events the system may publish for the agency'),
+    validTo: isoDate.nullable().describe('Last day (inclusive); null = still authorised'),
+  })
+  .describe('A dated authorisation of a system for an agency');
 
 /** A one-stop-shop (or other) system that publishes dossier events, with the agencies it may speak for. */
 export const publishingSystem = z
@@ -54,10 +72,20 @@ export const publishingSystem = z
       .max(AGENCY_REGISTRY_LIMITS.agenciesPerSystem, {
         message: `must list at most ${AGENCY_REGISTRY_LIMITS.agenciesPerSystem} agencies`,
       })
-      .describe('Codes of the agencies this system may publish events for'),
+      .describe('Codes of the agencies this system may publish events for, on any day'),
+    authorisations: z
+      .array(systemAuthorisation, { message: 'must be an array of dated authorisations' })
+      .max(AGENCY_REGISTRY_LIMITS.agenciesPerSystem, {
+        message: `must hold at most ${AGENCY_REGISTRY_LIMITS.agenciesPerSystem} authorisations`,
+      })
+      .optional()
+      .describe('Agencies this system may publish events for only from one day to another (a system retired, or new, at a re-organisation)'),
   })
   .describe('A publishing system and the agencies it is authorised for');
-export type PublishingSystem = Readonly<Omit<z.infer<typeof publishingSystem>, 'agencies'> & { agencies: readonly string[] }>;
+export type SystemAuthorisation = Readonly<z.infer<typeof systemAuthorisation>>;
+export type PublishingSystem = Readonly<
+  Omit<z.infer<typeof publishingSystem>, 'agencies' | 'authorisations'> & { agencies: readonly string[]; authorisations?: readonly SystemAuthorisation[] }
+>;
 
 /**
  * The agency registry file (JSON). Example:

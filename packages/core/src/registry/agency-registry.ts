@@ -1,5 +1,13 @@
 import { describeIssues, type FieldProblem } from '../events/validation';
-import { AGENCY_LEVELS, agencyRegistryFile, type AgencyLevel, type AgencyRecord, type AgencyRegistryFile, type PublishingSystem } from './agency-registry-file';
+import {
+  AGENCY_LEVELS,
+  agencyRegistryFile,
+  type AgencyLevel,
+  type AgencyRecord,
+  type AgencyRegistryFile,
+  type PublishingSystem,
+  type SystemAuthorisation,
+} from './agency-registry-file';
 
 /**
  * Effective-dated agencies and the systems allowed to publish for them. Every `day` is a calendar
@@ -17,8 +25,19 @@ export interface AgencyRegistry {
    * Used to re-cut history by the map of a later day.
    */
   resolve(code: string, day: string): AgencyRecord | undefined;
-  /** Whether the system `source` is authorised to publish events for `agencyCode` (at any time). */
-  mayPublish(source: string, agencyCode: string): boolean;
+  /**
+   * The agencies that handle, on `day`, the work of `code`: `code` itself when it exists that day;
+   * else, when it ended before `day`, the agencies in force that day that took its work over,
+   * following `successors` (or `successor`) forward, the re-cutting successor first. Empty when the
+   * agency is unknown, did not yet exist, or its work went to no agency in force on `day`.
+   * Ingest checks the later events of a dossier whose agency ended against these.
+   */
+  handlersOn(code: string, day: string): readonly AgencyRecord[];
+  /**
+   * Whether the system `source` is authorised to publish events for `agencyCode`: on `day` when
+   * given (its dated authorisations count only between their days), else on some day.
+   */
+  mayPublish(source: string, agencyCode: string, day?: string): boolean;
   /** Records, sorted by code then validFrom; optionally only one level and/or only those valid on `day`. */
   agencies(level?: AgencyLevel, day?: string): readonly AgencyRecord[];
   /** Number of agencies of each level valid on `day`. */
@@ -135,6 +154,24 @@ function crossReferenceProblems(file: AgencyRegistryFile): FieldProblem[] {
       }
     }
 
+    if (record.successors !== undefined) {
+      if (record.successor === null || !record.successors.includes(record.successor)) {
+        problems.push({ field: field('successors'), rule: 'must include successor, the agency history is re-cut under' });
+      }
+      const seen = new Map<string, number>();
+      record.successors.forEach((code, k) => {
+        const earlier = seen.get(code);
+        if (earlier !== undefined) problems.push({ field: field(`successors.${k}`), rule: `duplicates successors.${earlier}` });
+        seen.set(code, k);
+        if (code === record.successor || record.validTo === null) return;
+        const successors = recordsOf(code);
+        if (successors === undefined) problems.push({ field: field(`successors.${k}`), rule: 'must name an agency in the registry' });
+        else if (sane && !successors.some((r) => validOn(r, dayAfter(record.validTo ?? '')))) {
+          problems.push({ field: field(`successors.${k}`), rule: `must be valid the day after validTo (${dayAfter(record.validTo)})` });
+        }
+      });
+    }
+
     if (record.successor !== null) {
       if (record.validTo === null) {
         problems.push({ field: field('successor'), rule: 'successor requires validTo' });
@@ -166,9 +203,30 @@ function crossReferenceProblems(file: AgencyRegistryFile): FieldProblem[] {
       if (earlier === undefined) seen.set(code, k);
       else problems.push({ field, rule: `duplicates systems.${i}.agencies.${earlier}` });
     });
+    const dated = new Map<string, { index: number; record: AgencyRecord }[]>();
+    (system.authorisations ?? []).forEach((a, k) => {
+      const field = (name: string) => `systems.${i}.authorisations.${k}.${name}`;
+      if (!byCode.has(a.code)) problems.push({ field: field('code'), rule: 'must name an agency in the registry' });
+      const undated = seen.get(a.code);
+      if (undated !== undefined) problems.push({ field: field('code'), rule: `is in systems.${i}.agencies.${undated} already, authorised on every day` });
+      // Ranges are checked as agency records are: sane and not overlapping for the same code.
+      const asRange = { ...a, name: a.code, level: 'province', parent: null, successor: null } as const;
+      if (!rangeIsSane(asRange)) problems.push({ field: field('validTo'), rule: 'validTo must not be before validFrom' });
+      const others = dated.get(a.code) ?? [];
+      const clash = others.find((o) => rangeIsSane(o.record) && rangeIsSane(asRange) && overlaps(o.record, asRange));
+      if (clash) problems.push({ field: field('validFrom'), rule: `overlaps systems.${i}.authorisations.${clash.index} for the same agency` });
+      dated.set(a.code, [...others, { index: k, record: asRange }]);
+    });
   });
 
   return problems;
+}
+
+/** The latest record that ended before `day`: the one that hands its work over to its successors. */
+function latestEndedBefore(records: readonly AgencyRecord[], day: string): AgencyRecord | undefined {
+  let ended: AgencyRecord | undefined;
+  for (const r of records) if (r.validTo !== null && r.validTo < day && (ended?.validTo ?? '') < r.validTo) ended = r;
+  return ended;
 }
 
 class InMemoryAgencyRegistry implements AgencyRegistry {
@@ -177,6 +235,7 @@ class InMemoryAgencyRegistry implements AgencyRegistry {
   readonly #systems: readonly PublishingSystem[];
   readonly #byCode = new Map<string, AgencyRecord[]>();
   readonly #bySource = new Map<string, ReadonlySet<string>>();
+  readonly #datedBySource = new Map<string, ReadonlyMap<string, readonly SystemAuthorisation[]>>();
 
   constructor(file: AgencyRegistryFile) {
     this.#records = file.agencies.map((r) => Object.freeze({ ...r }));
@@ -186,7 +245,12 @@ class InMemoryAgencyRegistry implements AgencyRegistry {
       if (list) list.push(record);
       else this.#byCode.set(record.code, [record]);
     }
-    for (const system of this.#systems) this.#bySource.set(system.source, new Set(system.agencies));
+    for (const system of this.#systems) {
+      this.#bySource.set(system.source, new Set(system.agencies));
+      const dated = new Map<string, SystemAuthorisation[]>();
+      for (const a of system.authorisations ?? []) dated.set(a.code, [...(dated.get(a.code) ?? []), a]);
+      this.#datedBySource.set(system.source, dated);
+    }
     this.#sorted = [...this.#records].sort((a, b) =>
       a.code !== b.code ? (a.code < b.code ? -1 : 1) : a.validFrom < b.validFrom ? -1 : a.validFrom > b.validFrom ? 1 : 0,
     );
@@ -211,23 +275,45 @@ class InMemoryAgencyRegistry implements AgencyRegistry {
       if (records === undefined) return undefined;
       const valid = records.find((r) => validOn(r, day));
       if (valid) return valid;
-      // The latest record of this code that ended before `day` hands over to its successor.
-      let ended: AgencyRecord | undefined;
-      let endedOn = '';
-      for (const r of records) {
-        if (r.validTo !== null && r.validTo < day && r.validTo > endedOn) {
-          ended = r;
-          endedOn = r.validTo;
-        }
-      }
+      const ended = latestEndedBefore(records, day);
       if (ended === undefined || ended.successor === null) return undefined;
       current = ended.successor;
     }
     return undefined;
   }
 
-  mayPublish(source: string, agencyCode: string): boolean {
-    return this.#bySource.get(source)?.has(agencyCode) ?? false;
+  handlersOn(code: string, day: string): readonly AgencyRecord[] {
+    requireDay(day);
+    const found: AgencyRecord[] = [];
+    const visited = new Set<string>();
+    // Breadth-first from `code`, the re-cutting successor before the others at each hop; a loaded
+    // registry's hops move forward in time, and `visited` bounds a chain that revisits a code.
+    const queue = [code];
+    while (queue.length > 0) {
+      const current = queue.shift() ?? '';
+      if (visited.has(current)) continue;
+      visited.add(current);
+      const records = this.#byCode.get(current);
+      if (records === undefined) continue;
+      const valid = records.find((r) => validOn(r, day));
+      if (valid) {
+        if (!found.includes(valid)) found.push(valid);
+        continue;
+      }
+      const ended = latestEndedBefore(records, day);
+      if (ended === undefined || ended.successor === null) continue;
+      queue.push(ended.successor, ...(ended.successors ?? []).filter((c) => c !== ended.successor));
+    }
+    return found;
+  }
+
+  mayPublish(source: string, agencyCode: string, day?: string): boolean {
+    if (this.#bySource.get(source)?.has(agencyCode)) return true;
+    const dated = this.#datedBySource.get(source)?.get(agencyCode);
+    if (dated === undefined) return false;
+    if (day === undefined) return true;
+    requireDay(day);
+    return dated.some((a) => a.validFrom <= day && (a.validTo === null || day <= a.validTo));
   }
 
   agencies(level?: AgencyLevel, day?: string): readonly AgencyRecord[] {
@@ -245,7 +331,12 @@ class InMemoryAgencyRegistry implements AgencyRegistry {
   toJSON(): AgencyRegistryFile {
     return {
       agencies: this.#records.map((r) => ({ ...r })),
-      systems: this.#systems.map((s) => ({ ...s, agencies: [...s.agencies] })),
+      systems: this.#systems.map((s) => ({
+        source: s.source,
+        name: s.name,
+        agencies: [...s.agencies],
+        ...(s.authorisations !== undefined ? { authorisations: s.authorisations.map((a) => ({ ...a })) } : {}),
+      })),
     };
   }
 }

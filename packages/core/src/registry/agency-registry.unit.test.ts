@@ -310,3 +310,77 @@ describe('agency registry: loading refuses bad files, naming the field and the r
     expect(problems.map((p) => p.field)).toEqual(['agencies.0.code', 'agencies.1.level']);
   });
 });
+
+describe('agency registry: the re-organisation of 1 Jul 2025 (test/fixtures/registry/lam-dong-merger-2025.json)', () => {
+  const merger = () => load(JSON.parse(readFileSync(join(__dirname, '../../../../test/fixtures/registry/lam-dong-merger-2025.json'), 'utf8')));
+  const codes = (records: readonly AgencyRecord[]) => records.map((r) => r.code);
+
+  it('hands an ended agency’s work to the agencies in force after it, the re-cutting successor first', () => {
+    const registry = merger();
+    expect(codes(registry.handlersOn('000.02.31.H36', '2025-06-30'))).toEqual(['000.02.31.H36']);
+    expect(codes(registry.handlersOn('000.02.31.H36', '2025-07-01'))).toEqual(['000.01.01.T68']);
+    // A district whose work went to two communes; history is re-cut under the first.
+    expect(codes(registry.handlersOn('000.00.31.H36', '2025-07-04'))).toEqual(['000.01.01.T68', '000.02.01.T68']);
+    expect(registry.resolve('000.00.31.H36', '2025-07-04')?.code).toBe('000.01.01.T68');
+    // Three provinces' departments into one.
+    for (const old of ['000.00.01.H36', '000.00.01.H42', '000.00.01.H48']) expect(codes(registry.handlersOn(old, '2026-01-01'))).toEqual(['000.00.01.T68']);
+    expect(registry.handlersOn('000.01.01.T68', '2025-06-30')).toEqual([]);
+    expect(registry.handlersOn('000.99.99.H36', '2025-07-01')).toEqual([]);
+  });
+
+  it('authorises a system for an agency only between the days of its authorisation', () => {
+    const registry = merger();
+    expect(registry.mayPublish('urn:tthc:daknong-motcua', '000.01.31.H42', '2025-06-30')).toBe(true);
+    expect(registry.mayPublish('urn:tthc:daknong-motcua', '000.01.31.H42', '2025-07-01')).toBe(false);
+    expect(registry.mayPublish('urn:tthc:lamdong-motcua', '000.01.01.T68', '2025-06-30')).toBe(false);
+    expect(registry.mayPublish('urn:tthc:lamdong-motcua', '000.01.01.T68', '2025-07-01')).toBe(true);
+    // Undated agencies, on any day; a dated one, without a day, on some day.
+    expect(registry.mayPublish('urn:tthc:btp-hotich', '000.01.31.H42', '2030-01-01')).toBe(true);
+    expect(registry.mayPublish('urn:tthc:daknong-motcua', '000.01.31.H42')).toBe(true);
+  });
+
+  it('round-trips the new fields through toJSON', () => {
+    const registry = merger();
+    expect(load(registry.toJSON()).toJSON()).toEqual(registry.toJSON());
+    expect(registry.toJSON().agencies.find((a) => a.code === '000.00.31.H36')?.successors).toEqual(['000.01.01.T68', '000.02.01.T68']);
+  });
+
+  it.each<[string, Mutation, string, string | RegExp]>([
+    ['successors without successor', (f) => void (f.agencies[4]!.successors = [PROVINCE, DISTRICT]), 'agencies.4.successors', /must include successor/],
+    ['one successor only in successors', (f) => void (f.agencies[4]!.successors = [C1]), 'agencies.4.successors', /at least two/],
+    [
+      'a successor not in force the day after',
+      (f) => void (f.agencies[4]!.successors = [C1, DISTRICT]),
+      'agencies.4.successors.1',
+      'must be valid the day after validTo (2025-07-01)',
+    ],
+    [
+      'an authorisation that overlaps another',
+      (f) =>
+        void (f.systems[0]!.authorisations = [
+          { code: C2, validFrom: '2020-01-01', validTo: '2025-06-30' },
+          { code: C2, validFrom: '2025-06-01', validTo: null },
+        ]),
+      'systems.0.authorisations.1.validFrom',
+      'overlaps systems.0.authorisations.0 for the same agency',
+    ],
+    [
+      'an authorisation of an agency the system has on every day',
+      (f) => void (f.systems[0]!.authorisations = [{ code: PROVINCE, validFrom: '2020-01-01', validTo: null }]),
+      'systems.0.authorisations.0.code',
+      'is in systems.0.agencies.0 already, authorised on every day',
+    ],
+    [
+      'an authorisation ending before it starts',
+      (f) => void (f.systems[0]!.authorisations = [{ code: '000.09.31.H36', validFrom: '2025-01-01', validTo: '2024-01-01' }]),
+      'systems.0.authorisations.0.validTo',
+      'validTo must not be before validFrom',
+    ],
+  ])('refuses %s', (_name, mutate, field, rule) => {
+    const problems = problemsOf((f) => {
+      f.systems[0]!.agencies = f.systems[0]!.agencies.filter((c) => c !== C2);
+      mutate(f);
+    });
+    expect(problems).toContainEqual({ field, rule: typeof rule === 'string' ? rule : (expect.stringMatching(rule) as unknown) });
+  });
+});

@@ -48,7 +48,11 @@ export async function registryCheckCommand(file: string, raw: Record<string, unk
       on: day,
       agencies: Object.fromEntries(AGENCY_LEVELS.map((level) => [level, counts[level]])),
       records: file_.agencies.length,
-      systems: file_.systems.map((s) => ({ source: s.source, agencies: s.agencies.length })),
+      // Agencies each system may publish for on the day: its undated list and the dated authorisations in force.
+      systems: file_.systems.map((s) => ({
+        source: s.source,
+        agencies: new Set([...s.agencies, ...(s.authorisations ?? []).map((a) => a.code)].filter((code) => registry.mayPublish(s.source, code, day))).size,
+      })),
     })}\n`,
   );
 }
