@@ -12,11 +12,17 @@ export interface LoggerOptions {
 }
 
 /**
- * JSON logs on stderr. With no level given: `warn` when a person watches a terminal (progress bars
- * say what is happening), `info` when stderr goes to a file or a log collector.
+ * The level when none is given: `warn` when a person watches a terminal (progress bars say what is
+ * happening), `info` when stderr goes to a file or a log collector. A worker thread's stderr is never
+ * a terminal, so a worker is given its parent's.
  */
+export function defaultLogLevel(): LogLevel {
+  return process.stderr.isTTY ? 'warn' : 'info';
+}
+
+/** JSON logs on stderr, at `level` or the default one (see `defaultLogLevel`). */
 export function createLogger(options: LoggerOptions = {}): Logger {
-  const level = options.level ?? (process.stderr.isTTY ? 'warn' : 'info');
+  const level = options.level ?? defaultLogLevel();
   return pino(
     {
       level,

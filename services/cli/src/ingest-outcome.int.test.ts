@@ -123,3 +123,23 @@ describe('tthc demo of another scale', () => {
     expect(readFileSync(join(dir, 'data', 'lam-dong-2024-h1-x0.005-seed-9.sqlite')).length).toBeGreaterThan(0);
   }, 180_000);
 });
+
+describe('tthc demo watched on a terminal', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tthc-terminal-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('shows progress bars and the report, and no log line from its projection worker', () => {
+    // `script` gives the command a pseudo-terminal, as a person's shell would; CI's variable would hide the bars, the tests' LOG_LEVEL the logs.
+    const { CI: _ci, LOG_LEVEL: _level, ...terminalEnv } = process.env;
+    const command = ['bash', LAUNCHER, 'demo', '--scale', '0.01', '--store', `sqlite:${join(dir, 'tthc.sqlite')}`, '--out', join(dir, 'feed.ndjson')];
+    const result = spawnSync('script', ['-qec', command.map((a) => `'${a}'`).join(' '), '/dev/null'], {
+      encoding: 'utf8',
+      env: { ...terminalEnv, TERM: 'dumb' },
+      timeout: 300_000,
+    });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('project    ');
+    expect(result.stdout).toContain('Tổng cộng');
+    expect(result.stdout).not.toContain('"level":"info"');
+  });
+});

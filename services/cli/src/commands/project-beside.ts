@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { z } from 'zod';
-import type { LogLevel } from '@tthc/logging';
+import { defaultLogLevel, type LogLevel } from '@tthc/logging';
 import type { StoreLocation } from '@tthc/stores';
 
 const fromWorker = z.discriminatedUnion('kind', [
@@ -28,7 +28,8 @@ export interface ProjectionBeside {
  * ingest. `onBatch` hears the events projected so far.
  */
 export function projectBeside(store: StoreLocation, logLevel: LogLevel | undefined, onBatch: (events: number) => void): ProjectionBeside {
-  const worker = new Worker(WORKER_FILE, { workerData: { store, ...(logLevel ? { logLevel } : {}) } });
+  // The level this thread would use: the worker's own stderr is not the terminal the user watches.
+  const worker = new Worker(WORKER_FILE, { workerData: { store, logLevel: logLevel ?? defaultLogLevel() } });
   const ended = new Promise<{ events: number; version: number | undefined }>((resolve, reject) => {
     let result: { events: number; version: number | undefined } | undefined;
     worker.on('message', (message: unknown) => {
