@@ -141,5 +141,12 @@ describe('tthc demo watched on a terminal', () => {
     expect(result.stdout).toContain('project    ');
     expect(result.stdout).toContain('Tổng cộng');
     expect(result.stdout).not.toContain('"level":"info"');
+    // The projection's bar starts once it has caught up during ingest: its first rate is not its whole count over a millisecond.
+    const projectRates = result.stdout
+      .split(/[\r\n]/)
+      .filter((l) => l.includes('project '))
+      .map((l) => /\| ([\d,–]+)\/s \|/.exec(l)?.[1] ?? '');
+    expect(projectRates.length).toBeGreaterThan(0);
+    expect(projectRates.filter((r) => r !== '–' && Number(r.replace(/,/g, '')) > 1_000_000)).toEqual([]);
   });
 });

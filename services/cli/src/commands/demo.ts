@@ -49,7 +49,7 @@ export async function demoCommand(raw: Record<string, unknown>, out: Output): Pr
     );
     // The projection follows the log in a thread of its own while this one ingests, as in production.
     let projectProgress: ReturnType<typeof createProgress> | undefined;
-    const beside = projectBeside(options.store, options.logLevel, (events) => projectProgress?.update(events));
+    const beside = projectBeside(options.store, options.logLevel, (events) => projectProgress?.update(events, Math.max(events, simulation.eventCount)));
     let ingested;
     try {
       ingested = await ingestFromFile(stores, logger, feed, options.batchSize);
