@@ -1,5 +1,6 @@
 import {
   applyDossierEvent,
+  countingAgencyOf,
   dossierCodeOfStream,
   dossierStreamId,
   eventTime,
@@ -134,7 +135,7 @@ function agenciesOf(event: AnyVersionDossierEvent, state: DossierState | undefin
   if (current.type === 'vn.gov.tthc.dossier.received.v2')
     return { agencies: distinct([current.data.processingAgencyCode, current.data.receivingAgencyCode]), receipt: true };
   if (current.type === 'vn.gov.tthc.dossier.refused-at-reception.v1') return { agencies: [current.data.agencyCode], receipt: true };
-  return { agencies: state ? distinct([state.agencyCode, state.receivingAgencyCode]) : [], receipt: false };
+  return { agencies: state ? distinct([countingAgencyOf(state), state.receivingAgencyCode]) : [], receipt: false };
 }
 
 type Outcome = 'accepted' | 'duplicate' | 'refused' | 'waiting';
@@ -216,7 +217,8 @@ export function decideBatch<M>(
       // The agency must exist on the day the event is about (the receipt's day, the finish's day…), not the day it was sent.
       const day = localDay(eventTime(body));
       const { agencies, receipt } = agenciesOf(c.event, dossier.state);
-      const authority = eventAuthority(registry, { source: c.event.source, agencies, day, receipt });
+      const handlingAgency = 'handlingAgencyCode' in body.data ? body.data.handlingAgencyCode : undefined;
+      const authority = eventAuthority(registry, { source: c.event.source, agencies, day, receipt, handlingAgency });
       if (!authority.ok) return { outcome: refuse(c, authority.reason, authority.detail) };
       const t = applyDossierEvent(dossier.state, body);
       if (!t.ok) {

@@ -17,6 +17,8 @@ const HIEP_AN = '000.02.31.H36'; // commune, ended 2025-06-30, successor xã Đ�
 const DUC_TRONG_DISTRICT = '000.00.31.H36'; // district, ended; work to xã Đức Trọng and xã Hiệp Thạnh
 const NHAN_CO_OLD = '000.01.31.H42'; // Đắk Nông commune, ended; successor xã Nhân Cơ
 const DUC_TRONG = '000.01.01.T68'; // new commune from 2025-07-01
+const HIEP_THANH = '000.02.01.T68'; // new commune from 2025-07-01, the district's other successor
+const NHAN_CO = '000.03.01.T68'; // new commune from 2025-07-01
 const LAMDONG = 'urn:tthc:lamdong-motcua'; // old Lâm Đồng agencies until 2025-06-30, the new ones from 2025-07-01
 const DAKNONG = 'urn:tthc:daknong-motcua'; // old Đắk Nông agencies until 2025-06-30 only
 
@@ -48,6 +50,12 @@ const later = {
     message(source, subject, 'result-returned.v1', day, { returnedAt: at(day), channel: 'in-person' }),
   withdrawn: (source: string, subject: string, day: string) => message(source, subject, 'withdrawn.v1', day, { withdrawnAt: at(day) }),
 };
+
+/** The same message, naming the successor that handles its dossier from now on. */
+function handledBy(m: ReturnType<typeof message>, handlingAgencyCode: string): ReturnType<typeof message> {
+  const event = JSON.parse(m.value.toString()) as { data: Record<string, unknown> };
+  return { ...m, value: Buffer.from(JSON.stringify({ ...event, data: { ...event.data, handlingAgencyCode } })) };
+}
 
 async function ingest(messages: ReturnType<typeof message>[]) {
   const ingestStore = new InMemoryIngestStore();
@@ -105,6 +113,33 @@ describe('ingest across the 1 Jul 2025 re-organisation', () => {
       `unknown-agency: agency ${HIEP_AN} is not in the registry on 2025-07-02`,
       'appended',
       `unknown-agency: agency ${DUC_TRONG} is not in the registry on 2025-06-30`,
+    ]);
+  });
+
+  it("takes the successor an event names as the dossier's handler when the work went to several, and refuses one that did not take it over", async () => {
+    const outcomes = await ingest([
+      received(LAMDONG, 'H36-DT-2', DUC_TRONG_DISTRICT, '2025-06-10', '2025-07-10'),
+      // The district's work went to xã Đức Trọng and xã Hiệp Thạnh: this dossier now lies with Hiệp Thạnh.
+      handledBy(later.supplementRequested(LAMDONG, 'H36-DT-2', '2025-07-02'), HIEP_THANH),
+      later.supplementReceived(LAMDONG, 'H36-DT-2', '2025-07-03', '2025-07-20'),
+      later.processed(LAMDONG, 'H36-DT-2', '2025-07-09'),
+      received(LAMDONG, 'H36-DT-3', DUC_TRONG_DISTRICT, '2025-06-11', '2025-07-10'),
+      // Xã Nhân Cơ took over none of the district's work.
+      handledBy(later.processed(LAMDONG, 'H36-DT-3', '2025-07-09'), NHAN_CO),
+      // Before the date the district is still in force: no other agency may be named.
+      handledBy(later.processed(LAMDONG, 'H36-DT-3', '2025-06-20'), HIEP_THANH),
+      // Đắk Nông's system may not speak for Hiệp Thạnh.
+      handledBy(later.processed(DAKNONG, 'H36-DT-3', '2025-07-09'), HIEP_THANH),
+    ]);
+    expect(outcomes.map(([, o]) => o)).toEqual([
+      'appended',
+      'appended',
+      'appended',
+      'appended',
+      'appended',
+      `unknown-agency: handlingAgencyCode ${NHAN_CO} may not handle the dossier on 2025-07-09: the agencies that took over the work of ${DUC_TRONG_DISTRICT} are ${DUC_TRONG}, ${HIEP_THANH}`,
+      `unknown-agency: handlingAgencyCode ${HIEP_THANH} may not handle the dossier on 2025-06-20: agency ${DUC_TRONG_DISTRICT} is still in force`,
+      `unauthorised-source: source ${DAKNONG} may not publish for agency ${HIEP_THANH} (handling the work of ${DUC_TRONG_DISTRICT}) on 2025-07-09`,
     ]);
   });
 });

@@ -84,18 +84,27 @@ export const refusedAtReceptionData = z
   })
   .superRefine(notBefore('refusedAt', 'submittedAt', 'the submission'));
 
-export const supplementRequestedData = z.strictObject({ requestedAt: isoDateTimeWithOffset, reasonCode: reasonCode.optional() });
+/**
+ * A later event of a dossier whose agency has ended may name the successor that now handles it, when
+ * the work went to several (the registry's `successors`): from that event on, the dossier counts there.
+ */
+const handlingAgencyCode = agencyCode.describe(
+  "Successor agency that handles the dossier from this event on, when its agency has ended and the work went to several; one of the registry's successors",
+);
 
-export const supplementReceivedData = z
-  .strictObject({
-    receivedAt: isoDateTimeWithOffset,
-    newDueDate: isoDate.describe('New appointment date set by the source system: a supplement restarts the clock'),
-  })
-  .superRefine(notBefore('newDueDate', 'receivedAt', 'the day the supplement arrived'));
+/** The data of an event that follows a dossier's receipt: its own fields, and the successor that may now handle it. */
+const laterEventData = <S extends z.ZodRawShape>(shape: S) => z.strictObject({ ...shape, handlingAgencyCode: handlingAgencyCode.optional() });
 
-export const financialObligationRequestedData = z.strictObject({ requestedAt: isoDateTimeWithOffset, amountVnd });
+export const supplementRequestedData = laterEventData({ requestedAt: isoDateTimeWithOffset, reasonCode: reasonCode.optional() });
 
-export const paidOnlineData = z.strictObject({
+export const supplementReceivedData = laterEventData({
+  receivedAt: isoDateTimeWithOffset,
+  newDueDate: isoDate.describe('New appointment date set by the source system: a supplement restarts the clock'),
+}).superRefine(notBefore('newDueDate', 'receivedAt', 'the day the supplement arrived'));
+
+export const financialObligationRequestedData = laterEventData({ requestedAt: isoDateTimeWithOffset, amountVnd });
+
+export const paidOnlineData = laterEventData({
   transactionId: visibleId(64).describe("Payment platform's transaction id; with the platform, the payment's natural key"),
   amountVnd,
   platform: z
@@ -105,23 +114,21 @@ export const paidOnlineData = z.strictObject({
   paidAt: isoDateTimeWithOffset,
 });
 
-export const apologyIssuedData = z
-  .strictObject({
-    issuedAt: isoDateTimeWithOffset,
-    newAppointmentDate: isoDate.describe('Date promised in the apology (form 04, Circular 01/2018/TT-VPCP); the dossier stays late against the original date'),
-  })
-  .superRefine(notBefore('newAppointmentDate', 'issuedAt', 'the day of the apology'));
+export const apologyIssuedData = laterEventData({
+  issuedAt: isoDateTimeWithOffset,
+  newAppointmentDate: isoDate.describe('Date promised in the apology (form 04, Circular 01/2018/TT-VPCP); the dossier stays late against the original date'),
+}).superRefine(notBefore('newAppointmentDate', 'issuedAt', 'the day of the apology'));
 
-export const processingStoppedData = z.strictObject({ stoppedAt: isoDateTimeWithOffset, reasonCode: reasonCode.optional() });
-export const handedBackData = z.strictObject({ handedBackAt: isoDateTimeWithOffset, reasonCode: reasonCode.optional() });
-export const withdrawnData = z.strictObject({ withdrawnAt: isoDateTimeWithOffset });
+export const processingStoppedData = laterEventData({ stoppedAt: isoDateTimeWithOffset, reasonCode: reasonCode.optional() });
+export const handedBackData = laterEventData({ handedBackAt: isoDateTimeWithOffset, reasonCode: reasonCode.optional() });
+export const withdrawnData = laterEventData({ withdrawnAt: isoDateTimeWithOffset });
 
-export const processedData = z.strictObject({
+export const processedData = laterEventData({
   outcome: z.enum(['approved', 'refused']).describe('Result of processing: approved (result issued) or refused (written refusal)'),
   finishedAt: isoDateTimeWithOffset.describe('When processing finished: the time compared with the due date'),
 });
 
-export const resultReturnedData = z.strictObject({ returnedAt: isoDateTimeWithOffset, channel });
+export const resultReturnedData = laterEventData({ returnedAt: isoDateTimeWithOffset, channel });
 
 /** `vn.gov.tthc.dossier.<name>.v<version>`, typed as that literal. */
 const T = <N extends string, V extends number>(name: N, version: V): `vn.gov.tthc.dossier.${N}.v${V}` => `${EVENT_TYPE_PREFIX}${name}.v${version}`;

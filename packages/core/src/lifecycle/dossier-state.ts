@@ -42,6 +42,23 @@ export interface DossierState {
   readonly outcome: 'approved' | 'refused' | null;
   /** Local day the dossier left the in-progress set (resolved, withdrawn, stopped, handed back). */
   readonly closedDay: string | null;
+  /**
+   * Successors that took the dossier over after its agency ended, in order, each from the local day of
+   * the event that named it (`handlingAgencyCode`); absent until one is named.
+   */
+  readonly handovers?: readonly Handover[];
 }
+
+/** A dossier taken over by a successor agency from a day on. */
+export interface Handover {
+  readonly agencyCode: string;
+  readonly day: string;
+  /** Named by an event of a dossier already closed (a result returned, a payment): its later events count there, but no open dossier moved. */
+  readonly afterClose?: true;
+}
+
+/** The agency a dossier's figures count under now: the last successor that took it over, else its resolving agency. */
+export const countingAgencyOf = (state: Pick<DossierState, 'agencyCode' | 'handovers'>): string =>
+  state.handovers?.[state.handovers.length - 1]?.agencyCode ?? state.agencyCode;
 
 export const isOpen = (status: DossierStatus): boolean => status === 'in-progress' || status === 'awaiting-supplement' || status === 'awaiting-payment';

@@ -1,7 +1,7 @@
 import type { DossierEventBody } from '../events/upcasters';
 import { localDay } from '../time/local-day';
 import { timeliness } from '../time/timeliness';
-import type { DossierState, DossierStatus } from './dossier-state';
+import { countingAgencyOf, isOpen, type DossierState, type DossierStatus, type Handover } from './dossier-state';
 
 export type ViolationCode = 'NOT_RECEIVED' | 'ALREADY_RECEIVED' | 'NOT_ALLOWED_IN_STATE' | 'BEFORE_RECEIPT';
 
@@ -137,7 +137,14 @@ export function applyDossierEvent(state: DossierState | undefined, event: Dossie
     return violation('BEFORE_RECEIPT', `${short(event.type)} at ${at} is before the dossier was received at ${state.receivedAt}`);
   }
   const day = localDay(at);
-  const next = (changes: Partial<DossierState>): Transition => ({ ok: true, state: { ...state, ...changes } });
+  // Naming the agency that already counts the dossier changes nothing; naming another hands it over from this day.
+  const named = event.data.handlingAgencyCode;
+  const handover: Handover | undefined =
+    named === undefined || named === countingAgencyOf(state)
+      ? undefined
+      : { agencyCode: named, day, ...(isOpen(state.status) ? {} : { afterClose: true as const }) };
+  const handovers = handover ? { handovers: [...(state.handovers ?? []), handover] } : {};
+  const next = (changes: Partial<DossierState>): Transition => ({ ok: true, state: { ...state, ...handovers, ...changes } });
   switch (event.type) {
     case 'vn.gov.tthc.dossier.supplement-requested.v1':
       return next({ status: 'awaiting-supplement' });

@@ -1,6 +1,6 @@
 import type { DossierEventBody } from '../events/upcasters';
 import { applyDossierEvent, eventTime } from '../lifecycle/lifecycle';
-import type { DossierState } from '../lifecycle/dossier-state';
+import { countingAgencyOf, type DossierState } from '../lifecycle/dossier-state';
 import { localDay } from '../time/local-day';
 import type { CountIncrement, CountSink, Metric } from './metrics';
 import { addOpenCountChanges } from './open-dossier-counts';
@@ -26,10 +26,10 @@ const RESOLVED_BY_TIMELINESS = { early: 'resolved.early', 'on-time': 'resolved.o
   Metric
 >;
 
-/** What each event counts, on the local day it happened, under the dossier's resolving agency. */
+/** What each event counts, on the local day it happened, under the agency that handles the dossier then (countingAgencyOf). */
 function countsFor(event: DossierEventBody, state: DossierState, add: CountSink): void {
   const day = localDay(eventTime(event));
-  const agency = state.agencyCode;
+  const agency = countingAgencyOf(state);
   switch (event.type) {
     case 'vn.gov.tthc.dossier.received.v2':
       add(agency, day, 'received', 1);

@@ -97,3 +97,84 @@ describe('daily-counts projection', () => {
     ).toMatchObject({ kind: 'skip', reason: expect.stringMatching(/has not been received/) as string });
   });
 });
+
+describe('a dossier handed over to a successor agency', () => {
+  const at = (day: string) => `${day}T09:00:00+07:00`;
+  let n = 0;
+  const event = (type: string, day: string, data: Record<string, unknown>) => {
+    n += 1;
+    return {
+      specversion: '1.0',
+      id: `handover-${n}`,
+      source: 'urn:tthc:lamdong-motcua',
+      type: `vn.gov.tthc.dossier.${type}`,
+      subject: 'H36-DT-9',
+      time: at(day),
+      data,
+    };
+  };
+  const receipt = event('received.v2', '2025-06-10', {
+    procedureCode: '1.001193',
+    receivingAgencyCode: 'DISTRICT',
+    processingAgencyCode: 'DISTRICT',
+    channel: 'in-person',
+    onlineServiceLevel: 'partial',
+    receivedAt: at('2025-06-10'),
+    dueDate: '2025-07-10',
+  });
+  const sums = (increments: readonly CountIncrement[], agency: string) => {
+    const by = new Map<Metric, number>();
+    for (const i of increments) if (i.agencyCode === agency) by.set(i.metric, (by.get(i.metric) ?? 0) + i.value);
+    return Object.fromEntries([...by].filter(([, v]) => v !== 0));
+  };
+
+  it('counts from the event that names it under the successor, and moves the open dossier there that day', () => {
+    const { increments, skipped } = fold([
+      receipt,
+      event('supplement-requested.v1', '2025-07-02', { requestedAt: at('2025-07-02'), handlingAgencyCode: 'COMMUNE-B' }),
+      event('supplement-received.v1', '2025-07-03', { receivedAt: at('2025-07-03'), newDueDate: '2025-07-20' }),
+      event('processed.v1', '2025-07-09', { outcome: 'approved', finishedAt: at('2025-07-09') }),
+    ] as AnyVersionDossierEvent[]);
+    expect(skipped).toEqual([]);
+    expect(sums(increments, 'DISTRICT')).toEqual({
+      received: 1,
+      'received.in-person': 1,
+      'open.received': 1,
+      'open.closed': 1,
+      'open.due': 1,
+      'open.closed-due': 1,
+      'transferred.out': 1,
+    });
+    expect(sums(increments, 'COMMUNE-B')).toEqual({
+      'supplement-requested': 1,
+      'resolved.early': 1,
+      'transferred.in': 1,
+      'open.received': 1,
+      'open.closed': 1,
+      'open.due': 1,
+      'open.closed-due': 1,
+    });
+    // The district held it until 1 Jul; Hiệp Thạnh from 2 Jul.
+    expect(
+      increments.filter((i) => i.metric.startsWith('transferred') || i.metric === 'open.closed').map((i) => `${i.agencyCode} ${i.day} ${i.metric}`),
+    ).toEqual(expect.arrayContaining(['DISTRICT 2025-07-02 transferred.out', 'COMMUNE-B 2025-07-02 transferred.in', 'DISTRICT 2025-07-02 open.closed']));
+  });
+
+  it('moves no open dossier when the dossier had already closed: only the later events count there', () => {
+    const { increments } = fold([
+      receipt,
+      event('processed.v1', '2025-06-28', { outcome: 'approved', finishedAt: at('2025-06-28') }),
+      event('result-returned.v1', '2025-07-03', { returnedAt: at('2025-07-03'), channel: 'in-person', handlingAgencyCode: 'COMMUNE-B' }),
+    ] as AnyVersionDossierEvent[]);
+    expect(sums(increments, 'COMMUNE-B')).toEqual({ 'result-returned': 1 });
+    expect(sums(increments, 'DISTRICT')).toEqual({
+      received: 1,
+      'received.in-person': 1,
+      'resolved.early': 1,
+      'open.received': 1,
+      'open.closed': 1,
+      'open.due': 1,
+      'open.closed-due': 1,
+    });
+  });
+});

@@ -21,6 +21,9 @@ export const METRICS = [
   'result-returned',
   'paid-online.count',
   'paid-online.amount',
+  // A dossier taken over by a successor agency while open: out of the agency it leaves, into the one it joins, on the day.
+  'transferred.out',
+  'transferred.in',
 ] as const;
 
 /** Counters of dossier states rather than of events, from which the report's open dossiers follow (see open-dossier-counts). */

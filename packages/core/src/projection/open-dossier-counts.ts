@@ -34,18 +34,40 @@ export function inProgressAtEndOf(d: OpenEdges, { to }: DayRange): 'notDue' | 'o
   return d.dueDate !== null && d.dueDate < to ? 'overdue' : 'notDue';
 }
 
-type Counted = Pick<DossierState, 'status' | 'agencyCode' | 'receivedDay' | 'closedDay' | 'dueDate'>;
+type Counted = Pick<DossierState, 'status' | 'agencyCode' | 'receivedDay' | 'closedDay' | 'dueDate' | 'handovers'>;
 
-/** Hands the counters one dossier state holds to `add`, each with `value` (+1 to count them in, -1 out). */
+/**
+ * Hands the counters one dossier state holds to `add`, each with `value` (+1 to count them in, -1 out).
+ * A dossier taken over by a successor is open under each agency in turn: under the first from its
+ * receipt, under each successor from the day it took over; to the one it leaves, the hand-over is a
+ * close (with `transferred.out`), to the one it joins a receipt (with `transferred.in`), so each
+ * agency's carried over + received + transferred in = closed + open + transferred out. A hand-over of
+ * a dossier already closed moves no open dossier.
+ */
 function addOpenCounts(state: Counted | undefined, value: number, add: CountSink): void {
   if (!state || state.status === 'refused-at-reception') return;
-  const { agencyCode, receivedDay, closedDay, dueDate } = state;
-  add(agencyCode, receivedDay, 'open.received', value);
-  if (closedDay !== null) add(agencyCode, later(receivedDay, closedDay), 'open.closed', value);
+  const { agencyCode, receivedDay, closedDay, dueDate, handovers = [] } = state;
+  let agency = agencyCode;
+  let from = receivedDay;
+  for (const next of handovers) {
+    if (next.afterClose) break;
+    addOpenSpan(agency, from, next.day, dueDate, value, add);
+    add(agency, next.day, 'transferred.out', value);
+    add(next.agencyCode, next.day, 'transferred.in', value);
+    agency = next.agencyCode;
+    from = next.day;
+  }
+  addOpenSpan(agency, from, closedDay, dueDate, value, add);
+}
+
+/** The counters of a dossier open under `agency` from day `from` until `until` (it is not open on that day), or still open. */
+function addOpenSpan(agency: string, from: string, until: string | null, dueDate: string | null, value: number, add: CountSink): void {
+  add(agency, from, 'open.received', value);
+  if (until !== null) add(agency, later(from, until), 'open.closed', value);
   if (dueDate !== null) {
-    const overdueFrom = later(receivedDay, addDays(dueDate, 1));
-    add(agencyCode, overdueFrom, 'open.due', value);
-    if (closedDay !== null) add(agencyCode, later(overdueFrom, closedDay), 'open.closed-due', value);
+    const overdueFrom = later(from, addDays(dueDate, 1));
+    add(agency, overdueFrom, 'open.due', value);
+    if (until !== null) add(agency, later(overdueFrom, until), 'open.closed-due', value);
   }
 }
 
@@ -62,7 +84,8 @@ const sameCounts = (a: Counted | undefined, b: Counted): boolean =>
   a.agencyCode === b.agencyCode &&
   a.receivedDay === b.receivedDay &&
   a.closedDay === b.closedDay &&
-  a.dueDate === b.dueDate;
+  a.dueDate === b.dueDate &&
+  a.handovers === b.handovers;
 
 /** Hands `add` what a dossier's move from `before` to `after` changes in the counters: the old ones out, the new ones in. */
 export function addOpenCountChanges(before: Counted | undefined, after: Counted, add: CountSink): void {

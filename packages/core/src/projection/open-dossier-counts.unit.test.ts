@@ -1,5 +1,5 @@
 import { toCurrentVersion } from '../events';
-import type { DossierState } from '../lifecycle/dossier-state';
+import type { DossierState, Handover } from '../lifecycle/dossier-state';
 import { SeededRandom } from '@tthc/simulator';
 import { generateDemoDataset, openDossiersByDefinition } from '@tthc/test-support';
 import { addDays } from '../time';
@@ -8,7 +8,7 @@ import type { CountIncrement } from './metrics';
 import { openCountChanges, openCountsOf, openDossiersFromSums, sumOpenCounters } from './open-dossier-counts';
 import type { DayRange } from './projection-store';
 
-type Counted = Pick<DossierState, 'status' | 'agencyCode' | 'receivedDay' | 'closedDay' | 'dueDate'>;
+type Counted = Pick<DossierState, 'status' | 'agencyCode' | 'receivedDay' | 'closedDay' | 'dueDate' | 'handovers'>;
 
 const fromCounters = (increments: Iterable<CountIncrement>, range: DayRange) => openDossiersFromSums(sumOpenCounters(mergeIncrements(increments), range));
 
@@ -44,13 +44,26 @@ describe('open-dossier counters', () => {
     const random = new SeededRandom(42);
     const day = () => addDays('2024-01-01', random.int(0, 60));
     const maybe = () => (random.next() < 0.35 ? null : day());
-    const state = (agencyCode: string): Counted => ({
-      status: random.next() < 0.1 ? 'refused-at-reception' : 'in-progress',
-      agencyCode,
-      receivedDay: day(),
-      closedDay: maybe(),
-      dueDate: maybe(),
-    });
+    const agency = () => (['A', 'B', 'C'] as const)[random.int(0, 2)] ?? 'A';
+    const state = (agencyCode: string): Counted => {
+      const receivedDay = day();
+      const closedDay = maybe();
+      // Some dossiers are taken over by successors, on or after their receipt, while open or after they closed.
+      const handovers: Handover[] = [];
+      for (let from = receivedDay; random.next() < 0.3;) {
+        from = addDays(from, random.int(0, 20));
+        const afterClose = closedDay !== null && from > closedDay;
+        handovers.push({ agencyCode: agency(), day: from, ...(afterClose ? { afterClose: true as const } : {}) });
+      }
+      return {
+        status: random.next() < 0.1 ? 'refused-at-reception' : 'in-progress',
+        agencyCode,
+        receivedDay,
+        closedDay,
+        dueDate: maybe(),
+        ...(handovers.length > 0 ? { handovers } : {}),
+      };
+    };
     const latest = new Map<number, Counted>();
     const increments: CountIncrement[] = [];
     for (let step = 0; step < 3000; step += 1) {
