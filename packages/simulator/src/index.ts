@@ -1,3 +1,4 @@
 export * from './random';
 export * from './profile';
 export * from './profile-simulation';
+export * from './reorganisation';

@@ -70,6 +70,10 @@ export function buildProgram(out: Output = stdoutOutput): Command {
     .option('--topic <name>', 'events topic (with --kafka)', PUBLISHER_DEFAULTS.topic)
     .option('--registry-topic <name>', 'registry topic (with --kafka)', PUBLISHER_DEFAULTS.registryTopic)
     .option('--batch-size <n>', 'events per send (with --kafka)', String(CLI_DEFAULTS.simulateBatchSize))
+    .option(
+      '--reorganise-on <date>',
+      'end every agency the day before DATE and move the province onto a two-tier map with merged communes from DATE (as on 2025-07-01); prints the figures on both maps',
+    )
     .addOption(logLevelOption())
     .action((opts: Record<string, unknown>) => simulateCommand(opts, out));
 

@@ -141,6 +141,7 @@ export const simulateOptions = commonOptions
     brokers: brokerList.optional(),
     ...topics,
     batchSize: sendBatchSize,
+    reorganiseOn: isoDate.optional(),
   })
   .strict()
   .refine((o) => (o.out !== undefined) !== o.kafka, { message: 'give either --out FILE.ndjson or --kafka', path: ['out'] })

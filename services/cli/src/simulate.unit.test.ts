@@ -98,4 +98,32 @@ describe('tthc simulate --out', () => {
     const file = write('profile2.json', profile);
     await expect(runTthc('simulate', '--profile', file)).rejects.toThrow(/--out: give either --out FILE.ndjson or --kafka/);
   });
+
+  it('--reorganise-on moves the province onto the two-tier map that day: one registry knows both maps, and the figures on both are printed', async () => {
+    const fixture = join(__dirname, '../../../test/fixtures/profiles/lam-dong-2025-merger.json');
+    const out = join(dir, 'merger.ndjson');
+    type Level = { received: number; transferredIn: number; transferredOut: number };
+    const printed = JSON.parse(await runTthc('simulate', '--profile', fixture, '--reorganise-on', '2025-07-01', '--out', out)) as {
+      reorganisedOn: string;
+      figures: { levels: Record<string, { received: number }> };
+      maps: { eachDay: { levels: Record<string, Level> }; today: { map: string; levels: Record<string, Level> } };
+    };
+    expect(printed.reorganisedOn).toBe('2025-07-01');
+    const registry = parseRegistryEvent(readFileSync(out, 'utf8').split('\n')[0] ?? '');
+    if (!registry.ok) throw new Error(JSON.stringify(registry.problems));
+    expect(registry.registry.countByLevel('2025-06-30')).toEqual({ province: 6, district: 3, commune: 8 });
+    expect(registry.registry.countByLevel('2025-07-01')).toEqual({ province: 6, district: 0, commune: 5 });
+    const { eachDay, today } = printed.maps;
+    expect(today.map).toBe('2025-12-31');
+    expect(today.levels.district?.received).toBe(0);
+    expect(today.levels.commune?.received).toBe(930 + 1650);
+    // By the map of each day the districts received part of the year, and their open dossiers moved to the communes.
+    expect(eachDay.levels.district?.received).toBeGreaterThan(0);
+    expect(eachDay.levels.district?.received).toBeLessThan(930);
+    expect(eachDay.levels.district?.transferredOut).toBeGreaterThan(0);
+    expect(eachDay.levels.commune?.transferredIn).toBe(eachDay.levels.district?.transferredOut);
+    await expect(runTthc('simulate', '--profile', fixture, '--reorganise-on', '2026-01-01', '--out', out)).rejects.toThrow(
+      "--reorganise-on: must be a day after the period's first (2025-01-01) and not after its last (2025-12-31): 2026-01-01",
+    );
+  });
 });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InMemoryEventStore, InMemoryIngestStore, loadAgencyRegistry } from '@tthc/core';
+import { mergerRegistry, reorganiseEvents, simulateProfile } from '@tthc/simulator';
 import { ingestBatch } from './ingest-batch';
 
 /**
@@ -141,5 +142,33 @@ describe('ingest across the 1 Jul 2025 re-organisation', () => {
       `unknown-agency: handlingAgencyCode ${HIEP_THANH} may not handle the dossier on 2025-06-20: agency ${DUC_TRONG_DISTRICT} is still in force`,
       `unauthorised-source: source ${DAKNONG} may not publish for agency ${HIEP_THANH} (handling the work of ${DUC_TRONG_DISTRICT}) on 2025-07-09`,
     ]);
+  });
+
+  it('takes every event of a simulated merger, the dossiers that cross the date included', async () => {
+    const simulation = simulateProfile(
+      {
+        name: 'merger',
+        title: 'merger',
+        period: { from: '2025-01-01', to: '2025-12-31' },
+        levels: {
+          province: { agencies: 3, resolved: 300, resolvedOnTime: 290 },
+          district: { agencies: 2, resolved: 200, resolvedOnTime: 195 },
+          commune: { agencies: 5, resolved: 400, resolvedOnTime: 398 },
+        },
+      },
+      { seed: 5 },
+    );
+    const merged = loadAgencyRegistry(mergerRegistry(simulation.registry, '2025-07-01'));
+    if (!merged.ok) throw new Error(JSON.stringify(merged.problems));
+    const events = [...reorganiseEvents(simulation.events(), merged.registry, '2025-07-01')];
+    const ingestStore = new InMemoryIngestStore();
+    const messages = events.map((e) => ({ key: e.subject, value: Buffer.from(JSON.stringify(e)), origin: e.id }));
+    const result = await ingestBatch(
+      { eventStore: new InMemoryEventStore(), ingestStore, registry: merged.registry, source: 'file', now: () => NOW },
+      messages,
+    );
+    expect((await ingestStore.listLetters()).map((l) => `${l.reason}: ${l.message}`)).toEqual([]);
+    expect([...result.outcomes.values()].filter((o) => o !== 'appended')).toEqual([]);
+    expect(result.outcomes.size).toBe(events.length);
   });
 });

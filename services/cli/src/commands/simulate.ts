@@ -2,7 +2,15 @@ import { once } from 'node:events';
 import { createWriteStream, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { registryEvent, TthcError, type AgencyRegistryEvent } from '@tthc/core';
-import { loadProfile, scaleProfile, simulateProfile, type ProfileSimulation, type SimulationProfile } from '@tthc/simulator';
+import {
+  loadProfile,
+  reorganisationProblems,
+  reorganiseSimulation,
+  scaleProfile,
+  simulateProfile,
+  type ProfileSimulation,
+  type SimulationProfile,
+} from '@tthc/simulator';
 import { createLogger, type Logger } from '@tthc/logging';
 import { createPublisher, publishRegistry } from '@tthc/publisher';
 import type { Output } from '../context';
@@ -136,7 +144,14 @@ export async function simulateCommand(raw: Record<string, unknown>, out: Output)
   const logger = createLogger(options.logLevel ? { level: options.logLevel } : {});
   const profile = scaledProfileFile(options.profile, options.scale);
   const started = Date.now();
-  const simulation = simulateProfile(profile, { seed: options.seed });
+  const on = options.reorganiseOn;
+  if (on !== undefined) {
+    const problems = reorganisationProblems(profile.period, on);
+    if (problems.length > 0) throw new UsageError(problems.map((p) => `--reorganise-on: ${p.rule}`).join('\n'));
+  }
+  const simulated = simulateProfile(profile, { seed: options.seed });
+  const reorganised = on !== undefined ? reorganiseSimulation(simulated, on) : undefined;
+  const simulation = reorganised ?? simulated;
   const registry = simulationRegistryEvent(profile, simulation, options.seed);
   const progress = createProgress('simulate', 'events');
   try {
@@ -165,6 +180,8 @@ export async function simulateCommand(raw: Record<string, unknown>, out: Output)
       ...(options.out !== undefined ? { out: options.out } : { topic: options.topic, registryTopic: options.registryTopic }),
       seconds,
       figures: simulation.figures,
+      // On both maps, worked out dossier by dossier from the feed: what `tthc report` and `tthc report --map` must show.
+      ...(reorganised ? { reorganisedOn: reorganised.on, maps: reorganised.figuresByMaps(profile.period) } : {}),
     })}\n`,
   );
 }
