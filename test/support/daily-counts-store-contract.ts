@@ -207,6 +207,15 @@ export function dailyCountsStoreContract(name: string, harness: DailyCountsStore
           expect({ range, totals: [...totals].sort() }).toEqual({ range, totals: [...expected].sort() });
           expect({ range, open: snapshot.open }).toEqual({ range, open: openDossiersFromSums(sumOpenCounters(counts, range)) });
         }
+        // Several ranges in one snapshot: each piece as its own read gives it.
+        const some = ranges.slice(0, 12);
+        const together = await views().readReportSnapshots(some);
+        expect(together.pieces.map((p) => p.range)).toEqual(some);
+        for (const piece of together.pieces) {
+          const alone = await views().readReportSnapshot(piece.range);
+          expect({ range: piece.range, totals: piece.totals, open: piece.open }).toEqual({ range: piece.range, totals: alone.totals, open: alone.open });
+          expect(together.checkpoint).toEqual(alone.checkpoint);
+        }
       });
 
       it('lists every row of a version, counts by day, agency and metric and dossiers by code', async () => {
@@ -315,6 +324,13 @@ export function dailyCountsStoreContract(name: string, harness: DailyCountsStore
             const received = snap.totals.filter((t) => t.metric === 'received').reduce((sum, t) => sum + t.value, 0);
             const overdue = snap.open.reduce((sum, o) => sum + o.overdue, 0);
             if (received !== events || overdue !== events) mixed.push({ events, received, overdue });
+            // Pieces of a period read together reflect one checkpoint as well.
+            const pieces = await views().readReportSnapshots([
+              { from: H1.from, to: '2024-02-29' },
+              { from: '2024-03-01', to: H1.to },
+            ]);
+            const inPieces = pieces.pieces.flatMap((p) => p.totals).reduce((sum, t) => sum + (t.metric === 'received' ? t.value : 0), 0);
+            if (inPieces !== (pieces.checkpoint?.events ?? 0)) mixed.push({ pieces: pieces.checkpoint?.events, received: inPieces });
             seen.add(events);
             await new Promise((resolve) => setImmediate(resolve));
           }

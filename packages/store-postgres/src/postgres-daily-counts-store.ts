@@ -18,6 +18,7 @@ import {
   type ProjectionCommitTarget,
   type ProjectionVersionRef,
   type ReportSnapshot,
+  type ReportSnapshots,
   type ViewCountRow,
   type ViewDossierRow,
 } from '@tthc/core';
@@ -177,6 +178,20 @@ export class PostgresDailyCountsStore implements DailyCountsStore {
         totals: await liveTotals(client, range),
         open: await liveOpenDossiers(client, range),
       }),
+      'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
+    );
+  }
+
+  readReportSnapshots(ranges: readonly DayRange[]): Promise<ReportSnapshots> {
+    return inTransaction(
+      this.pool,
+      async (client) => {
+        const checkpoint = await liveCheckpoint(client, DAILY_COUNTS_PROJECTION);
+        const pieces = [];
+        // One after another: a transaction's client runs one query at a time.
+        for (const range of ranges) pieces.push({ range, totals: await liveTotals(client, range), open: await liveOpenDossiers(client, range) });
+        return { checkpoint, pieces };
+      },
       'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
     );
   }

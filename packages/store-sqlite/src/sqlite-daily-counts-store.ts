@@ -20,6 +20,7 @@ import {
   type ProjectionCommitTarget,
   type ProjectionVersionRef,
   type ReportSnapshot,
+  type ReportSnapshots,
   type ViewCountRow,
   type ViewDossierRow,
 } from '@tthc/core';
@@ -70,6 +71,7 @@ export class SqliteDailyCountsStore implements DailyCountsStore {
   private readonly dumpDossiers: Statement<[number], { dossier_code: string; state: string }>;
   private readonly deleteTx: () => number;
   private readonly reportTx: (range: DayRange) => ReportSnapshot;
+  private readonly reportsTx: (ranges: readonly DayRange[]) => ReportSnapshots;
 
   constructor(
     db: Database,
@@ -142,6 +144,10 @@ export class SqliteDailyCountsStore implements DailyCountsStore {
     this.reportTx = db.transaction((range: DayRange) => {
       return { checkpoint: this.projections.liveCheckpointOf(DAILY_COUNTS_PROJECTION), totals: this.totalsOf(range), open: this.openOf(range) };
     });
+    this.reportsTx = db.transaction((ranges: readonly DayRange[]) => ({
+      checkpoint: this.projections.liveCheckpointOf(DAILY_COUNTS_PROJECTION),
+      pieces: ranges.map((range) => ({ range, totals: this.totalsOf(range), open: this.openOf(range) })),
+    }));
   }
 
   /** Runs `statement` over `rows`, ROWS_PER_STATEMENT rows per call (the last call takes the rest). */
@@ -202,6 +208,10 @@ export class SqliteDailyCountsStore implements DailyCountsStore {
 
   readReportSnapshot(range: DayRange): Promise<ReportSnapshot> {
     return run(() => this.reportTx(range));
+  }
+
+  readReportSnapshots(ranges: readonly DayRange[]): Promise<ReportSnapshots> {
+    return run(() => this.reportsTx(ranges));
   }
 
   dumpView(ref: ProjectionVersionRef): Promise<{ counts: ViewCountRow[]; dossiers: ViewDossierRow[] }> {

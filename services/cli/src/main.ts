@@ -176,6 +176,10 @@ export function buildProgram(out: Output = stdoutOutput): Command {
     .addOption(new Option('--by <grouping>', 'rows by level, or by agency within each level').choices([...REPORT_GROUPINGS]).default(CLI_DEFAULTS.by))
     .option('--out <file>', 'write the report to this file instead of stdout (replaced whole, never left half-written)')
     .option('--fail-if-behind', 'for reporting jobs: fail with REPORT_BEHIND_LOG, printing no report, when the view has not counted every event of the log')
+    .option(
+      '--map <date>',
+      "count every figure under the agencies in force on DATE, through their successors (e.g. today's map, to compare years); default: each figure under the agency in force on its own day",
+    )
     .addOption(storeOption())
     .addOption(logLevelOption())
     .action((opts: Record<string, unknown>) => reportCommand(opts, out));

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  EACH_DAY,
   isoDate,
   parsePeriod,
   periodCutoff,
@@ -96,6 +97,7 @@ export const reportOptions = commonOptions
     by: z.enum(REPORT_GROUPINGS),
     failIfBehind: z.boolean().default(false),
     out: z.string().min(1).optional(),
+    map: isoDate.optional(),
   })
   .strict()
   .refine((o) => (o.period === undefined) !== (o.from === undefined && o.to === undefined), {
@@ -113,7 +115,11 @@ export const reportOptions = commonOptions
     message: 'agency applies to the tables: --format narrative writes the paragraphs by level only',
     path: ['by'],
   })
-  .transform((o) => ({ ...o, range: o.period !== undefined ? parsePeriod(o.period, o.cutoff) : { from: o.from ?? '', to: o.to ?? '' } }));
+  .transform((o) => ({
+    ...o,
+    range: o.period !== undefined ? parsePeriod(o.period, o.cutoff) : { from: o.from ?? '', to: o.to ?? '' },
+    reportMap: o.map === undefined ? EACH_DAY : { day: o.map },
+  }));
 
 export const statusOptions = commonOptions.extend({ format: z.enum(['text', 'json']).optional() }).strict();
 

@@ -39,6 +39,14 @@ export interface ReportSnapshot {
   readonly open: AgencyOpenDossiers[];
 }
 
+/** What a report reads of several ranges of the live version at once (the pieces of a period the agency map changes in). */
+export interface ReportSnapshots {
+  /** Undefined before anything was projected. */
+  readonly checkpoint: ProjectionCheckpoint | undefined;
+  /** One per range asked, in that order. */
+  readonly pieces: readonly { readonly range: DayRange; readonly totals: AgencyMetricTotal[]; readonly open: AgencyOpenDossiers[] }[];
+}
+
 /** Inclusive range of local calendar dates, YYYY-MM-DD. */
 export interface DayRange {
   readonly from: string;
@@ -86,6 +94,8 @@ export interface DailyCountsStore {
   openDossiers(range: DayRange): Promise<AgencyOpenDossiers[]>;
   /** The live daily-counts version's checkpoint, totals and open dossiers for the range, read in one snapshot (one read transaction). */
   readReportSnapshot(range: DayRange): Promise<ReportSnapshot>;
+  /** As readReportSnapshot, for several ranges in the same snapshot: every piece reflects the one checkpoint. */
+  readReportSnapshots(ranges: readonly DayRange[]): Promise<ReportSnapshots>;
   /** Every row of one version, counts by (day, agency, metric) and dossiers by code: for comparing views. */
   dumpView(version: ProjectionVersionRef): Promise<{ counts: ViewCountRow[]; dossiers: ViewDossierRow[] }>;
 }

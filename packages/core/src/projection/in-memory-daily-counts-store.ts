@@ -5,6 +5,7 @@ import type {
   DailyCountsStore,
   DayRange,
   ReportSnapshot,
+  ReportSnapshots,
   ViewCountRow,
   ViewDossierRow,
 } from './daily-counts-store';
@@ -107,6 +108,15 @@ export class InMemoryDailyCountsStore implements DailyCountsStore {
       this.openDossiers(range),
     ]);
     return { checkpoint, totals, open };
+  }
+
+  async readReportSnapshots(ranges: readonly DayRange[]): Promise<ReportSnapshots> {
+    // As above: nothing runs between the reads, so they are one snapshot.
+    const [checkpoint, pieces] = await Promise.all([
+      this.projections.readCheckpoint(DAILY_COUNTS_PROJECTION),
+      Promise.all(ranges.map(async (range) => ({ range, totals: await this.totals(range), open: await this.openDossiers(range) }))),
+    ]);
+    return { checkpoint, pieces };
   }
 
   dumpView(ref: ProjectionVersionRef): Promise<{ counts: ViewCountRow[]; dossiers: ViewDossierRow[] }> {

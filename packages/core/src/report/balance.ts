@@ -10,13 +10,20 @@ import type { CountsRow } from './daily-counts-report';
 export const inProgress = (atEnd: { readonly notDue: number; readonly overdue: number }): number => atEnd.notDue + atEnd.overdue;
 
 /** The balance's left side: what came into the period. */
-export const inflow = (f: { readonly carriedOver: number; readonly received: number }): number => f.carriedOver + f.received;
+export const inflow = (f: { readonly carriedOver: number; readonly received: number; readonly transferredIn?: number }): number =>
+  f.carriedOver + f.received + (f.transferredIn ?? 0);
 
 /** The balance's right side, `inProgress` being the dossiers in progress at the end. */
-export const outflow = (f: { readonly resolved: number; readonly inProgress: number; readonly withdrawn: number; readonly handedBack: number }): number =>
-  f.resolved + f.inProgress + f.withdrawn + f.handedBack;
+export const outflow = (f: {
+  readonly resolved: number;
+  readonly inProgress: number;
+  readonly withdrawn: number;
+  readonly handedBack: number;
+  readonly transferredOut?: number;
+}): number => f.resolved + f.inProgress + f.withdrawn + f.handedBack + (f.transferredOut ?? 0);
 
-export type BalanceFigures = Pick<CountsRow, 'carriedOver' | 'received' | 'resolved' | 'inProgressAtEnd' | 'withdrawn' | 'handedBack'>;
+export type BalanceFigures = Pick<CountsRow, 'carriedOver' | 'received' | 'resolved' | 'inProgressAtEnd' | 'withdrawn' | 'handedBack'> &
+  Partial<Pick<CountsRow, 'transferredIn' | 'transferredOut'>>;
 
 /** Both sides of a row's balance; every row of a report has them equal. */
 export function balanceOf(row: BalanceFigures): { readonly inflow: number; readonly outflow: number } {

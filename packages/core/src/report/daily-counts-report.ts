@@ -2,7 +2,9 @@ import type { AgencyMetricTotal, AgencyOpenDossiers, DayRange } from '../project
 import type { Metric } from '../projection/metrics';
 import { percentHalfUp } from './percent';
 import type { AgencyRegistry } from '../registry/agency-registry';
-import { AGENCY_LEVELS, type AgencyLevel } from '../registry/agency-registry-file';
+import { AGENCY_LEVELS, type AgencyLevel, type AgencyRecord } from '../registry/agency-registry-file';
+import { addDays } from '../time/day-number';
+import { EACH_DAY, mapName, placeOnMap, type ReportMap } from './report-map';
 
 export interface CountsRow {
   readonly received: number;
@@ -37,6 +39,15 @@ export interface CountsRow {
   readonly resultReturned: number;
   readonly fullProcessOnline: { readonly resolved: number; readonly resolvedOnline: number; readonly rate: number | null };
   readonly onlinePayments: { readonly count: number; readonly amount: number };
+  /**
+   * Open dossiers that came to this row from another inside the period (chuyển đến): when the map of
+   * each day changed (an agency ended and its successor took its dossiers over, counted in a level's
+   * row only when the level changed), or when an event named a successor that took a dossier over.
+   * Always 0 in the total, where every move comes back in.
+   */
+  readonly transferredIn: number;
+  /** Open dossiers that left this row for another inside the period (chuyển đi); as `transferredIn`. */
+  readonly transferredOut: number;
 }
 
 /** A level of government's figures: how many agencies it had on the period's last day, and their sums. */
@@ -56,21 +67,34 @@ export interface ReportAsOf {
 
 export interface DailyCountsReport {
   readonly period: DayRange;
+  /** The map the figures are counted on: 'each-day' (each figure under the agency in force on its day) or a day's. */
+  readonly map: string;
+  /** On a day's map: agencies with figures that have no place on it (none of their successors is in force that day); their figures are in the total only. */
+  readonly unmapped?: readonly string[];
+  /** By the map of each day: the days inside the period on which the map changed (the period was counted in pieces between them). */
+  readonly mapChanges?: readonly string[];
   readonly asOf: ReportAsOf;
   /** Whether the view counted any event on a day of the period (open dossiers carried into it aside). */
   readonly periodHasEvents: boolean;
-  /** Each agency's figures; `name` and `level` from the registry on the period's last day, when it knows the agency. */
+  /** Each agency's figures, under the agency the map places them (`name` and `level` its own), when the registry knows it. */
   readonly agencies: readonly ({ readonly agencyCode: string; readonly name?: string; readonly level: AgencyLevel | null } & CountsRow)[];
-  /** By level, when the store has an agency registry: provincial departments, districts, communes. */
+  /** By level, when the store has an agency registry: provincial departments, districts, communes; a level with no agency in the period and no figure has no row. */
   readonly levels: Readonly<Partial<Record<AgencyLevel, LevelRow>>>;
   readonly total: CountsRow;
 }
 
-type Open = Omit<AgencyOpenDossiers, 'agencyCode'>;
-const NO_OPEN: Open = { carriedOver: 0, notDue: 0, overdue: 0 };
-const addOpen = (a: Open, b: Open): Open => ({ carriedOver: a.carriedOver + b.carriedOver, notDue: a.notDue + b.notDue, overdue: a.overdue + b.overdue });
+interface Open {
+  carriedOver: number;
+  notDue: number;
+  overdue: number;
+}
+interface Moves {
+  in: number;
+  out: number;
+}
+type Sums = Map<Metric, number>;
 
-function row(get: (metric: Metric) => number, open: Open): CountsRow {
+function row(get: (metric: Metric) => number, open: Open, moves: Moves | undefined): CountsRow {
   const early = get('resolved.early');
   const onTime = early + get('resolved.on-time');
   const late = get('resolved.late');
@@ -99,62 +123,151 @@ function row(get: (metric: Metric) => number, open: Open): CountsRow {
     resultReturned: get('result-returned'),
     fullProcessOnline: { resolved: fpResolved, resolvedOnline: fpOnline, rate: percentHalfUp(fpOnline, fpResolved) },
     onlinePayments: { count: get('paid-online.count'), amount: get('paid-online.amount') },
+    // A named successor's take-over comes as counts (transferred.in/out); a change of the map, as moves.
+    transferredIn: moves ? get('transferred.in') + moves.in : 0,
+    transferredOut: moves ? get('transferred.out') + moves.out : 0,
   };
 }
 
+/** The view's figures for each piece of the period, read in one snapshot (`DailyCountsStore.readReportSnapshots`). */
+export interface ReportPiece {
+  readonly range: DayRange;
+  readonly totals: readonly AgencyMetricTotal[];
+  readonly open: readonly AgencyOpenDossiers[];
+}
+
 /**
- * Builds the report from view totals only; `asOf` is the log position the view reflects. With a
- * registry, each agency is placed at its level on the period's last day (a merged agency's history
- * counts under its successor), and levels are summed.
+ * Builds the report from view totals only; `asOfPosition` is the log position the view reflects.
+ * With a registry, each figure counts under the agency `map` places it (`placeOnMap`): by the map of
+ * each day, under the one in force on its day (receipts on the receipt day, carried over on the
+ * period's first day, in progress on its last), so `pieces` are the period cut at the days the map
+ * changes (`mapChangeDays`), each placed on its first day; the dossiers open when the map changes
+ * move from the old agency (and level) to the new one. On a day's map everything counts under that
+ * day's agencies and nothing moves. Levels are summed from the agencies.
  */
+export function buildMappedReport(
+  period: DayRange,
+  pieces: readonly ReportPiece[],
+  asOfPosition: string | null,
+  registry?: AgencyRegistry,
+  map: ReportMap = EACH_DAY,
+): DailyCountsReport {
+  const placed = new Map<string, AgencyRecord | undefined>();
+  const place = (code: string, day: string): AgencyRecord | undefined => {
+    if (!registry) return undefined;
+    const key = `${code}|${day}`;
+    if (!placed.has(key)) placed.set(key, placeOnMap(registry, map, code, day));
+    return placed.get(key);
+  };
+  const byAgency = new Map<string, { record: AgencyRecord | undefined; sums: Sums; open: Open; moves: Moves }>();
+  const agencyRow = (code: string, day: string) => {
+    const record = place(code, day);
+    const key = record?.code ?? code;
+    let entry = byAgency.get(key);
+    if (!entry) {
+      entry = { record, sums: new Map(), open: { carriedOver: 0, notDue: 0, overdue: 0 }, moves: { in: 0, out: 0 } };
+      byAgency.set(key, entry);
+    }
+    return entry;
+  };
+  const add = (sums: Sums, metric: Metric, value: number) => sums.set(metric, (sums.get(metric) ?? 0) + value);
+  const levelMoves = Object.fromEntries(AGENCY_LEVELS.map((l) => [l, { in: 0, out: 0 }])) as Record<AgencyLevel, Moves>;
+
+  for (const piece of pieces) for (const t of piece.totals) add(agencyRow(t.agencyCode, piece.range.from).sums, t.metric, t.value);
+  for (const o of pieces[0]?.open ?? []) agencyRow(o.agencyCode, period.from).open.carriedOver += o.carriedOver;
+  for (const o of pieces[pieces.length - 1]?.open ?? []) {
+    const entry = agencyRow(o.agencyCode, period.to);
+    entry.open.notDue += o.notDue;
+    entry.open.overdue += o.overdue;
+  }
+  if (map === 'each-day') {
+    // The dossiers open when a piece begins were open when the previous one ended: where their agency changed, they moved.
+    for (const piece of pieces.slice(1)) {
+      const day = piece.range.from;
+      const eve = addDays(day, -1);
+      for (const o of piece.open) {
+        if (o.carriedOver === 0) continue;
+        const from = agencyRow(o.agencyCode, eve);
+        const to = agencyRow(o.agencyCode, day);
+        if (from === to) continue;
+        from.moves.out += o.carriedOver;
+        to.moves.in += o.carriedOver;
+        const [a, b] = [from.record?.level, to.record?.level];
+        if (a !== b) {
+          if (a) levelMoves[a].out += o.carriedOver;
+          if (b) levelMoves[b].in += o.carriedOver;
+        }
+      }
+    }
+  }
+
+  const entries = [...byAgency.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const agencies = entries.map(([agencyCode, e]) => ({
+    agencyCode,
+    ...(e.record ? { name: e.record.name } : {}),
+    level: e.record?.level ?? null,
+    ...row((m) => e.sums.get(m) ?? 0, e.open, e.moves),
+  }));
+  const sumOf = (list: typeof entries) => {
+    const sums: Sums = new Map();
+    let open: Open = { carriedOver: 0, notDue: 0, overdue: 0 };
+    for (const [, e] of list) {
+      for (const [m, v] of e.sums) add(sums, m, v);
+      open = { carriedOver: open.carriedOver + e.open.carriedOver, notDue: open.notDue + e.open.notDue, overdue: open.overdue + e.open.overdue };
+    }
+    return { get: (m: Metric) => sums.get(m) ?? 0, open };
+  };
+  const levels: Partial<Record<AgencyLevel, LevelRow>> = {};
+  if (registry) {
+    const inForce = agenciesInForce(registry, period, map);
+    for (const level of AGENCY_LEVELS) {
+      const { get, open } = sumOf(entries.filter(([, e]) => e.record?.level === level));
+      const figures = row(get, open, levelMoves[level]);
+      if (inForce[level] === 0 && !hasFigures(figures)) continue;
+      levels[level] = { agencies: inForce[level], ...figures };
+    }
+  }
+  const all = sumOf(entries);
+  const unmapped = registry && map !== 'each-day' ? entries.filter(([, e]) => e.record === undefined).map(([code]) => code) : [];
+  const periodHasEvents = pieces.some((p) => p.totals.some((t) => t.value !== 0));
+  return {
+    period,
+    map: mapName(map),
+    ...(unmapped.length > 0 ? { unmapped } : {}),
+    ...(pieces.length > 1 ? { mapChanges: pieces.slice(1).map((p) => p.range.from) } : {}),
+    asOf: { position: asOfPosition },
+    periodHasEvents,
+    agencies,
+    levels,
+    total: row(all.get, all.open, undefined),
+  };
+}
+
+/** How many agencies of each level a report counts: in force on some day of the period by the map of each day, on the map's day otherwise. */
+function agenciesInForce(registry: AgencyRegistry, period: DayRange, map: ReportMap): Record<AgencyLevel, number> {
+  if (map !== 'each-day') return { ...registry.countByLevel(map.day) };
+  const counts: Record<AgencyLevel, number> = { province: 0, district: 0, commune: 0 };
+  const seen = new Set<string>();
+  for (const a of registry.agencies()) {
+    if (a.validFrom > period.to || (a.validTo !== null && a.validTo < period.from) || seen.has(a.code)) continue;
+    seen.add(a.code);
+    counts[a.level] += 1;
+  }
+  return counts;
+}
+
+const hasFigures = (r: CountsRow): boolean =>
+  r.received + r.resolved + r.carriedOver + r.inProgressAtEnd.notDue + r.inProgressAtEnd.overdue + r.withdrawn + r.handedBack + r.refusedAtReception > 0 ||
+  r.transferredIn + r.transferredOut + r.resultReturned + r.onlinePayments.count > 0;
+
+/** The report of a period read as one piece (the map does not change inside it); see buildMappedReport. */
 export function buildDailyCountsReport(
   period: DayRange,
   totals: readonly AgencyMetricTotal[],
   asOfPosition: string | null,
   registry?: AgencyRegistry,
   openDossiers: readonly AgencyOpenDossiers[] = [],
+  map: ReportMap = EACH_DAY,
 ): DailyCountsReport {
-  const openByAgency = new Map<string, Open>(openDossiers.map(({ agencyCode, ...o }) => [agencyCode, o]));
-  for (const code of openByAgency.keys())
-    if (!totals.some((t) => t.agencyCode === code)) totals = [...totals, { agencyCode: code, metric: 'received', value: 0 }];
-  const byAgency = new Map<string, Map<Metric, number>>();
-  const byLevel = new Map<AgencyLevel, Map<Metric, number>>();
-  const all = new Map<Metric, number>();
-  const add = (map: Map<Metric, number>, metric: Metric, value: number) => map.set(metric, (map.get(metric) ?? 0) + value);
-  const levelOf = (code: string): AgencyLevel | null => registry?.resolve(code, period.to)?.level ?? registry?.agencyOn(code, period.from)?.level ?? null;
-  for (const t of totals) {
-    const metrics = byAgency.get(t.agencyCode) ?? new Map<Metric, number>();
-    add(metrics, t.metric, t.value);
-    byAgency.set(t.agencyCode, metrics);
-    add(all, t.metric, t.value);
-    const level = levelOf(t.agencyCode);
-    if (level) {
-      const levelMetrics = byLevel.get(level) ?? new Map<Metric, number>();
-      add(levelMetrics, t.metric, t.value);
-      byLevel.set(level, levelMetrics);
-    }
-  }
-  const agencies = [...byAgency.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([agencyCode, metrics]) => {
-      const name = (registry?.agencyOn(agencyCode, period.to) ?? registry?.agencyOn(agencyCode, period.from))?.name;
-      return {
-        agencyCode,
-        ...(name !== undefined ? { name } : {}),
-        level: levelOf(agencyCode),
-        ...row((m) => metrics.get(m) ?? 0, openByAgency.get(agencyCode) ?? NO_OPEN),
-      };
-    });
-  const openOf = (codes: readonly string[]) => codes.reduce((sum, c) => addOpen(sum, openByAgency.get(c) ?? NO_OPEN), NO_OPEN);
-  const levels: Partial<Record<AgencyLevel, LevelRow>> = {};
-  if (registry) {
-    const counts = registry.countByLevel(period.to);
-    for (const level of AGENCY_LEVELS) {
-      const metrics = byLevel.get(level) ?? new Map<Metric, number>();
-      const codes = agencies.filter((a) => a.level === level).map((a) => a.agencyCode);
-      levels[level] = { agencies: counts[level], ...row((m) => metrics.get(m) ?? 0, openOf(codes)) };
-    }
-  }
-  const periodHasEvents = totals.some((t) => t.value !== 0);
-  return { period, asOf: { position: asOfPosition }, periodHasEvents, agencies, levels, total: row((m) => all.get(m) ?? 0, openOf([...openByAgency.keys()])) };
+  return buildMappedReport(period, [{ range: period, totals, open: openDossiers }], asOfPosition, registry, map);
 }

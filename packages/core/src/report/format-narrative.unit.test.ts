@@ -54,7 +54,7 @@ describe('report --format narrative', () => {
 describe('report --format json', () => {
   it('has the figures by level, the total and the online figures at the top, and agencies only by agency', () => {
     const json = JSON.parse(formatReport(report, 'json')) as Record<string, unknown>;
-    expect(Object.keys(json)).toEqual(['period', 'asOf', 'levels', 'total', 'receivedOnline', 'fullProcessOnline', 'onlinePayments']);
+    expect(Object.keys(json)).toEqual(['period', 'map', 'asOf', 'levels', 'total', 'receivedOnline', 'fullProcessOnline', 'onlinePayments']);
     expect(json).toMatchObject({
       receivedOnline: 342_523,
       fullProcessOnline: { resolved: 87_533, resolvedOnline: 87_036, rate: 99.43 },

@@ -2,7 +2,7 @@ import { inProgress } from './balance';
 import type { CountsRow, DailyCountsReport } from './daily-counts-report';
 import { formatNarrative } from './format-narrative';
 import { formatCount, formatPercent } from './format-vietnamese';
-import { asOfClause, reportWarnings } from './report-completeness';
+import { asOfClause, hasTransfers, mapNote, reportWarnings } from './report-completeness';
 import { reportJson, type ReportGrouping } from './report-json';
 import { reportRows } from './report-rows';
 import { FORM_ROW_HEADING, standardForm } from './standard-form';
@@ -33,6 +33,13 @@ const COLUMNS: readonly [string, (r: CountsRow) => string][] = [
   ['TT trực tuyến', (r) => formatCount(r.onlinePayments.count)],
 ];
 
+/** The two columns of dossiers moved between agencies, after the carried-over one, when the report has any. */
+const TRANSFER_COLUMNS: readonly [string, (r: CountsRow) => string][] = [
+  ['Chuyển đến', (r) => formatCount(r.transferredIn)],
+  ['Chuyển đi', (r) => formatCount(r.transferredOut)],
+];
+const columnsOf = (report: DailyCountsReport) => (hasTransfers(report) ? [...COLUMNS.slice(0, 1), ...TRANSFER_COLUMNS, ...COLUMNS.slice(1)] : COLUMNS);
+
 function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: readonly string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
@@ -43,10 +50,11 @@ function table(header: readonly string[], rows: readonly (readonly string[])[]):
 function displayRows(report: DailyCountsReport, by: ReportGrouping): { header: string[]; rows: string[][] } {
   const rows = reportRows(report, by);
   const hasLevels = rows.some((r) => r.kind === 'level');
-  const header = [hasLevels ? 'Cấp' : 'Cơ quan', ...COLUMNS.map(([h]) => h)];
+  const columns = columnsOf(report);
+  const header = [hasLevels ? 'Cấp' : 'Cơ quan', ...columns.map(([h]) => h)];
   return {
     header,
-    rows: rows.map((r) => [r.kind === 'agency' && hasLevels ? `  ${r.label}` : r.label, ...COLUMNS.map(([, f]) => f(r.figures))]),
+    rows: rows.map((r) => [r.kind === 'agency' && hasLevels ? `  ${r.label}` : r.label, ...columns.map(([, f]) => f(r.figures))]),
   };
 }
 
@@ -62,6 +70,7 @@ function footer(report: DailyCountsReport): string[] {
     'Đúng hạn: giải quyết xong đúng ngày hẹn trả, không kể trước hạn; tỷ lệ trước và đúng hạn = (trước hạn + đúng hạn) / đã giải quyết.',
     `Dịch vụ công trực tuyến toàn trình: ${formatCount(t.fullProcessOnline.resolvedOnline)}/${formatCount(t.fullProcessOnline.resolved)} hồ sơ giải quyết trực tuyến (${formatPercent(t.fullProcessOnline.rate)}).`,
     `Thanh toán trực tuyến: ${formatCount(t.onlinePayments.count)} giao dịch, ${formatCount(t.onlinePayments.amount)} đồng.`,
+    ...(mapNote(report) ? [mapNote(report) ?? ''] : []),
   ];
 }
 
@@ -107,13 +116,15 @@ function formatCsv(report: DailyCountsReport, by: ReportGrouping): string {
     ['inProgressOverdue', (r) => r.inProgressAtEnd.overdue],
     ['withdrawn', (r) => r.withdrawn],
     ['handedBack', (r) => r.handedBack],
+    ['transferredIn', (r) => r.transferredIn],
+    ['transferredOut', (r) => r.transferredOut],
     ['fullProcessResolved', (r) => r.fullProcessOnline.resolved],
     ['fullProcessResolvedOnline', (r) => r.fullProcessOnline.resolvedOnline],
     ['onlinePaymentsCount', (r) => r.onlinePayments.count],
     ['onlinePaymentsAmount', (r) => r.onlinePayments.amount],
   ];
   const { period, asOf } = report;
-  const after = [period.from, period.to, asOf.position, asOf.eventsRead ?? null, asOf.eventsBehind ?? null];
+  const after = [period.from, period.to, report.map, asOf.position, asOf.eventsRead ?? null, asOf.eventsBehind ?? null];
   const cell = (v: number | string | null) => (v === null ? '' : typeof v === 'number' ? String(v) : /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
   const lines = reportRows(report, by).map((row) => {
     const [scope, level, name, agencies] =
@@ -124,7 +135,7 @@ function formatCsv(report: DailyCountsReport, by: ReportGrouping): string {
           : ['total', null, null, null];
     return [scope, level, name, agencies, ...columns.map(([, f]) => f(row.figures)), ...after].map(cell).join(',');
   });
-  const header = ['scope', 'level', 'name', 'agencies', ...columns.map(([h]) => h), 'from', 'to', 'position', 'eventsRead', 'eventsBehind'];
+  const header = ['scope', 'level', 'name', 'agencies', ...columns.map(([h]) => h), 'from', 'to', 'map', 'position', 'eventsRead', 'eventsBehind'];
   return [header.join(','), ...lines, ''].join('\r\n');
 }
 

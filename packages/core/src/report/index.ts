@@ -10,3 +10,4 @@ export * from './report-json';
 export * from './report-completeness';
 export * from './report-rows';
 export * from './standard-form';
+export * from './report-map';

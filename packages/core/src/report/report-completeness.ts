@@ -58,8 +58,28 @@ export function reportWarnings(report: DailyCountsReport): string[] {
         : `Kho dữ liệu không có sự kiện nào thuộc kỳ ${period}: không sự kiện nào của kỳ được tính vào số liệu (kiểm tra lại kỳ báo cáo và --store).`,
     );
   }
+  if (report.unmapped && report.unmapped.length > 0) {
+    warnings.push(
+      `${formatCount(report.unmapped.length)} cơ quan có số liệu nhưng không có cơ quan kế thừa trên bản đồ ngày ${vietnameseDate(report.map)} (${report.unmapped.join(', ')}): số liệu của các cơ quan này chỉ được tính vào dòng Tổng cộng.`,
+    );
+  }
   return warnings;
 }
+
+/**
+ * Which agencies the figures count under, as a sentence, when the reader needs telling: all under one
+ * day's agencies, or each under the agency of its own day in a period the map changed in.
+ */
+export function mapNote(report: DailyCountsReport): string | undefined {
+  if (report.map !== 'each-day') return `Mọi số liệu được tính cho cơ quan có thẩm quyền ngày ${vietnameseDate(report.map)} (theo cơ quan kế thừa).`;
+  const changes = report.mapChanges ?? [];
+  if (changes.length === 0) return undefined;
+  return `Đơn vị hành chính được sắp xếp lại trong kỳ (từ ngày ${changes.map(vietnameseDate).join(', ')}): mỗi số liệu được tính cho cơ quan có thẩm quyền vào ngày phát sinh số liệu đó.`;
+}
+
+/** Whether any row of the report has dossiers moved between agencies, so that its tables show the two columns. */
+export const hasTransfers = (report: DailyCountsReport): boolean =>
+  [...Object.values(report.levels), ...report.agencies].some((r) => r.transferredIn + r.transferredOut > 0);
 
 /** `tthc report --fail-if-behind` on a view that has not counted every event of the log. */
 export class ReportBehindLogError extends TthcError {

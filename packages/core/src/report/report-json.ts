@@ -10,9 +10,12 @@ export type ReportGrouping = (typeof REPORT_GROUPINGS)[number];
  * asked for with `--by agency`.
  */
 export function reportJson(report: DailyCountsReport, by: ReportGrouping = 'level') {
-  const { period, asOf, levels, total, agencies } = report;
+  const { period, map, unmapped, mapChanges, asOf, levels, total, agencies } = report;
   return {
     period,
+    map,
+    ...(mapChanges ? { mapChanges } : {}),
+    ...(unmapped ? { unmapped } : {}),
     asOf,
     levels,
     total,

@@ -1,7 +1,7 @@
 import { inflow, inProgress } from './balance';
 import type { CountsRow, DailyCountsReport } from './daily-counts-report';
 import { vietnameseDate } from './period-words';
-import { asOfClause, reportWarnings } from './report-completeness';
+import { asOfClause, hasTransfers, mapNote, reportWarnings } from './report-completeness';
 import type { ReportGrouping } from './report-json';
 import { reportRows, type ReportRow } from './report-rows';
 
@@ -39,6 +39,14 @@ export const FORM_COLUMNS: readonly FormColumn[] = [
   { group: null, label: 'Trả lại', value: (r) => r.handedBack },
 ];
 
+/** The form's columns when dossiers moved between agencies in the period: moved in is taken in, moved out leaves. */
+const TRANSFER_COLUMNS: readonly FormColumn[] = [
+  ...FORM_COLUMNS.slice(0, 2),
+  { group: TAKEN_IN, label: 'Chuyển đến', value: (r) => r.transferredIn },
+  ...FORM_COLUMNS.slice(2),
+  { group: null, label: 'Chuyển đi', value: (r) => r.transferredOut },
+];
+
 /** The heading of the first column, which names the rows. */
 export const FORM_ROW_HEADING = 'Đơn vị';
 
@@ -56,12 +64,21 @@ export interface StandardForm {
 
 /** The report in the form's layout, for every rendering of it (text, the spreadsheet). */
 export function standardForm(report: DailyCountsReport, by: ReportGrouping): StandardForm {
+  const columns = hasTransfers(report) ? TRANSFER_COLUMNS : FORM_COLUMNS;
+  const transferNote = hasTransfers(report)
+    ? ['Chuyển đến, chuyển đi: hồ sơ đang giải quyết được chuyển giữa các cơ quan (và các cấp) khi sắp xếp lại đơn vị hành chính.']
+    : [];
   return {
     title: 'Tình hình, kết quả giải quyết thủ tục hành chính',
     period: `Từ ngày ${vietnameseDate(report.period.from)} đến ngày ${vietnameseDate(report.period.to)}`,
     warnings: reportWarnings(report),
-    columns: FORM_COLUMNS,
-    rows: reportRows(report, by).map((row) => ({ ...row, values: FORM_COLUMNS.map((c) => c.value(row.figures)) })),
-    notes: ['Đúng hạn: giải quyết xong đúng ngày hẹn trả, không kể trước hạn. Trả lại: gồm cả hồ sơ dừng xử lý.', `Số liệu ${asOfClause(report)}.`],
+    columns,
+    rows: reportRows(report, by).map((row) => ({ ...row, values: columns.map((c) => c.value(row.figures)) })),
+    notes: [
+      'Đúng hạn: giải quyết xong đúng ngày hẹn trả, không kể trước hạn. Trả lại: gồm cả hồ sơ dừng xử lý.',
+      ...transferNote,
+      ...(mapNote(report) ? [mapNote(report) ?? ''] : []),
+      `Số liệu ${asOfClause(report)}.`,
+    ],
   };
 }

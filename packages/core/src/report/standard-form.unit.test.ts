@@ -150,7 +150,7 @@ describe("the report in the standard statistics form's layout (#18, point 6)", (
     const [header = [], ...rows] = csv('level');
     const column = (name: string) => header.indexOf(name);
     expect(header.slice(0, 4)).toEqual(['scope', 'level', 'name', 'agencies']);
-    expect(header.slice(-5)).toEqual(['from', 'to', 'position', 'eventsRead', 'eventsBehind']);
+    expect(header.slice(-6)).toEqual(['from', 'to', 'map', 'position', 'eventsRead', 'eventsBehind']);
     expect(rows.map((r) => r[0])).toEqual(['level:province', 'level:district', 'level:commune', 'total']);
     expect(rows.every((r) => r[column('position')] === '42/42' && r[column('from')] === '2024-01-01' && r[column('to')] === '2024-06-30')).toBe(true);
     const [, ...byAgency] = csv('agency');

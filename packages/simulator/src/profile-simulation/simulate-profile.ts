@@ -31,7 +31,8 @@ const { floor } = Math;
  * The figures of one level (or, without `agencies`, of all) for the period: the report's row, less the
  * rates it derives and the all-level figures kept in `SimulatedFigures`.
  */
-export type SimulatedCounts = Omit<CountsRow, 'onTimeRate' | 'fullProcessOnline' | 'onlinePayments'>;
+// A profile is of one map: nothing moves between its agencies, so it has no transfers.
+export type SimulatedCounts = Omit<CountsRow, 'onTimeRate' | 'fullProcessOnline' | 'onlinePayments' | 'transferredIn' | 'transferredOut'>;
 export type SimulatedLevelFigures = { readonly agencies: number } & SimulatedCounts;
 
 /** Every figure the report shows for the period: the profile's, and those the simulator chose. Field names are the report's. */

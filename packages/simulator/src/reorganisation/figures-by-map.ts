@@ -5,12 +5,15 @@ import {
   carriedOverInto,
   countingAgencyOf,
   inProgressAtEndOf,
+  mapChangeDays,
+  placeOnMap,
   toCurrentVersion,
   type AgencyLevel,
   type AgencyRegistry,
   type AnyVersionDossierEvent,
   type DayRange,
   type DossierState,
+  type ReportMap,
 } from '@tthc/core';
 
 /** The figures of a level that a report by some map must show: the form's balance, with the dossiers that moved between levels. */
@@ -49,23 +52,10 @@ const empty = (): MapLevelFigures => ({
   transferredOut: 0,
 });
 
-/** The days in (from, to] on which some agency begins or some agency's last day has passed: where the map of each day changes. */
-function changeDays(registry: AgencyRegistry, { from, to }: DayRange): string[] {
-  const days = new Set<string>();
-  for (const a of registry.toJSON().agencies) {
-    if (a.validFrom > from && a.validFrom <= to) days.add(a.validFrom);
-    if (a.validTo !== null) {
-      const next = addDays(a.validTo, 1);
-      if (next > from && next <= to) days.add(next);
-    }
-  }
-  return [...days].sort();
-}
-
 /**
  * What a report of `period` must show by `map`, worked out from each dossier's last state, one
  * dossier at a time, by the definitions of the figures (not from the view's counters): a figure
- * counts at the level of the agency standing for the dossier's agency (`registry.resolve`) on the
+ * counts at the level of the agency the map places the dossier's agency at (`placeOnMap`) on the
  * day the figure is about by the map of each day, or on `map`'s day for all of them. By the map of
  * each day (`map` 'each-day'), a dossier open when the map changes moves from its old agency's level to its new one's:
  * transferred out of the one, into the other (none when both are of one level).
@@ -78,9 +68,9 @@ export function figuresByMap(events: Iterable<AnyVersionDossierEvent>, registry:
   }
   const levels = Object.fromEntries(AGENCY_LEVELS.map((l) => [l, empty()])) as Record<AgencyLevel, MapLevelFigures>;
   const total = empty();
-  const days = map === 'each-day' ? changeDays(registry, period) : [];
-  const levelOn = (state: DossierState, day: string): AgencyLevel | undefined =>
-    registry.resolve(countingAgencyOf(state), map === 'each-day' ? day : map)?.level;
+  const reportMap: ReportMap = map === 'each-day' ? map : { day: map };
+  const days = map === 'each-day' ? mapChangeDays(registry, period) : [];
+  const levelOn = (state: DossierState, day: string): AgencyLevel | undefined => placeOnMap(registry, reportMap, countingAgencyOf(state), day)?.level;
   const count = (state: DossierState, day: string, add: (f: MapLevelFigures) => void) => {
     const level = levelOn(state, day);
     if (level) add(levels[level]);

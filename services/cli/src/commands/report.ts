@@ -22,7 +22,10 @@ export async function reportCommand(raw: Record<string, unknown>, out: Output): 
     const stored = await stores.ingestStore.loadRegistry();
     const loaded = stored ? loadAgencyRegistry(stored.registry) : undefined;
     // The log too, so that the report says how many events its view has not counted yet.
-    return readDailyCountsReport(stores.dailyCountsStore, options.range, loaded?.ok ? loaded.registry : undefined, stores.eventStore);
+    const registry = loaded?.ok ? loaded.registry : undefined;
+    if (options.map !== undefined && registry === undefined)
+      throw new UsageError("--map: counts under a day's agencies, which needs an agency registry in the store (tthc registry import FILE)");
+    return readDailyCountsReport(stores.dailyCountsStore, options.range, registry, stores.eventStore, options.reportMap);
   });
   // A reporting job asks for an error rather than figures that miss events; nothing is printed then.
   if (options.failIfBehind) assertCaughtUp(report);
