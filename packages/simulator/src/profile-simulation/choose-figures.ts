@@ -1,5 +1,5 @@
 import { AGENCY_LEVELS, formatCount, inflow, inProgress, outflow, type AgencyLevel, type FieldProblem } from '@tthc/core';
-import type { LevelProfile, SimulationProfile } from '../profile/profile';
+import { overdueShare, type LevelProfile, type SimulationProfile } from '../profile/profile';
 import { apportion, apportionCapped } from './apportion';
 
 /*
@@ -98,11 +98,6 @@ interface Balance {
 }
 
 const EMPTY_LEVEL: LevelProfile = { agencies: 0, resolved: 0, resolvedOnTime: 0 };
-
-function overdueShare(f: LevelProfile): number {
-  const lateShare = f.resolved > 0 ? (f.resolved - f.resolvedOnTime) / f.resolved : 0;
-  return Math.min(0.3, Math.max(0.05, 2 * lateShare));
-}
 
 /** The balance of one level: its given figures kept, the missing ones chosen, so that inflow = outflow. */
 function balanceLevel(path: string, f: LevelProfile): { ok: true; balance: Balance } | { ok: false; problem: FieldProblem } {

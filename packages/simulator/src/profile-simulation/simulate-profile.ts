@@ -92,14 +92,6 @@ function refusals(profile: SimulationProfile, options: SimulateOptions): FieldPr
   const { from, to } = profile.period;
   if (from === to) problems.push({ field: 'period', rule: `must span at least 2 days to simulate late and overdue dossiers: from ${from} to ${to}` });
   const counts = agencyCounts(profile.levels);
-  if (counts.province === 0 && counts.district + counts.commune > 0) {
-    problems.push({
-      field: 'levels.province.agencies',
-      rule:
-        `must be at least 1 when district or commune agencies are given (district ${n(counts.district)}, commune ${n(counts.commune)}): ` +
-        "the provincial people's committee, a province-level agency, is their parent in the registry; give levels.province with agencies 1 and no dossiers",
-    });
-  }
   const agencies = counts.province + counts.district + counts.commune;
   if (agencies > AGENCY_REGISTRY_LIMITS.agencies) {
     problems.push({ field: 'levels', rule: `must give at most ${n(AGENCY_REGISTRY_LIMITS.agencies)} agencies in all (the registry's limit): ${n(agencies)}` });

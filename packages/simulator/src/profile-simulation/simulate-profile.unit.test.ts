@@ -100,7 +100,9 @@ function expectExact(profile: SimulationProfile, simulation: ProfileSimulation, 
     const balance = balanceOf(f);
     expect(balance.inflow).toBe(balance.outflow);
     expect(f.resolved).toBe(f.resolvedOnTime + f.resolvedLate);
-    expect(folded.registry.countByLevel(profile.period.to)[level]).toBe(given?.agencies ?? 0);
+    // The profile's agencies, and the provincial people's committee a profile without the province level needs.
+    expect(folded.registry.countByLevel(profile.period.to)[level]).toBe(f.agencies);
+    if (given) expect(f.agencies).toBe(given.agencies);
   }
   expect(report.total).toEqual(expect.objectContaining(simulation.figures.total));
   expect(report.total.receivedOnline).toBe(simulation.figures.receivedOnline);
@@ -115,6 +117,26 @@ function simulateAndFold(profile: SimulationProfile, seed = 1): { simulation: Pr
   const simulation = simulateProfile(profile, { seed });
   return { simulation, folded: fold(simulation, profile.period) };
 }
+
+describe('a profile of one level below the province, as district-only or commune-only reports publish them', () => {
+  it.each(['district', 'commune'] as const)(
+    'simulates a %s-only profile exactly, adding the provincial people’s committee its registry hangs from',
+    (level) => {
+      const profile: SimulationProfile = {
+        name: `${level}-only`,
+        title: `${level} only`,
+        period: { from: '2025-07-01', to: '2025-09-30' },
+        levels: { [level]: { agencies: 4, resolved: 300, resolvedOnTime: 290, received: 310 } },
+      };
+      const { simulation, folded } = simulateAndFold(profile, 3);
+      expectExact(profile, simulation, folded);
+      expect(simulation.registry.agencies.filter((a) => a.level === 'province').map((a) => a.parent)).toEqual([null]);
+      expect(simulation.registry.agencies.filter((a) => a.level === level)).toHaveLength(4);
+      // The committee resolves nothing: every dossier is the level's.
+      expect(simulation.figures.levels.province).toMatchObject({ agencies: 1, received: 0, resolved: 0, carriedOver: 0 });
+    },
+  );
+});
 
 describe('the Lâm Đồng H1 2024 profile ÷ 40, simulated and projected', () => {
   const profile = lamDongScaled();
@@ -452,12 +474,6 @@ describe('profiles that cannot be simulated', () => {
     );
   });
 
-  it('district or commune agencies without the province level their registry hangs from', () => {
-    const problems = refused({ ...base, levels: { commune: { agencies: 3, resolved: 10, resolvedOnTime: 10 } } });
-    expect(problems.map((p) => p.field)).toEqual(['levels.province.agencies']);
-    expect(problems[0]?.rule).toContain('commune 3');
-  });
-
   it('a single-day period, too many payments, received above what leaves, an imbalance, a bad seed or source', () => {
     expect(
       refused({ ...base, period: { from: '2024-01-02', to: '2024-01-02' }, levels: { province: { agencies: 1, resolved: 1, resolvedOnTime: 1 } } }),
@@ -495,11 +511,14 @@ describe('profiles that cannot be simulated', () => {
 
   it('names every problem in the error message', () => {
     try {
-      simulateProfile({ ...base, levels: { commune: { agencies: 3, resolved: 10, resolvedOnTime: 10 } } }, { seed: 1 });
+      simulateProfile(
+        { ...base, period: { from: '2024-01-02', to: '2024-01-02' }, levels: { commune: { agencies: 3, resolved: 10, resolvedOnTime: 10 } } },
+        { seed: 1 },
+      );
       throw new Error('expected a refusal');
     } catch (error) {
       expect(error).toBeInstanceOf(SimulationRefused);
-      expect((error as Error).message).toMatch(/^the profile cannot be simulated: levels\.province\.agencies: must be at least 1/);
+      expect((error as Error).message).toMatch(/^the profile cannot be simulated: period: must span at least 2 days/);
     }
   });
 });

@@ -97,6 +97,13 @@ export function simulationRegistry(
   };
 }
 
-/** Agency counts per level of a profile (an absent level has none). */
-export const agencyCounts = (levels: Partial<Record<AgencyLevel, { agencies: number }>>): Record<AgencyLevel, number> =>
-  Object.fromEntries(AGENCY_LEVELS.map((l) => [l, levels[l]?.agencies ?? 0])) as Record<AgencyLevel, number>;
+/**
+ * Agency counts per level of a simulation: the profile's (an absent level has none), and the
+ * provincial people's committee when the profile gives districts or communes but no province level:
+ * the registry's root, their parent, which a district-only or commune-only report does not count.
+ */
+export function agencyCounts(levels: Partial<Record<AgencyLevel, { agencies: number }>>): Record<AgencyLevel, number> {
+  const counts = Object.fromEntries(AGENCY_LEVELS.map((l) => [l, levels[l]?.agencies ?? 0])) as Record<AgencyLevel, number>;
+  if (counts.province === 0 && counts.district + counts.commune > 0) counts.province = 1;
+  return counts;
+}

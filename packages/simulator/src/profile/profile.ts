@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { apportion } from '../profile-simulation/apportion';
 import { AGENCY_LEVELS, describeIssues, formatCount, inflow, inProgress, isoDate, outflow, type AgencyLevel, type FieldProblem } from '@tthc/core';
 
 /**
@@ -33,65 +34,194 @@ export const inProgressAtEnd = z
   })
   .describe('Dossiers not resolved at the period end (đang giải quyết)');
 
-/** The figures of one administrative level (provincial departments, districts or communes). */
-export const levelProfile = z
-  .strictObject({
-    agencies: count('Number of one-stop shops (agencies) at this level, e.g. 19 sở, ban, ngành'),
-    resolved: count('Dossiers resolved in the period (đã giải quyết xong)'),
-    resolvedOnTime: count('Of those, resolved early or on time (giải quyết trước và đúng hạn)'),
-    resolvedEarly: count('Of those on time, resolved before the due date').optional(),
-    received: count('Dossiers received in the period (tiếp nhận trong kỳ)').optional(),
-    carriedOver: count('Dossiers received before the period and still open at its start (từ kỳ trước chuyển qua)').optional(),
-    inProgressAtEnd: inProgressAtEnd.optional(),
-    withdrawn: count('Received dossiers the applicant withdrew in the period (rút hồ sơ)').optional(),
-    handedBack: count('Received dossiers handed back without a result in the period (trả lại hồ sơ)').optional(),
+/** As a report may give it: split into not due and overdue, or the total alone (the simulator then chooses the split). */
+const inProgressAtEndInput = z
+  .union([inProgressAtEnd, z.strictObject({ total: count('Dossiers still in progress at the period end, due or not') })], {
+    error: 'must be {"notDue": N, "overdue": N} or {"total": N}',
   })
+  .describe('Dossiers not resolved at the period end (đang giải quyết): split, or the total alone');
+
+const levelFields = {
+  resolved: count('Dossiers resolved in the period (đã giải quyết xong)'),
+  resolvedOnTime: count('Of those, resolved early or on time (giải quyết trước và đúng hạn)'),
+  resolvedEarly: count('Of those on time, resolved before the due date').optional(),
+  received: count('Dossiers received in the period (tiếp nhận trong kỳ)').optional(),
+  carriedOver: count('Dossiers received before the period and still open at its start (từ kỳ trước chuyển qua)').optional(),
+  withdrawn: count('Received dossiers the applicant withdrew in the period (rút hồ sơ)').optional(),
+  handedBack: count('Received dossiers handed back without a result in the period (trả lại hồ sơ)').optional(),
+};
+const agenciesCount = count('Number of one-stop shops (agencies) at this level, e.g. 19 sở, ban, ngành');
+
+/** The figures of one administrative level (provincial departments, districts or communes), as the simulator takes them. */
+export const levelProfile = z
+  .strictObject({ agencies: agenciesCount, ...levelFields, inProgressAtEnd: inProgressAtEnd.optional() })
   .describe('Figures of one administrative level');
 export type LevelProfile = z.infer<typeof levelProfile>;
 
+const levelProfileInput = z
+  .strictObject({ agencies: agenciesCount, ...levelFields, inProgressAtEnd: inProgressAtEndInput.optional() })
+  .describe('Figures of one administrative level');
+type LevelProfileInput = z.infer<typeof levelProfileInput>;
+
+const totalProfileInput = z
+  .strictObject({ agencies: agenciesCount.optional(), ...levelFields, inProgressAtEnd: inProgressAtEndInput.optional() })
+  .describe('Whole-province figures, all levels together, with the same fields as a level');
+
+const profileHead = {
+  name: text(100, 'Short identifier, e.g. lam-dong-2024-h1'),
+  title: text(300, 'Human-readable title, e.g. Lâm Đồng, 6 tháng đầu năm 2024'),
+  period: z
+    .strictObject({
+      from: isoDate.describe('First day of the period (inclusive)'),
+      to: isoDate.describe('Last day of the period (inclusive)'),
+    })
+    .describe('The reporting period, local calendar days'),
+};
+const profileTail = {
+  receivedOnline: count('Dossiers received online in the period, all levels and fields').optional(),
+  fullProcessOnline: z
+    .strictObject({
+      resolved: count('Dossiers of full-process online procedures resolved in the period, whatever the channel'),
+      resolvedOnline: count('Of those, the ones submitted online'),
+    })
+    .optional()
+    .describe('Full-process online services (dịch vụ công trực tuyến toàn trình)'),
+  onlinePayments: count('Online payment transactions in the period').optional(),
+};
+const levelsOf = <L extends z.ZodType>(level: L) =>
+  z
+    .strictObject({
+      province: level.optional().describe('Provincial departments (sở, ban, ngành)'),
+      district: level.optional().describe('District people’s committees (UBND cấp huyện)'),
+      commune: level.optional().describe('Commune people’s committees (UBND cấp xã)'),
+    })
+    .describe('Figures by administrative level; an absent level has no agencies and no dossiers');
+
+/** A profile as the simulator takes it: figures by level, in-progress figures split (what `loadProfile` makes of a profile file). */
 export const simulationProfile = z
   .strictObject({
-    name: text(100, 'Short identifier, e.g. lam-dong-2024-h1'),
-    title: text(300, 'Human-readable title, e.g. Lâm Đồng, 6 tháng đầu năm 2024'),
-    period: z
-      .strictObject({
-        from: isoDate.describe('First day of the period (inclusive)'),
-        to: isoDate.describe('Last day of the period (inclusive)'),
-      })
-      .describe('The reporting period, local calendar days'),
-    levels: z
-      .strictObject({
-        province: levelProfile.optional().describe('Provincial departments (sở, ban, ngành)'),
-        district: levelProfile.optional().describe('District people’s committees (UBND cấp huyện)'),
-        commune: levelProfile.optional().describe('Commune people’s committees (UBND cấp xã)'),
-      })
-      .refine((levels) => AGENCY_LEVELS.some((level) => levels[level] !== undefined), {
-        message: 'must give at least one of province, district, commune',
-      })
-      .describe('Figures by administrative level; an absent level has no agencies and no dossiers'),
-    receivedOnline: count('Dossiers received online in the period, all levels and fields').optional(),
-    fullProcessOnline: z
-      .strictObject({
-        resolved: count('Dossiers of full-process online procedures resolved in the period, whatever the channel'),
-        resolvedOnline: count('Of those, the ones submitted online'),
-      })
-      .optional()
-      .describe('Full-process online services (dịch vụ công trực tuyến toàn trình)'),
-    onlinePayments: count('Online payment transactions in the period').optional(),
+    ...profileHead,
+    levels: levelsOf(levelProfile).refine((levels) => AGENCY_LEVELS.some((level) => levels[level] !== undefined), {
+      message: 'must give at least one of province, district, commune',
+    }),
+    ...profileTail,
   })
   .describe('A simulation profile: the figures the simulated report must reproduce');
 export type SimulationProfile = z.infer<typeof simulationProfile>;
 
+/**
+ * A profile file: figures by level, or whole-province figures (`total`) without a split by level, or
+ * both (the levels must then add up to the total); in-progress figures split or as a total.
+ */
+export const simulationProfileFile = z
+  .strictObject({
+    ...profileHead,
+    levels: levelsOf(levelProfileInput).optional(),
+    total: totalProfileInput.optional(),
+    ...profileTail,
+  })
+  .refine((p) => p.total !== undefined || (p.levels !== undefined && AGENCY_LEVELS.some((level) => p.levels?.[level] !== undefined)), {
+    message: 'must give at least one of province, district, commune, or the whole-province figures in total',
+    path: ['levels'],
+  })
+  .describe('A simulation profile file: the figures the simulated report must reproduce');
+export type SimulationProfileFile = z.infer<typeof simulationProfileFile>;
+
 export type ProfileLoadResult = { readonly ok: true; readonly profile: SimulationProfile } | { readonly ok: false; readonly problems: readonly FieldProblem[] };
 
-/** Validates a parsed JSON value as a profile: its shape, then the rules between its figures. */
+/**
+ * Validates a parsed JSON value as a profile file: its shape, the whole-province figures against the
+ * levels', then the rules between its figures; returns the profile as the simulator takes it.
+ */
 export function loadProfile(value: unknown): ProfileLoadResult {
-  const parsed = simulationProfile.safeParse(value);
+  const parsed = simulationProfileFile.safeParse(value);
   if (!parsed.success) return { ok: false, problems: describeIssues(parsed.error.issues) };
-  const problems = profileProblems(parsed.data);
+  const normalised = byLevel(parsed.data);
+  if (!normalised.ok) return normalised;
+  const problems = profileProblems(normalised.profile);
   if (problems.length > 0) return { ok: false, problems };
-  return { ok: true, profile: parsed.data };
+  return normalised;
 }
+
+/** Share of dossiers in progress at the end that are overdue when a profile gives the total alone: twice the level's late share, within 5–30%. */
+export function overdueShare(f: { readonly resolved: number; readonly resolvedOnTime: number }): number {
+  const lateShare = f.resolved > 0 ? (f.resolved - f.resolvedOnTime) / f.resolved : 0;
+  return Math.min(0.3, Math.max(0.05, 2 * lateShare));
+}
+
+type InProgressInput = NonNullable<LevelProfileInput['inProgressAtEnd']>;
+const inProgressTotal = (x: InProgressInput): number => ('total' in x ? x.total : inProgress(x));
+/** The in-progress figure split as the simulator takes it: given, or chosen from the total. */
+function splitInProgress(x: InProgressInput, f: { readonly resolved: number; readonly resolvedOnTime: number }): LevelProfile['inProgressAtEnd'] {
+  if (!('total' in x)) return x;
+  const overdue = Math.round(x.total * overdueShare(f));
+  return { notDue: x.total - overdue, overdue };
+}
+
+const SUMMED = ['resolved', 'resolvedOnTime', 'resolvedEarly', 'received', 'carriedOver', 'withdrawn', 'handedBack'] as const;
+
+/**
+ * The profile by level: whole-province figures alone become the province level's (one agency unless
+ * `total.agencies` says more); with levels, each figure `total` gives must be their sum, and where
+ * some levels leave it out, what the others leave of it is shared among those, by their resolved
+ * dossiers. In-progress totals are split into not due and overdue.
+ */
+function byLevel(file: SimulationProfileFile): ProfileLoadResult {
+  const { total, levels: given, ...rest } = file;
+  const problems: FieldProblem[] = [];
+  const levels: Partial<Record<AgencyLevel, LevelProfileInput>> = {};
+  for (const level of AGENCY_LEVELS) {
+    const f = given?.[level];
+    if (f) levels[level] = { ...f };
+  }
+  const present = AGENCY_LEVELS.filter((l) => levels[l] !== undefined);
+  if (total && present.length === 0) levels.province = { ...total, agencies: total.agencies ?? 1 };
+  else if (total) {
+    const sumOf = (get: (f: LevelProfileInput) => number | undefined, field: string, want: number | undefined) => {
+      if (want === undefined) return;
+      const known = present.filter((l) => get(levels[l] as LevelProfileInput) !== undefined);
+      const missing = present.filter((l) => get(levels[l] as LevelProfileInput) === undefined);
+      const parts = known.map((l) => ({ level: l, value: get(levels[l] as LevelProfileInput) ?? 0 }));
+      const sum = parts.reduce((a, p) => a + p.value, 0);
+      const terms = parts.length > 0 ? parts.map((p) => `${p.level} ${n(p.value)}`).join(' + ') : 'none';
+      if (missing.length === 0 && sum !== want)
+        problems.push({ field: `total.${field}`, rule: `must equal the levels' sum: ${terms} = ${n(sum)} ≠ ${n(want)}` });
+      else if (sum > want) problems.push({ field: `total.${field}`, rule: `must be at least the levels' sum: ${terms} = ${n(sum)} > ${n(want)}` });
+      return { missing, left: want - sum };
+    };
+    if (total.agencies !== undefined) sumOf((f) => f.agencies, 'agencies', total.agencies);
+    for (const field of SUMMED) {
+      const shared = sumOf((f) => f[field], field, total[field]);
+      if (!shared || shared.missing.length === 0 || shared.left < 0) continue;
+      const parts = apportionByResolved(
+        shared.left,
+        shared.missing.map((l) => (levels[l] as LevelProfileInput).resolved),
+      );
+      shared.missing.forEach((l, i) => ((levels[l] as LevelProfileInput)[field] = parts[i] ?? 0));
+    }
+    const wantInProgress = total.inProgressAtEnd && inProgressTotal(total.inProgressAtEnd);
+    const shared = sumOf((f) => f.inProgressAtEnd && inProgressTotal(f.inProgressAtEnd), 'inProgressAtEnd', wantInProgress);
+    if (shared && shared.missing.length > 0 && shared.left >= 0) {
+      const parts = apportionByResolved(
+        shared.left,
+        shared.missing.map((l) => (levels[l] as LevelProfileInput).resolved),
+      );
+      shared.missing.forEach((l, i) => ((levels[l] as LevelProfileInput).inProgressAtEnd = { total: parts[i] ?? 0 }));
+    }
+  }
+  if (problems.length > 0) return { ok: false, problems };
+  const split = Object.fromEntries(
+    Object.entries(levels).map(([l, f]) => [l, { ...f, ...(f.inProgressAtEnd ? { inProgressAtEnd: splitInProgress(f.inProgressAtEnd, f) } : {}) }]),
+  ) as SimulationProfile['levels'];
+  return { ok: true, profile: { ...rest, levels: split } };
+}
+
+/** `amount` in whole dossiers, in proportion to `resolved` (+1, so that a level with none still takes its share). */
+const apportionByResolved = (amount: number, resolved: readonly number[]): number[] =>
+  apportion(
+    amount,
+    resolved.map((r) => r + 1),
+  );
 
 const n = formatCount;
 

@@ -153,7 +153,7 @@ describe('loadProfile', () => {
       'levels.district.inProgressAtEnd',
       'unknown field(s) not allowed: paused',
     ],
-    ['no levels', (p) => ({ ...p, levels: {} }), 'levels', 'must give at least one of province, district, commune'],
+    ['no levels', (p) => ({ ...p, levels: {} }), 'levels', 'must give at least one of province, district, commune, or the whole-province figures in total'],
     [
       'a negative count',
       (p) => ({ ...p, levels: { ...p.levels, province: { ...p.levels.province, resolved: -1 } } }),
@@ -199,5 +199,52 @@ describe('loadProfile', () => {
 
   it('refuses what is not an object', () => {
     expect(problemsOf(null)).toEqual([{ field: '(message)', rule: expect.any(String) as string }]);
+  });
+});
+
+describe('profiles as reports publish them', () => {
+  const head = { name: 'two-tier', title: 'Hai cấp', period: { from: '2025-07-01', to: '2025-09-30' } };
+  const loaded = (value: unknown) => {
+    const result = loadProfile(value);
+    if (!result.ok) throw new Error(JSON.stringify(result.problems));
+    return result.profile;
+  };
+
+  it('takes whole-province figures alone as the province level, with one agency unless total says how many', () => {
+    const total = { resolved: 900, resolvedOnTime: 880, received: 950, inProgressAtEnd: { total: 60 } };
+    const profile = loaded({ ...head, total });
+    expect(Object.keys(profile.levels)).toEqual(['province']);
+    expect(profile.levels.province).toMatchObject({ agencies: 1, resolved: 900, resolvedOnTime: 880, received: 950 });
+    expect(loaded({ ...head, total: { ...total, agencies: 7 } }).levels.province?.agencies).toBe(7);
+  });
+
+  it('splits an in-progress total into not due and overdue, keeping the total', () => {
+    const profile = loaded({ ...head, levels: { commune: { agencies: 3, resolved: 200, resolvedOnTime: 180, inProgressAtEnd: { total: 40 } } } });
+    const split = profile.levels.commune?.inProgressAtEnd;
+    expect((split?.notDue ?? 0) + (split?.overdue ?? 0)).toBe(40);
+    // Late dossiers are 10% of the resolved: twice that share of the open ones is overdue.
+    expect(split).toEqual({ notDue: 32, overdue: 8 });
+    expect(problemsOf({ ...head, levels: { commune: { agencies: 3, resolved: 1, resolvedOnTime: 1, inProgressAtEnd: { all: 4 } } } })).toEqual([
+      { field: 'levels.commune.inProgressAtEnd', rule: 'must be {"notDue": N, "overdue": N} or {"total": N}' },
+    ]);
+  });
+
+  it('checks levels against the total field by field, and shares what the total leaves among the levels that do not give a figure', () => {
+    const levels = {
+      province: { agencies: 19, resolved: 600, resolvedOnTime: 590 },
+      commune: { agencies: 40, resolved: 300, resolvedOnTime: 299, received: 320 },
+    };
+    const profile = loaded({ ...head, levels, total: { agencies: 59, resolved: 900, resolvedOnTime: 889, received: 950, inProgressAtEnd: { total: 30 } } });
+    expect(profile.levels.province?.received).toBe(630);
+    expect(profile.levels.commune?.received).toBe(320);
+    const open = (l: 'province' | 'commune') => (profile.levels[l]?.inProgressAtEnd?.notDue ?? 0) + (profile.levels[l]?.inProgressAtEnd?.overdue ?? 0);
+    expect(open('province') + open('commune')).toBe(30);
+    expect(problemsOf({ ...head, levels, total: { resolved: 901, resolvedOnTime: 889, received: 300 } })).toEqual([
+      { field: 'total.resolved', rule: "must equal the levels' sum: province 600 + commune 300 = 900 ≠ 901" },
+      { field: 'total.received', rule: "must be at least the levels' sum: commune 320 = 320 > 300" },
+    ]);
+    expect(problemsOf({ ...head, levels, total: { agencies: 60, resolved: 900, resolvedOnTime: 889 } })).toEqual([
+      { field: 'total.agencies', rule: "must equal the levels' sum: province 19 + commune 40 = 59 ≠ 60" },
+    ]);
   });
 });
