@@ -10,10 +10,10 @@ import { createTestDatabase, KAFKA_BROKERS_ENV, requireEnv, runTthc, type TestDa
  * Issue #19, point 4: a two-tier profile as reports publish them since 1 Jul 2025 (province and
  * commune levels only, received and in progress given for the whole province, an in-progress total
  * without its split), test/fixtures/profiles/lam-dong-2025-q3.json, reproduced exactly through Kafka
- * into PostgreSQL and through a file into SQLite. ×0.05 here; TTHC_PROFILE_SCALE=1 runs it whole.
+ * into PostgreSQL and through a file into SQLite. ×0.02 in `pnpm test`; TTHC_PROFILE_SCALE=1 (`pnpm test:full`) runs it whole.
  */
 const FIXTURE = join(__dirname, '../fixtures/profiles/lam-dong-2025-q3.json');
-const SCALE = Number(process.env.TTHC_PROFILE_SCALE ?? '0.05');
+const SCALE = Number(process.env.TTHC_PROFILE_SCALE ?? '0.02');
 jest.setTimeout(20 * 60_000);
 
 const raw = JSON.parse(readFileSync(FIXTURE, 'utf8')) as { total: { received: number; inProgressAtEnd: { total: number } } };
