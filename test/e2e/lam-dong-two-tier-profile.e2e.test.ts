@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AGENCY_LEVELS } from '@tthc/core';
 import { loadProfile, scaleProfile, type SimulationProfile } from '@tthc/simulator';
-import { createTestDatabase, KAFKA_BROKERS_ENV, requireEnv, runTthc, type TestDatabase } from '@tthc/test-support';
+import { createTestDatabase, KAFKA_BROKERS_ENV, requireEnv, runTthc, runTthcProcess, type TestDatabase } from '@tthc/test-support';
 
 /**
  * Issue #19, point 4: a two-tier profile as reports publish them since 1 Jul 2025 (province and
@@ -67,14 +67,15 @@ describe(`the two-tier Lâm Đồng Q3 2025 profile${SCALE === 1 ? ', full size'
   it('through the broker, the ingest service and PostgreSQL', async () => {
     const brokers = requireEnv(KAFKA_BROKERS_ENV);
     const run = randomBytes(4).toString('hex');
+    // Kafka's clients run in processes of their own, as operators run them.
     const topics = ['--topic', `tthc.two-tier.${run}`, '--registry-topic', `tthc.two-tier-registry.${run}`];
     const db: TestDatabase = await createTestDatabase();
     try {
       const simulated = JSON.parse(
-        await runTthc('simulate', '--profile', profileFile, '--seed', '2025', '--kafka', '--brokers', brokers, ...topics),
+        await runTthcProcess('simulate', '--profile', profileFile, '--seed', '2025', '--kafka', '--brokers', brokers, ...topics),
       ) as Simulated;
       const ingested = JSON.parse(
-        await runTthc('ingest', '--brokers', brokers, ...topics, '--group', `two-tier-${run}`, '--until-idle', '--idle-ms', '3000', '--store', db.url),
+        await runTthcProcess('ingest', '--brokers', brokers, ...topics, '--group', `two-tier-${run}`, '--until-idle', '--idle-ms', '3000', '--store', db.url),
       ) as { ingest: Record<string, number> };
       expect(ingested.ingest).toEqual({ consumed: simulated.events, appended: simulated.events, duplicates: 0, deadLettered: 0, parked: 0 });
       await runTthc('project', '--until-caught-up', '--store', db.url);

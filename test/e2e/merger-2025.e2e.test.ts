@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AGENCY_LEVELS, localDay } from '@tthc/core';
 import { loadProfile, simulateProfile, type MapFigures, type MapLevelFigures } from '@tthc/simulator';
-import { createTestDatabase, KAFKA_BROKERS_ENV, requireEnv, runTthc, type TestDatabase } from '@tthc/test-support';
+import { createTestDatabase, KAFKA_BROKERS_ENV, requireEnv, runTthc, runTthcProcess, type TestDatabase } from '@tthc/test-support';
 
 /**
  * Issue #19's show: a province that merges on 1 Jul 2025 (test/fixtures/profiles/lam-dong-2025-merger.json,
@@ -84,14 +84,15 @@ describe('the simulated merger of 1 Jul 2025, reported for the year on both maps
   it('through the broker, the ingest service and PostgreSQL', async () => {
     const brokers = requireEnv(KAFKA_BROKERS_ENV);
     const run = randomBytes(4).toString('hex');
+    // Kafka's clients run in processes of their own, as operators run them.
     const topics = ['--topic', `tthc.merger.${run}`, '--registry-topic', `tthc.merger-registry.${run}`];
     const db: TestDatabase = await createTestDatabase();
     try {
       const simulated = JSON.parse(
-        await runTthc('simulate', '--profile', FIXTURE, '--seed', SEED, '--reorganise-on', ON, '--kafka', '--brokers', brokers, ...topics),
+        await runTthcProcess('simulate', '--profile', FIXTURE, '--seed', SEED, '--reorganise-on', ON, '--kafka', '--brokers', brokers, ...topics),
       ) as Simulated;
       const ingested = JSON.parse(
-        await runTthc('ingest', '--brokers', brokers, ...topics, '--group', `merger-${run}`, '--until-idle', '--idle-ms', '3000', '--store', db.url),
+        await runTthcProcess('ingest', '--brokers', brokers, ...topics, '--group', `merger-${run}`, '--until-idle', '--idle-ms', '3000', '--store', db.url),
       ) as { ingest: Record<string, number> };
       // Nothing refused: the later events of the dossiers that crossed the date were taken under their successors.
       expect(ingested.ingest).toEqual({ consumed: simulated.events, appended: simulated.events, duplicates: 0, deadLettered: 0, parked: 0 });
