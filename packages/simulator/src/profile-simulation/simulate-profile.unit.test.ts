@@ -119,23 +119,45 @@ function simulateAndFold(profile: SimulationProfile, seed = 1): { simulation: Pr
 }
 
 describe('a profile of one level below the province, as district-only or commune-only reports publish them', () => {
-  it.each(['district', 'commune'] as const)(
-    'simulates a %s-only profile exactly, adding the provincial people’s committee its registry hangs from',
-    (level) => {
-      const profile: SimulationProfile = {
-        name: `${level}-only`,
-        title: `${level} only`,
-        period: { from: '2025-07-01', to: '2025-09-30' },
-        levels: { [level]: { agencies: 4, resolved: 300, resolvedOnTime: 290, received: 310 } },
-      };
-      const { simulation, folded } = simulateAndFold(profile, 3);
-      expectExact(profile, simulation, folded);
-      expect(simulation.registry.agencies.filter((a) => a.level === 'province').map((a) => a.parent)).toEqual([null]);
-      expect(simulation.registry.agencies.filter((a) => a.level === level)).toHaveLength(4);
-      // The committee resolves nothing: every dossier is the level's.
-      expect(simulation.figures.levels.province).toMatchObject({ agencies: 1, received: 0, resolved: 0, carriedOver: 0 });
-    },
-  );
+  // A district-only report is of the old map: the district level ended on 30 Jun 2025.
+  it.each([
+    ['district', '2024-07-01', '2024-09-30'],
+    ['commune', '2025-07-01', '2025-09-30'],
+  ] as const)('simulates a %s-only profile (%s to %s) exactly, adding the provincial people’s committee its registry hangs from', (level, from, to) => {
+    const profile: SimulationProfile = {
+      name: `${level}-only`,
+      title: `${level} only`,
+      period: { from, to },
+      levels: { [level]: { agencies: 4, resolved: 300, resolvedOnTime: 290, received: 310 } },
+    };
+    const { simulation, folded } = simulateAndFold(profile, 3);
+    expectExact(profile, simulation, folded);
+    expect(simulation.registry.agencies.filter((a) => a.level === 'province').map((a) => a.parent)).toEqual([null]);
+    expect(simulation.registry.agencies.filter((a) => a.level === level)).toHaveLength(4);
+    // The committee resolves nothing: every dossier is the level's.
+    expect(simulation.figures.levels.province).toMatchObject({ agencies: 1, received: 0, resolved: 0, carriedOver: 0 });
+  });
+});
+
+describe('a profile of a period after 30 Jun 2025', () => {
+  const profile: SimulationProfile = {
+    name: 'two-tier',
+    title: 'Hai cấp',
+    period: { from: '2025-07-01', to: '2025-09-30' },
+    levels: { province: { agencies: 18, resolved: 400, resolvedOnTime: 390 }, commune: { agencies: 5, resolved: 300, resolvedOnTime: 299 } },
+  };
+  const { simulation, folded } = simulateAndFold(profile, 9);
+
+  it('is simulated exactly on the merged province’s map: its codes, its departments, no district', () => {
+    expectExact(profile, simulation, folded);
+    const { agencies } = simulation.registry;
+    expect(agencies.every((a) => a.code.endsWith('.T68'))).toBe(true);
+    expect(agencies.some((a) => a.level === 'district')).toBe(false);
+    expect(agencies.map((a) => a.name)).toEqual(expect.arrayContaining(['Sở Nông nghiệp và Môi trường (mô phỏng)', 'Sở Dân tộc và Tôn giáo (mô phỏng)']));
+    expect(agencies.map((a) => a.name)).not.toContain('Sở Kế hoạch và Đầu tư (mô phỏng)');
+    const first = simulation.events().next();
+    expect(first.done ? '' : first.value.subject).toMatch(/^\d{3}\.\d{2}\.\d{2}\.T68-\d{6}-\d{5}$/);
+  });
 });
 
 describe('the Lâm Đồng H1 2024 profile ÷ 40, simulated and projected', () => {

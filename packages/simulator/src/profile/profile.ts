@@ -1,6 +1,18 @@
 import { z } from 'zod';
 import { apportion } from '../profile-simulation/apportion';
-import { AGENCY_LEVELS, describeIssues, formatCount, inflow, inProgress, isoDate, outflow, type AgencyLevel, type FieldProblem } from '@tthc/core';
+import {
+  AGENCY_LEVELS,
+  describeIssues,
+  formatCount,
+  inflow,
+  inProgress,
+  isoDate,
+  levelsOn,
+  outflow,
+  TWO_TIER_FROM,
+  type AgencyLevel,
+  type FieldProblem,
+} from '@tthc/core';
 
 /**
  * A simulation profile (issue 6, item 5): the figures a half-year (or any period) report must show,
@@ -241,6 +253,12 @@ export function profileProblems(profile: SimulationProfile): FieldProblem[] {
 
   const levels = profileLevels(profile);
   for (const [level, figures] of levels) problems.push(...levelProblems(`levels.${level}`, figures));
+  for (const [level] of levels.filter(([l]) => !levelsOn(from).includes(l))) {
+    problems.push({
+      field: `levels.${level}`,
+      rule: `must not be given for a period from ${TWO_TIER_FROM} on (from ${from}): the ${level} level was abolished on ${TWO_TIER_FROM}; give its dossiers under the province or the communes`,
+    });
+  }
 
   const fpo = profile.fullProcessOnline;
   if (fpo) {

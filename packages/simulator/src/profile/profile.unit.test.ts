@@ -248,3 +248,27 @@ describe('profiles as reports publish them', () => {
     ]);
   });
 });
+
+describe('profiles on the two-tier map (no district level from 1 Jul 2025)', () => {
+  const commune = { agencies: 3, resolved: 200, resolvedOnTime: 190 };
+  const district = { agencies: 2, resolved: 50, resolvedOnTime: 49 };
+  const head = (from: string, to: string) => ({ name: 'tier', title: 'Cấp', period: { from, to } });
+
+  it('takes a commune-only profile of a period after 2025-06-30 without a province level', () => {
+    expect(Object.keys(load({ ...head('2025-07-01', '2025-09-30'), levels: { commune } }).levels)).toEqual(['commune']);
+  });
+
+  it('refuses district figures for a period from 2025-07-01, naming the level and the day', () => {
+    expect(problemsOf({ ...head('2025-07-01', '2025-09-30'), levels: { district, commune } })).toEqual([
+      {
+        field: 'levels.district',
+        rule: 'must not be given for a period from 2025-07-01 on (from 2025-07-01): the district level was abolished on 2025-07-01; give its dossiers under the province or the communes',
+      },
+    ]);
+  });
+
+  it('takes district figures for a period that starts before 2025-07-01, even one that runs past it', () => {
+    expect(load({ ...head('2025-06-30', '2025-09-30'), levels: { district } }).levels.district).toEqual(district);
+    expect(load({ ...head('2024-07-01', '2024-12-31'), levels: { district } }).levels.district).toEqual(district);
+  });
+});

@@ -6,6 +6,7 @@ import { simulateProfile } from '../profile-simulation/simulate-profile';
 import { figuresByMap } from './figures-by-map';
 import { mergerRegistry } from './merger-registry';
 import { reorganiseEvents } from './reorganise-events';
+import { reorganisationProblems } from './reorganise-simulation';
 
 const ON = '2025-07-01';
 const loaded = loadProfile(JSON.parse(readFileSync(join(__dirname, '../../../../test/fixtures/profiles/lam-dong-2025-merger.json'), 'utf8')));
@@ -75,5 +76,14 @@ describe('a simulated re-organisation on 1 Jul 2025', () => {
     expect(todays.levels.commune.resolved).toBe((p.district?.resolved ?? 0) + (p.commune?.resolved ?? 0));
     for (const key of ['received', 'resolved', 'carriedOver', 'withdrawn', 'handedBack'] as const) expect(eachDay.total[key]).toBe(todays.total[key]);
     expect(eachDay.total).toEqual({ ...todays.total, transferredIn: 0, transferredOut: 0 });
+  });
+});
+
+describe('reorganisationProblems', () => {
+  it('refuses a profile whose period starts on the two-tier map, which it is simulated on already', () => {
+    expect(reorganisationProblems({ from: '2025-01-01', to: '2025-12-31' }, ON)).toEqual([]);
+    expect(reorganisationProblems({ from: '2025-07-01', to: '2025-12-31' }, '2025-10-01')).toEqual([
+      { field: 'reorganiseOn', rule: 'needs a profile whose period starts on the old map, before 2025-07-01: 2025-07-01' },
+    ]);
   });
 });

@@ -1,4 +1,4 @@
-import { loadAgencyRegistry, type AgencyRegistry, type FieldProblem } from '@tthc/core';
+import { loadAgencyRegistry, TWO_TIER_FROM, type AgencyRegistry, type FieldProblem } from '@tthc/core';
 import type { ProfileSimulation } from '../profile-simulation/simulate-profile';
 import { figuresByMap, type MapFigures } from './figures-by-map';
 import { mergerRegistry } from './merger-registry';
@@ -15,8 +15,15 @@ export interface ReorganisedSimulation extends ProfileSimulation {
 
 /** Why a re-organisation day does not fit the simulation's period, naming the option. */
 export function reorganisationProblems(period: { from: string; to: string }, on: string): FieldProblem[] {
-  if (on > period.from && on <= period.to) return [];
-  return [{ field: 'reorganiseOn', rule: `must be a day after the period's first (${period.from}) and not after its last (${period.to}): ${on}` }];
+  const problems: FieldProblem[] = [];
+  if (on <= period.from || on > period.to) {
+    problems.push({ field: 'reorganiseOn', rule: `must be a day after the period's first (${period.from}) and not after its last (${period.to}): ${on}` });
+  }
+  // Such a profile is simulated on the merged province's map already (simulationMap): there is no old map to leave.
+  if (period.from >= TWO_TIER_FROM) {
+    problems.push({ field: 'reorganiseOn', rule: `needs a profile whose period starts on the old map, before ${TWO_TIER_FROM}: ${period.from}` });
+  }
+  return problems;
 }
 
 /**
