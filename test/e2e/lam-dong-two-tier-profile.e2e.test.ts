@@ -55,6 +55,11 @@ describe(`the two-tier Lâm Đồng Q3 2025 profile${SCALE === 1 ? ', full size'
       expect([level, report.levels[level]]).toEqual([level, expect.objectContaining(simulated.figures.levels[level] ?? {})]);
     }
     expect(report.total).toEqual(expect.objectContaining(simulated.figures.total));
+    // On the merged province's map: every agency under its new code.
+    const byAgency = JSON.parse(
+      await runTthc('report', '--from', '2025-07-01', '--to', '2025-09-30', '--by', 'agency', '--format', 'json', '--store', store),
+    ) as { agencies: { agencyCode: string }[] };
+    expect(byAgency.agencies.filter((a) => !a.agencyCode.endsWith('.T68'))).toEqual([]);
     const inProgress = (r: Row | undefined) => (r ? r.inProgressAtEnd.notDue + r.inProgressAtEnd.overdue : 0);
     if (SCALE === 1) {
       // The whole-province figures the profile gives without a split.
