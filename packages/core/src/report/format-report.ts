@@ -70,7 +70,7 @@ function footer(report: DailyCountsReport): string[] {
     'Đúng hạn: giải quyết xong đúng ngày hẹn trả, không kể trước hạn; tỷ lệ trước và đúng hạn = (trước hạn + đúng hạn) / đã giải quyết.',
     `Dịch vụ công trực tuyến toàn trình: ${formatCount(t.fullProcessOnline.resolvedOnline)}/${formatCount(t.fullProcessOnline.resolved)} hồ sơ giải quyết trực tuyến (${formatPercent(t.fullProcessOnline.rate)}).`,
     `Thanh toán trực tuyến: ${formatCount(t.onlinePayments.count)} giao dịch, ${formatCount(t.onlinePayments.amount)} đồng.`,
-    ...(mapNote(report) ? [mapNote(report) ?? ''] : []),
+    ...[mapNote(report)].filter((note): note is string => note !== undefined),
   ];
 }
 

@@ -64,8 +64,9 @@ export interface StandardForm {
 
 /** The report in the form's layout, for every rendering of it (text, the spreadsheet). */
 export function standardForm(report: DailyCountsReport, by: ReportGrouping): StandardForm {
-  const columns = hasTransfers(report) ? TRANSFER_COLUMNS : FORM_COLUMNS;
-  const transferNote = hasTransfers(report)
+  const moved = hasTransfers(report);
+  const columns = moved ? TRANSFER_COLUMNS : FORM_COLUMNS;
+  const transferNote = moved
     ? ['Chuyển đến, chuyển đi: hồ sơ đang giải quyết được chuyển giữa các cơ quan (và các cấp) khi sắp xếp lại đơn vị hành chính.']
     : [];
   return {
@@ -77,7 +78,7 @@ export function standardForm(report: DailyCountsReport, by: ReportGrouping): Sta
     notes: [
       'Đúng hạn: giải quyết xong đúng ngày hẹn trả, không kể trước hạn. Trả lại: gồm cả hồ sơ dừng xử lý.',
       ...transferNote,
-      ...(mapNote(report) ? [mapNote(report) ?? ''] : []),
+      ...[mapNote(report)].filter((note): note is string => note !== undefined),
       `Số liệu ${asOfClause(report)}.`,
     ],
   };
