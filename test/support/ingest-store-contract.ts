@@ -65,6 +65,30 @@ export function ingestStoreContract(name: string, harness: IngestStoreHarness): 
       await expect(store().listLetters({ status: 'resolved' })).resolves.toMatchObject([{ origin: 't/0@1', attempts: 2 }]);
     });
 
+    it('pages letters in id order and counts them by status and reason without reading them', async () => {
+      await expect(store().countLetters()).resolves.toEqual([]);
+      await store().recordLetters([
+        letter('t/0@1'),
+        letter('t/0@2', { reason: 'unknown-agency' }),
+        letter('t/0@3'),
+        letter('t/0@4', { status: 'parked', reason: 'parked-lifecycle' }),
+        letter('t/0@5'),
+      ]);
+      const first = await store().listLetters({ status: 'dead', limit: 2 });
+      expect(first.map((l) => l.origin)).toEqual(['t/0@1', 't/0@2']);
+      const second = await store().listLetters({ status: 'dead', limit: 2, afterId: first.at(-1)?.id ?? -1 });
+      expect(second.map((l) => l.origin)).toEqual(['t/0@3', 't/0@5']);
+      await expect(store().listLetters({ status: 'dead', limit: 2, afterId: second.at(-1)?.id ?? -1 })).resolves.toEqual([]);
+      const byReason = await store().listLetters({ reason: 'invalid-event', afterId: first[0]?.id ?? -1 });
+      expect(byReason.map((l) => l.origin)).toEqual(['t/0@3', 't/0@5']);
+      const counts = await store().countLetters();
+      expect([...counts].sort((a, b) => `${a.status}${a.reason}`.localeCompare(`${b.status}${b.reason}`))).toEqual([
+        { status: 'dead', reason: 'invalid-event', count: 3 },
+        { status: 'dead', reason: 'unknown-agency', count: 1 },
+        { status: 'parked', reason: 'parked-lifecycle', count: 1 },
+      ]);
+    });
+
     it('adds counts up per source', async () => {
       await store().addCounts('kafka:t', { consumed: 5, appended: 3, duplicates: 1, deadLettered: 1, parked: 0 });
       await store().addCounts('kafka:t', { consumed: 2, appended: 1, duplicates: 0, deadLettered: 0, parked: 1 });

@@ -5,6 +5,7 @@ import type {
   DeadLetter,
   IngestCounts,
   IngestStore,
+  LetterCount,
   LetterFilter,
   LetterStatus,
   PartitionSpan,
@@ -99,12 +100,19 @@ export class PostgresIngestStore implements IngestStore {
     );
   }
 
-  async listLetters({ status, reason, limit = 100 }: LetterFilter = {}): Promise<DeadLetter[]> {
+  async listLetters({ status, reason, limit = 100, afterId }: LetterFilter = {}): Promise<DeadLetter[]> {
     const rows = await this.query<LetterRow>(
-      'SELECT * FROM dead_letters WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR reason = $2) ORDER BY id LIMIT $3',
-      [status ?? null, reason ?? null, limit],
+      'SELECT * FROM dead_letters WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR reason = $2) AND id > $4 ORDER BY id LIMIT $3',
+      [status ?? null, reason ?? null, limit, afterId ?? 0],
     );
     return rows.map(toLetter);
+  }
+
+  async countLetters(): Promise<LetterCount[]> {
+    const rows = await this.query<{ status: LetterCount['status']; reason: string; count: string }>(
+      'SELECT status, reason, count(*) AS count FROM dead_letters GROUP BY status, reason ORDER BY status, reason',
+    );
+    return rows.map((r) => ({ status: r.status, reason: r.reason, count: Number(r.count) }));
   }
 
   async recordOffsets(source: string, partition: number, first: bigint, next: bigint): Promise<void> {

@@ -5,6 +5,7 @@ import type {
   DeadLetter,
   IngestCounts,
   IngestStore,
+  LetterCount,
   LetterFilter,
   LetterStatus,
   PartitionSpan,
@@ -105,14 +106,20 @@ export class SqliteIngestStore implements IngestStore {
     });
   }
 
-  listLetters({ status, reason, limit = 100 }: LetterFilter = {}): Promise<DeadLetter[]> {
+  listLetters({ status, reason, limit = 100, afterId }: LetterFilter = {}): Promise<DeadLetter[]> {
     return run(() =>
       this.db
-        .prepare<[string | null, string | null, string | null, string | null, number], LetterRow>(
-          'SELECT * FROM dead_letters WHERE (? IS NULL OR status = ?) AND (? IS NULL OR reason = ?) ORDER BY id LIMIT ?',
+        .prepare<[string | null, string | null, string | null, string | null, number, number], LetterRow>(
+          'SELECT * FROM dead_letters WHERE (? IS NULL OR status = ?) AND (? IS NULL OR reason = ?) AND id > ? ORDER BY id LIMIT ?',
         )
-        .all(status ?? null, status ?? null, reason ?? null, reason ?? null, limit)
+        .all(status ?? null, status ?? null, reason ?? null, reason ?? null, afterId ?? 0, limit)
         .map(toLetter),
+    );
+  }
+
+  countLetters(): Promise<LetterCount[]> {
+    return run(() =>
+      this.db.prepare<[], LetterCount>('SELECT status, reason, count(*) AS count FROM dead_letters GROUP BY status, reason ORDER BY status, reason').all(),
     );
   }
 

@@ -1,6 +1,6 @@
 import type { AgencyRegistryFile } from '../registry/agency-registry-file';
 import { addCounts, ZERO_COUNTS, type DeadLetter, type DeadLetterReason, type IngestCounts, type LetterStatus, type NewDeadLetter } from './dead-letter';
-import type { IngestStore, LetterFilter, PartitionSpan } from './ingest-store';
+import type { IngestStore, LetterCount, LetterFilter, PartitionSpan } from './ingest-store';
 
 export class InMemoryIngestStore implements IngestStore {
   private readonly registries: AgencyRegistryFile[] = [];
@@ -47,10 +47,23 @@ export class InMemoryIngestStore implements IngestStore {
     return Promise.resolve();
   }
 
-  listLetters({ status, reason, limit = 100 }: LetterFilter = {}): Promise<DeadLetter[]> {
+  listLetters({ status, reason, limit = 100, afterId }: LetterFilter = {}): Promise<DeadLetter[]> {
     return Promise.resolve(
-      this.letters.filter((l) => (status === undefined || l.status === status) && (reason === undefined || l.reason === reason)).slice(0, limit),
+      this.letters
+        .filter(
+          (l) => (status === undefined || l.status === status) && (reason === undefined || l.reason === reason) && (afterId === undefined || l.id > afterId),
+        )
+        .slice(0, limit),
     );
+  }
+
+  countLetters(): Promise<LetterCount[]> {
+    const counts = new Map<string, LetterCount>();
+    for (const l of this.letters) {
+      const key = `${l.status}\u0000${l.reason}`;
+      counts.set(key, { status: l.status, reason: l.reason, count: (counts.get(key)?.count ?? 0) + 1 });
+    }
+    return Promise.resolve([...counts.values()]);
   }
 
   addCounts(source: string, counts: IngestCounts): Promise<void> {

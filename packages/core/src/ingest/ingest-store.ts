@@ -5,6 +5,15 @@ export interface LetterFilter {
   readonly status?: LetterStatus;
   readonly reason?: string;
   readonly limit?: number;
+  /** Letters after this id only (ids grow): the next page after the last letter of the one before. */
+  readonly afterId?: number;
+}
+
+/** How many letters there are of one status and reason. */
+export interface LetterCount {
+  readonly status: LetterStatus;
+  readonly reason: string;
+  readonly count: number;
 }
 
 /**
@@ -25,7 +34,10 @@ export interface IngestStore {
   parkedFor(dossierCodes: readonly string[]): Promise<DeadLetter[]>;
   /** Moves letters to a new status after a retry, counting the attempt; a letter that dies takes the reason and message it died of. */
   settleLetters(ids: readonly number[], status: LetterStatus, cause?: { readonly reason: DeadLetterReason; readonly message: string }): Promise<void>;
+  /** Letters in id order (oldest first), filtered, at most `limit` (default 100). */
   listLetters(filter?: LetterFilter): Promise<DeadLetter[]>;
+  /** Letters counted by status and reason, without reading them. */
+  countLetters(): Promise<LetterCount[]>;
   /** Adds a batch's counts to a source's running totals (`kafka:topic`, `file`). */
   addCounts(source: string, counts: IngestCounts): Promise<void>;
   counts(): Promise<Map<string, IngestCounts>>;
