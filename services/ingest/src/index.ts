@@ -7,3 +7,4 @@ export * from './consume-kafka';
 export * from './observability';
 export * from './adopt-registry';
 export * from './follow-registry-topic';
+export * from './redrive-letters';
