@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import {
-  EACH_DAY,
   isoDate,
-  parsePeriod,
   periodCutoff,
   periodSpec,
   REPORT_FORMATS,
   REPORT_GROUPINGS,
+  reportSelection,
+  reportSelectionProblems,
   TthcError,
   type TextReportFormat,
   type TimeBounds,
@@ -100,26 +100,15 @@ export const reportOptions = commonOptions
     map: isoDate.optional(),
   })
   .strict()
-  .refine((o) => (o.period === undefined) !== (o.from === undefined && o.to === undefined), {
-    message: 'give either --period (2024-H1, 2024-Q2, 2024-03, 2024) or both --from and --to',
-    path: ['period'],
+  .superRefine((o, ctx) => {
+    for (const p of reportSelectionProblems(o, (field) => `--${field}`)) ctx.addIssue({ code: 'custom', path: [p.field], message: p.message });
   })
-  .refine((o) => o.period !== undefined || (o.from !== undefined && o.to !== undefined), { message: 'give both --from and --to', path: ['from'] })
-  .refine((o) => o.from === undefined || o.to === undefined || o.from <= o.to, { message: 'must not be before --from', path: ['to'] })
   // Options that would change nothing are refused rather than ignored.
-  .refine((o) => o.period !== undefined || o.cutoff === 'calendar', {
-    message: 'applies to --period only: --from and --to are the days counted, whatever the cutoff',
-    path: ['cutoff'],
-  })
   .refine((o) => !(o.format === 'narrative' && o.by === 'agency'), {
     message: 'agency applies to the tables: --format narrative writes the paragraphs by level only',
     path: ['by'],
   })
-  .transform((o) => ({
-    ...o,
-    range: o.period !== undefined ? parsePeriod(o.period, o.cutoff) : { from: o.from ?? '', to: o.to ?? '' },
-    reportMap: o.map === undefined ? EACH_DAY : { day: o.map },
-  }));
+  .transform((o) => ({ ...o, ...reportSelection(o) }));
 
 export const statusOptions = commonOptions.extend({ format: z.enum(['text', 'json']).optional() }).strict();
 

@@ -11,3 +11,4 @@ export * from './report-completeness';
 export * from './report-rows';
 export * from './standard-form';
 export * from './report-map';
+export * from './report-selection';
