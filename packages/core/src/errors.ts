@@ -37,6 +37,18 @@ export const ERROR_CODES = [
   'INVALID_PROFILE',
   'INVALID_REGISTRY',
   'INTERRUPTED',
+  // HTTP API (api).
+  'INVALID_API_CONFIG',
+  'INVALID_REQUEST',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'ACTIONS_DISABLED',
+  'NOT_FOUND',
+  'RATE_LIMITED',
+  'POSITION_NOT_REACHED',
+  'ACTION_RUNNING',
+  'NOT_READY',
+  'INTERNAL',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -19,6 +19,7 @@ import { dlqListCommand, dlqRedriveCommand } from './commands/dlq';
 import { registryCheckCommand, registryImportCommand } from './commands/registry';
 import { statusCommand } from './commands/status';
 import { reportCommand } from './commands/report';
+import { serveCommand, tokenCommand } from './commands/serve';
 import { simulateCommand } from './commands/simulate';
 import { stdoutOutput, type Output } from './context';
 import { CLI_DEFAULTS } from './defaults';
@@ -191,6 +192,24 @@ export function buildProgram(out: Output = stdoutOutput): Command {
     .addOption(new Option('--format <format>', 'text tables (the default on a terminal) or json (the default when piped)').choices(['text', 'json']))
     .addOption(logLevelOption())
     .action((opts: Record<string, unknown>) => statusCommand(opts, out));
+
+  program
+    .command('serve')
+    .description('serves the HTTP API (reports, status, dead letters, operator actions, /metrics) and the dashboard over the store\'s views, until SIGINT or SIGTERM')
+    .addOption(storeOption())
+    .option('--config <file>', 'JSON configuration: host, port, tokens, anonymousRead, corsOrigins, rateLimit (docs/api.md)')
+    .option('--host <address>', 'address to listen on (default 127.0.0.1)')
+    .option('--port <port>', 'port to listen on (default 8080; 0 picks a free one)')
+    .addOption(logLevelOption())
+    .addHelpText('after', '\nTokens may also come from TTHC_API_TOKENS: name:role:sha256 entries, comma-separated (tthc token makes them).')
+    .action((opts: Record<string, unknown>) => serveCommand(opts, out));
+
+  program
+    .command('token')
+    .description("makes a bearer token for tthc serve: prints it once, with the record of its hash for the server's configuration")
+    .requiredOption('--name <name>', 'who holds it, as the logs will name them')
+    .addOption(new Option('--role <role>', 'reader: figures and status; operator: also redrive and replay').choices(['reader', 'operator']).makeOptionMandatory())
+    .action((opts: Record<string, unknown>) => tokenCommand(opts, out));
 
   const dlq = program.command('dlq').description('dead letters: messages ingest could not store, with their reasons');
   dlq

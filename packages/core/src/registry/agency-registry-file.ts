@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AGENCY_LEVELS } from './agency-levels';
 import { agencyCode, isoDate, sourceUrn } from '../events/codes';
 
 /** Bounds that keep a registry file (and its parsing) within sane memory and time. */
@@ -10,17 +11,11 @@ export const AGENCY_REGISTRY_LIMITS = {
   successors: 1_000,
 } as const;
 
-/**
- * Administrative level of an agency, as the reports split it:
- * `province` (provincial departments: sở, ban, ngành, and the provincial people's committee),
- * `district` (UBND cấp huyện; the level was abolished from 1 Jul 2025),
- * `commune` (UBND cấp xã).
- */
-export const AGENCY_LEVELS = ['province', 'district', 'commune'] as const;
+export { AGENCY_LEVELS } from './agency-levels';
 export const agencyLevel = z
   .enum(AGENCY_LEVELS, { message: 'must be province, district or commune' })
   .describe('Administrative level: province (sở, ban, ngành), district (UBND cấp huyện) or commune (UBND cấp xã)');
-export type AgencyLevel = z.infer<typeof agencyLevel>;
+export type { AgencyLevel } from './agency-levels';
 
 const displayName = z
   .string({ message: 'must be a string' })

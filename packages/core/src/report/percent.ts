@@ -6,3 +6,6 @@ export function percentHalfUp(part: number, whole: number): number | null {
   const hundredths = (p * 20000n + w) / (2n * w); // floor(p*10000/w + 1/2)
   return Number(hundredths) / 100;
 }
+
+/** The share of a row's received dossiers that came in online (tỷ lệ tiếp nhận trực tuyến), as the dashboard shows it. */
+export const onlineShare = (row: { readonly received: number; readonly receivedOnline: number }): number | null => percentHalfUp(row.receivedOnline, row.received);

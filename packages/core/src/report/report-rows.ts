@@ -1,7 +1,7 @@
 import type { CountsRow, DailyCountsReport } from './daily-counts-report';
 import { formatCount } from './format-vietnamese';
 import type { ReportGrouping } from './report-json';
-import { AGENCY_LEVELS, type AgencyLevel } from '../registry/agency-registry-file';
+import { AGENCY_LEVELS, type AgencyLevel } from '../registry/agency-levels';
 
 /** Each level of government as the province's report names it. */
 export const LEVEL_NAMES: Readonly<Record<AgencyLevel, string>> = {
