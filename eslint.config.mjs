@@ -16,6 +16,11 @@ export default tseslint.config(
     },
   },
   {
+    // The dashboard's script runs in the browser: its own project, with the DOM's types.
+    files: ['services/api/dashboard/**/*.ts'],
+    languageOptions: { parserOptions: { project: './services/api/dashboard/tsconfig.json', tsconfigRootDir: import.meta.dirname } },
+  },
+  {
     // The core and the simulator are pure: no Node built-ins, no drivers. Adapters and services are exempt.
     files: ['packages/core/src/**/*.ts', 'packages/simulator/src/**/*.ts'],
     ignores: ['**/*.test.ts'],

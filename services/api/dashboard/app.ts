@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import type { DailyCountsReport } from '../../../packages/core/src/report/daily-counts-report';
 import { formatCount, formatPercent } from '../../../packages/core/src/report/format-vietnamese';
 import { onlineShare } from '../../../packages/core/src/report/percent';
-import { LEVEL_NAMES, reportRows } from '../../../packages/core/src/report/report-rows';
+import { LEVEL_NAMES, reportRows, type ReportRow } from '../../../packages/core/src/report/report-rows';
 import type { problemResponse, redriveResponse, reportResponse, statusResponse } from '../src/schemas';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Legend, Tooltip);
@@ -17,11 +17,12 @@ type Problem = z.output<typeof problemResponse>;
 const TOKEN_KEY = 'tthc-token';
 const STATUS_EVERY_MS = 5000;
 
-const $ = <T extends HTMLElement>(id: string): T => {
+/** The page's element `id`, of the kind given (any element when none is). */
+function $<T extends HTMLElement = HTMLElement>(id: string, kind?: new () => T): T {
   const element = document.getElementById(id);
-  if (!element) throw new Error(`the page has no #${id}`);
+  if (!element || !(element instanceof (kind ?? HTMLElement))) throw new Error(`the page has no ${kind?.name ?? 'element'} #${id}`);
   return element as T;
-};
+}
 
 /** An answer the API refused: its problem's detail, in the user's words where the code is known. */
 class ApiRefusal extends Error {
@@ -39,7 +40,9 @@ const REFUSALS: Partial<Record<string, string>> = {
   NO_REGISTRY: 'Kho dữ liệu chưa có danh mục cơ quan',
 };
 const describeRefusal = (error: unknown): string =>
-  error instanceof ApiRefusal ? `${REFUSALS[error.problem.code] ?? 'Yêu cầu bị từ chối'} (${error.problem.code}: ${error.problem.detail})` : `Không kết nối được máy chủ (${String(error)})`;
+  error instanceof ApiRefusal
+    ? `${REFUSALS[error.problem.code] ?? 'Yêu cầu bị từ chối'} (${error.problem.code}: ${error.problem.detail})`
+    : `Không kết nối được máy chủ (${String(error)})`;
 
 async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
   const token = sessionStorage.getItem(TOKEN_KEY);
@@ -66,10 +69,10 @@ function periodChoices(now: Date): { value: string; label: string }[] {
 
 /** The query of the period the user picked: a named period, or from/to days. */
 function selectedPeriod(): URLSearchParams {
-  const from = $<HTMLInputElement>('from').value;
-  const to = $<HTMLInputElement>('to').value;
+  const from = $('from', HTMLInputElement).value;
+  const to = $('to', HTMLInputElement).value;
   if (from !== '' && to !== '') return new URLSearchParams({ from, to });
-  return new URLSearchParams({ period: $<HTMLSelectElement>('period').value });
+  return new URLSearchParams({ period: $('period', HTMLSelectElement).value });
 }
 
 const halfYearOf = (d: Date): string => `${d.getFullYear()}-H${d.getMonth() < 6 ? 1 : 2}`;
@@ -90,13 +93,14 @@ function toggleLevel(level: string): void {
 
 function drawChart(id: string, config: ChartConfiguration<'bar'>): void {
   charts.get(id)?.destroy();
-  charts.set(id, new Chart($<HTMLCanvasElement>(id), config));
+  charts.set(id, new Chart($(id, HTMLCanvasElement), config));
 }
 
 const countTicks = { precision: 0, callback: (value: string | number) => formatCount(Number(value)) };
 
 function showReport(report: Report): void {
-  const rows = reportRows({ ...report, agencies: report.agencies ?? [], periodHasEvents: true } as DailyCountsReport, 'agency');
+  const asReport: DailyCountsReport = { ...report, agencies: report.agencies ?? [], periodHasEvents: true };
+  const rows = reportRows(asReport, 'agency');
   const behind = report.asOf.eventsBehind ?? 0;
   const [from, to] = [report.period.from, report.period.to].map((d) => d.split('-').reverse().join('/'));
   $('report-meta').textContent =
@@ -148,8 +152,8 @@ function showReport(report: Report): void {
     }),
   );
 
-  const levels = rows.filter((r) => r.kind === 'level');
-  const labels = levels.map((r) => (r.kind === 'level' ? LEVEL_NAMES[r.level] : r.label));
+  const levels = rows.filter((r): r is Extract<ReportRow, { kind: 'level' }> => r.kind === 'level');
+  const labels = levels.map((r) => LEVEL_NAMES[r.level]);
   const figures = levels.map((r) => r.figures);
   drawChart('chart-resolved', {
     type: 'bar',
@@ -212,25 +216,29 @@ async function refreshReport(): Promise<void> {
 
 /** With no period in the address: the latest half-year in which dossiers were received, in the last six years. */
 async function firstPeriod(): Promise<void> {
-  const select = $<HTMLSelectElement>('period');
+  const select = $('period', HTMLSelectElement);
   let day = new Date();
   for (let tries = 0; tries < 12; tries += 1) {
     select.value = halfYearOf(day);
     try {
       const report = await loadReport(new URLSearchParams({ period: select.value }));
-      if (report.total.received > 0) return refreshReport();
+      if (report.total.received > 0) {
+        await refreshReport();
+        return;
+      }
     } catch {
       break;
     }
     day = new Date(day.getFullYear(), day.getMonth() - 6, 1);
   }
   select.value = halfYearOf(new Date());
-  return refreshReport();
+  await refreshReport();
 }
 
 // ---- Status --------------------------------------------------------------------------------------
 
-const seconds = (s: number): string => (s < 60 ? `${formatCount(s)} giây` : s < 3600 ? `${formatCount(Math.round(s / 60))} phút` : `${formatCount(Math.round(s / 360) / 10)} giờ`);
+const seconds = (s: number): string =>
+  s < 60 ? `${formatCount(s)} giây` : s < 3600 ? `${formatCount(Math.round(s / 60))} phút` : `${formatCount(Math.round(s / 360) / 10)} giờ`;
 
 function cellRow(cells: readonly string[]): HTMLTableRowElement {
   const tr = document.createElement('tr');
@@ -266,13 +274,20 @@ function showStatus(status: Status): void {
     cellRow([source, formatCount(c.consumed), formatCount(c.appended), formatCount(c.duplicates), formatCount(c.deadLettered), formatCount(c.parked)]),
   );
   const t = status.ingest.total;
-  $('conservation').querySelector('tbody')?.replaceChildren(...sources, cellRow(['Tổng', ...[t.consumed, t.appended, t.duplicates, t.deadLettered, t.parked].map(formatCount)]));
+  $('conservation')
+    .querySelector('tbody')
+    ?.replaceChildren(...sources, cellRow(['Tổng', ...[t.consumed, t.appended, t.duplicates, t.deadLettered, t.parked].map(formatCount)]));
   const balance = $('balance');
   balance.textContent = status.ingest.balanced ? 'Cân đối: nhận = lưu + trùng + lỗi + chờ' : 'Không cân đối: nhận ≠ lưu + trùng + lỗi + chờ';
   balance.className = status.ingest.balanced ? 'good' : 'bad';
   const names: Record<string, string> = { dead: 'Lỗi', parked: 'Chờ', resolved: 'Đã xử lý' };
-  const letters = status.letters.length > 0 ? status.letters.map((l) => cellRow([names[l.status] ?? l.status, l.reason, formatCount(l.count)])) : [cellRow(['–', 'Không có thư lỗi', '0'])];
-  $('letters').querySelector('tbody')?.replaceChildren(...letters);
+  const letters =
+    status.letters.length > 0
+      ? status.letters.map((l) => cellRow([names[l.status] ?? l.status, l.reason, formatCount(l.count)]))
+      : [cellRow(['–', 'Không có thư lỗi', '0'])];
+  $('letters')
+    .querySelector('tbody')
+    ?.replaceChildren(...letters);
 }
 
 async function refreshStatus(): Promise<void> {
@@ -305,7 +320,7 @@ const post = <T>(path: string): Promise<T> => api<T>(path, { method: 'POST', hea
 // ---- Start -------------------------------------------------------------------------------------------
 
 function start(): void {
-  const select = $<HTMLSelectElement>('period');
+  const select = $('period', HTMLSelectElement);
   select.replaceChildren(...periodChoices(new Date()).map((c) => new Option(c.label, c.value)));
   const params = new URLSearchParams(location.search);
   const tokenRequired = document.body.dataset.tokenRequired === 'true';
@@ -318,12 +333,12 @@ function start(): void {
     void refreshReport();
   });
   select.addEventListener('change', () => {
-    $<HTMLInputElement>('from').value = '';
-    $<HTMLInputElement>('to').value = '';
+    $('from', HTMLInputElement).value = '';
+    $('to', HTMLInputElement).value = '';
   });
   $('token-form').addEventListener('submit', (event) => {
     event.preventDefault();
-    const input = $<HTMLInputElement>('token');
+    const input = $('token', HTMLInputElement);
     if (input.value.trim() === '') sessionStorage.removeItem(TOKEN_KEY);
     else sessionStorage.setItem(TOKEN_KEY, input.value.trim());
     input.value = '';
@@ -331,18 +346,18 @@ function start(): void {
     void refreshReport();
     void refreshStatus();
   });
-  $<HTMLButtonElement>('redrive').addEventListener('click', (event) =>
-    act(event.currentTarget as HTMLButtonElement, async () => {
+  $('redrive', HTMLButtonElement).addEventListener('click', (event) => {
+    void act(event.currentTarget as HTMLButtonElement, async () => {
       const r = await post<z.output<typeof redriveResponse>>('/api/v1/dead-letters/redrive');
       return `Đã xử lý lại ${formatCount(r.letters)} thư: ${formatCount(r.appended)} được lưu, ${formatCount(r.duplicate)} trùng, ${formatCount(r.dead)} vẫn lỗi, ${formatCount(r.parked)} chờ.`;
-    }),
-  );
-  $<HTMLButtonElement>('replay').addEventListener('click', (event) =>
-    act(event.currentTarget as HTMLButtonElement, async () => {
+    });
+  });
+  $('replay', HTMLButtonElement).addEventListener('click', (event) => {
+    void act(event.currentTarget as HTMLButtonElement, async () => {
       await post('/api/v1/projections/daily-counts/replay');
       return 'Đã bắt đầu dựng lại số liệu; tiến độ hiển thị ở trên.';
-    }),
-  );
+    });
+  });
 
   if (tokenRequired && !sessionStorage.getItem(TOKEN_KEY)) {
     message('Máy chủ này cần mã truy cập để xem số liệu: nhập mã rồi bấm Lưu.');
@@ -352,8 +367,8 @@ function start(): void {
   const to = params.get('to');
   const period = params.get('period');
   if (from !== null && to !== null) {
-    $<HTMLInputElement>('from').value = from;
-    $<HTMLInputElement>('to').value = to;
+    $('from', HTMLInputElement).value = from;
+    $('to', HTMLInputElement).value = to;
     void refreshReport();
   } else if (period !== null) {
     select.value = period;

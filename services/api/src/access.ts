@@ -53,7 +53,8 @@ export class AccessControl {
     }
     if (!this.actionsEnabled) throw new ApiProblem('ACTIONS_DISABLED', 'this server is read-only: no operator token is configured');
     if (!principal) throw new ApiProblem('UNAUTHENTICATED', "an operator action needs an operator's bearer token: send Authorization: Bearer <token>");
-    if (principal.role !== 'operator') throw new ApiProblem('FORBIDDEN', `the token of ${principal.name} has the role ${principal.role}; this action needs operator`);
+    if (principal.role !== 'operator')
+      throw new ApiProblem('FORBIDDEN', `the token of ${principal.name} has the role ${principal.role}; this action needs operator`);
     return principal;
   }
 

@@ -6,7 +6,10 @@ export type ApiRole = (typeof API_ROLES)[number];
 
 export const apiToken = z
   .strictObject({
-    name: z.string().regex(/^[A-Za-z0-9._@-]{1,64}$/, { message: 'must be 1 to 64 letters, digits, dots, dashes, underscores or @' }).describe('Who holds it, as the logs name them'),
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9._@-]{1,64}$/, { message: 'must be 1 to 64 letters, digits, dots, dashes, underscores or @' })
+      .describe('Who holds it, as the logs name them'),
     role: z.enum(API_ROLES),
     sha256: z
       .string()
@@ -22,11 +25,11 @@ export const apiConfig = z
     host: z.string().min(1).default('127.0.0.1').describe('Address to listen on; loopback unless a proxy or another host must reach it'),
     port: z.int().min(0).max(65535).default(8080).describe('Port to listen on; 0 picks a free one'),
     tokens: z.array(apiToken).max(1000).default([]),
-    anonymousRead: z
-      .boolean()
-      .optional()
-      .describe('Whether reads need no token; by default they do not when no token is configured, and do when any is'),
-    corsOrigins: z.array(z.url({ message: 'must be an origin such as https://bao-cao.lamdong.gov.vn' })).default([]).describe('Origins allowed to call the API from a browser; none by default'),
+    anonymousRead: z.boolean().optional().describe('Whether reads need no token; by default they do not when no token is configured, and do when any is'),
+    corsOrigins: z
+      .array(z.url({ message: 'must be an origin such as https://bao-cao.lamdong.gov.vn' }))
+      .default([])
+      .describe('Origins allowed to call the API from a browser; none by default'),
     rateLimit: z
       .strictObject({ max: z.int().positive(), windowSeconds: z.int().positive().max(3600) })
       .default({ max: 120, windowSeconds: 60 })

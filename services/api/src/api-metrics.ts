@@ -2,6 +2,8 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { Stores } from '@tthc/stores';
 import { ingestConservation, projectionsStatus } from './pipeline-status';
 
+const OUTCOMES = ['consumed', 'appended', 'duplicates', 'deadLettered', 'parked'] as const;
+
 export interface ApiMetrics {
   readonly registry: Registry;
   /** Records one answered request. */
@@ -37,7 +39,10 @@ export function createApiMetrics(stores: Stores): ApiMetrics {
   const checkpoint = gauge('tthc_projection_checkpoint_events', 'Events the live version has read from the start of the log', ['projection']);
   const rate = gauge('tthc_projection_rate_events_per_second', "The live version's recent rate, as its runner measured it", ['projection']);
   const live = gauge('tthc_projection_live_version', 'The live version number', ['projection']);
-  const rebuild = gauge('tthc_projection_rebuild_ratio', 'Share of the log a version being built has read (0 to 1); absent when none is', ['projection', 'version']);
+  const rebuild = gauge('tthc_projection_rebuild_ratio', 'Share of the log a version being built has read (0 to 1); absent when none is', [
+    'projection',
+    'version',
+  ]);
   const ingest = gauge('tthc_ingest_messages', 'Messages ingest has consumed and what became of them, per source', ['source', 'outcome']);
   const letters = gauge('tthc_ingest_letters', 'Letters by status and reason', ['status', 'reason']);
 
@@ -48,7 +53,11 @@ export function createApiMetrics(stores: Stores): ApiMetrics {
     registers: [registry],
     async collect() {
       try {
-        const [projections, conservation, letterCounts] = await Promise.all([projectionsStatus(stores), ingestConservation(stores), stores.ingestStore.countLetters()]);
+        const [projections, conservation, letterCounts] = await Promise.all([
+          projectionsStatus(stores),
+          ingestConservation(stores),
+          stores.ingestStore.countLetters(),
+        ]);
         rebuild.reset();
         for (const [name, p] of Object.entries(projections)) {
           if (p === null) continue;
@@ -60,8 +69,7 @@ export function createApiMetrics(stores: Stores): ApiMetrics {
           if (p.building) rebuild.set({ projection: name, version: String(p.building.version) }, p.building.percent / 100);
         }
         ingest.reset();
-        for (const [source, c] of Object.entries(conservation.sources))
-          for (const [outcome, n] of Object.entries(c)) ingest.set({ source, outcome }, n);
+        for (const [source, c] of Object.entries(conservation.sources)) for (const outcome of OUTCOMES) ingest.set({ source, outcome }, c[outcome]);
         letters.reset();
         for (const l of letterCounts) letters.set({ status: l.status, reason: l.reason }, l.count);
         this.set(1);

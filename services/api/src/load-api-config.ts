@@ -29,11 +29,12 @@ export async function loadApiConfig(sources: ApiConfigSources): Promise<ApiConfi
       throw new InvalidApiConfigError(`--config: ${sources.file} is not a JSON object: ${(error as Error).message}`, { cause: error });
     }
   }
-  const fileTokens = Array.isArray(fromFile.tokens) ? (fromFile.tokens as unknown[]) : fromFile.tokens === undefined ? [] : fromFile.tokens;
+  const fileTokens: unknown = fromFile.tokens ?? [];
   const envTokens = sources.envTokens !== undefined ? tokensFromEnv(sources.envTokens) : [];
   const merged = {
     ...fromFile,
-    ...(Array.isArray(fileTokens) ? { tokens: [...fileTokens, ...envTokens] } : { tokens: fileTokens }),
+    // Not a list in the file: left as it is, for the schema to name.
+    tokens: Array.isArray(fileTokens) ? [...(fileTokens as unknown[]), ...envTokens] : fileTokens,
     ...(sources.overrides?.host !== undefined ? { host: sources.overrides.host } : {}),
     ...(sources.overrides?.port !== undefined ? { port: sources.overrides.port } : {}),
   };

@@ -18,3 +18,8 @@ export async function openApiDocument(): Promise<unknown> {
     await stores.close();
   }
 }
+
+/** The document as schemas/openapi.json holds it. */
+export async function openApiText(): Promise<string> {
+  return `${JSON.stringify(await openApiDocument(), null, 2)}\n`;
+}

@@ -30,8 +30,13 @@ export async function ingestConservation(stores: Pick<Stores, 'ingestStore'>): P
 }
 
 /** Each projection's live version, checkpoint, lag and rate, and any version being built; null before its first run. */
-export async function projectionsStatus(stores: Pick<Stores, 'eventStore' | 'projectionStore'>, now = new Date()): Promise<Record<string, ProjectionStatus | null>> {
-  const entries = await Promise.all(PROJECTIONS.map(async (name) => [name, await projectionStatus(stores.eventStore, stores.projectionStore, name, now)] as const));
+export async function projectionsStatus(
+  stores: Pick<Stores, 'eventStore' | 'projectionStore'>,
+  now = new Date(),
+): Promise<Record<string, ProjectionStatus | null>> {
+  const entries = await Promise.all(
+    PROJECTIONS.map(async (name) => [name, await projectionStatus(stores.eventStore, stores.projectionStore, name, now)] as const),
+  );
   return Object.fromEntries(entries);
 }
 
@@ -46,5 +51,10 @@ export interface PipelineStatus {
 /** Where the pipeline stands, as `tthc status` prints it and the API serves it. */
 export async function pipelineStatus(stores: Stores): Promise<PipelineStatus> {
   const [ingest, letters, projections] = await Promise.all([ingestConservation(stores), stores.ingestStore.countLetters(), projectionsStatus(stores)]);
-  return { store: stores.description, ingest, letters: [...letters].sort((a, b) => a.status.localeCompare(b.status) || a.reason.localeCompare(b.reason)), projections };
+  return {
+    store: stores.description,
+    ingest,
+    letters: [...letters].sort((a, b) => a.status.localeCompare(b.status) || a.reason.localeCompare(b.reason)),
+    projections,
+  };
 }

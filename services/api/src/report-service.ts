@@ -92,7 +92,8 @@ export class ReportService {
     const etag = tag({ version: checkpoint?.version ?? null, position, registryVersion: registry?.version ?? null, eventsBehind });
     const base = { contentType: CONTENT_TYPES[query.format], etag, position: report.asOf.position, eventsBehind };
     if (query.format === 'json') return { ...base, body: reportJson(report, query.by) };
-    if (query.format === 'xlsx') return { ...base, body: await reportWorkbook(report, query.by), filename: `bao-cao-${query.range.from}-${query.range.to}.xlsx` };
+    if (query.format === 'xlsx')
+      return { ...base, body: await reportWorkbook(report, query.by), filename: `bao-cao-${query.range.from}-${query.range.to}.xlsx` };
     return { ...base, body: formatReport(report, query.format, query.by) };
   }
 
@@ -113,7 +114,8 @@ export class ReportService {
     if (!stored) return undefined;
     if (this.registry?.version !== stored.version) {
       const loaded = loadAgencyRegistry(stored.registry);
-      if (!loaded.ok) throw new Error(`the stored registry (version ${stored.version}) is invalid: ${loaded.problems.map((p) => `${p.field}: ${p.rule}`).join('; ')}`);
+      if (!loaded.ok)
+        throw new Error(`the stored registry (version ${stored.version}) is invalid: ${loaded.problems.map((p) => `${p.field}: ${p.rule}`).join('; ')}`);
       this.registry = { version: stored.version, registry: loaded.registry };
     }
     return this.registry;
@@ -141,9 +143,13 @@ export class ReportService {
       if (reached) return;
       if (Date.now() >= deadline || signal.aborted) {
         const at = state.position ? formatLogPosition(state.position) : 'the start of the log';
-        throw new ApiProblem('POSITION_NOT_REACHED', `the view is at ${at} with ${state.eventsBehind} events behind it; it did not reach ${target} within ${timeoutMs} ms`, {
-          retryAfterSeconds: 1,
-        });
+        throw new ApiProblem(
+          'POSITION_NOT_REACHED',
+          `the view is at ${at} with ${state.eventsBehind} events behind it; it did not reach ${target} within ${timeoutMs} ms`,
+          {
+            retryAfterSeconds: 1,
+          },
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, WAIT_POLL_MS));
     }

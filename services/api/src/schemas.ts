@@ -101,7 +101,7 @@ export const reportResponse = z
 // ---- Registry, projections, ingest ---------------------------------------------------------------
 
 export const agenciesQuery = z.strictObject({
-  on: isoDate.optional().describe("The day whose registry is listed; today (Asia/Ho_Chi_Minh) when absent"),
+  on: isoDate.optional().describe('The day whose registry is listed; today (Asia/Ho_Chi_Minh) when absent'),
   level: level.optional(),
 });
 
@@ -183,7 +183,7 @@ export const lettersResponse = z.object({
         firstSeenAt: z.string(),
         updatedAt: z.string(),
       })
-      .describe("A refused message: never its bytes, which may hold what a sender should not have sent"),
+      .describe('A refused message: never its bytes, which may hold what a sender should not have sent'),
   ),
   next: z.int().nullable().describe('Pass as `after` for the next page; null on the last'),
   counts: letterCounts,
@@ -209,7 +209,12 @@ export const redriveResponse = z.object({ by: z.string(), letters: z.int(), appe
 
 export const replayParams = z.strictObject({ projection: z.string().min(1).max(100) });
 export const replayBody = z.strictObject({ batchSize: z.int().min(1).max(100_000).optional() }).default({});
-export const replayResponse = z.object({ by: z.string(), projection: z.string(), started: z.literal(true), status: z.string().describe('Where its progress shows') });
+export const replayResponse = z.object({
+  by: z.string(),
+  projection: z.string(),
+  started: z.literal(true),
+  status: z.string().describe('Where its progress shows'),
+});
 
 // ---- Ops -------------------------------------------------------------------------------------------
 

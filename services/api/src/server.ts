@@ -6,6 +6,7 @@ import { redriveDeadLetters } from '@tthc/ingest';
 import type { Logger } from '@tthc/logging';
 import type { Stores } from '@tthc/stores';
 import Fastify, {
+  LogController,
   type FastifyError,
   type FastifyInstance,
   type FastifyReply,
@@ -14,7 +15,13 @@ import Fastify, {
   type RawRequestDefaultExpression,
   type RawServerDefault,
 } from 'fastify';
-import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import {
+  hasZodFastifySchemaValidationErrors,
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
 import { AccessControl, ANONYMOUS, type Access, type Principal } from './access';
 import type { ApiConfig } from './api-config';
 import { createApiMetrics } from './api-metrics';
@@ -68,7 +75,7 @@ export async function buildApiServer(options: ApiServerOptions): Promise<ApiServ
   const app = Fastify({
     loggerInstance: logger.child({ component: 'api' }),
     // The request log says who asked (below), never a token: Fastify's own lines carry no headers.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 64 * 1024,
     // Query values are parsed flat: a repeated parameter is refused by its schema, not merged.
     routerOptions: { ignoreTrailingSlash: true },
@@ -85,7 +92,9 @@ export async function buildApiServer(options: ApiServerOptions): Promise<ApiServ
         version: options.version ?? '0.1.0',
         description: 'Reports and status read from the views of the TTHC dossier pipeline, and operator actions. docs/api.md describes it.',
       },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'A token made by `tthc token`, with the role reader or operator' } } },
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'A token made by `tthc token`, with the role reader or operator' } },
+      },
     },
     transform: jsonSchemaTransform,
   });
@@ -102,25 +111,46 @@ export async function buildApiServer(options: ApiServerOptions): Promise<ApiServ
       }),
   });
 
-  app.addHook('onRequest', async (request) => {
-    request.principal = access.authorise(request.routeOptions.config.access ?? 'read', request.headers.authorization);
+  app.addHook('onRequest', (request, _reply, done) => {
+    try {
+      request.principal = access.authorise(request.routeOptions.config.access ?? 'read', request.headers.authorization);
+      done();
+    } catch (error) {
+      done(error as Error);
+    }
   });
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.observe(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
     // One line per request: who asked what, and how it went; never the query's token or a body.
     request.log.info(
-      { method: request.method, route, url: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10, by: request.principal?.name ?? 'refused' },
+      {
+        method: request.method,
+        route,
+        url: request.url.split('?')[0],
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime * 10) / 10,
+        by: request.principal?.name ?? 'refused',
+      },
       'request',
     );
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => sendError(error, request, reply));
-  app.setNotFoundHandler((request, reply) => sendProblem(reply, request, new ApiProblem('NOT_FOUND', `no endpoint ${request.method} ${request.url.split('?')[0] ?? ''}`)));
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, request, new ApiProblem('NOT_FOUND', `no endpoint ${request.method} ${request.url.split('?')[0] ?? ''}`)),
+  );
 
   const read = { access: 'read' as const };
   const expensive = { rateLimit: {} };
-  const problems = { 400: s.problemResponse, 401: s.problemResponse, 403: s.problemResponse, 404: s.problemResponse, 429: s.problemResponse, 503: s.problemResponse };
+  const problems = {
+    400: s.problemResponse,
+    401: s.problemResponse,
+    403: s.problemResponse,
+    404: s.problemResponse,
+    429: s.problemResponse,
+    503: s.problemResponse,
+  };
   const security = [{ bearer: [] }];
 
   app.get(
@@ -144,7 +174,10 @@ export async function buildApiServer(options: ApiServerOptions): Promise<ApiServ
       // The body and its type are the format's, not the JSON schema's: sent as they are.
       const raw = reply as FastifyReply;
       if (result === 'not-modified') return raw.code(304).send();
-      raw.header('etag', result.etag).header('x-log-position', result.position ?? 'start').header('x-events-behind', String(result.eventsBehind));
+      raw
+        .header('etag', result.etag)
+        .header('x-log-position', result.position ?? 'start')
+        .header('x-events-behind', String(result.eventsBehind));
       raw.header('cache-control', 'no-cache').type(result.contentType);
       if (result.filename) raw.header('content-disposition', `attachment; filename="${result.filename}"`);
       return raw.send(result.body);
@@ -153,36 +186,83 @@ export async function buildApiServer(options: ApiServerOptions): Promise<ApiServ
 
   app.get(
     `${API}/agencies`,
-    { config: read, schema: { summary: 'The agencies in force on a day, from the registry in the store', tags: ['registry'], security, querystring: s.agenciesQuery, response: { 200: s.agenciesResponse, ...problems } } },
+    {
+      config: read,
+      schema: {
+        summary: 'The agencies in force on a day, from the registry in the store',
+        tags: ['registry'],
+        security,
+        querystring: s.agenciesQuery,
+        response: { 200: s.agenciesResponse, ...problems },
+      },
+    },
     async (request) => {
       const registry = await reports.currentRegistry();
       if (!registry) throw new ApiProblem('NO_REGISTRY', 'no agency registry in this store: import one with tthc registry import FILE');
       const on = request.query.on ?? localDay(new Date().toISOString());
-      return { on, registryVersion: registry.version, countByLevel: registry.registry.countByLevel(on), agencies: [...registry.registry.agencies(request.query.level, on)] };
+      return {
+        on,
+        registryVersion: registry.version,
+        countByLevel: registry.registry.countByLevel(on),
+        agencies: [...registry.registry.agencies(request.query.level, on)],
+      };
     },
   );
 
   app.get(
     `${API}/projections`,
-    { config: read, schema: { summary: "Each projection's live version, checkpoint, lag and any rebuild in progress", tags: ['status'], security, response: { 200: s.projectionsResponse, ...problems } } },
+    {
+      config: read,
+      schema: {
+        summary: "Each projection's live version, checkpoint, lag and any rebuild in progress",
+        tags: ['status'],
+        security,
+        response: { 200: s.projectionsResponse, ...problems },
+      },
+    },
     async () => ({ projections: await projectionsStatus(stores), replaysInServer: replays.inProgress }),
   );
 
   app.get(
     `${API}/ingest`,
-    { config: read, schema: { summary: "Ingest's conservation counts per source and the offsets it has accounted for", tags: ['status'], security, response: { 200: s.ingestResponse, ...problems } } },
+    {
+      config: read,
+      schema: {
+        summary: "Ingest's conservation counts per source and the offsets it has accounted for",
+        tags: ['status'],
+        security,
+        response: { 200: s.ingestResponse, ...problems },
+      },
+    },
     async () => ingestConservation(stores),
   );
 
   app.get(
     `${API}/status`,
-    { config: read, schema: { summary: 'Projections, ingest conservation and letters by reason, in one answer (the dashboard polls it)', tags: ['status'], security, response: { 200: s.statusResponse, ...problems } } },
+    {
+      config: read,
+      schema: {
+        summary: 'Projections, ingest conservation and letters by reason, in one answer (the dashboard polls it)',
+        tags: ['status'],
+        security,
+        response: { 200: s.statusResponse, ...problems },
+      },
+    },
     async () => ({ ...(await pipelineStatus(stores)), replaysInServer: replays.inProgress }),
   );
 
   app.get(
     `${API}/dead-letters`,
-    { config: read, schema: { summary: 'Letters of one status, by reason, a page at a time (never their bytes)', tags: ['dead letters'], security, querystring: s.lettersQuery, response: { 200: s.lettersResponse, ...problems } } },
+    {
+      config: read,
+      schema: {
+        summary: 'Letters of one status, by reason, a page at a time (never their bytes)',
+        tags: ['dead letters'],
+        security,
+        querystring: s.lettersQuery,
+        response: { 200: s.lettersResponse, ...problems },
+      },
+    },
     async (request) => {
       const { status, reason, limit, after } = request.query;
       const [letters, counts] = await Promise.all([
@@ -191,7 +271,17 @@ export async function buildApiServer(options: ApiServerOptions): Promise<ApiServ
       ]);
       const page = letters.slice(0, limit);
       return {
-        letters: page.map((l) => ({ id: l.id, origin: l.origin, status: l.status, reason: l.reason, message: l.message, dossierCode: l.dossierCode, attempts: l.attempts, firstSeenAt: l.firstSeenAt, updatedAt: l.updatedAt })),
+        letters: page.map((l) => ({
+          id: l.id,
+          origin: l.origin,
+          status: l.status,
+          reason: l.reason,
+          message: l.message,
+          dossierCode: l.dossierCode,
+          attempts: l.attempts,
+          firstSeenAt: l.firstSeenAt,
+          updatedAt: l.updatedAt,
+        })),
         next: letters.length > limit ? (page.at(-1)?.id ?? null) : null,
         counts,
       };
@@ -202,7 +292,13 @@ export async function buildApiServer(options: ApiServerOptions): Promise<ApiServ
     `${API}/dead-letters/redrive`,
     {
       config: { access: 'operate', ...expensive },
-      schema: { summary: 'Runs dead letters through ingest again (operator)', tags: ['operator actions'], security, body: s.redriveBody, response: { 200: s.redriveResponse, ...problems, 409: s.problemResponse } },
+      schema: {
+        summary: 'Runs dead letters through ingest again (operator)',
+        tags: ['operator actions'],
+        security,
+        body: s.redriveBody,
+        response: { 200: s.redriveResponse, ...problems, 409: s.problemResponse },
+      },
     },
     async (request) => {
       if (redriving) throw new ApiProblem('ACTION_RUNNING', 'a redrive is already running in this server');
@@ -240,16 +336,28 @@ export async function buildApiServer(options: ApiServerOptions): Promise<ApiServ
     },
   );
 
-  app.get('/metrics', { config: read, schema: { summary: 'Prometheus metrics of the server and the pipeline', tags: ['ops'], security } }, async (_request, reply) =>
-    reply.type(metrics.registry.contentType).header('cache-control', 'no-store').send(await metrics.registry.metrics()),
+  app.get(
+    '/metrics',
+    { config: read, schema: { summary: 'Prometheus metrics of the server and the pipeline', tags: ['ops'], security } },
+    async (_request, reply) =>
+      reply
+        .type(metrics.registry.contentType)
+        .header('cache-control', 'no-store')
+        .send(await metrics.registry.metrics()),
   );
-  app.get('/health', { config: { access: 'public' }, schema: { summary: 'The process answers', tags: ['ops'], response: { 200: s.healthResponse } } }, async () => ({
-    status: 'ok' as const,
-    uptimeSeconds: Math.round((Date.now() - started) / 1000),
-  }));
+  app.get(
+    '/health',
+    { config: { access: 'public' }, schema: { summary: 'The process answers', tags: ['ops'], response: { 200: s.healthResponse } } },
+    (_request, reply) => {
+      void reply.send({ status: 'ok' as const, uptimeSeconds: Math.round((Date.now() - started) / 1000) });
+    },
+  );
   app.get(
     '/ready',
-    { config: { access: 'public' }, schema: { summary: 'The store answers: the server can serve', tags: ['ops'], response: { 200: s.readyResponse, 503: s.readyResponse } } },
+    {
+      config: { access: 'public' },
+      schema: { summary: 'The store answers: the server can serve', tags: ['ops'], response: { 200: s.readyResponse, 503: s.readyResponse } },
+    },
     async (_request, reply) => {
       try {
         await stores.projectionStore.listVersions('daily-counts');
@@ -260,8 +368,8 @@ export async function buildApiServer(options: ApiServerOptions): Promise<ApiServ
     },
   );
 
-  app.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
-  app.get('/', { config: { access: 'public' }, schema: { hide: true } }, async (_request, reply) => reply.redirect('/dashboard/'));
+  app.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, (_request, reply) => reply.send(app.swagger()));
+  app.get('/', { config: { access: 'public' }, schema: { hide: true } }, (_request, reply) => reply.redirect('/dashboard/'));
   // Browsers ask for it; the page has none.
   app.get('/favicon.ico', { config: { access: 'public' }, schema: { hide: true } }, async (_request, reply) => (reply as FastifyReply).code(204).send());
   app.get('/dashboard/', { config: { access: 'public' }, schema: { hide: true } }, async (_request, reply) =>
@@ -276,7 +384,10 @@ export async function buildApiServer(options: ApiServerOptions): Promise<ApiServ
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-content-type-options', 'nosniff');
     if (request.url.startsWith('/dashboard'))
-      reply.header('content-security-policy', "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'");
+      reply.header(
+        'content-security-policy',
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'",
+      );
   });
 
   await app.ready();
@@ -317,11 +428,11 @@ function sendError(error: FastifyError, request: FastifyRequest, reply: FastifyR
   if (error instanceof ApiProblem) return sendProblem(reply, request, error);
   const code = errorCodeOf(error);
   if (error instanceof TthcError && code !== undefined && statusOf(code) < 500) return sendProblem(reply, request, new ApiProblem(code, error.message));
-  if (code === 'STORE_UNAVAILABLE') return sendProblem(reply, request, new ApiProblem('STORE_UNAVAILABLE', 'the store does not answer; try again shortly', { retryAfterSeconds: 5 }));
+  if (code === 'STORE_UNAVAILABLE')
+    return sendProblem(reply, request, new ApiProblem('STORE_UNAVAILABLE', 'the store does not answer; try again shortly', { retryAfterSeconds: 5 }));
   // Fastify's own refusals (a body that is not JSON, too large, a wrong content type) are the client's.
   if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500)
     return sendProblem(reply, request, new ApiProblem(error.statusCode === 404 ? 'NOT_FOUND' : 'INVALID_REQUEST', error.message));
   request.log.error({ err: error }, 'request failed');
   return sendProblem(reply, request, new ApiProblem('INTERNAL', 'the server failed to answer; its log has the error'));
 }
-

@@ -195,7 +195,9 @@ export function buildProgram(out: Output = stdoutOutput): Command {
 
   program
     .command('serve')
-    .description('serves the HTTP API (reports, status, dead letters, operator actions, /metrics) and the dashboard over the store\'s views, until SIGINT or SIGTERM')
+    .description(
+      "serves the HTTP API (reports, status, dead letters, operator actions, /metrics) and the dashboard over the store's views, until SIGINT or SIGTERM",
+    )
     .addOption(storeOption())
     .option('--config <file>', 'JSON configuration: host, port, tokens, anonymousRead, corsOrigins, rateLimit (docs/api.md)')
     .option('--host <address>', 'address to listen on (default 127.0.0.1)')
@@ -208,7 +210,9 @@ export function buildProgram(out: Output = stdoutOutput): Command {
     .command('token')
     .description("makes a bearer token for tthc serve: prints it once, with the record of its hash for the server's configuration")
     .requiredOption('--name <name>', 'who holds it, as the logs will name them')
-    .addOption(new Option('--role <role>', 'reader: figures and status; operator: also redrive and replay').choices(['reader', 'operator']).makeOptionMandatory())
+    .addOption(
+      new Option('--role <role>', 'reader: figures and status; operator: also redrive and replay').choices(['reader', 'operator']).makeOptionMandatory(),
+    )
     .action((opts: Record<string, unknown>) => tokenCommand(opts, out));
 
   const dlq = program.command('dlq').description('dead letters: messages ingest could not store, with their reasons');

@@ -8,4 +8,5 @@ export function percentHalfUp(part: number, whole: number): number | null {
 }
 
 /** The share of a row's received dossiers that came in online (tỷ lệ tiếp nhận trực tuyến), as the dashboard shows it. */
-export const onlineShare = (row: { readonly received: number; readonly receivedOnline: number }): number | null => percentHalfUp(row.receivedOnline, row.received);
+export const onlineShare = (row: { readonly received: number; readonly receivedOnline: number }): number | null =>
+  percentHalfUp(row.receivedOnline, row.received);

@@ -25,11 +25,15 @@ export interface SelectionProblem {
 export function reportSelectionProblems(o: ReportSelectionInput, name: (field: SelectionProblem['field']) => string): SelectionProblem[] {
   if ((o.period === undefined) === (o.from === undefined && o.to === undefined))
     return [{ field: 'period', message: `give either ${name('period')} (2024-H1, 2024-Q2, 2024-03, 2024) or both ${name('from')} and ${name('to')}` }];
-  if (o.period === undefined && (o.from === undefined || o.to === undefined)) return [{ field: 'from', message: `give both ${name('from')} and ${name('to')}` }];
+  if (o.period === undefined && (o.from === undefined || o.to === undefined))
+    return [{ field: 'from', message: `give both ${name('from')} and ${name('to')}` }];
   const problems: SelectionProblem[] = [];
   if (o.from !== undefined && o.to !== undefined && o.from > o.to) problems.push({ field: 'to', message: `must not be before ${name('from')}` });
   if (o.period === undefined && o.cutoff !== 'calendar')
-    problems.push({ field: 'cutoff', message: `applies to ${name('period')} only: ${name('from')} and ${name('to')} are the days counted, whatever the cutoff` });
+    problems.push({
+      field: 'cutoff',
+      message: `applies to ${name('period')} only: ${name('from')} and ${name('to')} are the days counted, whatever the cutoff`,
+    });
   return problems;
 }
 
