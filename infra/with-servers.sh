@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs a command with PostgreSQL and Kafka available: starts whichever is not already answering,
+# Runs a command with PostgreSQL, Kafka (and Chromium, for the browser tests) available: starts whichever is not already answering,
 # exports their addresses for the tests, and stops what it started when the command ends, however
 # it ends. Servers that were already running are left running.
 #
@@ -30,5 +30,9 @@ if [[ -z "${KAFKA_BROKERS:-}" ]]; then
   export KAFKA_BROKERS
 fi
 
-echo "with-servers: PostgreSQL $TTHC_TEST_POSTGRES_URL, Kafka $KAFKA_BROKERS" >&2
+# The dashboard's browser tests need Chromium, from Debian's package.
+TTHC_CHROMIUM="$(bash "$here/chromium/ensure.sh")"
+export TTHC_CHROMIUM
+
+echo "with-servers: PostgreSQL $TTHC_TEST_POSTGRES_URL, Kafka $KAFKA_BROKERS, Chromium $TTHC_CHROMIUM" >&2
 "$@"

@@ -359,23 +359,22 @@ function start(): void {
     });
   });
 
-  if (tokenRequired && !sessionStorage.getItem(TOKEN_KEY)) {
-    message('Máy chủ này cần mã truy cập để xem số liệu: nhập mã rồi bấm Lưu.');
-    return;
-  }
+  // The period in the address first, so that it holds once a token is given.
   const from = params.get('from');
   const to = params.get('to');
   const period = params.get('period');
   if (from !== null && to !== null) {
     $('from', HTMLInputElement).value = from;
     $('to', HTMLInputElement).value = to;
-    void refreshReport();
-  } else if (period !== null) {
-    select.value = period;
-    void refreshReport();
-  } else void firstPeriod();
-  void refreshStatus();
+  } else if (period !== null) select.value = period;
   setInterval(() => void refreshStatus(), STATUS_EVERY_MS);
+  if (tokenRequired && !sessionStorage.getItem(TOKEN_KEY)) {
+    message('Máy chủ này cần mã truy cập để xem số liệu: nhập mã rồi bấm Lưu.');
+    return;
+  }
+  if ((from !== null && to !== null) || period !== null) void refreshReport();
+  else void firstPeriod();
+  void refreshStatus();
 }
 
 start();

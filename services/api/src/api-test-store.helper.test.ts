@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -18,15 +18,14 @@ export const PERSONAL_LINE = (sample: string): string => {
  * A store of either kind holding the Lâm Đồng profile at a small scale, ingested from a file (with
  * one refused line that carries personal data) and projected, as an operator would have it.
  */
-export async function profileStore(kind: 'sqlite' | 'postgres'): Promise<{ url: string; dispose(): Promise<void> }> {
+export async function profileStore(kind: 'sqlite' | 'postgres', scale = 0.005): Promise<{ url: string; dispose(): Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'tthc-api-'));
   const database = kind === 'postgres' ? await createTestDatabase('tthc_api') : undefined;
   const url = database?.url ?? `sqlite:${join(dir, 'tthc.sqlite')}`;
   const feed = join(dir, 'feed.ndjson');
   const profile = join(__dirname, '../../../test/fixtures/profiles/lam-dong-2024-h1.json');
-  await runTthc('simulate', '--profile', profile, '--scale', '0.005', '--seed', '7', '--out', feed);
+  await runTthc('simulate', '--profile', profile, '--scale', String(scale), '--seed', '7', '--out', feed);
   // The registry line first, then one event; the refused copy goes after them.
-  const { readFileSync } = await import('node:fs');
   const lines = readFileSync(feed, 'utf8').split('\n');
   writeFileSync(feed, [...lines.slice(0, 2), PERSONAL_LINE(lines[1] ?? '{}'), ...lines.slice(2)].join('\n'));
   await runTthc('ingest', '--file', feed, '--store', url);
