@@ -133,7 +133,7 @@ describe(`the dashboard in Chromium, Lâm Đồng H1 2024${SCALE === 1 ? ', full
       const cells = await rowCells(page, `tr[data-level="${level}"]`);
       expect(cells[0]).toBe(`${LEVEL_NAMES[level]} (${formatCount(given.agencies)})`);
       expect(cells[COLUMNS.resolved]).toBe(formatCount(given.resolved));
-      expect(cells[COLUMNS.onTimeRate]).toBe(formatPercent(percentHalfUp(given.resolvedOnTime ?? 0, given.resolved)));
+      expect(cells[COLUMNS.onTimeRate]).toBe(formatPercent(percentHalfUp(given.resolvedOnTime, given.resolved)));
     }
     const total = await rowCells(page, 'tr.total');
     expect(total[0]).toBe('Tổng cộng');
