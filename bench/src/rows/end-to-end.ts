@@ -7,6 +7,7 @@ import { openPostgresStores } from '@tthc/store-postgres';
 import { openSqliteStores } from '@tthc/store-sqlite';
 import { z } from 'zod';
 import { lastJsonLine, type ChildRun } from '../child';
+import { apiReportRow } from './api-report';
 import { rowOf, type BenchContext, type Suite } from '../context';
 import { benchTopics, deleteBenchTopics, type BenchTopics } from '../kafka';
 import { median, rowResult, type StepResult } from '../measure';
@@ -295,7 +296,7 @@ const KAFKA_INGEST_NOTE = `includes the idle wait of ${IDLE_MS} ms to 1 s before
  */
 export const kafkaPostgres: Suite = {
   name: 'e2e-postgres',
-  rows: ['ingest.kafka-postgres', 'project.postgres', 'replay.postgres', 'report.postgres', 'pipeline.kafka-postgres'],
+  rows: ['ingest.kafka-postgres', 'project.postgres', 'replay.postgres', 'report.postgres', 'api.report.postgres', 'pipeline.kafka-postgres'],
   needsKafka: true,
   async run(context: BenchContext) {
     const { dataset, postgres, tthc, brokers } = context;
@@ -329,6 +330,7 @@ export const kafkaPostgres: Suite = {
         await project(context, 'project.postgres', database.url);
         await replay(context, 'replay.postgres', database.url);
         await reportLatency(context, database.url);
+        await apiReportRow(context, 'api.report.postgres', database.url);
       } finally {
         await database.drop();
       }
@@ -380,7 +382,7 @@ async function kafkaPipeline(context: BenchContext, topics: BenchTopics, publish
  */
 export const fileSqlite: Suite = {
   name: 'e2e-sqlite',
-  rows: ['ingest.file-sqlite', 'project.sqlite', 'replay.sqlite', 'pipeline.file-sqlite'],
+  rows: ['ingest.file-sqlite', 'project.sqlite', 'replay.sqlite', 'api.report.sqlite', 'pipeline.file-sqlite'],
   async run(context: BenchContext) {
     const { dataset, tthc, tempDir } = context;
     const label = rowOf(context, 'ingest.file-sqlite').name;
@@ -398,6 +400,7 @@ export const fileSqlite: Suite = {
         processRow(context, 'ingest.file-sqlite', ingest, [written, step('tthc ingest --file', ingest)]);
         await project(context, 'project.sqlite', store);
         await replay(context, 'replay.sqlite', store);
+        await apiReportRow(context, 'api.report.sqlite', store);
       });
       await withFreshSqliteFile(tempDir, 'pipeline', async (path) => {
         const store = `sqlite:${path}`;

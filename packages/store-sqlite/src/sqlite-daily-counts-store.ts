@@ -102,14 +102,18 @@ export class SqliteDailyCountsStore implements DailyCountsStore {
     this.deleteCounts = db.prepare(`DELETE FROM view_daily_counts WHERE version IN ${RETIRED_VERSIONS_SQL}`);
     this.deleteMonthlyCounts = db.prepare(`DELETE FROM view_monthly_counts WHERE version IN ${RETIRED_VERSIONS_SQL}`);
     // The range's whole months from the monthly rollup, its edge days from the daily rows (splitByMonths);
-    // a missing part is bound as NULLs, which no BETWEEN matches.
+    // a missing part is bound as NULLs, which no BETWEEN matches. Each edge is a SELECT of its own:
+    // SQLite uses the key's (version, day) range for a BETWEEN, but not for an OR of two.
     this.sumRange = db.prepare(
       `SELECT agency_code, metric, SUM(value) AS value FROM (
          SELECT agency_code, metric, value FROM view_monthly_counts
           WHERE version = ${LIVE} AND month BETWEEN @monthsFrom AND @monthsTo AND metric NOT IN ${OPEN_METRIC_LIST}
          UNION ALL
          SELECT agency_code, metric, value FROM view_daily_counts
-          WHERE version = ${LIVE} AND (day BETWEEN @firstFrom AND @firstTo OR day BETWEEN @secondFrom AND @secondTo) AND metric NOT IN ${OPEN_METRIC_LIST}
+          WHERE version = ${LIVE} AND day BETWEEN @firstFrom AND @firstTo AND metric NOT IN ${OPEN_METRIC_LIST}
+         UNION ALL
+         SELECT agency_code, metric, value FROM view_daily_counts
+          WHERE version = ${LIVE} AND day BETWEEN @secondFrom AND @secondTo AND metric NOT IN ${OPEN_METRIC_LIST}
        ) GROUP BY agency_code, metric`,
     );
     // Each agency's open-dossier counters summed before the range, through it, and over all days (openDossiersFromSums):
@@ -122,11 +126,12 @@ export class SqliteDailyCountsStore implements DailyCountsStore {
                 SUM(value) FILTER (WHERE month <= @throughMonths) AS through_to, SUM(value) AS all_days
            FROM view_monthly_counts WHERE version = ${LIVE} AND metric IN ${OPEN_METRIC_LIST} GROUP BY agency_code, metric
          UNION ALL
-         SELECT agency_code, metric, SUM(value) FILTER (WHERE day BETWEEN @beforeFrom AND @beforeTo),
-                SUM(value) FILTER (WHERE day BETWEEN @throughFrom AND @throughTo), 0
-           FROM view_daily_counts
-          WHERE version = ${LIVE} AND metric IN ${OPEN_METRIC_LIST}
-            AND (day BETWEEN @beforeFrom AND @beforeTo OR day BETWEEN @throughFrom AND @throughTo)
+         SELECT agency_code, metric, SUM(value), 0, 0 FROM view_daily_counts
+          WHERE version = ${LIVE} AND metric IN ${OPEN_METRIC_LIST} AND day BETWEEN @beforeFrom AND @beforeTo
+          GROUP BY agency_code, metric
+         UNION ALL
+         SELECT agency_code, metric, 0, SUM(value), 0 FROM view_daily_counts
+          WHERE version = ${LIVE} AND metric IN ${OPEN_METRIC_LIST} AND day BETWEEN @throughFrom AND @throughTo
           GROUP BY agency_code, metric
        ) GROUP BY agency_code, metric`,
     );

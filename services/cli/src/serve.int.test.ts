@@ -20,10 +20,10 @@ function serve(args: string[], env: Record<string, string> = {}): Promise<Runnin
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
   const exited = new Promise<{ code: number | null; stderr: string }>((resolve) => child.once('exit', (code) => resolve({ code, stderr })));
   return new Promise((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout ?? process.stdin });
+    const lines = createInterface({ input: child.stdout });
     lines.once('line', (line) => resolve({ child, address: (JSON.parse(line) as { serving: string }).serving, exited }));
     void exited.then(({ code }) => reject(new Error(`tthc serve exited with ${code}: ${stderr}`)));
   });
