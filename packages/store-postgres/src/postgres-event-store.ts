@@ -235,9 +235,13 @@ export class PostgresEventStore implements EventStore {
   async backlog(after: LogPosition = START_OF_LOG): Promise<LogBacklog> {
     try {
       const { rows } = await this.pool.query<{ events: string; oldest: Date | null }>(
+        // `transaction_id >=` says nothing the row comparison does not, but the planner estimates it from
+        // the column's statistics: for the row comparison alone it guesses a third of the table, and a
+        // caught-up view's lag (no row) was counted by a parallel scan with JIT, 150-370 ms at the seed's size, not 0.4 ms.
         `SELECT count(*)::text AS events, min(recorded_at) AS oldest
            FROM events
-          WHERE (transaction_id, position) > ($1::text::xid8, $2::bigint)
+          WHERE transaction_id >= $1::text::xid8
+            AND (transaction_id, position) > ($1::text::xid8, $2::bigint)
             AND transaction_id < ${READ_HORIZON}`,
         [after.commit.toString(), after.prepare.toString()],
       );

@@ -70,7 +70,7 @@ export class ReportService {
     const key = `${etag} ${cacheKey(query)}`;
     const cached = this.cache.get(key);
     if (cached) return cached;
-    const rendered = this.render(query, registry);
+    const rendered = this.render(query, registry, state);
     this.remember(key, rendered);
     const result = await rendered;
     // Read after the state was: if the view moved in between, keep it under its own state too.
@@ -78,18 +78,22 @@ export class ReportService {
     return result;
   }
 
-  private async render(query: ReportQuery, registry: { version: number; registry: AgencyRegistry } | undefined): Promise<RenderedReport> {
+  private async render(
+    query: ReportQuery,
+    registry: { version: number; registry: AgencyRegistry } | undefined,
+    before: Omit<ViewState, 'registryVersion'>,
+  ): Promise<RenderedReport> {
     if (query.reportMap !== 'each-day' && registry === undefined)
       throw new ApiProblem('NOT_FOUND', "map: counting under a day's agencies needs an agency registry in the store", {
         errors: [{ field: 'map', rule: 'needs an agency registry in the store (tthc registry import FILE)' }],
       });
     const read = await readDailyCountsReport(this.stores.dailyCountsStore, query.range, registry?.registry, undefined, query.reportMap);
-    const checkpoint = await this.liveCheckpoint();
-    // The backlog after the position the figures reflect (read after them, so never fewer than were missing).
-    const position = read.asOf.position === null ? undefined : checkpointOf(read.asOf.position, checkpoint);
-    const eventsBehind = (await this.stores.eventStore.backlog(position)).events;
+    // Usually the view has not moved since its state was read: that state's backlog is this report's.
+    // Else the backlog after the position the figures reflect, read after them (so never fewer than were missing).
+    const state = read.asOf.position === (before.position ? formatLogPosition(before.position) : null) ? before : await this.stateAt(read.asOf.position);
+    const { eventsBehind } = state;
     const report: DailyCountsReport = { ...read, asOf: { ...read.asOf, eventsBehind } };
-    const etag = tag({ version: checkpoint?.version ?? null, position, registryVersion: registry?.version ?? null, eventsBehind });
+    const etag = tag({ ...state, registryVersion: registry?.version ?? null });
     const base = { contentType: CONTENT_TYPES[query.format], etag, position: report.asOf.position, eventsBehind };
     if (query.format === 'json') return { ...base, body: reportJson(report, query.by) };
     if (query.format === 'xlsx')
@@ -125,6 +129,13 @@ export class ReportService {
     const versions = await this.stores.projectionStore.listVersions(DAILY_COUNTS_PROJECTION);
     const live = versions.find((v) => v.status === 'live');
     return live ? { version: live.version, position: live.checkpoint?.position } : undefined;
+  }
+
+  /** The view's state at the position a report names, when the view moved after its state was read. */
+  private async stateAt(named: string | null): Promise<Omit<ViewState, 'registryVersion'>> {
+    const live = await this.liveCheckpoint();
+    const position = named === null ? undefined : checkpointOf(named, live);
+    return { version: live?.version ?? null, position, eventsBehind: (await this.stores.eventStore.backlog(position)).events };
   }
 
   private async viewState(): Promise<Omit<ViewState, 'registryVersion'>> {
