@@ -79,6 +79,18 @@ const halfYearOf = (d: Date): string => `${d.getFullYear()}-H${d.getMonth() < 6 
 
 // ---- Report ------------------------------------------------------------------------------------
 
+/** A table row of text cells (in `tr` when given). */
+function cellRow(cells: readonly string[], tr = document.createElement('tr')): HTMLTableRowElement {
+  tr.replaceChildren(
+    ...cells.map((text) => {
+      const td = document.createElement('td');
+      td.textContent = text;
+      return td;
+    }),
+  );
+  return tr;
+}
+
 const charts = new Map<string, Chart>();
 /** Levels whose agencies the user opened; kept across periods. */
 const openLevels = new Set<string>();
@@ -141,14 +153,7 @@ function showReport(report: Report): void {
         formatCount(f.onlinePayments.amount),
         formatCount(f.inProgressAtEnd.notDue + f.inProgressAtEnd.overdue),
       ];
-      tr.replaceChildren(
-        ...cells.map((text) => {
-          const td = document.createElement('td');
-          td.textContent = text;
-          return td;
-        }),
-      );
-      return tr;
+      return cellRow(cells, tr);
     }),
   );
 
@@ -239,18 +244,6 @@ async function firstPeriod(): Promise<void> {
 
 const seconds = (s: number): string =>
   s < 60 ? `${formatCount(s)} giây` : s < 3600 ? `${formatCount(Math.round(s / 60))} phút` : `${formatCount(Math.round(s / 360) / 10)} giờ`;
-
-function cellRow(cells: readonly string[]): HTMLTableRowElement {
-  const tr = document.createElement('tr');
-  tr.replaceChildren(
-    ...cells.map((text) => {
-      const td = document.createElement('td');
-      td.textContent = text;
-      return td;
-    }),
-  );
-  return tr;
-}
 
 function showStatus(status: Status): void {
   $('status-time').textContent = `cập nhật lúc ${new Date().toLocaleTimeString('vi-VN')}`;

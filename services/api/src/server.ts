@@ -271,17 +271,8 @@ export async function buildApiServer(options: ApiServerOptions): Promise<ApiServ
       ]);
       const page = letters.slice(0, limit);
       return {
-        letters: page.map((l) => ({
-          id: l.id,
-          origin: l.origin,
-          status: l.status,
-          reason: l.reason,
-          message: l.message,
-          dossierCode: l.dossierCode,
-          attempts: l.attempts,
-          firstSeenAt: l.firstSeenAt,
-          updatedAt: l.updatedAt,
-        })),
+        // Encoded through lettersResponse, which names no `key` or `value`: a letter's bytes never leave.
+        letters: page,
         next: letters.length > limit ? (page.at(-1)?.id ?? null) : null,
         counts,
       };
