@@ -312,6 +312,9 @@ const post = <T>(path: string): Promise<T> => api<T>(path, { method: 'POST', hea
 
 // ---- Start -------------------------------------------------------------------------------------------
 
+/** Whether the address or the user named a period; until then the page shows the latest one with figures. */
+let periodChosen = false;
+
 function start(): void {
   const select = $('period', HTMLSelectElement);
   select.replaceChildren(...periodChoices(new Date()).map((c) => new Option(c.label, c.value)));
@@ -323,6 +326,7 @@ function start(): void {
 
   $('period-form').addEventListener('submit', (event) => {
     event.preventDefault();
+    periodChosen = true;
     void refreshReport();
   });
   select.addEventListener('change', () => {
@@ -336,7 +340,8 @@ function start(): void {
     else sessionStorage.setItem(TOKEN_KEY, input.value.trim());
     input.value = '';
     showToken();
-    void refreshReport();
+    // A period the address or the user chose stays; else the latest one with figures, as on opening.
+    void (periodChosen ? refreshReport() : firstPeriod());
     void refreshStatus();
   });
   $('redrive', HTMLButtonElement).addEventListener('click', (event) => {
@@ -360,12 +365,14 @@ function start(): void {
     $('from', HTMLInputElement).value = from;
     $('to', HTMLInputElement).value = to;
   } else if (period !== null) select.value = period;
+  periodChosen = (from !== null && to !== null) || period !== null;
+  if (!periodChosen) select.value = halfYearOf(new Date());
   setInterval(() => void refreshStatus(), STATUS_EVERY_MS);
   if (tokenRequired && !sessionStorage.getItem(TOKEN_KEY)) {
     message('Máy chủ này cần mã truy cập để xem số liệu: nhập mã rồi bấm Lưu.');
     return;
   }
-  if ((from !== null && to !== null) || period !== null) void refreshReport();
+  if (periodChosen) void refreshReport();
   else void firstPeriod();
   void refreshStatus();
 }

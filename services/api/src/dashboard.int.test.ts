@@ -148,6 +148,20 @@ describe(`the dashboard in Chromium, Lâm Đồng H1 2024${SCALE === 1 ? ', full
     expect(await page.locator('#figures tr.agency[data-under="province"]:visible').count()).toBe(profile.levels.province?.agencies);
   });
 
+  it('opens, without a period in the address, on the latest half-year in which dossiers were received', async () => {
+    const other = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    try {
+      await other.goto(`${api.base}/dashboard/`);
+      await other.fill('#token', READER);
+      await other.click('#token-form button');
+      await other.waitForURL(/period=2024-H1/);
+      expect(await other.inputValue('#period')).toBe('2024-H1');
+      expect(await other.textContent('#report-meta')).toContain('Từ ngày 01/01/2024 đến ngày 30/06/2024');
+    } finally {
+      await other.close();
+    }
+  });
+
   it('draws the charts with the bundled library', async () => {
     // The three series of resolved dossiers, each in its colour; the page fetched nothing from elsewhere.
     for (const colour of [
