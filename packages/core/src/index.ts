@@ -7,3 +7,4 @@ export * from './report';
 export * from './lifecycle';
 export * from './registry';
 export * from './ingest';
+export * from './dvcqg';
