@@ -123,5 +123,20 @@ export function ingestStoreContract(name: string, harness: IngestStoreHarness): 
         { source: 'kafka:u', partition: 0, first: 0n, next: 1n },
       ]);
     });
+
+    it('sums a record door\'s counts per source: records in, translated or refused, and the events they stated', async () => {
+      await expect(store().recordCounts()).resolves.toEqual(new Map());
+      await store().addRecordCounts('file:dvcqg', { records: 10, translated: 9, refused: 1, events: 21 });
+      await store().addRecordCounts('kafka:sync', { records: 2, translated: 2, refused: 0, events: 3 });
+      await store().addRecordCounts('file:dvcqg', { records: 5, translated: 3, refused: 2, events: 4 });
+      await expect(store().recordCounts()).resolves.toEqual(
+        new Map([
+          ['file:dvcqg', { records: 15, translated: 12, refused: 3, events: 25 }],
+          ['kafka:sync', { records: 2, translated: 2, refused: 0, events: 3 }],
+        ]),
+      );
+      // The event counts are another ledger: untouched.
+      await expect(store().counts()).resolves.toEqual(new Map());
+    });
   });
 }

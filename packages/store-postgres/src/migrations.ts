@@ -187,6 +187,18 @@ export const MIGRATIONS: readonly { readonly version: number; readonly name: str
         SELECT version, date_trunc('month', day)::date, agency_code, metric, SUM(value)
           FROM view_daily_counts GROUP BY version, date_trunc('month', day)::date, agency_code, metric;`,
   },
+  {
+    version: 10,
+    name: 'conservation at a door that reads records into events (DVCQG sync records)',
+    sql: `
+      CREATE TABLE ingest_record_counts (
+        source     text   PRIMARY KEY,
+        records    bigint NOT NULL,
+        translated bigint NOT NULL,
+        refused    bigint NOT NULL,
+        events     bigint NOT NULL
+      );`,
+  },
 ];
 
 const LOCK_KEY = 7_401_155; // any constant shared by every migrating process

@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import type {
+  RecordCounts,
   AgencyRegistryFile,
   DeadLetterReason,
   DeadLetter,
@@ -137,6 +138,24 @@ export class PostgresIngestStore implements IngestStore {
          duplicates = t.duplicates + EXCLUDED.duplicates, dead_lettered = t.dead_lettered + EXCLUDED.dead_lettered,
          parked = t.parked + EXCLUDED.parked`,
       [source, c.consumed, c.appended, c.duplicates, c.deadLettered, c.parked],
+    );
+  }
+
+  async addRecordCounts(source: string, c: RecordCounts): Promise<void> {
+    await this.query(
+      `INSERT INTO ingest_record_counts AS t (source, records, translated, refused, events) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (source) DO UPDATE SET records = t.records + EXCLUDED.records, translated = t.translated + EXCLUDED.translated,
+         refused = t.refused + EXCLUDED.refused, events = t.events + EXCLUDED.events`,
+      [source, c.records, c.translated, c.refused, c.events],
+    );
+  }
+
+  async recordCounts(): Promise<Map<string, RecordCounts>> {
+    const rows = await this.query<{ source: string; records: string; translated: string; refused: string; events: string }>(
+      'SELECT * FROM ingest_record_counts ORDER BY source',
+    );
+    return new Map(
+      rows.map((r) => [r.source, { records: Number(r.records), translated: Number(r.translated), refused: Number(r.refused), events: Number(r.events) }]),
     );
   }
 

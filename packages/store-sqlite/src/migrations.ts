@@ -158,6 +158,14 @@ export const MIGRATIONS: readonly string[] = [
    INSERT INTO view_monthly_counts (version, month, agency_code, metric, value)
      SELECT version, substr(day, 1, 7) || '-01', agency_code, metric, SUM(value)
        FROM view_daily_counts GROUP BY version, substr(day, 1, 7) || '-01', agency_code, metric;`,
+  // 10: conservation at a door that reads records into events (DVCQG sync records).
+  `CREATE TABLE ingest_record_counts (
+     source     TEXT PRIMARY KEY,
+     records    INTEGER NOT NULL,
+     translated INTEGER NOT NULL,
+     refused    INTEGER NOT NULL,
+     events     INTEGER NOT NULL
+   ) WITHOUT ROWID;`,
 ];
 
 export function migrate(db: Database): SchemaStatus {

@@ -1,5 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type {
+  RecordCounts,
   AgencyRegistryFile,
   DeadLetterReason,
   DeadLetter,
@@ -149,6 +150,25 @@ export class SqliteIngestStore implements IngestStore {
         .all()
         .map((r) => ({ source: r.source, partition: r.partition, first: BigInt(r.first_offset), next: BigInt(r.next_offset) })),
     );
+  }
+
+  addRecordCounts(source: string, c: RecordCounts): Promise<void> {
+    return run(() => {
+      this.db
+        .prepare(
+          `INSERT INTO ingest_record_counts (source, records, translated, refused, events) VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT (source) DO UPDATE SET records = records + excluded.records, translated = translated + excluded.translated,
+             refused = refused + excluded.refused, events = events + excluded.events`,
+        )
+        .run(source, c.records, c.translated, c.refused, c.events);
+    });
+  }
+
+  recordCounts(): Promise<Map<string, RecordCounts>> {
+    return run(() => {
+      const rows = this.db.prepare('SELECT * FROM ingest_record_counts ORDER BY source').all() as (RecordCounts & { source: string })[];
+      return new Map(rows.map((r) => [r.source, { records: r.records, translated: r.translated, refused: r.refused, events: r.events }]));
+    });
   }
 
   counts(): Promise<Map<string, IngestCounts>> {

@@ -61,3 +61,24 @@ export const addCounts = (a: IngestCounts, b: IngestCounts): IngestCounts => ({
   deadLettered: a.deadLettered + b.deadLettered,
   parked: a.parked + b.parked,
 });
+
+/**
+ * Conservation at a door that reads records into events (the DVCQG sync records): records =
+ * translated + refused, and `events` (what the translated records stated) is what the door's event
+ * counts consume.
+ */
+export interface RecordCounts {
+  readonly records: number;
+  readonly translated: number;
+  readonly refused: number;
+  readonly events: number;
+}
+
+export const ZERO_RECORD_COUNTS: RecordCounts = { records: 0, translated: 0, refused: 0, events: 0 };
+
+export const addRecordCounts = (a: RecordCounts, b: RecordCounts): RecordCounts => ({
+  records: a.records + b.records,
+  translated: a.translated + b.translated,
+  refused: a.refused + b.refused,
+  events: a.events + b.events,
+});

@@ -1,11 +1,12 @@
 import type { AgencyRegistryFile } from '../registry/agency-registry-file';
-import { addCounts, ZERO_COUNTS, type DeadLetter, type DeadLetterReason, type IngestCounts, type LetterStatus, type NewDeadLetter } from './dead-letter';
+import { addCounts, addRecordCounts, ZERO_COUNTS, ZERO_RECORD_COUNTS, type RecordCounts, type DeadLetter, type DeadLetterReason, type IngestCounts, type LetterStatus, type NewDeadLetter } from './dead-letter';
 import type { IngestStore, LetterCount, LetterFilter, PartitionSpan } from './ingest-store';
 
 export class InMemoryIngestStore implements IngestStore {
   private readonly registries: AgencyRegistryFile[] = [];
   private readonly letters: DeadLetter[] = [];
   private readonly totals = new Map<string, IngestCounts>();
+  private readonly recordTotals = new Map<string, RecordCounts>();
   private readonly spans = new Map<string, PartitionSpan>();
 
   loadRegistry(): Promise<{ version: number; registry: AgencyRegistryFile } | undefined> {
@@ -73,6 +74,15 @@ export class InMemoryIngestStore implements IngestStore {
 
   counts(): Promise<Map<string, IngestCounts>> {
     return Promise.resolve(new Map(this.totals));
+  }
+
+  addRecordCounts(source: string, counts: RecordCounts): Promise<void> {
+    this.recordTotals.set(source, addRecordCounts(this.recordTotals.get(source) ?? ZERO_RECORD_COUNTS, counts));
+    return Promise.resolve();
+  }
+
+  recordCounts(): Promise<Map<string, RecordCounts>> {
+    return Promise.resolve(new Map([...this.recordTotals].sort(([a], [b]) => a.localeCompare(b))));
   }
 
   recordOffsets(source: string, partition: number, first: bigint, next: bigint): Promise<void> {

@@ -1,5 +1,5 @@
 import type { AgencyRegistryFile } from '../registry/agency-registry-file';
-import type { DeadLetter, DeadLetterReason, IngestCounts, LetterStatus, NewDeadLetter } from './dead-letter';
+import type { DeadLetter, DeadLetterReason, IngestCounts, LetterStatus, NewDeadLetter, RecordCounts } from './dead-letter';
 
 export interface LetterFilter {
   readonly status?: LetterStatus;
@@ -41,6 +41,9 @@ export interface IngestStore {
   /** Adds a batch's counts to a source's running totals (`kafka:topic`, `file`). */
   addCounts(source: string, counts: IngestCounts): Promise<void>;
   counts(): Promise<Map<string, IngestCounts>>;
+  /** Adds a batch's record counts to a door's running totals (a door that reads records into events). */
+  addRecordCounts(source: string, counts: RecordCounts): Promise<void>;
+  recordCounts(): Promise<Map<string, RecordCounts>>;
   /**
    * Records that a partition's messages from `first` up to `next` (exclusive) are settled in the
    * store (ingest records it before committing their offsets to Kafka): the span widens, it never
