@@ -124,7 +124,7 @@ export function ingestStoreContract(name: string, harness: IngestStoreHarness): 
       ]);
     });
 
-    it('sums a record door\'s counts per source: records in, translated or refused, and the events they stated', async () => {
+    it("sums a record door's counts per source: records in, translated or refused, and the events they stated", async () => {
       await expect(store().recordCounts()).resolves.toEqual(new Map());
       await store().addRecordCounts('file:dvcqg', { records: 10, translated: 9, refused: 1, events: 21 });
       await store().addRecordCounts('kafka:sync', { records: 2, translated: 2, refused: 0, events: 3 });

@@ -1,12 +1,21 @@
 import { z } from 'zod';
 import { AGENCY_REGISTRY_EVENT_TYPE, agencyRegistryEvent, dossierCode, type AnyDossierEventType } from '@tthc/core';
-import { CLIENT_IDS, DEFAULT_CONSUMER_GROUP, DEFAULT_DEAD_LETTER_TOPIC, DEFAULT_EVENTS_TOPIC, DEFAULT_REGISTRY_TOPIC } from '@tthc/kafka';
+import {
+  CLIENT_IDS,
+  DEFAULT_CONSUMER_GROUP,
+  DEFAULT_DEAD_LETTER_TOPIC,
+  DEFAULT_EVENTS_TOPIC,
+  DEFAULT_REGISTRY_TOPIC,
+  DEFAULT_SYNC_CONSUMER_GROUP,
+  DEFAULT_SYNC_TOPIC,
+} from '@tthc/kafka';
 import { DEAD_LETTER_HEADERS, DEAD_LETTER_REASONS, EVENT_HEADERS } from './dead-letters';
 import { ACCEPTED_TYPES, isCurrentType, schemaPath } from './event-schemas';
 import { isJsonObject, type JsonObject } from './json';
 import { REGISTRY_SAMPLE, registrySamplePath } from './registry-samples';
 import { REGISTRY_EVENT_SCHEMA_PATH } from './registry-schemas';
 import { SAMPLES } from './samples';
+import { SYNC_RECORD_SAMPLE, SYNC_RECORD_SAMPLE_PATH, SYNC_RECORD_SCHEMA_PATH } from './sync-record-schema';
 
 export const ASYNCAPI_PATH = 'schemas/asyncapi.json';
 const KAFKA_BINDING_VERSION = '0.5.0';
@@ -81,7 +90,10 @@ const deadLetterMessage: JsonObject = {
     },
     required: Object.values(DEAD_LETTER_HEADERS),
   },
-  payload: { description: 'The original message value, byte for byte (it may be neither JSON nor an event)' },
+  payload: {
+    description:
+      'The original message value, byte for byte (it may be neither JSON nor an event); for a record of the DVCQG sync topic that could not be read into events, only its non-personal fields, as {"door":"dvcqg","source":…,"record":{…}} (docs/dvcqg.md)',
+  },
   bindings: {
     kafka: {
       key: { type: 'string', description: 'The original message key, unchanged' },
@@ -107,6 +119,22 @@ const registryMessage: JsonObject = {
     },
   },
   examples: [{ name: 'sample', summary: registrySamplePath(), payload: REGISTRY_SAMPLE as unknown as JsonObject }],
+};
+
+const syncRecordMessage: JsonObject = {
+  name: 'dvcqg-sync-record',
+  title: 'DVCQG dossier sync record (DongBoHoSoMC)',
+  summary:
+    "A dossier's current record, as one-stop-shop systems post it to the national public-service portal each time the dossier changes. The ingest service reads it into lifecycle events (docs/dvcqg.md); the applicant's fields are dropped before anything is stored.",
+  contentType: 'application/json',
+  payload: { $ref: relative(SYNC_RECORD_SCHEMA_PATH) },
+  bindings: {
+    kafka: {
+      key: { type: 'string', description: "The dossier code (MaHoSo), so that a dossier's records keep their order" },
+      bindingVersion: KAFKA_BINDING_VERSION,
+    },
+  },
+  examples: [{ name: 'sample', summary: SYNC_RECORD_SAMPLE_PATH, payload: SYNC_RECORD_SAMPLE }],
 };
 
 const messageRef = (channel: string, id: string): JsonObject => ({ $ref: `#/channels/${channel}/messages/${id}` });
@@ -137,6 +165,13 @@ export function asyncApiDocument(): JsonObject {
         title: 'Dead letters',
         description: 'Messages of the events topic that the ingest service did not store, with the reason.',
         messages: { 'dead-letter': { $ref: '#/components/messages/dead-letter' } },
+      },
+      dvcqgSync: {
+        address: DEFAULT_SYNC_TOPIC,
+        title: 'DVCQG dossier sync records',
+        description:
+          'The second door: one DongBoHoSoMC record per message, keyed by dossier code, from a system that already synchronises its dossiers with the national portal. The records do not name their system: the ingest process reading this topic is told it (`--source`), and the registry authorises it as any publisher.',
+        messages: { 'dvcqg-sync-record': { $ref: '#/components/messages/dvcqg-sync-record' } },
       },
       agencyRegistry: {
         address: DEFAULT_REGISTRY_TOPIC,
@@ -170,6 +205,21 @@ export function asyncApiDocument(): JsonObject {
         },
         messages: ACCEPTED_TYPES.map((type) => messageRef('dossierEvents', type)),
       },
+      ingestSyncRecords: {
+        action: 'receive',
+        channel: { $ref: '#/channels/dvcqgSync' },
+        title: 'The ingest service reads sync records into dossier events',
+        summary:
+          'tthc ingest --format dvcqg consumes the topic as a consumer group of its own, reads each record into the events it states, with ids from the dossier and the change, and stores the new ones; a record that cannot be read is a dead letter.',
+        bindings: {
+          kafka: {
+            groupId: { type: 'string', const: DEFAULT_SYNC_CONSUMER_GROUP },
+            clientId: { type: 'string', const: CLIENT_IDS.ingest },
+            bindingVersion: KAFKA_BINDING_VERSION,
+          },
+        },
+        messages: [messageRef('dvcqgSync', 'dvcqg-sync-record')],
+      },
       sendDeadLetter: {
         action: 'send',
         channel: { $ref: '#/channels/deadLetters' },
@@ -200,6 +250,7 @@ export function asyncApiDocument(): JsonObject {
       messages: {
         ...Object.fromEntries(ACCEPTED_TYPES.map((type) => [type, eventMessage(type)])),
         'dead-letter': deadLetterMessage,
+        'dvcqg-sync-record': syncRecordMessage,
         [AGENCY_REGISTRY_EVENT_TYPE]: registryMessage,
       },
     },

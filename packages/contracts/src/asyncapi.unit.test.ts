@@ -104,8 +104,19 @@ describe('schemas/asyncapi.json', () => {
       'unauthorised-source',
       'lifecycle-violation',
       'store-rejected',
+      'invalid-sync-record',
     ]);
-    expect(DEAD_LETTER_REASONS).toHaveLength(11);
+    expect(DEAD_LETTER_REASONS).toHaveLength(12);
+  });
+
+  it('describes the DVCQG sync topic: keyed by dossier code, its payload the sync record schema, read by a consumer group of its own', () => {
+    expect(resolvePointer(doc, '#/channels/dvcqgSync')).toMatchObject({ address: 'tthc.dvcqg-sync.v1' });
+    const message = resolvePointer(doc, '#/components/messages/dvcqg-sync-record') as { payload: { $ref: string } };
+    expect(message.payload.$ref).toBe('./dvcqg/dong-bo-ho-so-mc.schema.json');
+    expect(resolvePointer(doc, '#/operations/ingestSyncRecords')).toMatchObject({
+      action: 'receive',
+      bindings: { kafka: { groupId: { const: 'tthc-ingest-dvcqg' } } },
+    });
   });
 
   it('describes the agency registry topic: compacted, one partition, keyed by registry name, its payload the registry event schema', () => {
@@ -122,11 +133,12 @@ describe('schemas/asyncapi.json', () => {
     expect(schemaObject(parse(`schemas/registry/${REGISTRY_TYPE}.schema.json`)) ? [] : schemaObject.errors).toEqual([]);
   });
 
-  it('has publishers send events and registry versions, and ingest receive both and send dead letters', () => {
+  it('has publishers send events and registry versions, and ingest receive them and sync records and send dead letters', () => {
     const ops = Object.values(doc.operations as Record<string, { action: string; channel: { $ref: string } }>).map((o) => [o.action, o.channel.$ref]);
     expect(ops).toEqual([
       ['send', '#/channels/dossierEvents'],
       ['receive', '#/channels/dossierEvents'],
+      ['receive', '#/channels/dvcqgSync'],
       ['send', '#/channels/deadLetters'],
       ['send', '#/channels/agencyRegistry'],
       ['receive', '#/channels/agencyRegistry'],

@@ -20,6 +20,8 @@ const MEANINGS: Record<DeadLetterReason, string> = {
   'unauthorised-source': "the `source` may not publish events for the dossier's agencies",
   'lifecycle-violation': 'the event breaks the dossier lifecycle (see the lifecycle table)',
   'store-rejected': "the store refused the event's data (its own words are kept); the events around it were stored",
+  'invalid-sync-record':
+    'a DVCQG sync record (the second door) that cannot be read into events: a field breaks its rule, or the record contradicts its own status; the letter keeps only the non-personal fields (docs/dvcqg.md)',
 };
 
 /** The reason codes are the core's (what ingest writes); the meanings are the contract's wording. */

@@ -21,3 +21,7 @@ export const DEAD_LETTER_HEADERS = {
   sourcePartition: 'tthc-dlq-source-partition',
   sourceOffset: 'tthc-dlq-source-offset',
 } as const;
+/** The second door: DVCQG dossier sync records (DongBoHoSoMC) as one-stop-shop systems already send them, keyed by dossier code. */
+export const DEFAULT_SYNC_TOPIC = 'tthc.dvcqg-sync.v1';
+/** Its own consumer group: a group's members consume one subscription. */
+export const DEFAULT_SYNC_CONSUMER_GROUP = 'tthc-ingest-dvcqg';

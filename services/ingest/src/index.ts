@@ -8,3 +8,4 @@ export * from './observability';
 export * from './adopt-registry';
 export * from './follow-registry-topic';
 export * from './redrive-letters';
+export * from './sync-door';

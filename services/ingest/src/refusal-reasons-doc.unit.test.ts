@@ -11,6 +11,7 @@ import {
   type DeadLetterReason,
 } from '@tthc/core';
 import { ingestBatch, type IngestContext } from './ingest-batch';
+import { ingestSyncBatch } from './sync-door';
 
 /**
  * docs/ingest.md lists every refusal reason with an example line that follows a few context lines.
@@ -26,6 +27,8 @@ type Reason = DeadLetterReason | typeof PARKED_REASON;
 const ALL_REASONS: readonly Reason[] = [...DEAD_LETTER_REASONS, PARKED_REASON];
 /** Only a store's refusal makes it; the in-memory stores refuse nothing. */
 const STORE_ONLY: Reason = 'store-rejected';
+/** Only the second door makes it: its example is a DVCQG sync record, sent by the context's system. */
+const SYNC_DOOR_ONLY: Reason = 'invalid-sync-record';
 
 /** The `### ` subsections of the doc's refusal section: heading text, and the lines of each ```ndjson block. */
 function readSection(): { heading: string; blocks: string[][] }[] {
@@ -71,7 +74,7 @@ function rawBytes(line: string): Buffer {
 }
 
 /** Fresh in-memory stores; the context ingested (its registry line put in force); then the example alone. */
-async function ingestAfterContext(example: string) {
+async function ingestAfterContext(example: string, door: 'cloudevents' | 'dvcqg' = 'cloudevents') {
   const context = subsections.filter((s) => s.heading === CONTEXT);
   expect(context).toHaveLength(1);
   expect(context[0]?.blocks).toHaveLength(1);
@@ -97,7 +100,9 @@ async function ingestAfterContext(example: string) {
   await expect(ingestStore.listLetters()).resolves.toEqual([]);
 
   const origin = 'example';
-  const result = await ingestBatch(ctx, [{ key: null, value: rawBytes(example), origin }]);
+  const message = { key: null, value: rawBytes(example), origin };
+  const result =
+    door === 'dvcqg' ? await ingestSyncBatch(ctx, [message], { format: 'dvcqg', source: 'urn:tthc:lamdong-motcua' }) : await ingestBatch(ctx, [message]);
   return { origin, outcome: result.outcomes.get(origin), letters: await ingestStore.listLetters() };
 }
 
@@ -112,9 +117,17 @@ describe('the refusal reasons in docs/ingest.md', () => {
 
   describe('each example, after the context lines, gets its reason', () => {
     it.each(DEAD_LETTER_REASONS.filter((r) => r !== STORE_ONLY))('%s', async (reason) => {
-      const { origin, outcome, letters } = await ingestAfterContext(exampleOf(reason));
+      const { origin, outcome, letters } = await ingestAfterContext(exampleOf(reason), reason === SYNC_DOOR_ONLY ? 'dvcqg' : 'cloudevents');
       expect(outcome).toBe('dead');
       expect(letters).toMatchObject([{ origin, reason, status: 'dead' }]);
+    });
+
+    it(`${SYNC_DOOR_ONLY} keeps no personal field of the record`, async () => {
+      const { letters } = await ingestAfterContext(exampleOf(SYNC_DOOR_ONLY), 'dvcqg');
+      const kept = Buffer.from(letters[0]?.value ?? new Uint8Array()).toString('utf8');
+      expect(JSON.parse(kept)).toMatchObject({ door: 'dvcqg', source: 'urn:tthc:lamdong-motcua', record: { MaHoSo: 'H36-2024-000005', TrangThaiHoSo: '9' } });
+      expect(kept).not.toMatch(/ChuHoSo|Nguyễn|SoDienThoai|0912345678/);
+      expect(letters[0]?.message).toMatch(/^NgayKetThucXuLy: is required when TrangThaiHoSo is 9/);
     });
 
     it(PARKED_REASON, async () => {

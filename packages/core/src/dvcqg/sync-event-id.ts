@@ -24,7 +24,11 @@ function hash32(text: string, seed: number): number {
   return h >>> 0;
 }
 
-const hex = (n: number, digits: number) => (n >>> 0).toString(16).padStart(8, '0').slice(8 - digits);
+const hex = (n: number, digits: number) =>
+  (n >>> 0)
+    .toString(16)
+    .padStart(8, '0')
+    .slice(8 - digits);
 
 /** `0190a2b3-c4d5-7xxx-yxxx-xxxxxxxxxxxx`: the instant's milliseconds, then a hash of `dossier` and `change`. */
 export function syncEventId(dossierCode: string, change: string, instant: string): string {

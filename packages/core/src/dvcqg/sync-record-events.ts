@@ -5,7 +5,8 @@ import { syncRecord, type SyncRecord, type SyncStatus } from './sync-record';
 import { syncEventId } from './sync-event-id';
 import { readSyncTime, type SyncTime } from './sync-time';
 
-export type SyncTranslation = { readonly ok: true; readonly events: readonly DossierEvent[] } | { readonly ok: false; readonly problems: readonly FieldProblem[] };
+export type SyncTranslation =
+  { readonly ok: true; readonly events: readonly DossierEvent[] } | { readonly ok: false; readonly problems: readonly FieldProblem[] };
 
 const CHANNELS = { '1': 'in-person', '2': 'online', '3': 'postal' } as const;
 const LEVELS = { '0': 'none', '1': 'partial', '2': 'full-process' } as const;
@@ -58,7 +59,10 @@ export function eventsOfSyncRecord(kept: unknown, options: { readonly source: st
   for (const event of built) {
     const checked = validateDossierEvent(event);
     if (!checked.ok) {
-      return { ok: false, problems: checked.problems.map((p) => ({ field: RECORD_FIELD[p.field] ?? `${p.field} of the ${event.type} read from the record`, rule: p.rule })) };
+      return {
+        ok: false,
+        problems: checked.problems.map((p) => ({ field: RECORD_FIELD[p.field] ?? `${p.field} of the ${event.type} read from the record`, rule: p.rule })),
+      };
     }
     events.push(event);
   }
@@ -83,7 +87,8 @@ function recordProblems(r: SyncRecord): FieldProblem[] {
     need('MucDoDVC', "the procedure's online service level, which the national record does not carry");
   }
   if (ENDED.has(status)) need('NgayKetThucXuLy', status === '9' || status === '10' ? 'when processing finished' : 'when the dossier ended');
-  else if (time(r.NgayKetThucXuLy)) problems.push({ field: 'NgayKetThucXuLy', rule: `must be empty while TrangThaiHoSo is ${status}: the dossier has not ended` });
+  else if (time(r.NgayKetThucXuLy))
+    problems.push({ field: 'NgayKetThucXuLy', rule: `must be empty while TrangThaiHoSo is ${status}: the dossier has not ended` });
   if (status === '10') need('NgayTra', 'when the result was returned');
   if (status === '3' && r.HinhThuc !== undefined && r.HinhThuc !== '2') {
     problems.push({ field: 'HinhThuc', rule: 'must be 2 (online) when TrangThaiHoSo is 3: only an online submission can be refused at reception' });
@@ -91,14 +96,20 @@ function recordProblems(r: SyncRecord): FieldProblem[] {
   if (r.TraLai === '1' && status !== '8') problems.push({ field: 'TraLai', rule: `must be 0 or absent unless TrangThaiHoSo is 8 (it is ${status})` });
 
   const supplements = r.DanhSachHoSoBoSung ?? [];
-  if (status === '3' && supplements.length > 0) problems.push({ field: 'DanhSachHoSoBoSung', rule: 'must be empty when TrangThaiHoSo is 3: the dossier was never received' });
+  if (status === '3' && supplements.length > 0)
+    problems.push({ field: 'DanhSachHoSoBoSung', rule: 'must be empty when TrangThaiHoSo is 3: the dossier was never received' });
   supplements.forEach((s, i) => {
     const open = !time(s.NgayTiepNhanBoSung);
     const last = i === supplements.length - 1;
-    if (open && !last) problems.push({ field: `DanhSachHoSoBoSung.${i}.NgayTiepNhanBoSung`, rule: 'is required: a later supplement was requested, so this one arrived' });
-    if (!open && !time(s.NgayHenTraMoi)) problems.push({ field: `DanhSachHoSoBoSung.${i}.NgayHenTraMoi`, rule: 'is required once the supplement arrived: it restarts the clock' });
+    if (open && !last)
+      problems.push({ field: `DanhSachHoSoBoSung.${i}.NgayTiepNhanBoSung`, rule: 'is required: a later supplement was requested, so this one arrived' });
+    if (!open && !time(s.NgayHenTraMoi))
+      problems.push({ field: `DanhSachHoSoBoSung.${i}.NgayHenTraMoi`, rule: 'is required once the supplement arrived: it restarts the clock' });
     if (last && open && status !== '5' && status !== '7' && status !== '8') {
-      problems.push({ field: `DanhSachHoSoBoSung.${i}.NgayTiepNhanBoSung`, rule: `is required when TrangThaiHoSo is ${status}: only a dossier awaiting a supplement (5), or ended without a result (7, 8), has one outstanding` });
+      problems.push({
+        field: `DanhSachHoSoBoSung.${i}.NgayTiepNhanBoSung`,
+        rule: `is required when TrangThaiHoSo is ${status}: only a dossier awaiting a supplement (5), or ended without a result (7, 8), has one outstanding`,
+      });
     }
   });
   if (status === '5' && (supplements.length === 0 || time(supplements[supplements.length - 1]?.NgayTiepNhanBoSung))) {
@@ -109,8 +120,10 @@ function recordProblems(r: SyncRecord): FieldProblem[] {
   }
   (r.DanhSachLePhi ?? []).forEach((f, i) => {
     if (f.HinhThucThu !== '2') return;
-    if (f.MaGiaoDich === undefined) problems.push({ field: `DanhSachLePhi.${i}.MaGiaoDich`, rule: 'is required for an online payment (HinhThucThu 2): it names the payment' });
-    if (!time(f.NgayThanhToan)) problems.push({ field: `DanhSachLePhi.${i}.NgayThanhToan`, rule: 'is required for an online payment (HinhThucThu 2): the day it counts on' });
+    if (f.MaGiaoDich === undefined)
+      problems.push({ field: `DanhSachLePhi.${i}.MaGiaoDich`, rule: 'is required for an online payment (HinhThucThu 2): it names the payment' });
+    if (!time(f.NgayThanhToan))
+      problems.push({ field: `DanhSachLePhi.${i}.NgayThanhToan`, rule: 'is required for an online payment (HinhThucThu 2): the day it counts on' });
   });
   return problems;
 }

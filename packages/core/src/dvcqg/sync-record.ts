@@ -28,10 +28,7 @@ const optionalSyncTime = z
 
 /** A code the portal writes as a string or a number: `"2"` and `2` are the same. */
 const numericCode = <C extends string>(codes: readonly [C, ...C[]], what: string) =>
-  z
-    .union([z.string(), z.number()], { message: `must be ${what}` })
-    .transform((v) => String(v))
-    .pipe(z.enum(codes, { message: `must be ${what}` }));
+  z.union([z.enum(codes), z.literal(codes.map(Number))], { error: `must be ${what}` }).transform((v) => String(v) as C);
 
 export const SYNC_STATUSES = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10'] as const;
 export type SyncStatus = (typeof SYNC_STATUSES)[number];
@@ -47,7 +44,9 @@ export const supplementEntry = z.object({
 export const feeEntry = z.object({
   MaPhiLePhi: z.string().max(64).optional().describe('Fee code'),
   Gia: z
-    .union([z.number(), z.string().regex(/^\d+$/, { message: 'must be a whole number of đồng' }).transform(Number)], { message: 'must be a whole number of đồng' })
+    .union([z.number(), z.string().regex(/^\d+$/, { message: 'must be a whole number of đồng' }).transform(Number)], {
+      message: 'must be a whole number of đồng',
+    })
     .pipe(z.number().int({ message: 'must be a whole number of đồng' }).positive({ message: 'must be more than 0' }).max(1_000_000_000_000))
     .describe('Amount in đồng'),
   HinhThucThu: numericCode(['1', '2'], '1 (at the counter) or 2 (online payment)').describe('How the fee was collected: 1 at the counter, 2 online'),

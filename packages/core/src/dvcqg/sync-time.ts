@@ -19,7 +19,14 @@ export function readSyncTime(text: string): SyncTime | undefined {
   const [, y, mo, d, h, mi, s] = m.map(Number) as [number, number, number, number, number, number, number];
   const utc = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
   // Date.UTC rolls 30 February over to March: a time that does not round-trip is not a time.
-  if (utc.getUTCFullYear() !== y || utc.getUTCMonth() !== mo - 1 || utc.getUTCDate() !== d || utc.getUTCHours() !== h || utc.getUTCMinutes() !== mi || utc.getUTCSeconds() !== s) {
+  if (
+    utc.getUTCFullYear() !== y ||
+    utc.getUTCMonth() !== mo - 1 ||
+    utc.getUTCDate() !== d ||
+    utc.getUTCHours() !== h ||
+    utc.getUTCMinutes() !== mi ||
+    utc.getUTCSeconds() !== s
+  ) {
     return undefined;
   }
   const day = `${text.slice(0, 4)}-${text.slice(4, 6)}-${text.slice(6, 8)}`;

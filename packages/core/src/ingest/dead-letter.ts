@@ -14,6 +14,7 @@ export const DEAD_LETTER_REASONS = [
   'unauthorised-source',
   'lifecycle-violation',
   'store-rejected',
+  'invalid-sync-record',
 ] as const;
 export type DeadLetterReason = (typeof DEAD_LETTER_REASONS)[number];
 

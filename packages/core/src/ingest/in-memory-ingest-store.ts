@@ -1,5 +1,16 @@
 import type { AgencyRegistryFile } from '../registry/agency-registry-file';
-import { addCounts, addRecordCounts, ZERO_COUNTS, ZERO_RECORD_COUNTS, type RecordCounts, type DeadLetter, type DeadLetterReason, type IngestCounts, type LetterStatus, type NewDeadLetter } from './dead-letter';
+import {
+  addCounts,
+  addRecordCounts,
+  ZERO_COUNTS,
+  ZERO_RECORD_COUNTS,
+  type RecordCounts,
+  type DeadLetter,
+  type DeadLetterReason,
+  type IngestCounts,
+  type LetterStatus,
+  type NewDeadLetter,
+} from './dead-letter';
 import type { IngestStore, LetterCount, LetterFilter, PartitionSpan } from './ingest-store';
 
 export class InMemoryIngestStore implements IngestStore {
