@@ -11,6 +11,7 @@ import { PUBLISHER_DEFAULTS } from '@tthc/publisher';
 import { demoCommand } from './commands/demo';
 import { ingestCommand } from './commands/ingest';
 import { INGEST_DEFAULTS } from '@tthc/ingest';
+import { DEFAULT_SYNC_CONSUMER_GROUP, DEFAULT_SYNC_TOPIC } from '@tthc/kafka';
 import { migrateCommand } from './commands/migrate';
 import { projectCommand } from './commands/project';
 import { replayCommand } from './commands/replay';
@@ -68,7 +69,12 @@ export function buildProgram(out: Output = stdoutOutput): Command {
     .option('--out <file>', 'write an NDJSON feed: the agency registry line, then the events in time order')
     .option('--kafka', 'publish instead: the registry to its compacted topic, then the events')
     .addOption(brokersOption())
-    .option('--topic <name>', 'events topic (with --kafka)', PUBLISHER_DEFAULTS.topic)
+    .addOption(
+      new Option('--format <format>', 'what follows the registry: CloudEvents, or the DVCQG sync records (DongBoHoSoMC) a one-stop-shop system would post')
+        .choices(['cloudevents', 'dvcqg'])
+        .default('cloudevents'),
+    )
+    .option('--topic <name>', `topic (with --kafka; default: ${PUBLISHER_DEFAULTS.topic}; with --format dvcqg: ${DEFAULT_SYNC_TOPIC})`)
     .option('--registry-topic <name>', 'registry topic (with --kafka)', PUBLISHER_DEFAULTS.registryTopic)
     .option('--batch-size <n>', 'events per send (with --kafka)', String(CLI_DEFAULTS.simulateBatchSize))
     .option(
@@ -93,11 +99,17 @@ export function buildProgram(out: Output = stdoutOutput): Command {
     .command('ingest')
     .description('append dossier events to the store, from an NDJSON file or from Kafka')
     .option('--file <file>', 'ingest this NDJSON file instead of Kafka')
+    .addOption(
+      new Option('--format <format>', 'what the file or topic holds: CloudEvents, or DVCQG sync records (DongBoHoSoMC), read into events')
+        .choices(['cloudevents', 'dvcqg'])
+        .default('cloudevents'),
+    )
+    .option('--source <urn>', 'with --format dvcqg: the URN of the system that sends the records, as the agency registry authorises it')
     .addOption(brokersOption())
-    .option('--topic <name>', 'events topic', INGEST_DEFAULTS.topic)
+    .option('--topic <name>', `topic to consume (default: ${INGEST_DEFAULTS.topic}; with --format dvcqg: ${DEFAULT_SYNC_TOPIC})`)
     .option('--dlq-topic <name>', 'dead-letter topic', INGEST_DEFAULTS.deadLetterTopic)
     .option('--registry-topic <name>', 'compacted topic of agency registry versions, read before consuming', INGEST_DEFAULTS.registryTopic)
-    .option('--group <id>', 'Kafka consumer group', INGEST_DEFAULTS.groupId)
+    .option('--group <id>', `Kafka consumer group (default: ${INGEST_DEFAULTS.groupId}; with --format dvcqg: ${DEFAULT_SYNC_CONSUMER_GROUP})`)
     .option('--metrics-port <port>', `serve /metrics and /health on 127.0.0.1 (default ${INGEST_DEFAULTS.metricsPort} when following Kafka)`)
     .option('--until-idle', 'exit once the group has consumed everything and nothing new arrives')
     .option('--idle-ms <ms>', 'quiet time that counts as idle', String(INGEST_DEFAULTS.idleMs))

@@ -7,11 +7,13 @@ import {
   REPORT_GROUPINGS,
   reportSelection,
   reportSelectionProblems,
+  sourceUrn,
   TthcError,
   type TextReportFormat,
   type TimeBounds,
 } from '@tthc/core';
-import { brokerList, topicName } from '@tthc/kafka';
+import { brokerList, DEFAULT_SYNC_CONSUMER_GROUP, DEFAULT_SYNC_TOPIC, topicName } from '@tthc/kafka';
+import { PUBLISHER_DEFAULTS } from '@tthc/publisher';
 import { INGEST_DEFAULTS } from '@tthc/ingest';
 import { LOG_LEVELS } from '@tthc/logging';
 import { storeUrl } from '@tthc/stores';
@@ -50,13 +52,20 @@ export const commonOptions = z.object({
 /** The events and registry topics, which every Kafka command names. */
 const topics = { topic: topicName, registryTopic: topicName };
 
+/** What a door takes in: CloudEvents, or the DVCQG sync records that one-stop-shop systems already send. */
+export const INGEST_FORMATS = ['cloudevents', 'dvcqg'] as const;
+
 export const ingestOptions = commonOptions
   .extend({
     file: z.string().min(1).optional(),
     brokers: brokerList.optional(),
-    ...topics,
+    format: z.enum(INGEST_FORMATS).default('cloudevents'),
+    source: sourceUrn.optional(),
+    // Absent: the default of the format's door.
+    topic: topicName.optional(),
+    registryTopic: topicName,
     dlqTopic: topicName,
-    group: z.string().min(1).max(255),
+    group: z.string().min(1).max(255).optional(),
     metricsPort: z.coerce.number().int().min(0).max(65535).optional(),
     untilIdle: z.boolean().default(false),
     idleMs: positiveInt,
@@ -78,7 +87,16 @@ export const ingestOptions = commonOptions
   .refine((o) => o.heartbeatMs * 3 <= o.sessionTimeoutMs, {
     message: 'must be at most a third of --session-timeout-ms, so that a live member is not taken for dead',
     path: ['heartbeatMs'],
-  });
+  })
+  .refine((o) => (o.format === 'dvcqg') === (o.source !== undefined), {
+    message: 'give --source URN with --format dvcqg (the records do not name the system that sends them), and only then: a CloudEvent names its own',
+    path: ['source'],
+  })
+  .transform((o) => ({
+    ...o,
+    topic: o.topic ?? (o.format === 'dvcqg' ? DEFAULT_SYNC_TOPIC : INGEST_DEFAULTS.topic),
+    group: o.group ?? (o.format === 'dvcqg' ? DEFAULT_SYNC_CONSUMER_GROUP : INGEST_DEFAULTS.groupId),
+  }));
 
 export const projectOptions = commonOptions.extend({ untilCaughtUp: z.boolean().default(false), batchSize: storeBatchSize }).strict();
 
@@ -134,13 +152,17 @@ export const simulateOptions = commonOptions
     out: z.string().min(1).optional(),
     kafka: z.boolean().default(false),
     brokers: brokerList.optional(),
-    ...topics,
+    format: z.enum(INGEST_FORMATS).default('cloudevents'),
+    // Absent: the default of the format's door.
+    topic: topicName.optional(),
+    registryTopic: topicName,
     batchSize: sendBatchSize,
     reorganiseOn: isoDate.optional(),
   })
   .strict()
   .refine((o) => (o.out !== undefined) !== o.kafka, { message: 'give either --out FILE.ndjson or --kafka', path: ['out'] })
-  .refine((o) => !o.kafka || o.brokers !== undefined, { message: 'give Kafka brokers with --brokers or KAFKA_BROKERS', path: ['brokers'] });
+  .refine((o) => !o.kafka || o.brokers !== undefined, { message: 'give Kafka brokers with --brokers or KAFKA_BROKERS', path: ['brokers'] })
+  .transform((o) => ({ ...o, topic: o.topic ?? (o.format === 'dvcqg' ? DEFAULT_SYNC_TOPIC : PUBLISHER_DEFAULTS.topic) }));
 
 /** The command-line flag of an option's key: commander turns `--dlq-topic` into `dlqTopic`, this turns it back. */
 const flagOf = (key: string): string => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;

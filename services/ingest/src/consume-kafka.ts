@@ -1,5 +1,14 @@
 import { Partitioners, type Admin, type EachBatchPayload, type KafkaMessage, type Producer } from 'kafkajs';
-import { addCounts, ZERO_COUNTS, type AgencyRegistry, type IngestCounts, type NewDeadLetter } from '@tthc/core';
+import {
+  addCounts,
+  addRecordCounts,
+  ZERO_COUNTS,
+  ZERO_RECORD_COUNTS,
+  type AgencyRegistry,
+  type IngestCounts,
+  type NewDeadLetter,
+  type RecordCounts,
+} from '@tthc/core';
 import { CLIENT_IDS, createKafka, DEAD_LETTER_HEADERS, ensureKafkaReachable, IDEMPOTENT_PRODUCER_RETRY } from '@tthc/kafka';
 import type { Logger } from '@tthc/logging';
 import { retryingWith, sleep, StoppedWhileUnavailableError } from '@tthc/retry';
@@ -7,7 +16,8 @@ import { INGEST_DEFAULTS } from './defaults';
 import { followRegistryTopic } from './follow-registry-topic';
 import { DossierCache } from './dossier-cache';
 import { NoRegistryError } from './ingest-file';
-import { ingestBatch, type IngestContext } from './ingest-batch';
+import { ingestBatch, type BatchResult, type IngestContext } from './ingest-batch';
+import { ingestSyncBatch, recordOriginOf, type SyncDoor } from './sync-door';
 import type { HealthState, IngestMetrics } from './observability';
 
 export interface ConsumeKafkaOptions {
@@ -34,6 +44,10 @@ export interface ConsumeKafkaOptions {
   readonly heartbeatIntervalMs?: number;
   /** The most bytes one fetch takes from a partition: the size of a batch (INGEST_DEFAULTS). */
   readonly fetchBytesPerPartition?: number;
+  /** The topic holds DVCQG sync records, read into events (`tthc ingest --format dvcqg`); CloudEvents when absent. */
+  readonly door?: SyncDoor;
+  /** With `door`: called after each batch with the running record counts. */
+  readonly onRecords?: (totals: RecordCounts) => void;
 }
 
 const DISCONNECT_BOUND_MS = 10_000;
@@ -119,6 +133,7 @@ export async function consumeKafka(
   });
   const admin: Admin = kafka.admin();
   let totals = ZERO_COUNTS;
+  let recordTotals = ZERO_RECORD_COUNTS;
   let lastActivity = Date.now();
   // The batches being processed: a stop waits for them to commit before the group is left.
   const inFlight = new Set<Promise<void>>();
@@ -209,9 +224,14 @@ export async function consumeKafka(
       },
     });
     const context: IngestContext = { ...ctx, registry, source: `kafka:${topic}`, cache, retry };
-    let result;
+    let result: BatchResult;
     try {
-      result = await ingestBatch(context, messages);
+      if (options.door) {
+        const synced = await ingestSyncBatch(context, messages, options.door);
+        result = synced;
+        recordTotals = addRecordCounts(recordTotals, synced.records);
+        options.onRecords?.(recordTotals);
+      } else result = await ingestBatch(context, messages);
     } catch (error) {
       // Stopping while the store is down: leave the batch uncommitted for the next consumer.
       if (error instanceof StoppedWhileUnavailableError) return;
@@ -222,7 +242,8 @@ export async function consumeKafka(
       await producer.send({
         topic: dlqTopic,
         acks: -1,
-        messages: result.deadLetters.map((l) => deadLetterMessage(l, batch.topic, batch.partition, offsets.get(l.origin) ?? l.origin)),
+        // An event read from a sync record is sent with its record's offset.
+        messages: result.deadLetters.map((l) => deadLetterMessage(l, batch.topic, batch.partition, offsets.get(recordOriginOf(l.origin)) ?? l.origin)),
       });
     }
     // The batch's offsets are accounted for once it is settled in the store, before Kafka hears of it:

@@ -1,12 +1,24 @@
 import { createHash } from 'node:crypto';
-import { addCounts, AGENCY_REGISTRY_EVENT_TYPE, mayBeRegistryEvent, ZERO_COUNTS, TthcError, type AgencyRegistry, type IngestCounts } from '@tthc/core';
+import {
+  addCounts,
+  addRecordCounts,
+  AGENCY_REGISTRY_EVENT_TYPE,
+  mayBeRegistryEvent,
+  ZERO_COUNTS,
+  ZERO_RECORD_COUNTS,
+  TthcError,
+  type AgencyRegistry,
+  type IngestCounts,
+  type RecordCounts,
+} from '@tthc/core';
 import type { Logger } from '@tthc/logging';
 import { retryingWith, type RetryOptions } from '@tthc/retry';
 import { adoptRegistryEvent } from './adopt-registry';
-import { ingestBatch, readBatch, type IncomingMessage, type IngestContext } from './ingest-batch';
+import { ingestBatch, readBatch, type BatchResult, type IncomingMessage, type IngestContext } from './ingest-batch';
 import { INGEST_DEFAULTS } from './defaults';
 import { DossierCache } from './dossier-cache';
 import { isBlank, readLines } from './read-lines';
+import { ingestSyncBatch, readSyncBatch, type SyncDoor } from './sync-door';
 
 export interface IngestFileOptions {
   readonly batchSize?: number;
@@ -20,7 +32,14 @@ export interface IngestFileOptions {
   readonly deadLetterLogLevel?: 'warn' | 'debug';
   /** How long to wait before trying an unavailable store again (the defaults of retryWhileUnavailable when absent). */
   readonly retryDelays?: Pick<RetryOptions, 'initialDelayMs' | 'maxDelayMs'>;
+  /** Lines are DVCQG sync records, read into events (`tthc ingest --format dvcqg`); CloudEvents when absent. */
+  readonly door?: SyncDoor;
+  /** With `door`: called after each batch with the running record counts. */
+  readonly onRecords?: (totals: RecordCounts) => void;
 }
+
+/** The counts' source of a file's lines: `file`, or `file:dvcqg` for sync records. */
+export const fileSource = (door: SyncDoor | undefined): string => (door ? `file:${door.format}` : 'file');
 
 /** Raised when events arrive and neither the store nor the feed has given an agency registry to check them against. */
 export class NoRegistryError extends TthcError {
@@ -28,7 +47,8 @@ export class NoRegistryError extends TthcError {
 }
 
 /**
- * Ingests an NDJSON file (one CloudEvent per line) through the same batch pipeline as Kafka. Dead
+ * Ingests an NDJSON file (one CloudEvent per line, or with `door` one DVCQG sync record per line)
+ * through the same batch pipeline as Kafka. Dead
  * letters stay in the store's database; a line's origin is `file:line#hash`, so ingesting the same
  * file again records nothing twice. A line that carries an agency registry (a simulated feed starts
  * with one) becomes the store's registry for the lines after it.
@@ -41,6 +61,9 @@ export async function ingestFile(
   const batchSize = options.batchSize ?? INGEST_DEFAULTS.batchSize;
   let registry = ctx.registry;
   let totals = ZERO_COUNTS;
+  let recordTotals = ZERO_RECORD_COUNTS;
+  const { door } = options;
+  const source = fileSource(door);
   let bytesRead = 0;
   let batch: IncomingMessage[] = [];
   let lineNo = 0;
@@ -59,20 +82,28 @@ export async function ingestFile(
       );
     }
     const retry = retryingWith({ logger: options.logger, ...options.retryDelays, ...(options.signal ? { signal: options.signal } : {}) });
-    const context: IngestContext = { ...ctx, registry, source: 'file', cache, retry };
-    const read = readBatch(context, messages);
+    const context: IngestContext = { ...ctx, registry, source, cache, retry };
+    const read = door ? readSyncBatch(context, messages, door) : readBatch(context, messages);
     const lines = lineNo;
     const bytes = bytesRead;
     await inStore;
     inStore = (async () => {
-      const result = await ingestBatch(context, read);
+      let result: BatchResult;
+      let records: RecordCounts | undefined;
+      if ('refused' in read) {
+        const synced = await ingestSyncBatch(context, read, door ?? { format: 'dvcqg', source: '' });
+        result = synced;
+        records = synced.records;
+        recordTotals = addRecordCounts(recordTotals, synced.records);
+        options.onRecords?.(recordTotals);
+      } else result = await ingestBatch(context, read);
       totals = addCounts(totals, result.counts);
       const level = options.deadLetterLogLevel ?? 'warn';
       for (const letter of result.deadLetters) {
         options.logger[level]({ origin: letter.origin, reason: letter.reason, detail: letter.message }, 'dead letter');
         options.onDeadLetter?.(letter.reason);
       }
-      options.logger.info({ file: path, lines, ...result.counts, unparked: result.unparked }, 'batch ingested');
+      options.logger.info({ file: path, lines, ...result.counts, ...(records ? { records } : {}), unparked: result.unparked }, 'batch ingested');
       options.onBatch?.(totals, bytes, lines);
     })();
     // A failure surfaces at the next flush; handled here so that it is not reported unhandled meanwhile.
@@ -97,7 +128,7 @@ export async function ingestFile(
       if (adopted.ok) registry = adopted.registry;
       else {
         const refused = { ...ZERO_COUNTS, consumed: 1, ...(adopted.redelivered ? { duplicates: 1 } : { deadLettered: 1 }) };
-        await ctx.ingestStore.addCounts('file', refused);
+        await ctx.ingestStore.addCounts(source, refused);
         totals = addCounts(totals, refused);
       }
       continue;

@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
-import { TthcError, type IngestCounts, type TimeBounds } from '@tthc/core';
-import { consumeKafka, HealthState, INGEST_DEFAULTS, ingestFile, IngestMetrics, startOpsServer } from '@tthc/ingest';
+import { TthcError, ZERO_RECORD_COUNTS, type IngestCounts, type RecordCounts, type TimeBounds } from '@tthc/core';
+import { consumeKafka, HealthState, INGEST_DEFAULTS, ingestFile, IngestMetrics, startOpsServer, type SyncDoor } from '@tthc/ingest';
 import type { Logger } from '@tthc/logging';
 import type { Stores } from '@tthc/stores';
 import { stopSignal, withStores, type Output } from '../context';
@@ -44,7 +44,14 @@ export function deadLetterSummary(byReason: ReadonlyMap<string, number>): string
   return `${count(total)} event${total === 1 ? '' : 's'} refused (${parts.join(', ')}); \`tthc dlq list\` shows each`;
 }
 
-export async function ingestFromFile(stores: Stores, logger: Logger, file: string, batchSize: number, timeBounds?: TimeBounds): Promise<IngestCounts> {
+export async function ingestFromFile(
+  stores: Stores,
+  logger: Logger,
+  file: string,
+  batchSize: number,
+  timeBounds?: TimeBounds,
+  door?: { readonly door: SyncDoor; readonly onRecords: (totals: RecordCounts) => void },
+): Promise<IngestCounts> {
   const size = statSync(file).size;
   // A feed may carry its own registry (a simulated one starts with it); else the store's is used.
   const registry = await storedRegistryIfAny(stores.ingestStore);
@@ -54,6 +61,7 @@ export async function ingestFromFile(stores: Stores, logger: Logger, file: strin
   const terminal = process.stderr.isTTY;
   const byReason = new Map<string, number>();
   let lastLine = 0;
+  let records = ZERO_RECORD_COUNTS;
   let counts: IngestCounts;
   try {
     counts = await ingestFile(
@@ -62,6 +70,15 @@ export async function ingestFromFile(stores: Stores, logger: Logger, file: strin
       {
         batchSize,
         logger,
+        ...(door
+          ? {
+              door: door.door,
+              onRecords: (totals: RecordCounts) => {
+                records = totals;
+                door.onRecords(totals);
+              },
+            }
+          : {}),
         signal: stopSignal(),
         deadLetterLogLevel: terminal ? 'debug' : 'warn',
         onDeadLetter: (reason) => byReason.set(reason, (byReason.get(reason) ?? 0) + 1),
@@ -84,6 +101,13 @@ export async function ingestFromFile(stores: Stores, logger: Logger, file: strin
       interruptedExitCode(signal),
     );
   }
+  if (door && records.refused > 0 && counts.appended === 0 && counts.parked === 0) {
+    throw new AllRefusedError(
+      `${file}: nothing was stored: of its ${count(records.records)} sync records ${count(records.refused)} were refused ` +
+        `and the rest stated ${count(counts.duplicates)} events already stored and ${count(counts.deadLettered)} refused; ` +
+        `\`tthc dlq list --reason invalid-sync-record\` shows why; is this the store you meant (--store), and the --source?`,
+    );
+  }
   if (nothingNewStored(counts)) {
     throw new AllRefusedError(
       `${file}: nothing was stored: every one of its ${count(counts.consumed)} events was refused or already stored ` +
@@ -96,9 +120,13 @@ export async function ingestFromFile(stores: Stores, logger: Logger, file: strin
 
 export async function ingestCommand(raw: Record<string, unknown>, out: Output): Promise<void> {
   const options = parseOptions(ingestOptions, raw);
+  const door: SyncDoor | undefined = options.format === 'dvcqg' && options.source !== undefined ? { format: 'dvcqg', source: options.source } : undefined;
+  // The records a sync door read, refused and read into events: printed beside the events' counts.
+  let records: RecordCounts | undefined;
+  const onRecords = (totals: RecordCounts) => (records = totals);
   const counts = await withStores(options, async (stores, logger) => {
     const timeBounds = timeBoundsOf(options);
-    if (options.file !== undefined) return ingestFromFile(stores, logger, options.file, options.batchSize, timeBounds);
+    if (options.file !== undefined) return ingestFromFile(stores, logger, options.file, options.batchSize, timeBounds, door ? { door, onRecords } : undefined);
     // Updated from the registry topic before and while consuming.
     const registry = await storedRegistryIfAny(stores.ingestStore);
     const metrics = new IngestMetrics();
@@ -125,6 +153,7 @@ export async function ingestCommand(raw: Record<string, unknown>, out: Output): 
           ...(options.untilIdle ? { untilIdleMs: options.idleMs } : {}),
           signal: stopSignal(),
           onBatch: (t) => progress.update(t.consumed),
+          ...(door ? { door, onRecords } : {}),
         },
       );
     } finally {
@@ -132,5 +161,5 @@ export async function ingestCommand(raw: Record<string, unknown>, out: Output): 
       await ops?.close();
     }
   });
-  await out.write(`${JSON.stringify({ ingest: counts })}\n`);
+  await out.write(`${JSON.stringify({ ingest: counts, ...(door ? { records: records ?? ZERO_RECORD_COUNTS } : {}) })}\n`);
 }

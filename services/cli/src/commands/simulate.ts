@@ -8,10 +8,14 @@ import {
   reorganiseSimulation,
   scaleProfile,
   simulateProfile,
+  SIMULATION_SOURCE,
+  syncRecordsOf,
   type ProfileSimulation,
+  type SimulatedSyncRecord,
   type SimulationProfile,
 } from '@tthc/simulator';
 import { createLogger, type Logger } from '@tthc/logging';
+import { createKafka, CLIENT_IDS, IDEMPOTENT_PRODUCER_RETRY } from '@tthc/kafka';
 import { createPublisher, publishRegistry } from '@tthc/publisher';
 import type { Output } from '../context';
 import { parseOptions, simulateOptions, UsageError } from '../options';
@@ -61,8 +65,26 @@ export function simulationRegistryEvent(profile: SimulationProfile, simulation: 
   });
 }
 
+/** What a feed holds after its registry line: the simulation's events, or the DVCQG sync records a one-stop-shop system would post for them. */
+export type FeedFormat = 'cloudevents' | 'dvcqg';
+
 /**
- * Writes the feed: the registry line, then every event in time order. Streams, so memory stays flat.
+ * The feed's lines after the registry, and how many of the simulation's events they have covered
+ * so far (for progress: a sync record is posted per change, an apology posts none).
+ */
+function feedOf(simulation: ProfileSimulation, format: FeedFormat): { lines: Iterable<unknown>; covered: () => number } {
+  let covered = 0;
+  const events = function* () {
+    for (const event of simulation.events()) {
+      covered += 1;
+      yield event;
+    }
+  };
+  return { lines: format === 'dvcqg' ? syncRecordsOf(events()) : events(), covered: () => covered };
+}
+
+/**
+ * Writes the feed: the registry line, then every event (or sync record) in time order. Streams, so memory stays flat.
  * It writes beside the file and renames at the end, so a failed or interrupted run never leaves a
  * partial feed that could be ingested as if it were whole.
  */
@@ -71,7 +93,8 @@ export async function writeSimulation(
   registry: AgencyRegistryEvent,
   simulation: ProfileSimulation,
   onProgress: (events: number) => void,
-): Promise<void> {
+  format: FeedFormat = 'cloudevents',
+): Promise<number> {
   mkdirSync(dirname(file), { recursive: true });
   const partial = `${file}.partial`;
   const stream = createWriteStream(partial);
@@ -86,26 +109,62 @@ export async function writeSimulation(
   };
   try {
     await write(`${JSON.stringify(registry)}\n`);
-    let events = 0;
+    const feed = feedOf(simulation, format);
+    let lines = 0;
     let chunk = '';
-    for (const event of simulation.events()) {
-      chunk += `${JSON.stringify(event)}\n`;
-      events += 1;
-      if (events % 2000 === 0) {
+    for (const line of feed.lines) {
+      chunk += `${JSON.stringify(line)}\n`;
+      lines += 1;
+      if (lines % 2000 === 0) {
         await write(chunk);
         chunk = '';
-        onProgress(events);
+        onProgress(feed.covered());
       }
     }
     await write(chunk);
-    onProgress(events);
+    onProgress(feed.covered());
     stream.end();
     await finished;
     renameSync(partial, file);
+    return lines;
   } catch (error) {
     stream.destroy();
     rmSync(partial, { force: true });
     throw error;
+  }
+}
+
+/**
+ * Sends sync records as a one-stop-shop system would post them, keyed by dossier code so that a
+ * dossier's records keep their order: raw JSON, since they are not events for the publisher to check.
+ */
+async function publishSyncRecords(
+  options: { brokers: readonly string[]; topic: string; batchSize: number },
+  simulation: ProfileSimulation,
+  logger: Logger,
+  onProgress: (events: number) => void,
+): Promise<number> {
+  const kafka = createKafka({ brokers: options.brokers, clientId: CLIENT_IDS.publisher, logger });
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, retry: IDEMPOTENT_PRODUCER_RETRY });
+  await producer.connect();
+  try {
+    const feed = feedOf(simulation, 'dvcqg');
+    let batch: SimulatedSyncRecord[] = [];
+    let sent = 0;
+    const send = async () => {
+      await producer.send({ topic: options.topic, acks: -1, messages: batch.map((r) => ({ key: r.MaHoSo, value: JSON.stringify(r) })) });
+      sent += batch.length;
+      batch = [];
+      onProgress(feed.covered());
+    };
+    for (const record of feed.lines as Iterable<SimulatedSyncRecord>) {
+      batch.push(record);
+      if (batch.length >= options.batchSize) await send();
+    }
+    await send();
+    return sent;
+  } finally {
+    await producer.disconnect();
   }
 }
 
@@ -115,9 +174,11 @@ async function publishSimulation(
   simulation: ProfileSimulation,
   logger: Logger,
   onProgress: (events: number) => void,
-): Promise<void> {
+  format: FeedFormat = 'cloudevents',
+): Promise<number> {
   // The registry first, acknowledged: ingest reads its topic to the end before checking any event.
   await publishRegistry(registry, { brokers: options.brokers, topic: options.registryTopic, logger });
+  if (format === 'dvcqg') return publishSyncRecords(options, simulation, logger, onProgress);
   const publisher = await createPublisher({ brokers: options.brokers, topic: options.topic, logger });
   try {
     let batch: unknown[] = [];
@@ -133,6 +194,7 @@ async function publishSimulation(
     }
     await publisher.publish(batch);
     onProgress(sent + batch.length);
+    return sent + batch.length;
   } finally {
     await publisher.disconnect();
   }
@@ -154,16 +216,18 @@ export async function simulateCommand(raw: Record<string, unknown>, out: Output)
   const simulation = reorganised ?? simulated;
   const registry = simulationRegistryEvent(profile, simulation, options.seed);
   const progress = createProgress('simulate', 'events');
+  let written: number;
   try {
     const onProgress = (events: number) => progress.update(events, simulation.eventCount);
-    if (options.out !== undefined) await writeSimulation(options.out, registry, simulation, onProgress);
+    if (options.out !== undefined) written = await writeSimulation(options.out, registry, simulation, onProgress, options.format);
     else
-      await publishSimulation(
+      written = await publishSimulation(
         { brokers: options.brokers ?? [], topic: options.topic, registryTopic: options.registryTopic, batchSize: options.batchSize },
         registry,
         simulation,
         logger,
         onProgress,
+        options.format,
       );
   } finally {
     progress.stop();
@@ -177,6 +241,8 @@ export async function simulateCommand(raw: Record<string, unknown>, out: Output)
       period: profile.period,
       dossiers: simulation.dossiers,
       events: simulation.eventCount,
+      // The sync records the events were written as, and the system to name with `tthc ingest --format dvcqg --source`.
+      ...(options.format === 'dvcqg' ? { format: 'dvcqg', records: written, source: SIMULATION_SOURCE } : {}),
       ...(options.out !== undefined ? { out: options.out } : { topic: options.topic, registryTopic: options.registryTopic }),
       seconds,
       figures: simulation.figures,
