@@ -11,6 +11,7 @@ import {
   timeBoundsChecker,
   WrongExpectedRevisionError,
   type AgencyRegistry,
+  type AnyVersionDossierEvent,
   type AppendOutcome,
   type DeadLetterReason,
   type EventStore,
@@ -156,6 +157,26 @@ function readMessages(
     else candidates.push({ event: parsed.event, message });
   }
   return { invalid, candidates };
+}
+
+/**
+ * A batch of events already valid (built and checked by the caller, as the sync door does), each
+ * with the message it stands for: only their times are checked. Spares parsing again what was just
+ * built.
+ */
+export function readBuiltBatch(
+  ctx: Pick<IngestContext, 'now' | 'timeBounds'>,
+  built: readonly { readonly message: IncomingMessage; readonly event: AnyVersionDossierEvent }[],
+): ReadBatch {
+  const timeBoundProblems = timeBoundsChecker(ctx.now?.() ?? Date.now(), ctx.timeBounds ?? INGEST_DEFAULTS.timeBounds);
+  const invalid: Invalid[] = [];
+  const candidates: Candidate<IncomingMessage>[] = [];
+  for (const { message, event } of built) {
+    const late = timeBoundProblems(event);
+    if (late.length > 0) invalid.push({ message, reason: 'implausible-time', detail: formatProblems(late), dossierCode: event.subject });
+    else candidates.push({ event, message });
+  }
+  return { messages: built.map((b) => b.message), invalid, candidates };
 }
 
 /**

@@ -7,10 +7,11 @@ import {
   keptFieldsOf,
   ZERO_RECORD_COUNTS,
   type DeadLetterReason,
+  type DossierEvent,
   type FieldProblem,
   type RecordCounts,
 } from '@tthc/core';
-import { ingestBatch, letter, readBatch, type BatchResult, type IncomingMessage, type IngestContext, type Invalid, type ReadBatch } from './ingest-batch';
+import { ingestBatch, letter, readBuiltBatch, type BatchResult, type IncomingMessage, type IngestContext, type Invalid, type ReadBatch } from './ingest-batch';
 
 /**
  * The second door: records that one-stop-shop systems post to the national portal (DVCQG
@@ -91,7 +92,7 @@ const byteLength = (value: Buffer | string | null) => (value === null ? 0 : type
  */
 export function readSyncBatch(ctx: Pick<IngestContext, 'now' | 'timeBounds'>, records: readonly IncomingMessage[], door: SyncDoor): ReadSyncBatch {
   const refused: Invalid[] = [];
-  const derived: IncomingMessage[] = [];
+  const derived: { message: IncomingMessage; event: DossierEvent }[] = [];
   let translated = 0;
   for (const message of records) {
     const read = readRecord(message.value);
@@ -123,12 +124,15 @@ export function readSyncBatch(ctx: Pick<IngestContext, 'now' | 'timeBounds'>, re
       continue;
     }
     translated += 1;
-    translation.events.forEach((event, k) => derived.push({ key: event.subject, value: JSON.stringify(event), origin: eventOrigin(message.origin, k) }));
+    translation.events.forEach((event, k) =>
+      derived.push({ event, message: { key: event.subject, value: JSON.stringify(event), origin: eventOrigin(message.origin, k) } }),
+    );
   }
   return {
     records,
     refused,
-    events: readBatch(ctx, derived),
+    // The events were built and checked by the mapping: only their times are left to check.
+    events: readBuiltBatch(ctx, derived),
     counts: { ...ZERO_RECORD_COUNTS, records: records.length, translated, refused: refused.length, events: derived.length },
   };
 }

@@ -56,9 +56,10 @@ describe('sync record times (yyyyMMddHHmmss, local time)', () => {
     expect(readSyncTime('20240315083000')).toEqual({ instant: '2024-03-15T08:30:00+07:00', day: '2024-03-15' });
     expect(writeSyncTime('2024-03-15T01:30:00Z')).toBe('20240315083000');
     expect(writeSyncTime('2024-03-14T20:00:00Z')).toBe('20240315030000');
+    expect(readSyncTime('20240229235959')?.day).toBe('2024-02-29');
   });
 
-  it.each(['20240230083000', '20240315243000', '2024031508300', '2024-03-15', ''])('refuses %j', (text) => {
+  it.each(['20230229083000', '20240230083000', '20240431083000', '20240315243000', '20240315236000', '2024031508300a', '2024031508300', '2024-03-15', ''])('refuses %j', (text) => {
     expect(readSyncTime(text)).toBeUndefined();
   });
 });
