@@ -153,7 +153,7 @@ describe(`the Lâm Đồng H1 2024 profile${SYNC_SCALE === 1 ? ', full size' : `
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   interface SyncIngest {
-    ingest: Record<string, number>;
+    ingest: { consumed: number; appended: number; duplicates: number; deadLettered: number; parked: number };
     records: { records: number; translated: number; refused: number; events: number };
   }
   type SyncSimulated = Simulated & { records: number; source: string };
