@@ -1,4 +1,4 @@
-import { addCounts, ZERO_COUNTS, type IngestCounts, type LetterCount } from '@tthc/core';
+import { addCounts, ZERO_COUNTS, type IngestCounts, type LetterCount, type RecordCounts } from '@tthc/core';
 import { PROJECTIONS, projectionStatus, type ProjectionStatus } from '@tthc/projector';
 import type { Stores } from '@tthc/stores';
 
@@ -7,18 +7,27 @@ export interface IngestConservation {
   readonly total: IngestCounts;
   /** Every consumed message is appended, a recognised duplicate, a dead letter, or parked. */
   readonly balanced: boolean;
+  /**
+   * Doors that read records into events (the DVCQG sync door), per source: records = translated +
+   * refused, and the events the translated records stated are the source's `consumed` above.
+   */
+  readonly records: Record<string, RecordCounts>;
+  /** Every record read into events or refused, at every record door. */
+  readonly recordsBalanced: boolean;
   /** consumed counts a redelivered message again; the committed span counts each offset once. */
   readonly partitions: { source: string; partition: number; firstOffset: string; nextOffset: string; distinct: number }[];
 }
 
 /** Ingest's conservation counts per source and the span of offsets it has accounted for per partition. */
 export async function ingestConservation(stores: Pick<Stores, 'ingestStore'>): Promise<IngestConservation> {
-  const [counts, offsets] = await Promise.all([stores.ingestStore.counts(), stores.ingestStore.offsets()]);
+  const [counts, records, offsets] = await Promise.all([stores.ingestStore.counts(), stores.ingestStore.recordCounts(), stores.ingestStore.offsets()]);
   const total = [...counts.values()].reduce(addCounts, ZERO_COUNTS);
   return {
     sources: Object.fromEntries(counts),
     total,
     balanced: total.consumed === total.appended + total.duplicates + total.deadLettered + total.parked,
+    records: Object.fromEntries(records),
+    recordsBalanced: [...records.values()].every((r) => r.records === r.translated + r.refused),
     partitions: offsets.map((p) => ({
       source: p.source,
       partition: p.partition,

@@ -155,6 +155,10 @@ export const ingestResponse = z.object({
   sources: z.record(z.string(), ingestCounts),
   total: ingestCounts,
   balanced: z.boolean().describe('consumed = appended + duplicates + deadLettered + parked'),
+  records: z
+    .record(z.string(), z.object({ records: z.int(), translated: z.int(), refused: z.int(), events: z.int() }))
+    .describe("Doors that read records into events (the DVCQG sync door), per source: the events the translated records stated are the source's consumed"),
+  recordsBalanced: z.boolean().describe('records = translated + refused, at every record door'),
   partitions: z.array(z.object({ source: z.string(), partition: z.int(), firstOffset: z.string(), nextOffset: z.string(), distinct: z.int() })),
 });
 

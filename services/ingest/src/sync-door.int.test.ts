@@ -7,6 +7,7 @@ import { openPostgresStores } from '@tthc/store-postgres';
 import { openSqliteStores } from '@tthc/store-sqlite';
 import { createTestDatabase, DEMO_SOURCE, demoRegistry } from '@tthc/test-support';
 import { ingestFile } from './ingest-file';
+import { redriveDeadLetters } from './redrive-letters';
 
 const logger = createLogger({ level: 'silent' });
 const AGENCY = '000.00.01.H36';
@@ -170,5 +171,43 @@ describe.each([
       source: DEMO_SOURCE,
       unreadable: { reason: 'invalid-json', bytes: Buffer.byteLength(cutOff) },
     });
+  });
+
+  it('redrives a refused record through the door again: read now, it is resolved and its events stored; refused again, it stays dead', async () => {
+    await ingest([record('H36-2024-000006', { MucDoDVC: undefined })]);
+    // A letter the door's rules of an earlier version refused, whose record reads today.
+    const kept = {
+      door: 'dvcqg',
+      source: DEMO_SOURCE,
+      record: { ...record('H36-2024-000007'), ChuHoSo: undefined, SoDienThoai: undefined, Email: undefined, TrichYeuHoSo: undefined },
+    };
+    await stores.ingestStore.recordLetters([
+      {
+        origin: 'earlier:1',
+        key: null,
+        value: Buffer.from(JSON.stringify(kept)),
+        reason: 'invalid-sync-record',
+        message: 'MucDoDVC: …',
+        dossierCode: 'H36-2024-000007',
+        status: 'dead',
+      },
+    ]);
+    await stores.ingestStore.addRecordCounts('earlier', { records: 1, translated: 0, refused: 1, events: 0 });
+    const summary = await redriveDeadLetters(stores, registry(), { limit: 10 });
+    expect(summary).toEqual({ letters: 2, appended: 1, duplicate: 0, dead: 1, parked: 0 });
+    const letters = await stores.ingestStore.listLetters({ limit: 10 });
+    expect(letters.map((l) => [l.dossierCode, l.status, l.reason])).toEqual([
+      ['H36-2024-000006', 'dead', 'invalid-sync-record'],
+      ['H36-2024-000007', 'resolved', 'invalid-sync-record'],
+    ]);
+    expect(await stored()).toEqual(['dossier-H36-2024-000007 received']);
+    // Each record counted once: the one read now moved from refused to read.
+    const records = [...(await stores.ingestStore.recordCounts()).values()].reduce((a, r) => ({
+      records: a.records + r.records,
+      translated: a.translated + r.translated,
+      refused: a.refused + r.refused,
+      events: a.events + r.events,
+    }));
+    expect(records).toEqual({ records: 2, translated: 1, refused: 1, events: 1 });
   });
 });

@@ -1,4 +1,4 @@
-import type { IngestCounts } from '@tthc/core';
+import type { IngestCounts, RecordCounts } from '@tthc/core';
 import type { ProjectionStatus } from '@tthc/projector';
 
 /** What `tthc status` reports; `--format json` prints it as it is. */
@@ -8,6 +8,8 @@ export interface StatusReport {
     readonly sources: Record<string, IngestCounts>;
     readonly total: IngestCounts;
     readonly balanced: boolean;
+    readonly records: Record<string, RecordCounts>;
+    readonly recordsBalanced: boolean;
     readonly partitions: readonly { source: string; partition: number; firstOffset: string; nextOffset: string; distinct: number }[];
   };
   readonly letters: {
@@ -65,6 +67,16 @@ export function formatStatusText(status: StatusReport): string {
     `ingest: ${status.ingest.balanced ? 'balanced' : 'NOT BALANCED'} (every consumed message appended, a duplicate, a dead letter or parked)`,
     table(['source', 'consumed', 'appended', 'duplicates', 'dead letters', 'parked'], sources),
     '',
+    ...(Object.keys(status.ingest.records).length > 0
+      ? [
+          `sync records: ${status.ingest.recordsBalanced ? 'balanced' : 'NOT BALANCED'} (every record read into events or refused; its events are the source's consumed)`,
+          table(
+            ['source', 'records', 'read', 'refused', 'events stated'],
+            Object.entries(status.ingest.records).map(([source, r]) => [source, r.records, r.translated, r.refused, r.events]),
+          ),
+          '',
+        ]
+      : []),
     `dead letters: ${status.letters.dead}${status.letters.dead > 0 ? ` (${byReason(status.letters.byReason.dead)})` : ''}`,
     `parked letters: ${status.letters.parked}${status.letters.parked > 0 ? ` (${byReason(status.letters.byReason.parked)})` : ''}`,
     '',
