@@ -59,9 +59,12 @@ describe('sync record times (yyyyMMddHHmmss, local time)', () => {
     expect(readSyncTime('20240229235959')?.day).toBe('2024-02-29');
   });
 
-  it.each(['20230229083000', '20240230083000', '20240431083000', '20240315243000', '20240315236000', '2024031508300a', '2024031508300', '2024-03-15', ''])('refuses %j', (text) => {
-    expect(readSyncTime(text)).toBeUndefined();
-  });
+  it.each(['20230229083000', '20240230083000', '20240431083000', '20240315243000', '20240315236000', '2024031508300a', '2024031508300', '2024-03-15', ''])(
+    'refuses %j',
+    (text) => {
+      expect(readSyncTime(text)).toBeUndefined();
+    },
+  );
 });
 
 describe('DVCQG sync record → lifecycle events', () => {
