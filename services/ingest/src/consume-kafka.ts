@@ -17,7 +17,7 @@ import { followRegistryTopic } from './follow-registry-topic';
 import { DossierCache } from './dossier-cache';
 import { NoRegistryError } from './ingest-file';
 import { ingestBatch, type BatchResult, type IngestContext } from './ingest-batch';
-import { ingestSyncBatch, recordOriginOf, type SyncDoor } from './sync-door';
+import { ingestSyncBatch, type SyncDoor } from './sync-door';
 import type { HealthState, IngestMetrics } from './observability';
 
 export interface ConsumeKafkaOptions {
@@ -225,10 +225,12 @@ export async function consumeKafka(
     });
     const context: IngestContext = { ...ctx, registry, source: `kafka:${topic}`, cache, retry };
     let result: BatchResult;
+    let recordOrigins: ReadonlyMap<string, string> = new Map();
     try {
       if (options.door) {
         const synced = await ingestSyncBatch(context, messages, options.door);
         result = synced;
+        recordOrigins = synced.recordOrigins;
         recordTotals = addRecordCounts(recordTotals, synced.records);
         options.onRecords?.(recordTotals);
       } else result = await ingestBatch(context, messages);
@@ -243,7 +245,9 @@ export async function consumeKafka(
         topic: dlqTopic,
         acks: -1,
         // An event read from a sync record is sent with its record's offset.
-        messages: result.deadLetters.map((l) => deadLetterMessage(l, batch.topic, batch.partition, offsets.get(recordOriginOf(l.origin)) ?? l.origin)),
+        messages: result.deadLetters.map((l) =>
+          deadLetterMessage(l, batch.topic, batch.partition, offsets.get(recordOrigins.get(l.origin) ?? l.origin) ?? l.origin),
+        ),
       });
     }
     // The batch's offsets are accounted for once it is settled in the store, before Kafka hears of it:

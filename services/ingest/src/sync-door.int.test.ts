@@ -151,9 +151,9 @@ describe.each([
       record('H36-2024-000005', { TrangThaiHoSo: '9', NgayKetThucXuLy: '20240320100000' }),
     ];
     const { events, records } = await ingest(lines);
-    expect(records).toEqual({ records: 5, translated: 3, refused: 2, events: 5 });
-    // 000004's receipt; 000005's receipt, withdrawal, its receipt again and a finish after the withdrawal.
-    expect(events).toEqual({ consumed: 5, appended: 2, duplicates: 1, deadLettered: 2, parked: 0 });
+    // 000004's receipt; 000005's receipt, withdrawal and a finish after the withdrawal (its receipt, stated twice in one batch, handed on once).
+    expect(records).toEqual({ records: 5, translated: 3, refused: 2, events: 4 });
+    expect(events).toEqual({ consumed: 4, appended: 2, duplicates: 0, deadLettered: 2, parked: 0 });
     const letters = await stores.ingestStore.listLetters();
     // In a batch, the letters of the events come before those of the records refused.
     expect(letters.map((l) => [l.dossierCode, l.reason])).toEqual([
@@ -209,5 +209,23 @@ describe.each([
       events: a.events + r.events,
     }));
     expect(records).toEqual({ records: 2, translated: 1, refused: 1, events: 1 });
+  });
+
+  it('keeps one letter for a refused fact, however many records restate it', async () => {
+    const unknown = { DonViXuLy: '000.99.99.H36' };
+    const lines = [
+      record('H36-2024-000008', unknown),
+      record('H36-2024-000008', { ...unknown, TrangThaiHoSo: '9', NgayKetThucXuLy: '20240320100000' }),
+      record('H36-2024-000008', { ...unknown, TrangThaiHoSo: '10', NgayKetThucXuLy: '20240320100000', NgayTra: '20240321100000' }),
+    ];
+    const { events } = await ingest(lines, 1);
+    // The receipt is refused once, restated twice; the finish waits (parked) for a receipt, restated once; the return waits too.
+    expect(events).toEqual({ consumed: 6, appended: 0, duplicates: 3, deadLettered: 1, parked: 2 });
+    const letters = await stores.ingestStore.listLetters({ limit: 10 });
+    expect(letters.map((l) => [l.reason, l.status])).toEqual([
+      ['unknown-agency', 'dead'],
+      ['parked-lifecycle', 'parked'],
+      ['parked-lifecycle', 'parked'],
+    ]);
   });
 });

@@ -37,19 +37,19 @@ export interface SyncLetterValue {
 /** A batch of records read: the events they state, as messages of their own, and the records refused. */
 export interface ReadSyncBatch {
   readonly records: readonly IncomingMessage[];
+  /** The record each event was first read from in this batch, by the event's origin. */
+  readonly recordOrigins: ReadonlyMap<string, string>;
   readonly refused: readonly Invalid[];
   readonly events: ReadBatch;
   readonly counts: RecordCounts;
 }
 
-/** `topic/0@41~2`: the third event read from the record at `topic/0@41`. */
-const SEPARATOR = '~';
-export const eventOrigin = (recordOrigin: string, k: number): string => `${recordOrigin}${SEPARATOR}${k}`;
-/** The origin of the record an event was read from (the origin itself for a record). */
-export const recordOriginOf = (origin: string): string => {
-  const at = origin.lastIndexOf(SEPARATOR);
-  return at < 0 ? origin : origin.slice(0, at);
-};
+/**
+ * The origin of an event read from a record is the fact's own (its id), not the record's: the same
+ * fact restated by later records is one message to the pipeline, so a refused or parked fact keeps
+ * one letter, and its restatements count as duplicates.
+ */
+export const eventOrigin = (eventId: string): string => `dvcqg:${eventId}`;
 
 const keyAsDossierCode = (key: string | null): string | null => (key !== null && dossierCodeSchema.safeParse(key).success ? key : null);
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -93,6 +93,7 @@ const byteLength = (value: Buffer | string | null) => (value === null ? 0 : type
 export function readSyncBatch(ctx: Pick<IngestContext, 'now' | 'timeBounds'>, records: readonly IncomingMessage[], door: SyncDoor): ReadSyncBatch {
   const refused: Invalid[] = [];
   const derived: { message: IncomingMessage; event: DossierEvent }[] = [];
+  const recordOrigins = new Map<string, string>();
   let translated = 0;
   for (const message of records) {
     const read = readRecord(message.value);
@@ -124,15 +125,21 @@ export function readSyncBatch(ctx: Pick<IngestContext, 'now' | 'timeBounds'>, re
       continue;
     }
     translated += 1;
-    translation.events.forEach((event, k) =>
-      derived.push({ event, message: { key: event.subject, value: JSON.stringify(event), origin: eventOrigin(message.origin, k) } }),
-    );
+    for (const event of translation.events) {
+      const origin = eventOrigin(event.id);
+      // A fact an earlier record of this batch stated already is the same message: handed on once.
+      if (recordOrigins.has(origin)) continue;
+      recordOrigins.set(origin, message.origin);
+      derived.push({ event, message: { key: event.subject, value: JSON.stringify(event), origin } });
+    }
   }
   return {
     records,
+    recordOrigins,
     refused,
     // The events were built and checked by the mapping: only their times are left to check.
     events: readBuiltBatch(ctx, derived),
+    // `events`: the distinct facts handed on, what the source's event counts consume.
     counts: { ...ZERO_RECORD_COUNTS, records: records.length, translated, refused: refused.length, events: derived.length },
   };
 }
@@ -142,6 +149,8 @@ const once = <T>(work: () => Promise<T>): Promise<T> => work();
 /** What became of a batch of records: the events they stated, as `ingestBatch` says, and the records' own counts. */
 export interface SyncBatchResult extends BatchResult {
   readonly records: RecordCounts;
+  /** The record each event was first read from, by the event's origin (a dead letter's offset on Kafka is its record's). */
+  readonly recordOrigins: ReadonlyMap<string, string>;
 }
 
 /**
@@ -158,5 +167,5 @@ export async function ingestSyncBatch(ctx: IngestContext, batch: readonly Incomi
   await retry(() => ctx.ingestStore.addRecordCounts(ctx.source, read.counts));
   const outcomes = new Map(result.outcomes);
   for (const r of read.refused) outcomes.set(r.message.origin, 'dead');
-  return { ...result, deadLetters: [...letters, ...result.deadLetters], outcomes, records: read.counts };
+  return { ...result, deadLetters: [...letters, ...result.deadLetters], outcomes, records: read.counts, recordOrigins: read.recordOrigins };
 }
