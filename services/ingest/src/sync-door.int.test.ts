@@ -228,4 +228,20 @@ describe.each([
       ['parked-lifecycle', 'parked'],
     ]);
   });
+
+  it('keeps the first receipt when a later record moves the due date without a supplement, and says so in one letter', async () => {
+    const lines = [
+      record('H36-2024-000009'),
+      // An apology's new date written over NgayHenTra: the record cannot tell it from a corrected receipt.
+      record('H36-2024-000009', { NgayHenTra: '20240405000000', TrangThaiHoSo: '9', NgayKetThucXuLy: '20240403100000' }),
+    ];
+    const { events } = await ingest(lines, 1);
+    expect(events).toMatchObject({ appended: 2, deadLettered: 1 });
+    const letters = await stores.ingestStore.listLetters({ limit: 10 });
+    expect(letters.map((l) => [l.reason, l.dossierCode, l.message])).toEqual([
+      ['duplicate-id-conflict', 'H36-2024-000009', expect.stringMatching(/already stored with different content/)],
+    ]);
+    const [receipt] = await stores.eventStore.readAll({ limit: 10 });
+    expect(receipt?.data).toMatchObject({ dueDate: '2024-03-22' });
+  });
 });
