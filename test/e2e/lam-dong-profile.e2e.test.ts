@@ -215,6 +215,11 @@ describe(`the Lâm Đồng H1 2024 profile${SYNC_SCALE === 1 ? ', full size' : `
     expect(readFileSync(feed, 'utf8')).toContain(SIMULATED_PERSONAL_MARKERS[0]);
     const ingested = JSON.parse(await runTthc('ingest', '--file', feed, '--format', 'dvcqg', '--source', simulated.source, '--store', store)) as SyncIngest;
     expectConserved(ingested, simulated);
+    // What tthc status (and the API, from the same function) shows of the door.
+    const status = JSON.parse(await runTthc('status', '--format', 'json', '--store', store)) as {
+      ingest: { records: unknown; recordsBalanced: boolean; balanced: boolean };
+    };
+    expect(status.ingest).toMatchObject({ records: { 'file:dvcqg': ingested.records }, recordsBalanced: true, balanced: true });
     await runTthc('project', '--until-caught-up', '--store', store);
     expectProfileFigures(await report(store), profile, simulated, SYNC_SCALE, 'dvcqg');
     // The database and its write-ahead log, byte for byte.
