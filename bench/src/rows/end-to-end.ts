@@ -26,6 +26,8 @@ const projectOutput = z.object({ projected: z.object({ events: count }) });
 const replayOutput = z.object({ events: count, seconds: z.number().nonnegative(), switched: z.boolean() });
 const reportOutput = z.object({ asOf: z.object({ position: z.string().nullable() }) });
 type IngestOutput = z.output<typeof ingestOutput>;
+const syncIngestOutput = ingestOutput.extend({ records: z.object({ records: count, translated: count, refused: count, events: count }) });
+const syncSimulateOutput = z.object({ records: count, source: z.string() });
 type ProjectOutput = z.output<typeof projectOutput>;
 
 /**
@@ -382,7 +384,7 @@ async function kafkaPipeline(context: BenchContext, topics: BenchTopics, publish
  */
 export const fileSqlite: Suite = {
   name: 'e2e-sqlite',
-  rows: ['ingest.file-sqlite', 'project.sqlite', 'replay.sqlite', 'api.report.sqlite', 'pipeline.file-sqlite'],
+  rows: ['ingest.file-sqlite', 'project.sqlite', 'replay.sqlite', 'api.report.sqlite', 'pipeline.file-sqlite', 'ingest.sync-file-sqlite'],
   async run(context: BenchContext) {
     const { dataset, tthc, tempDir } = context;
     const label = rowOf(context, 'ingest.file-sqlite').name;
@@ -417,9 +419,59 @@ export const fileSqlite: Suite = {
           await stores.close();
         }
       });
+      await syncFileRow(context, profile);
     } finally {
       rmSync(profile, { force: true });
       rmSync(feed, { force: true });
     }
   },
 };
+
+/**
+ * `ingest.sync-file-sqlite`: the same dossiers as the DVCQG sync records a one-stop-shop system would
+ * post (`tthc simulate --format dvcqg`, untimed), into a fresh file through the second door
+ * (`tthc ingest --format dvcqg`). Its events are the profile's: the rate compares with
+ * `ingest.file-sqlite` on the same dossiers, though the door reads a record per change and stores
+ * the facts the records state (apologies and fee requests aside).
+ */
+async function syncFileRow(context: BenchContext, profile: string): Promise<void> {
+  const { dataset, tthc, tempDir } = context;
+  const label = rowOf(context, 'ingest.sync-file-sqlite').name;
+  const feed = join(tempDir, `sync-${randomBytes(4).toString('hex')}.ndjson`);
+  try {
+    status(`${label}: tthc simulate --format dvcqg --out (writing the records; not timed)…`);
+    const write = await tthc.run(`${label}.simulate`, ['simulate', '--profile', profile, '--seed', String(dataset.seed), '--format', 'dvcqg', '--out', feed]);
+    const simulated = outputOf(syncSimulateOutput, write, 'tthc simulate --format dvcqg');
+    await withFreshSqliteFile(tempDir, 'sync', async (path) => {
+      status(`${label}: tthc ingest --format dvcqg --file…`);
+      const ingest = await tthc.run(`${label}.ingest`, [
+        'ingest',
+        '--file',
+        feed,
+        '--format',
+        'dvcqg',
+        '--source',
+        simulated.source,
+        '--store',
+        `sqlite:${path}`,
+      ]);
+      const { ingest: events, records } = outputOf(syncIngestOutput, ingest, 'tthc ingest --format dvcqg');
+      if (records.records !== simulated.records || records.refused !== 0 || events.deadLettered !== 0 || events.parked !== 0) {
+        throw new Error(`${label}: ingest ${JSON.stringify({ events, records })}, expected ${simulated.records} records read and none refused`);
+      }
+      const note = `${records.records} records, ${records.events} events handed on, ${events.appended} stored, ${events.duplicates} restated`;
+      context.runner.add(
+        rowResult({
+          ...rowOf(context, 'ingest.sync-file-sqlite'),
+          events: dataset.events,
+          seconds: ingest.seconds,
+          peakRssMb: ingest.peakRssMb,
+          peakRssOf: 'cli',
+          steps: [step('tthc simulate --format dvcqg --out (records)', write, { untimed: true }), step('tthc ingest --format dvcqg --file', ingest, { note })],
+        }),
+      );
+    });
+  } finally {
+    rmSync(feed, { force: true });
+  }
+}
