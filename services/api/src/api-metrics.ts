@@ -3,9 +3,15 @@ import type { Stores } from '@tthc/stores';
 import { ingestConservation, projectionsStatus } from './pipeline-status';
 
 const OUTCOMES = ['consumed', 'appended', 'duplicates', 'deadLettered', 'parked'] as const;
+const RECORD_COUNTS = ['records', 'translated', 'refused', 'events'] as const;
 
 export interface ApiMetrics {
   readonly registry: Registry;
+  /**
+   * The exposition of a scrape: the pipeline's gauges read from the store first, then every metric.
+   * (A gauge's own collect would run beside the others' reads, so a scrape would show the one before.)
+   */
+  scrape(): Promise<string>;
   /** Records one answered request. */
   observe(method: string, route: string, status: number, seconds: number): void;
 }
@@ -45,42 +51,49 @@ export function createApiMetrics(stores: Stores): ApiMetrics {
   ]);
   const ingest = gauge('tthc_ingest_messages', 'Messages ingest has consumed and what became of them, per source', ['source', 'outcome']);
   const letters = gauge('tthc_ingest_letters', 'Letters by status and reason', ['status', 'reason']);
+  const records = gauge(
+    'tthc_ingest_records',
+    'Records a record door (the DVCQG sync door) has read, per source: records, translated, refused, and the events they stated',
+    ['source', 'count'],
+  );
 
+  const scrapeOk = gauge('tthc_api_pipeline_scrape_ok', "1 when the last scrape read the pipeline's state from the store, 0 when the store did not answer", []);
   // Read from the store when scraped, once for all the gauges above.
-  new Gauge({
-    name: 'tthc_api_pipeline_scrape_ok',
-    help: "1 when the last scrape read the pipeline's state from the store, 0 when the store did not answer",
-    registers: [registry],
-    async collect() {
-      try {
-        const [projections, conservation, letterCounts] = await Promise.all([
-          projectionsStatus(stores),
-          ingestConservation(stores),
-          stores.ingestStore.countLetters(),
-        ]);
-        rebuild.reset();
-        for (const [name, p] of Object.entries(projections)) {
-          if (p === null) continue;
-          lagEvents.set({ projection: name }, p.lag.events);
-          lagSeconds.set({ projection: name }, p.lag.seconds);
-          checkpoint.set({ projection: name }, p.events);
-          if (p.rate !== null) rate.set({ projection: name }, p.rate);
-          if (p.version !== null) live.set({ projection: name }, p.version);
-          if (p.building) rebuild.set({ projection: name, version: String(p.building.version) }, p.building.percent / 100);
-        }
-        ingest.reset();
-        for (const [source, c] of Object.entries(conservation.sources)) for (const outcome of OUTCOMES) ingest.set({ source, outcome }, c[outcome]);
-        letters.reset();
-        for (const l of letterCounts) letters.set({ status: l.status, reason: l.reason }, l.count);
-        this.set(1);
-      } catch {
-        this.set(0);
+  const readPipeline = async (): Promise<void> => {
+    try {
+      const [projections, conservation, letterCounts] = await Promise.all([
+        projectionsStatus(stores),
+        ingestConservation(stores),
+        stores.ingestStore.countLetters(),
+      ]);
+      rebuild.reset();
+      for (const [name, p] of Object.entries(projections)) {
+        if (p === null) continue;
+        lagEvents.set({ projection: name }, p.lag.events);
+        lagSeconds.set({ projection: name }, p.lag.seconds);
+        checkpoint.set({ projection: name }, p.events);
+        if (p.rate !== null) rate.set({ projection: name }, p.rate);
+        if (p.version !== null) live.set({ projection: name }, p.version);
+        if (p.building) rebuild.set({ projection: name, version: String(p.building.version) }, p.building.percent / 100);
       }
-    },
-  });
+      ingest.reset();
+      for (const [source, c] of Object.entries(conservation.sources)) for (const outcome of OUTCOMES) ingest.set({ source, outcome }, c[outcome]);
+      records.reset();
+      for (const [source, r] of Object.entries(conservation.records)) for (const count of RECORD_COUNTS) records.set({ source, count }, r[count]);
+      letters.reset();
+      for (const l of letterCounts) letters.set({ status: l.status, reason: l.reason }, l.count);
+      scrapeOk.set(1);
+    } catch {
+      scrapeOk.set(0);
+    }
+  };
 
   return {
     registry,
+    async scrape() {
+      await readPipeline();
+      return registry.metrics();
+    },
     observe(method, route, status, seconds) {
       requests.inc({ method, route, status: String(status) });
       duration.observe({ route }, seconds);

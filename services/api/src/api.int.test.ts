@@ -3,6 +3,7 @@ import { profileStore, serverOn } from './api-test-store.helper.test';
 import { appendDataset, generateDemoDataset, runTthc } from '@tthc/test-support';
 import { runProjection } from '@tthc/projector';
 import { createLogger } from '@tthc/logging';
+import { openStores, storeUrl } from '@tthc/stores';
 import ExcelJS from 'exceljs';
 
 const READER = 'tthc_reader-token-for-tests-0000000000000000000000';
@@ -152,6 +153,20 @@ describe.each(['sqlite', 'postgres'] as const)('the HTTP API on %s', (kind) => {
       expect(response.statusCode).toBe(403);
       expect(response.json()).toMatchObject({ code: 'ACTIONS_DISABLED' });
       expect((await get('/api/v1/ingest')).json()).toMatchObject({ total: { deadLettered: 1 } });
+    });
+
+    it("shows a record door's counts (the DVCQG sync door's) in /api/v1/ingest and /metrics", async () => {
+      const stores = await openStores(storeUrl.parse(store.url));
+      try {
+        await stores.ingestStore.addRecordCounts('kafka:tthc.dvcqg-sync.v1', { records: 12, translated: 11, refused: 1, events: 30 });
+      } finally {
+        await stores.close();
+      }
+      expect((await get('/api/v1/ingest')).json()).toMatchObject({
+        records: { 'kafka:tthc.dvcqg-sync.v1': { records: 12, translated: 11, refused: 1, events: 30 } },
+        recordsBalanced: true,
+      });
+      expect((await get('/metrics')).body).toMatch(/^tthc_ingest_records\{source="kafka:tthc.dvcqg-sync.v1",count="refused"\} 1$/m);
     });
 
     it('serves Prometheus metrics of the projector and the server, /health and /ready', async () => {

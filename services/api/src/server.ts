@@ -334,7 +334,7 @@ export async function buildApiServer(options: ApiServerOptions): Promise<ApiServ
       reply
         .type(metrics.registry.contentType)
         .header('cache-control', 'no-store')
-        .send(await metrics.registry.metrics()),
+        .send(await metrics.scrape()),
   );
   app.get(
     '/health',
