@@ -95,7 +95,7 @@ const bytes = (value: Buffer | string | null): Uint8Array =>
   value === null ? new Uint8Array() : typeof value === 'string' ? new TextEncoder().encode(value) : new Uint8Array(value);
 
 /** A Kafka key names the dossier only when it is a valid dossier code. */
-const keyAsDossierCode = (key: string | null): string | null => (key !== null && dossierCodeSchema.safeParse(key).success ? key : null);
+export const keyAsDossierCode = (key: string | null): string | null => (key !== null && dossierCodeSchema.safeParse(key).success ? key : null);
 
 /** A letter of a message that was not stored, as the ingest store keeps it. */
 export function letter(

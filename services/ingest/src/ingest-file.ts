@@ -83,20 +83,20 @@ export async function ingestFile(
     }
     const retry = retryingWith({ logger: options.logger, ...options.retryDelays, ...(options.signal ? { signal: options.signal } : {}) });
     const context: IngestContext = { ...ctx, registry, source, cache, retry };
-    const read = door ? readSyncBatch(context, messages, door) : readBatch(context, messages);
+    const read = door ? { door, batch: readSyncBatch(context, messages, door) } : { door, batch: readBatch(context, messages) };
     const lines = lineNo;
     const bytes = bytesRead;
     await inStore;
     inStore = (async () => {
       let result: BatchResult;
       let records: RecordCounts | undefined;
-      if ('refused' in read) {
-        const synced = await ingestSyncBatch(context, read, door ?? { format: 'dvcqg', source: '' });
+      if (read.door) {
+        const synced = await ingestSyncBatch(context, read.batch, read.door);
         result = synced;
         records = synced.records;
         recordTotals = addRecordCounts(recordTotals, synced.records);
         options.onRecords?.(recordTotals);
-      } else result = await ingestBatch(context, read);
+      } else result = await ingestBatch(context, read.batch);
       totals = addCounts(totals, result.counts);
       const level = options.deadLetterLogLevel ?? 'warn';
       for (const letter of result.deadLetters) {

@@ -32,11 +32,12 @@ export async function redriveDeadLetters(
   const all = await ingestStore.listLetters({ status: 'dead', limit: request.limit, ...(request.reason ? { reason: request.reason } : {}) });
   const ctx = { eventStore: stores.eventStore, ingestStore, registry, source: 'redrive' };
   // A sync record's letter goes through its door again, read into events anew; the rest are events.
+  const read = all.map((letter) => ({ letter, kept: syncLetterOf(letter) }));
   const synced = await redriveSyncRecords(
     ctx,
-    all.flatMap((l) => syncLetterOf(l)),
+    read.flatMap((r) => (r.kept ? [{ letter: r.letter, kept: r.kept }] : [])),
   );
-  const letters = all.filter((l) => syncLetterOf(l).length === 0);
+  const letters = read.flatMap((r) => (r.kept ? [] : [r.letter]));
   // Same origins: the pipeline records no second letter for a message that fails again; the letter is settled here.
   const messages = letters.map((l) => ({ key: l.key, value: Buffer.from(l.value), origin: l.origin }));
   const result = await ingestBatch(ctx, messages);
@@ -70,16 +71,16 @@ export async function redriveDeadLetters(
 const keptSyncLetter = z.object({ door: z.literal('dvcqg'), source: sourceUrn, record: z.record(z.string(), z.unknown()) });
 
 /** The letter of a sync record the door refused, with what it kept of it; none for any other letter. */
-function syncLetterOf(letter: DeadLetter): { letter: DeadLetter; kept: z.infer<typeof keptSyncLetter> }[] {
-  if (letter.reason !== 'invalid-sync-record') return [];
+function syncLetterOf(letter: DeadLetter): z.infer<typeof keptSyncLetter> | undefined {
+  if (letter.reason !== 'invalid-sync-record') return undefined;
   let value: unknown;
   try {
     value = JSON.parse(Buffer.from(letter.value).toString('utf8'));
   } catch {
-    return [];
+    return undefined;
   }
   const kept = keptSyncLetter.safeParse(value);
-  return kept.success ? [{ letter, kept: kept.data }] : [];
+  return kept.success ? kept.data : undefined;
 }
 
 /**

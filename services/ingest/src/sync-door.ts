@@ -1,6 +1,5 @@
 import {
   decodeUtf8,
-  dossierCode as dossierCodeSchema,
   eventsOfSyncRecord,
   forbiddenTextProblems,
   formatProblems,
@@ -11,7 +10,17 @@ import {
   type FieldProblem,
   type RecordCounts,
 } from '@tthc/core';
-import { ingestBatch, letter, readBuiltBatch, type BatchResult, type IncomingMessage, type IngestContext, type Invalid, type ReadBatch } from './ingest-batch';
+import {
+  ingestBatch,
+  keyAsDossierCode,
+  letter,
+  readBuiltBatch,
+  type BatchResult,
+  type IncomingMessage,
+  type IngestContext,
+  type Invalid,
+  type ReadBatch,
+} from './ingest-batch';
 
 /**
  * The second door: records that one-stop-shop systems post to the national portal (DVCQG
@@ -51,7 +60,6 @@ export interface ReadSyncBatch {
  */
 export const eventOrigin = (eventId: string): string => `dvcqg:${eventId}`;
 
-const keyAsDossierCode = (key: string | null): string | null => (key !== null && dossierCodeSchema.safeParse(key).success ? key : null);
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 type Read = { ok: true; value: Record<string, unknown> } | { ok: false; reason: DeadLetterReason; problems: FieldProblem[] };

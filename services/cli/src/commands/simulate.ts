@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { createWriteStream, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { registryEvent, TthcError, type AgencyRegistryEvent } from '@tthc/core';
+import { registryEvent, TthcError, type AgencyRegistryEvent, type AnyVersionDossierEvent } from '@tthc/core';
 import {
   loadProfile,
   reorganisationProblems,
@@ -69,10 +69,10 @@ export function simulationRegistryEvent(profile: SimulationProfile, simulation: 
 export type FeedFormat = 'cloudevents' | 'dvcqg';
 
 /**
- * The feed's lines after the registry, and how many of the simulation's events they have covered
- * so far (for progress: a sync record is posted per change, an apology posts none).
+ * The simulation's events, and how many of them have been read so far: progress of a feed, whose
+ * lines may be sync records (one per change; an apology posts none).
  */
-function feedOf(simulation: ProfileSimulation, format: FeedFormat): { lines: Iterable<unknown>; covered: () => number } {
+function countedEvents(simulation: ProfileSimulation): { events: IterableIterator<AnyVersionDossierEvent>; covered: () => number } {
   let covered = 0;
   const events = function* () {
     for (const event of simulation.events()) {
@@ -80,7 +80,7 @@ function feedOf(simulation: ProfileSimulation, format: FeedFormat): { lines: Ite
       yield event;
     }
   };
-  return { lines: format === 'dvcqg' ? syncRecordsOf(events()) : events(), covered: () => covered };
+  return { events: events(), covered: () => covered };
 }
 
 /**
@@ -109,10 +109,10 @@ export async function writeSimulation(
   };
   try {
     await write(`${JSON.stringify(registry)}\n`);
-    const feed = feedOf(simulation, format);
+    const feed = countedEvents(simulation);
     let lines = 0;
     let chunk = '';
-    for (const line of feed.lines) {
+    for (const line of format === 'dvcqg' ? syncRecordsOf(feed.events) : feed.events) {
       chunk += `${JSON.stringify(line)}\n`;
       lines += 1;
       if (lines % 2000 === 0) {
@@ -148,7 +148,7 @@ async function publishSyncRecords(
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, retry: IDEMPOTENT_PRODUCER_RETRY });
   await producer.connect();
   try {
-    const feed = feedOf(simulation, 'dvcqg');
+    const feed = countedEvents(simulation);
     let batch: SimulatedSyncRecord[] = [];
     let sent = 0;
     const send = async () => {
@@ -157,7 +157,7 @@ async function publishSyncRecords(
       batch = [];
       onProgress(feed.covered());
     };
-    for (const record of feed.lines as Iterable<SimulatedSyncRecord>) {
+    for (const record of syncRecordsOf(feed.events)) {
       batch.push(record);
       if (batch.length >= options.batchSize) await send();
     }
