@@ -28,11 +28,14 @@ if [[ -z "${KAFKA_BROKERS:-}" ]]; then
   grep -q '^KAFKA_STARTED_BY_US=1$' <<<"$kafka_out" && started_kafka=1
   KAFKA_BROKERS="$(sed -n 's/^KAFKA_BROKERS=//p' <<<"$kafka_out")"
   export KAFKA_BROKERS
+  # The broker's SASL_SSL listener: the settings a client needs to reach it (infra/kafka/secure.sh).
+  KAFKA_SECURE_CONFIG="$(sed -n 's/^KAFKA_SECURE_CONFIG=//p' <<<"$kafka_out")"
+  export KAFKA_SECURE_CONFIG
 fi
 
 # The dashboard's browser tests need Chromium, from Debian's package.
 TTHC_CHROMIUM="$(bash "$here/chromium/ensure.sh")"
 export TTHC_CHROMIUM
 
-echo "with-servers: PostgreSQL $TTHC_TEST_POSTGRES_URL, Kafka $KAFKA_BROKERS, Chromium $TTHC_CHROMIUM" >&2
+echo "with-servers: PostgreSQL $TTHC_TEST_POSTGRES_URL, Kafka $KAFKA_BROKERS (SASL_SSL: ${KAFKA_SECURE_CONFIG:-none}), Chromium $TTHC_CHROMIUM" >&2
 "$@"

@@ -17,6 +17,12 @@ KAFKA_PORT="${KAFKA_PORT:-9092}"
 KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
 KAFKA_HEAP="${KAFKA_HEAP:--Xms256m -Xmx512m}"
 KAFKA_BOOTSTRAP="127.0.0.1:$KAFKA_PORT"
+# A second client listener, SASL_SSL (SCRAM-SHA-512 and PLAIN over TLS), as a province's cluster would
+# require; KAFKA_SECURE_PORT=off leaves it out. Its certificates and the client settings to reach it
+# (a `--kafka-config` file for tthc) live in $KAFKA_SECURE_DIR, made once by secure.sh.
+KAFKA_SECURE_PORT="${KAFKA_SECURE_PORT:-$((KAFKA_PORT + 2))}"
+KAFKA_SECURE_DIR="$TTHC_KAFKA_STATE/secure"
+KAFKA_SECURE_CONFIG="$KAFKA_SECURE_DIR/client.json"
 KAFKA_PID_FILE="$TTHC_KAFKA_STATE/kafka.pid"
 KAFKA_LOG_FILE="$TTHC_KAFKA_STATE/logs/server.log"
 JAVA="${JAVA:-java}"

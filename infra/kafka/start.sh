@@ -8,6 +8,13 @@ set -euo pipefail
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
 
 t0=$(date +%s%N)
+# The SASL_SSL listener's address and client settings, for callers to export (with-servers.sh does).
+secure_lines() {
+  if [[ "$KAFKA_SECURE_PORT" != off && -f "$KAFKA_SECURE_CONFIG" ]]; then
+    echo "KAFKA_SECURE_BROKERS=127.0.0.1:$KAFKA_SECURE_PORT"
+    echo "KAFKA_SECURE_CONFIG=$KAFKA_SECURE_CONFIG"
+  fi
+}
 elapsed() { local t1; t1=$(date +%s%N); printf '%d.%01d' $(((t1 - t0) / 1000000000)) $((((t1 - t0) / 100000000) % 10)); }
 
 "$KAFKA_INFRA_DIR/fetch.sh" >/dev/null
@@ -21,6 +28,7 @@ if pid="$(kafka_running_pid)"; then
   if "$KAFKA_INFRA_DIR/wait.sh" --quiet; then
     kafka_log "broker already running (pid $pid) on $KAFKA_BOOTSTRAP"
     echo "KAFKA_BROKERS=$KAFKA_BOOTSTRAP"
+    secure_lines
     exit 0
   fi
   kafka_log "ERROR: broker process $pid (from $KAFKA_PID_FILE) does not answer on $KAFKA_BOOTSTRAP; run stop.sh first"
@@ -41,17 +49,39 @@ for port in "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT"; do
 done
 
 # --- configuration (rewritten on every start, so port changes apply) ------
+listeners="PLAINTEXT://127.0.0.1:$KAFKA_PORT"
+protocols="CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT"
+secure_props=""
+scram_format=()
+if [[ "$KAFKA_SECURE_PORT" != off ]]; then
+  "$KAFKA_INFRA_DIR/secure.sh"
+  listeners="$listeners,SASL_SSL://127.0.0.1:$KAFKA_SECURE_PORT"
+  protocols="$protocols,SASL_SSL:SASL_SSL"
+  store_pw="$(cat "$KAFKA_SECURE_DIR/store.password")"
+  user_pw="$(cat "$KAFKA_SECURE_DIR/user.password")"
+  # Brokers talk to each other in plaintext on loopback; clients may use either listener.
+  secure_props="sasl.enabled.mechanisms=SCRAM-SHA-512,PLAIN
+listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+listener.name.sasl_ssl.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_tthc=\"$user_pw\";
+listener.name.sasl_ssl.ssl.keystore.type=PKCS12
+listener.name.sasl_ssl.ssl.keystore.location=$KAFKA_SECURE_DIR/broker.p12
+listener.name.sasl_ssl.ssl.keystore.password=$store_pw
+listener.name.sasl_ssl.ssl.key.password=$store_pw"
+  scram_format=(--add-scram "SCRAM-SHA-512=[name=tthc,password=$user_pw]")
+fi
 props="$TTHC_KAFKA_STATE/server.properties"
+# It holds the listener's passwords.
+(umask 077 && : >"$props")
 cat >"$props" <<PROPS
 # Written by infra/kafka/start.sh; rewritten on every start.
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@127.0.0.1:$KAFKA_CONTROLLER_PORT
-listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
+listeners=$listeners,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
+advertised.listeners=$listeners
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+listener.security.protocol.map=$protocols
 log.dirs=$TTHC_KAFKA_STATE/data
 num.partitions=3
 auto.create.topics.enable=true
@@ -59,6 +89,7 @@ offsets.topic.replication.factor=1
 transaction.state.log.replication.factor=1
 transaction.state.log.min.isr=1
 group.initial.rebalance.delay.ms=0
+$secure_props
 PROPS
 
 log4j="$TTHC_KAFKA_STATE/log4j.properties"
@@ -86,12 +117,13 @@ if [[ ! -f "$TTHC_KAFKA_STATE/data/meta.properties" ]]; then
   cluster_id="$("$JAVA" "${tool_opts[@]}" -cp "$cp_jars" kafka.tools.StorageTool random-uuid 2>"$fmt_log" | tail -n1)"
   [[ -n "$cluster_id" ]] || { kafka_log "ERROR: StorageTool random-uuid failed (see $fmt_log)"; exit 1; }
   if ! "$JAVA" "${tool_opts[@]}" -cp "$cp_jars" kafka.tools.StorageTool format \
-        -t "$cluster_id" -c "$props" >>"$fmt_log" 2>&1; then
+        -t "$cluster_id" -c "$props" "${scram_format[@]}" >>"$fmt_log" 2>&1; then
     kafka_log "ERROR: StorageTool format failed; last lines of $fmt_log:"
     tail -n 20 "$fmt_log" >&2
     exit 1
   fi
   echo "$cluster_id" >"$TTHC_KAFKA_STATE/cluster.id"
+  ((${#scram_format[@]})) && touch "$KAFKA_SECURE_DIR/.scram-ok"
   kafka_log "formatted $TTHC_KAFKA_STATE/data (cluster id $cluster_id)"
 fi
 
@@ -118,7 +150,18 @@ if ! "$KAFKA_INFRA_DIR/wait.sh" --quiet --timeout "${KAFKA_START_TIMEOUT:-90}"; 
   "$KAFKA_INFRA_DIR/stop.sh" >/dev/null 2>&1 || true
   exit 1
 fi
+# A data dir formatted before the listener existed (or before its certificates were made anew) gets
+# the SCRAM user now, through the plaintext listener.
+if [[ "$KAFKA_SECURE_PORT" != off && ! -f "$KAFKA_SECURE_DIR/.scram-ok" ]]; then
+  if "$JAVA" "${tool_opts[@]}" -cp "$cp_jars" kafka.admin.ConfigCommand --bootstrap-server "$KAFKA_BOOTSTRAP" --alter \
+      --add-config "SCRAM-SHA-512=[password=$user_pw]" --entity-type users --entity-name tthc >>"$TTHC_KAFKA_STATE/logs/format.log" 2>&1; then
+    touch "$KAFKA_SECURE_DIR/.scram-ok"
+  else
+    kafka_log "WARNING: could not add the SCRAM user tthc (see $TTHC_KAFKA_STATE/logs/format.log)"
+  fi
+fi
 kafka_log "broker up on $KAFKA_BOOTSTRAP in $(elapsed)s (pid $pid)"
 echo "KAFKA_BROKERS=$KAFKA_BOOTSTRAP"
+secure_lines
 # Only when this call started the broker: a caller that stops what it started (pnpm bench) reads it.
 echo "KAFKA_STARTED_BY_US=1"

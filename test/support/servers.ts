@@ -4,11 +4,13 @@
  */
 export const POSTGRES_URL_ENV = 'TTHC_TEST_POSTGRES_URL';
 export const KAFKA_BROKERS_ENV = 'KAFKA_BROKERS';
+/** The `--kafka-config` file of the local broker's SASL_SSL listener (infra/kafka/start.sh prints it). */
+export const KAFKA_SECURE_CONFIG_ENV = 'KAFKA_SECURE_CONFIG';
 
 export const HOW_TO_START = [
   'Start the servers with the project scripts and export their addresses:',
   '  bash infra/postgres/ensure.sh && export TTHC_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/postgres',
-  '  bash infra/kafka/start.sh && export KAFKA_BROKERS=127.0.0.1:9092',
+  '  export $(bash infra/kafka/start.sh)   # KAFKA_BROKERS, and KAFKA_SECURE_CONFIG for its SASL_SSL listener',
   'or run the whole suite with them: bash infra/with-servers.sh pnpm test',
 ].join('\n');
 

@@ -25,6 +25,8 @@ export const ERROR_CODES = [
   'STOPPED_WHILE_UNAVAILABLE',
   // Kafka (kafka: every command that starts a Kafka client).
   'KAFKA_UNAVAILABLE',
+  'KAFKA_AUTH_FAILED',
+  'KAFKA_TLS_FAILED',
   // Ingest.
   'NO_REGISTRY',
   'ALL_REFUSED',

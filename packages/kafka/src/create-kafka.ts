@@ -1,16 +1,24 @@
 import { Kafka, logLevel, type LogEntry } from 'kafkajs';
 import type { Logger } from '@tthc/logging';
+import { kafkajsSecurity, type KafkaSecurity } from './security';
 
 /**
  * A kafkajs client whose own logs go through pino. kafkajs logs at ERROR what it then retries (a topic
  * still being created, a group rebalancing), so its errors are warnings here; a failure that outlives
  * the retries reaches our code as an exception. Its INFO chatter is debug.
  */
-export function createKafka(options: { brokers: readonly string[]; clientId: string; logger: Logger; retries?: number }): Kafka {
+export function createKafka(options: {
+  brokers: readonly string[];
+  security?: KafkaSecurity | undefined;
+  clientId: string;
+  logger: Logger;
+  retries?: number;
+}): Kafka {
   const log = options.logger.child({ component: 'kafkajs' });
   return new Kafka({
     clientId: options.clientId,
     brokers: [...options.brokers],
+    ...kafkajsSecurity(options.security),
     logLevel: logLevel.INFO,
     retry: { retries: options.retries ?? 8, initialRetryTime: 200 },
     logCreator:

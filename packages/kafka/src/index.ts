@@ -3,3 +3,4 @@ export * from './brokers';
 export * from './create-kafka';
 export * from './registry-topic';
 export * from './reachable';
+export * from './security';

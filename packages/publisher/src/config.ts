@@ -1,6 +1,17 @@
 import { z } from 'zod';
 import { describeIssues, formatProblems, sourceUrn, TthcError, type FieldProblem } from '@tthc/core';
-import { brokerList, CLIENT_IDS, DEFAULT_EVENTS_TOPIC, DEFAULT_REGISTRY_TOPIC, topicName } from '@tthc/kafka';
+import {
+  brokerList,
+  CLIENT_IDS,
+  DEFAULT_EVENTS_TOPIC,
+  DEFAULT_REGISTRY_TOPIC,
+  kafkaSecurity,
+  topicName,
+  type KafkaSasl,
+  type KafkaSecurity,
+  type KafkaTls,
+  type SaslMechanism,
+} from '@tthc/kafka';
 
 /** What the publisher does unless told otherwise. */
 export const PUBLISHER_DEFAULTS = {
@@ -20,6 +31,10 @@ export interface PublisherConfigInput {
   readonly source?: string | undefined;
   /** Kafka client id; PUBLISHER_DEFAULTS.clientId when left out. */
   readonly clientId?: string | undefined;
+  /** TLS to the brokers: `true` trusts Node's CAs; `{ ca }` trusts this CA (PEM text); `cert` and `key` for mutual TLS. */
+  readonly tls?: boolean | KafkaTls | undefined;
+  /** SASL credentials: `{ mechanism: 'scram-sha-512' | 'scram-sha-256' | 'plain', username, password }`. */
+  readonly sasl?: KafkaSasl | undefined;
 }
 
 /** The validated, frozen configuration of a publisher. */
@@ -28,6 +43,8 @@ export interface PublisherConfig {
   readonly topic: string;
   readonly source: string | undefined;
   readonly clientId: string;
+  /** Whether TLS is on and who SASL authenticates as; the password is kept out of the config, which callers may log. */
+  readonly security: { readonly tls: boolean; readonly sasl: { readonly mechanism: SaslMechanism; readonly username: string } | undefined };
 }
 
 const publisherConfig = z.strictObject({
@@ -36,6 +53,7 @@ const publisherConfig = z.strictObject({
   topic: topicName.default(PUBLISHER_DEFAULTS.topic),
   source: sourceUrn.optional(),
   clientId: z.string().min(1, { message: 'must not be empty' }).max(255, { message: 'must be at most 255 characters' }).default(PUBLISHER_DEFAULTS.clientId),
+  ...kafkaSecurity.shape,
 });
 
 export class PublisherConfigError extends TthcError {
@@ -47,14 +65,25 @@ export class PublisherConfigError extends TthcError {
 
 /** Validates the options once, at creation; throws `PublisherConfigError` naming each field and rule. */
 export function parsePublisherConfig(input: PublisherConfigInput): PublisherConfig {
-  const { brokers, topic, source, clientId } = input;
-  const result = publisherConfig.safeParse({ brokers, topic, source, clientId });
+  return parsePublisherSettings(input).config;
+}
+
+/** The validated config and, apart from it, the security settings with their secrets, for the Kafka client alone. */
+export function parsePublisherSettings(input: PublisherConfigInput): { config: PublisherConfig; security: KafkaSecurity } {
+  const { brokers, topic, source, clientId, tls, sasl } = input;
+  const result = publisherConfig.safeParse({ brokers, topic, source, clientId, tls, sasl });
   if (!result.success) throw new PublisherConfigError(describeIssues(result.error.issues));
-  const config = result.data;
-  return Object.freeze({
-    brokers: Object.freeze([...config.brokers]),
-    topic: config.topic,
-    source: config.source,
-    clientId: config.clientId,
+  const parsed = result.data;
+  const security: KafkaSecurity = { tls: parsed.tls, sasl: parsed.sasl };
+  const config: PublisherConfig = Object.freeze({
+    brokers: Object.freeze([...parsed.brokers]),
+    topic: parsed.topic,
+    source: parsed.source,
+    clientId: parsed.clientId,
+    security: Object.freeze({
+      tls: parsed.tls !== undefined && parsed.tls !== false,
+      sasl: parsed.sasl === undefined ? undefined : Object.freeze({ mechanism: parsed.sasl.mechanism, username: parsed.sasl.username }),
+    }),
   });
+  return { config, security };
 }

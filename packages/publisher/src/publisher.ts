@@ -2,7 +2,7 @@ import { CompressionTypes, Partitioners, type Message, type Producer } from 'kaf
 import { TthcError, validateDossierEvent, type AnyVersionDossierEvent } from '@tthc/core';
 import { createKafka, ensureKafkaReachable, IDEMPOTENT_PRODUCER_RETRY } from '@tthc/kafka';
 import { createLogger, type Logger } from '@tthc/logging';
-import { parsePublisherConfig, type PublisherConfig, type PublisherConfigInput } from './config';
+import { parsePublisherSettings, type PublisherConfig, type PublisherConfigInput } from './config';
 import {
   buildDossierEvent,
   InvalidEventError,
@@ -106,11 +106,12 @@ const toMessage = (event: AnyVersionDossierEvent): Message => ({
 export function createPublisher(options: PublisherOptions & { readonly source: string }): Promise<DossierPublisher>;
 export function createPublisher(options: PublisherOptions): Promise<Publisher>;
 export async function createPublisher(options: PublisherOptions): Promise<DossierPublisher | Publisher> {
-  const config = parsePublisherConfig(options);
+  const { config, security } = parsePublisherSettings(options);
   const logger = options.logger ?? createLogger();
-  // The producer's own connect retries for ever; a broker that does not answer at the start is an error now.
-  await ensureKafkaReachable(config.brokers);
-  const kafka = createKafka({ brokers: config.brokers, clientId: config.clientId, logger });
+  // The producer's own connect retries for ever; a broker that does not answer, or refuses the
+  // credentials, at the start is an error now.
+  await ensureKafkaReachable(config.brokers, { security });
+  const kafka = createKafka({ brokers: config.brokers, security, clientId: config.clientId, logger });
   // Idempotent: a retried send is written once; one request in flight keeps per-key order.
   const producer: Producer = kafka.producer({
     idempotent: true,

@@ -1,6 +1,6 @@
 import { Partitioners } from 'kafkajs';
 import { parseRegistryEvent } from '@tthc/core';
-import { createKafka, ensureKafkaReachable, ensureRegistryTopic, IDEMPOTENT_PRODUCER_RETRY } from '@tthc/kafka';
+import { createKafka, ensureKafkaReachable, ensureRegistryTopic, IDEMPOTENT_PRODUCER_RETRY, type KafkaSecurity } from '@tthc/kafka';
 import type { Logger } from '@tthc/logging';
 import { PUBLISHER_DEFAULTS } from './config';
 import { InvalidEventError } from './envelope';
@@ -12,13 +12,13 @@ import { InvalidEventError } from './envelope';
  */
 export async function publishRegistry(
   event: unknown,
-  options: { readonly brokers: readonly string[]; readonly topic?: string; readonly logger: Logger },
+  options: { readonly brokers: readonly string[]; readonly security?: KafkaSecurity | undefined; readonly topic?: string; readonly logger: Logger },
 ): Promise<{ topic: string; subject: string }> {
   const parsed = parseRegistryEvent(JSON.stringify(event));
   if (!parsed.ok) throw new InvalidEventError(parsed.problems, { type: 'agency-registry' });
   const topic = options.topic ?? PUBLISHER_DEFAULTS.registryTopic;
-  await ensureKafkaReachable(options.brokers);
-  const kafka = createKafka({ brokers: options.brokers, clientId: PUBLISHER_DEFAULTS.clientId, logger: options.logger });
+  await ensureKafkaReachable(options.brokers, { security: options.security });
+  const kafka = createKafka({ brokers: options.brokers, security: options.security, clientId: PUBLISHER_DEFAULTS.clientId, logger: options.logger });
   const admin = kafka.admin();
   const producer = kafka.producer({
     idempotent: true,

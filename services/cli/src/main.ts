@@ -24,11 +24,11 @@ import { serveCommand, tokenCommand } from './commands/serve';
 import { simulateCommand } from './commands/simulate';
 import { stdoutOutput, type Output } from './context';
 import { CLI_DEFAULTS } from './defaults';
+import { addKafkaOptions } from './kafka-options';
 
 const storeOption = () => new Option('--store <url>', `event store: sqlite:PATH or postgres://… (default ${CLI_DEFAULTS.store})`).env('TTHC_STORE_URL');
 const logLevelOption = () =>
   new Option('--log-level <level>', 'JSON logs on stderr at this level (default: warn on a terminal, info otherwise)').env('LOG_LEVEL');
-const brokersOption = () => new Option('--brokers <list>', 'Kafka brokers host:port[,…]').env('KAFKA_BROKERS');
 
 const projectBatchHelp = `events per view transaction, at most (also committed every ${PROJECTOR_DEFAULTS.commitIntervalMs / 1000} s and at the end of the log)`;
 
@@ -60,15 +60,13 @@ export function buildProgram(out: Output = stdoutOutput): Command {
     .option('--batch-size <n>', 'events per store transaction of ingest', String(INGEST_DEFAULTS.batchSize))
     .action((opts: Record<string, unknown>) => demoCommand(opts, out));
 
-  program
-    .command('simulate')
+  addKafkaOptions(program.command('simulate'))
     .description("generate the dossier lifecycles and agency registry whose report reproduces a profile's figures exactly")
     .requiredOption('--profile <file>', 'simulation profile JSON (e.g. test/fixtures/profiles/lam-dong-2024-h1.json)')
     .option('--scale <factor>', 'multiply every dossier figure of the profile, e.g. 0.01 for a quick look', String(CLI_DEFAULTS.scale))
     .option('--seed <n>', 'random seed: the same seed gives the same feed, byte for byte', String(CLI_DEFAULTS.seed))
     .option('--out <file>', 'write an NDJSON feed: the agency registry line, then the events in time order')
     .option('--kafka', 'publish instead: the registry to its compacted topic, then the events')
-    .addOption(brokersOption())
     .addOption(
       new Option('--format <format>', 'what follows the registry: CloudEvents, or the DVCQG sync records (DongBoHoSoMC) a one-stop-shop system would post')
         .choices(['cloudevents', 'dvcqg'])
@@ -84,19 +82,16 @@ export function buildProgram(out: Output = stdoutOutput): Command {
     .addOption(logLevelOption())
     .action((opts: Record<string, unknown>) => simulateCommand(opts, out));
 
-  program
-    .command('publish')
+  addKafkaOptions(program.command('publish'))
     .description('validate an NDJSON file of dossier events and publish it to Kafka, keyed by dossier code')
     .argument('<file>', 'NDJSON file, one CloudEvent per line')
-    .addOption(brokersOption())
     .option('--topic <name>', 'events topic', PUBLISHER_DEFAULTS.topic)
     .option('--registry-topic <name>', 'compacted topic for agency registry lines of the file', PUBLISHER_DEFAULTS.registryTopic)
     .option('--batch-size <n>', 'events per send', String(CLI_DEFAULTS.publishBatchSize))
     .addOption(logLevelOption())
     .action((file: string, opts: Record<string, unknown>) => publishCommand(file, opts, out));
 
-  program
-    .command('ingest')
+  addKafkaOptions(program.command('ingest'))
     .description('append dossier events to the store, from an NDJSON file or from Kafka')
     .option('--file <file>', 'ingest this NDJSON file instead of Kafka')
     .addOption(
@@ -105,7 +100,6 @@ export function buildProgram(out: Output = stdoutOutput): Command {
         .default('cloudevents'),
     )
     .option('--source <urn>', 'with --format dvcqg: the URN of the system that sends the records, as the agency registry authorises it')
-    .addOption(brokersOption())
     .option('--topic <name>', `topic to consume (default: ${INGEST_DEFAULTS.topic}; with --format dvcqg: ${DEFAULT_SYNC_TOPIC})`)
     .option('--dlq-topic <name>', 'dead-letter topic', INGEST_DEFAULTS.deadLetterTopic)
     .option('--registry-topic <name>', 'compacted topic of agency registry versions, read before consuming', INGEST_DEFAULTS.registryTopic)

@@ -8,21 +8,19 @@ import {
   reportSelection,
   reportSelectionProblems,
   sourceUrn,
-  TthcError,
   type TextReportFormat,
   type TimeBounds,
 } from '@tthc/core';
-import { brokerList, DEFAULT_SYNC_CONSUMER_GROUP, DEFAULT_SYNC_TOPIC, topicName } from '@tthc/kafka';
+import { DEFAULT_SYNC_CONSUMER_GROUP, DEFAULT_SYNC_TOPIC, topicName } from '@tthc/kafka';
 import { PUBLISHER_DEFAULTS } from '@tthc/publisher';
 import { INGEST_DEFAULTS } from '@tthc/ingest';
 import { LOG_LEVELS } from '@tthc/logging';
 import { storeUrl } from '@tthc/stores';
 import { CLI_DEFAULTS } from './defaults';
+import { kafkaOptionFields } from './kafka-options';
+import { UsageError } from './usage-error';
 
-/** Raised for bad command-line input: exit code 2 and a message naming the option and the rule. */
-export class UsageError extends TthcError {
-  readonly code = 'USAGE';
-}
+export { UsageError } from './usage-error';
 
 const positiveInt = z.coerce.number().int().positive();
 /**
@@ -58,7 +56,7 @@ export const INGEST_FORMATS = ['cloudevents', 'dvcqg'] as const;
 export const ingestOptions = commonOptions
   .extend({
     file: z.string().min(1).optional(),
-    brokers: brokerList.optional(),
+    ...kafkaOptionFields,
     format: z.enum(INGEST_FORMATS).default('cloudevents'),
     source: sourceUrn.optional(),
     // Absent: the default of the format's door.
@@ -80,8 +78,8 @@ export const ingestOptions = commonOptions
       .max(24 * 366),
   })
   .strict()
-  .refine((o) => o.file !== undefined || o.brokers !== undefined, {
-    message: 'give --file FILE, or Kafka brokers with --brokers or KAFKA_BROKERS',
+  .refine((o) => o.file !== undefined || o.brokers !== undefined || o.kafkaConfig !== undefined, {
+    message: 'give --file FILE, or Kafka brokers with --brokers, KAFKA_BROKERS or --kafka-config',
     path: ['brokers'],
   })
   .refine((o) => o.heartbeatMs * 3 <= o.sessionTimeoutMs, {
@@ -130,7 +128,7 @@ export const reportOptions = commonOptions
 
 export const statusOptions = commonOptions.extend({ format: z.enum(['text', 'json']).optional() }).strict();
 
-export const publishOptions = commonOptions.extend({ brokers: brokerList, ...topics, batchSize: sendBatchSize }).strict();
+export const publishOptions = commonOptions.extend({ ...kafkaOptionFields, ...topics, batchSize: sendBatchSize }).strict();
 
 export const demoOptions = commonOptions
   .extend({
@@ -151,7 +149,7 @@ export const simulateOptions = commonOptions
     seed,
     out: z.string().min(1).optional(),
     kafka: z.boolean().default(false),
-    brokers: brokerList.optional(),
+    ...kafkaOptionFields,
     format: z.enum(INGEST_FORMATS).default('cloudevents'),
     // Absent: the default of the format's door.
     topic: topicName.optional(),
@@ -161,7 +159,10 @@ export const simulateOptions = commonOptions
   })
   .strict()
   .refine((o) => (o.out !== undefined) !== o.kafka, { message: 'give either --out FILE.ndjson or --kafka', path: ['out'] })
-  .refine((o) => !o.kafka || o.brokers !== undefined, { message: 'give Kafka brokers with --brokers or KAFKA_BROKERS', path: ['brokers'] })
+  .refine((o) => !o.kafka || o.brokers !== undefined || o.kafkaConfig !== undefined, {
+    message: 'give Kafka brokers with --brokers, KAFKA_BROKERS or --kafka-config',
+    path: ['brokers'],
+  })
   .transform((o) => ({ ...o, topic: o.topic ?? (o.format === 'dvcqg' ? DEFAULT_SYNC_TOPIC : PUBLISHER_DEFAULTS.topic) }));
 
 /** The command-line flag of an option's key: commander turns `--dlq-topic` into `dlqTopic`, this turns it back. */

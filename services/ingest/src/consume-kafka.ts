@@ -9,7 +9,7 @@ import {
   type NewDeadLetter,
   type RecordCounts,
 } from '@tthc/core';
-import { CLIENT_IDS, createKafka, DEAD_LETTER_HEADERS, ensureKafkaReachable, IDEMPOTENT_PRODUCER_RETRY } from '@tthc/kafka';
+import { CLIENT_IDS, createKafka, DEAD_LETTER_HEADERS, ensureKafkaReachable, IDEMPOTENT_PRODUCER_RETRY, type KafkaSecurity } from '@tthc/kafka';
 import type { Logger } from '@tthc/logging';
 import { retryingWith, sleep, StoppedWhileUnavailableError } from '@tthc/retry';
 import { INGEST_DEFAULTS } from './defaults';
@@ -22,6 +22,8 @@ import type { HealthState, IngestMetrics } from './observability';
 
 export interface ConsumeKafkaOptions {
   readonly brokers: readonly string[];
+  /** TLS and SASL to the brokers; plaintext when left out. */
+  readonly security?: KafkaSecurity | undefined;
   readonly topic: string;
   readonly deadLetterTopic?: string;
   /** The compacted topic of agency registry versions, read to its end before the first batch and followed after. */
@@ -95,8 +97,8 @@ export async function consumeKafka(
   const dlqTopic = options.deadLetterTopic ?? INGEST_DEFAULTS.deadLetterTopic;
   const registryTopic = options.registryTopic ?? INGEST_DEFAULTS.registryTopic;
   // A wrong address or a stopped broker at the start is said in seconds; later outages are waited out.
-  await ensureKafkaReachable(options.brokers);
-  const kafka = createKafka({ brokers: options.brokers, clientId: CLIENT_IDS.ingest, logger });
+  await ensureKafkaReachable(options.brokers, { security: options.security });
+  const kafka = createKafka({ brokers: options.brokers, security: options.security, clientId: CLIENT_IDS.ingest, logger });
   let registry = ctx.registry;
   // The dossiers of this member's batches; a partition that moves here from another member brings
   // dossiers it never saw, and a stale one fails its append's expected revision and is read again.
@@ -147,7 +149,7 @@ export async function consumeKafka(
   options.health?.consumerRunning(true);
   // Every 5 s: the lag per partition, and whether the broker answers at all (for /health). The probe
   // does not retry, so that an outage shows within seconds rather than after the clients' retries.
-  const probe = createKafka({ brokers: options.brokers, clientId: 'tthc-ingest-probe', logger, retries: 0 }).admin();
+  const probe = createKafka({ brokers: options.brokers, security: options.security, clientId: 'tthc-ingest-probe', logger, retries: 0 }).admin();
   const lagTimer = setInterval(() => {
     void reportLag(admin, groupId, topic, options).catch(() => undefined);
     void probe

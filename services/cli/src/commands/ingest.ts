@@ -8,6 +8,7 @@ import { interruptedExitCode, stopSignalName } from '../stop-signal';
 import { ingestOptions, parseOptions, timeBoundsOf } from '../options';
 import { createProgress } from '../progress';
 import { storedRegistryIfAny } from '../registry-source';
+import { kafkaClientOf } from '../kafka-options';
 
 /** Raised when a signal stopped a file's ingest before its end; `exitCode` is the shell's for that signal. */
 export class InterruptedError extends TthcError {
@@ -139,7 +140,7 @@ export async function ingestCommand(raw: Record<string, unknown>, out: Output): 
       return await consumeKafka(
         { eventStore: stores.eventStore, ingestStore: stores.ingestStore, registry, timeBounds },
         {
-          brokers: options.brokers ?? [],
+          ...kafkaClientOf(options),
           topic: options.topic,
           deadLetterTopic: options.dlqTopic,
           registryTopic: options.registryTopic,

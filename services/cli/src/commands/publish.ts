@@ -7,9 +7,11 @@ import type { Output } from '../context';
 import { parseOptions, publishOptions, UsageError } from '../options';
 import { createProgress } from '../progress';
 import { checkFeedFile } from './check-feed-file';
+import { kafkaClientOf } from '../kafka-options';
 
 export async function publishCommand(file: string, raw: Record<string, unknown>, out: Output): Promise<void> {
   const options = parseOptions(publishOptions, raw);
+  const { brokers, security } = kafkaClientOf(options);
   const logger = createLogger(options.logLevel ? { level: options.logLevel } : {});
   const size = statSync(file).size;
   // Nothing is sent from a file with a broken line: half a feed on the topic is harder to mend than none.
@@ -18,7 +20,7 @@ export async function publishCommand(file: string, raw: Record<string, unknown>,
     const more = check.badLines > check.problems.length ? `\n… and ${check.badLines - check.problems.length} more` : '';
     throw new UsageError(`${file}: ${check.badLines} of ${check.lines} lines are not valid; nothing was sent\n${check.problems.join('\n')}${more}`);
   }
-  const publisher = await createPublisher({ brokers: options.brokers, topic: options.topic, logger });
+  const publisher = await createPublisher({ brokers, ...security, topic: options.topic, logger });
   const progress = createProgress('publish', 'bytes');
   const input = createReadStream(file);
   let published = 0;
@@ -45,7 +47,7 @@ export async function publishCommand(file: string, raw: Record<string, unknown>,
       if (mayBeRegistryEvent(line)) {
         // The events before it go out first; those after it are checked against it.
         await flush();
-        await publishRegistry(value, { brokers: options.brokers, topic: options.registryTopic, logger });
+        await publishRegistry(value, { brokers, security, topic: options.registryTopic, logger });
         registries += 1;
         continue;
       }

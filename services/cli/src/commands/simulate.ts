@@ -15,7 +15,8 @@ import {
   type SimulationProfile,
 } from '@tthc/simulator';
 import { createLogger, type Logger } from '@tthc/logging';
-import { createKafka, CLIENT_IDS, IDEMPOTENT_PRODUCER_RETRY } from '@tthc/kafka';
+import { createKafka, CLIENT_IDS, ensureKafkaReachable, IDEMPOTENT_PRODUCER_RETRY, type KafkaSecurity } from '@tthc/kafka';
+import { kafkaClientOf } from '../kafka-options';
 import { createPublisher, publishRegistry } from '@tthc/publisher';
 import type { Output } from '../context';
 import { parseOptions, simulateOptions, UsageError } from '../options';
@@ -139,12 +140,14 @@ export async function writeSimulation(
  * dossier's records keep their order: raw JSON, since they are not events for the publisher to check.
  */
 async function publishSyncRecords(
-  options: { brokers: readonly string[]; topic: string; batchSize: number },
+  options: { brokers: readonly string[]; security: KafkaSecurity; topic: string; batchSize: number },
   simulation: ProfileSimulation,
   logger: Logger,
   onProgress: (events: number) => void,
 ): Promise<number> {
-  const kafka = createKafka({ brokers: options.brokers, clientId: CLIENT_IDS.publisher, logger });
+  // The publisher's check, for the raw producer: a wrong address or credentials are said at once.
+  await ensureKafkaReachable(options.brokers, { security: options.security });
+  const kafka = createKafka({ brokers: options.brokers, security: options.security, clientId: CLIENT_IDS.publisher, logger });
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, retry: IDEMPOTENT_PRODUCER_RETRY });
   await producer.connect();
   try {
@@ -169,7 +172,7 @@ async function publishSyncRecords(
 }
 
 async function publishSimulation(
-  options: { brokers: readonly string[]; topic: string; registryTopic: string; batchSize: number },
+  options: { brokers: readonly string[]; security: KafkaSecurity; topic: string; registryTopic: string; batchSize: number },
   registry: AgencyRegistryEvent,
   simulation: ProfileSimulation,
   logger: Logger,
@@ -177,9 +180,9 @@ async function publishSimulation(
   format: FeedFormat = 'cloudevents',
 ): Promise<number> {
   // The registry first, acknowledged: ingest reads its topic to the end before checking any event.
-  await publishRegistry(registry, { brokers: options.brokers, topic: options.registryTopic, logger });
+  await publishRegistry(registry, { brokers: options.brokers, security: options.security, topic: options.registryTopic, logger });
   if (format === 'dvcqg') return publishSyncRecords(options, simulation, logger, onProgress);
-  const publisher = await createPublisher({ brokers: options.brokers, topic: options.topic, logger });
+  const publisher = await createPublisher({ brokers: options.brokers, ...options.security, topic: options.topic, logger });
   try {
     let batch: unknown[] = [];
     let sent = 0;
@@ -222,7 +225,7 @@ export async function simulateCommand(raw: Record<string, unknown>, out: Output)
     if (options.out !== undefined) written = await writeSimulation(options.out, registry, simulation, onProgress, options.format);
     else
       written = await publishSimulation(
-        { brokers: options.brokers ?? [], topic: options.topic, registryTopic: options.registryTopic, batchSize: options.batchSize },
+        { ...kafkaClientOf(options), topic: options.topic, registryTopic: options.registryTopic, batchSize: options.batchSize },
         registry,
         simulation,
         logger,
