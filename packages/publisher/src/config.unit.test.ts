@@ -19,6 +19,7 @@ describe('publisher options', () => {
       topic: 'tthc.dossier-events.v1',
       source: 'urn:tthc:lamdong-motcua',
       clientId: PUBLISHER_DEFAULTS.clientId,
+      security: { tls: false, sasl: undefined },
     });
     expect(Object.isFrozen(config)).toBe(true);
     expect(Object.isFrozen(config.brokers)).toBe(true);
@@ -30,7 +31,14 @@ describe('publisher options', () => {
       topic: 'events.test',
       source: undefined,
       clientId: 'motcua-1',
+      security: { tls: false, sasl: undefined },
     });
+  });
+
+  it('keep the SASL password out of the config, which callers may log', () => {
+    const config = parsePublisherConfig({ brokers: 'k1:9094', tls: true, sasl: { mechanism: 'scram-sha-512', username: 'motcua', password: 'hunter2-long' } });
+    expect(config.security).toEqual({ tls: true, sasl: { mechanism: 'scram-sha-512', username: 'motcua' } });
+    expect(JSON.stringify(config)).not.toContain('hunter2-long');
   });
 
   it.each([
@@ -40,6 +48,11 @@ describe('publisher options', () => {
     [{ brokers: 'k1:9092', topic: 'events topic' }, 'topic: must be a Kafka topic name: 1-249 characters of a-z, A-Z, 0-9, ".", "_" or "-"'],
     [{ brokers: 'k1:9092', source: 'lamdong-motcua' }, 'source: must be a URN such as urn:tthc:lamdong-motcua'],
     [{ brokers: 'k1:9092', clientId: '' }, 'clientId: must not be empty'],
+    [{ brokers: 'k1:9092', tls: { ca: 'ca.pem' } }, 'tls.ca: must be the CA certificate as PEM text (-----BEGIN …)'],
+    [
+      { brokers: 'k1:9092', sasl: { mechanism: 'gssapi' as 'plain', username: 'u', password: 'p' } },
+      'sasl.mechanism: must be one of scram-sha-512, scram-sha-256, plain',
+    ],
   ])('refuse %j naming the field and the rule', (input, detail) => {
     const error = configError(() => parsePublisherConfig(input));
     expect(error.message).toBe(`invalid publisher options: ${detail}`);
