@@ -5,3 +5,5 @@ export * from './migrations';
 export * from './open-postgres-stores';
 export * from './transaction';
 export * from './postgres-ingest-store';
+export * from './store-roles';
+export * from './set-up-store-roles';

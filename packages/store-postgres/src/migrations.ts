@@ -1,5 +1,6 @@
-import type { Pool } from 'pg';
-import type { SchemaStatus } from '@tthc/core';
+import type { Pool, PoolClient } from 'pg';
+import { StorePermissionDeniedError, type SchemaStatus } from '@tthc/core';
+import { grantStoreRoles, storeRolePrefix } from './store-roles';
 
 /** Versioned schema steps, applied in order under an advisory lock. Append only. */
 export const MIGRATIONS: readonly { readonly version: number; readonly name: string; readonly sql: string }[] = [
@@ -203,14 +204,44 @@ export const MIGRATIONS: readonly { readonly version: number; readonly name: str
 
 const LOCK_KEY = 7_401_155; // any constant shared by every migrating process
 
+/** The latest schema version this build knows. */
+export const LATEST_SCHEMA_VERSION = Math.max(0, ...MIGRATIONS.map((m) => m.version));
+
 export async function migrate(pool: Pool): Promise<SchemaStatus> {
   const client = await pool.connect();
+  try {
+    return await migrateWith(client);
+  } finally {
+    client.release();
+  }
+}
+
+/** The versions applied, or none when the store has never been migrated. */
+async function appliedVersions(client: PoolClient): Promise<Set<number>> {
+  try {
+    return new Set((await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version));
+  } catch (error) {
+    // 42P01 undefined_table: a new database.
+    if ((error as { code?: unknown }).code === '42P01') return new Set();
+    throw error;
+  }
+}
+
+/**
+ * Applies the migrations not yet applied, each in its own transaction, under an advisory lock. A
+ * current schema is only read, so that a role that may not create tables (every role but the owner,
+ * see store-roles) starts; one that finds the schema behind says who must migrate it. Once the
+ * store has roles, a run that applied anything grants them the new tables.
+ */
+export async function migrateWith(client: PoolClient): Promise<SchemaStatus> {
+  const before = await appliedVersions(client);
+  if (MIGRATIONS.every((m) => before.has(m.version))) return { version: LATEST_SCHEMA_VERSION, applied: [] };
   try {
     await client.query('SELECT pg_advisory_lock($1)', [LOCK_KEY]);
     await client.query(
       'CREATE TABLE IF NOT EXISTS schema_migrations (version int PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())',
     );
-    const done = new Set((await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version));
+    const done = await appliedVersions(client);
     const applied: number[] = [];
     for (const m of MIGRATIONS) {
       if (done.has(m.version)) continue;
@@ -225,9 +256,18 @@ export async function migrate(pool: Pool): Promise<SchemaStatus> {
       }
       applied.push(m.version);
     }
-    return { version: Math.max(0, ...MIGRATIONS.map((m) => m.version)), applied };
+    const prefix = applied.length > 0 ? await storeRolePrefix(client) : undefined;
+    if (prefix !== undefined) await grantStoreRoles(client, prefix);
+    return { version: LATEST_SCHEMA_VERSION, applied };
+  } catch (error) {
+    // 42501 insufficient_privilege: this role may not change the schema.
+    if ((error as { code?: unknown }).code !== '42501') throw error;
+    const at = Math.max(0, ...before);
+    throw new StorePermissionDeniedError(
+      `the store's schema is at version ${at} and this tthc needs ${LATEST_SCHEMA_VERSION}, and the role it connects as may not migrate it (${(error as Error).message}): run \`tthc migrate\` as the store's owner role (docs/deploy.md)`,
+      { cause: error },
+    );
   } finally {
     await client.query('SELECT pg_advisory_unlock($1)', [LOCK_KEY]).catch(() => undefined);
-    client.release();
   }
 }

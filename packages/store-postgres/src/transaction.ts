@@ -1,5 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
-import { StoreNotFoundError, StoreRejectedError, StoreUnavailableError } from '@tthc/core';
+import { StoreNotFoundError, StorePermissionDeniedError, StoreRejectedError, StoreUnavailableError } from '@tthc/core';
 
 const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', '57P01', '57P03', '08006', '08001', '08004']);
 
@@ -22,6 +22,12 @@ export function mapPgError(error: unknown): unknown {
   const code = (error as { code?: unknown }).code;
   // 3D000 invalid_catalog_name: the database in the URL does not exist; the server's words name it.
   if (code === '3D000') return new StoreNotFoundError(`PostgreSQL: ${(error as Error).message}; check --store, or create it (createdb)`, { cause: error });
+  // 42501 insufficient_privilege: the process runs as a role that may not do this (store-roles).
+  if (code === '42501')
+    return new StorePermissionDeniedError(
+      `PostgreSQL refused this process's role: ${(error as Error).message}; each process connects as the role for its work (docs/deploy.md, "Database roles")`,
+      { cause: error },
+    );
   if (typeof code === 'string' && code.length === 5 && (REJECTED_CLASSES.has(code.slice(0, 2)) || REJECTED_CODES.has(code))) {
     return new StoreRejectedError(`PostgreSQL refused the data: ${(error as Error).message} (SQLSTATE ${code})`, { cause: error });
   }

@@ -1,2 +1,3 @@
 export * from './store-url';
 export * from './open-stores';
+export { setUpStoreRolesAt, STORE_ROLES, STORE_GRANTS, type StoreRolesResult } from '@tthc/store-postgres';

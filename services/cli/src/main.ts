@@ -13,6 +13,7 @@ import { ingestCommand } from './commands/ingest';
 import { INGEST_DEFAULTS } from '@tthc/ingest';
 import { DEFAULT_SYNC_CONSUMER_GROUP, DEFAULT_SYNC_TOPIC } from '@tthc/kafka';
 import { migrateCommand } from './commands/migrate';
+import { dbRolesCommand } from './commands/db';
 import { projectCommand } from './commands/project';
 import { replayCommand } from './commands/replay';
 import { publishCommand } from './commands/publish';
@@ -239,6 +240,16 @@ export function buildProgram(out: Output = stdoutOutput): Command {
     .addOption(storeOption())
     .addOption(logLevelOption())
     .action((opts: Record<string, unknown>) => dlqRedriveCommand(opts, out));
+
+  const db = program.command('db').description('the PostgreSQL store as a province deploys it');
+  db.command('roles')
+    .description(
+      "create the store's roles (<prefix>_owner, _ingest, _projector, _reader, _operator), migrate as the owner and grant each role only its tables (docs/deploy.md); run as an administrator",
+    )
+    .addOption(storeOption())
+    .option('--prefix <name>', "the roles' names start with this", 'tthc')
+    .addOption(logLevelOption())
+    .action((opts: Record<string, unknown>) => dbRolesCommand(opts, out));
 
   const registry = program.command('registry').description('agency registry files');
   registry

@@ -64,3 +64,8 @@ export class StoreRejectedError extends EventStoreError {
 export class StoreNotFoundError extends TthcError {
   readonly code = 'STORE_NOT_FOUND';
 }
+
+/** The store refused the role this process connects as: it may not do what was asked (see the store's roles). */
+export class StorePermissionDeniedError extends TthcError {
+  readonly code = 'STORE_PERMISSION_DENIED';
+}
