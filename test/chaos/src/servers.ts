@@ -42,7 +42,8 @@ export class PrivateCluster {
     await this.start();
   }
 
-  private get data(): string {
+  /** The cluster's data folder, where postgresql.conf and pg_hba.conf live. */
+  get data(): string {
     return join(this.dir, 'data');
   }
 
