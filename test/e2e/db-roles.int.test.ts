@@ -119,7 +119,8 @@ describe('tthc db roles: least privilege on PostgreSQL', () => {
     const admin = new Client({ connectionString: db.url });
     await admin.connect();
     try {
-      await admin.query('DROP TABLE ingest_record_counts');
+      await admin.query('DROP TABLE purged_letters');
+      await admin.query('DROP INDEX dead_letters_updated');
       await admin.query('DELETE FROM schema_migrations WHERE version = (SELECT max(version) FROM schema_migrations)');
     } finally {
       await admin.end();
@@ -134,7 +135,7 @@ describe('tthc db roles: least privilege on PostgreSQL', () => {
     expect(migrated.migrate.applied).toHaveLength(1);
     const status = JSON.parse(await runTthc('status', '--format', 'json', '--store', urlAs('reader'))) as { ingest: { balanced: boolean } };
     expect(status.ingest.balanced).toBe(true);
-    expect(await sqlAs('ingest', "INSERT INTO ingest_record_counts VALUES ('s', 0, 0, 0, 0)")).toBe('ok');
-    expect(await sqlAs('reader', "INSERT INTO ingest_record_counts VALUES ('t', 0, 0, 0, 0)")).toBe('42501');
+    expect(await sqlAs('ingest', "INSERT INTO purged_letters VALUES ('invalid-event', 0)")).toBe('ok');
+    expect(await sqlAs('reader', "INSERT INTO purged_letters VALUES ('invalid-json', 0)")).toBe('42501');
   });
 });

@@ -1,12 +1,10 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createReadStream, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import type { Readable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AGENCY_LEVELS } from '@tthc/core';
 import { loadProfile, scaleProfile, SIMULATED_PERSONAL_MARKERS, type SimulationProfile } from '@tthc/simulator';
-import { createTestDatabase, KAFKA_BROKERS_ENV, requireEnv, runTthc, type TestDatabase } from '@tthc/test-support';
+import { createTestDatabase, KAFKA_BROKERS_ENV, markersIn, pgDump, requireEnv, runTthc, type TestDatabase } from '@tthc/test-support';
 
 const FIXTURE = join(__dirname, '../fixtures/profiles/lam-dong-2024-h1.json');
 /**
@@ -144,35 +142,6 @@ describe(`the Lâm Đồng H1 2024 profile${SCALE === 1 ? ', full size' : ` ×${
     expect(await report(store)).toEqual(before);
   });
 });
-
-/**
- * Which of the markers the bytes of these streams hold, read chunk by chunk (a full-size store is
- * larger than a string can be), a marker split across two chunks included.
- */
-async function markersIn(streams: readonly Readable[], markers: readonly string[]): Promise<string[]> {
-  const wanted = markers.map((m) => [m, Buffer.from(m, 'utf8')] as const);
-  const overlap = Math.max(...wanted.map(([, b]) => b.length)) - 1;
-  const found = new Set<string>();
-  for (const stream of streams) {
-    let tail = Buffer.alloc(0);
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      const window = Buffer.concat([tail, chunk]);
-      for (const [m, b] of wanted) if (window.includes(b)) found.add(m);
-      tail = window.subarray(Math.max(0, window.length - overlap));
-    }
-  }
-  return [...found];
-}
-
-/** pg_dump's data of a database, as a stream; rejects when pg_dump fails. */
-function pgDump(url: string): { stdout: Readable; done: Promise<void> } {
-  const child = spawn('pg_dump', ['--data-only', url], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const done = new Promise<void>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`pg_dump exited with ${code}`))));
-  });
-  return { stdout: child.stdout, done };
-}
 
 describe(`the Lâm Đồng H1 2024 profile${SYNC_SCALE === 1 ? ', full size' : ` ×${SYNC_SCALE}`}, sent as DVCQG sync records (the second door)`, () => {
   const profile = profileAt(SYNC_SCALE);

@@ -15,3 +15,4 @@ export * from './migrations-suite';
 export * from './demo-dataset';
 export * from './demo-registry';
 export * from './open-dossiers';
+export * from './markers';

@@ -89,6 +89,36 @@ export function ingestStoreContract(name: string, harness: IngestStoreHarness): 
       ]);
     });
 
+    it('purges dead and resolved letters last changed before a time, keeps parked ones, and still counts what it purged', async () => {
+      await store().recordLetters([
+        letter('t/0@1'),
+        letter('t/0@2', { reason: 'unknown-agency' }),
+        letter('t/0@3', { status: 'parked', reason: 'parked-lifecycle', dossierCode: 'H36-A00001' }),
+        letter('t/0@4'),
+      ]);
+      const [, second] = await store().listLetters();
+      if (second === undefined) throw new Error('no letter');
+      await store().settleLetters([second.id], 'resolved');
+      // Nothing is older than a time before every letter.
+      await expect(store().purgeLetters('2000-01-01T00:00:00Z')).resolves.toEqual([]);
+      const future = new Date(Date.now() + 60_000).toISOString();
+      await expect(store().purgeLetters(future)).resolves.toEqual([
+        { status: 'dead', reason: 'invalid-event', count: 2 },
+        { status: 'resolved', reason: 'unknown-agency', count: 1 },
+      ]);
+      expect((await store().listLetters()).map((l) => l.origin)).toEqual(['t/0@3']);
+      await store().recordLetters([letter('t/0@5')]);
+      await store().purgeLetters(new Date(Date.now() + 60_000).toISOString());
+      const counts = await store().countLetters();
+      expect([...counts].sort((a, b) => `${a.status}${a.reason}`.localeCompare(`${b.status}${b.reason}`))).toEqual([
+        { status: 'parked', reason: 'parked-lifecycle', count: 1 },
+        { status: 'purged', reason: 'invalid-event', count: 3 },
+        { status: 'purged', reason: 'unknown-agency', count: 1 },
+      ]);
+      // A purged origin redelivered is a new letter: what it was is gone, its count stays.
+      await expect(store().recordLetters([letter('t/0@1')])).resolves.toEqual(new Set());
+    });
+
     it('adds counts up per source', async () => {
       await store().addCounts('kafka:t', { consumed: 5, appended: 3, duplicates: 1, deadLettered: 1, parked: 0 });
       await store().addCounts('kafka:t', { consumed: 2, appended: 1, duplicates: 0, deadLettered: 0, parked: 1 });

@@ -200,6 +200,13 @@ export const MIGRATIONS: readonly { readonly version: number; readonly name: str
         events     bigint NOT NULL
       );`,
   },
+  {
+    version: 11,
+    name: 'letters removed after their retention (tthc dlq purge), still counted by reason',
+    sql: `
+      CREATE TABLE purged_letters (reason text PRIMARY KEY, count bigint NOT NULL);
+      CREATE INDEX dead_letters_updated ON dead_letters (updated_at) WHERE status <> 'parked';`,
+  },
 ];
 
 const LOCK_KEY = 7_401_155; // any constant shared by every migrating process

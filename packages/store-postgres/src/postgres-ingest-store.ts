@@ -111,7 +111,24 @@ export class PostgresIngestStore implements IngestStore {
 
   async countLetters(): Promise<LetterCount[]> {
     const rows = await this.query<{ status: LetterCount['status']; reason: string; count: string }>(
-      'SELECT status, reason, count(*) AS count FROM dead_letters GROUP BY status, reason ORDER BY status, reason',
+      `SELECT status, reason, count(*) AS count FROM dead_letters GROUP BY status, reason
+       UNION ALL SELECT 'purged', reason, count FROM purged_letters
+       ORDER BY status, reason`,
+    );
+    return rows.map((r) => ({ status: r.status, reason: r.reason, count: Number(r.count) }));
+  }
+
+  async purgeLetters(updatedBefore: string): Promise<LetterCount[]> {
+    // One statement: the letters removed and their tally move together, or not at all.
+    const rows = await this.query<{ status: LetterCount['status']; reason: string; count: string }>(
+      `WITH gone AS (
+         DELETE FROM dead_letters WHERE status <> 'parked' AND updated_at < $1::timestamptz RETURNING status, reason
+       ), tally AS (
+         INSERT INTO purged_letters AS p (reason, count) SELECT reason, count(*) FROM gone GROUP BY reason
+         ON CONFLICT (reason) DO UPDATE SET count = p.count + EXCLUDED.count
+       )
+       SELECT status, reason, count(*) AS count FROM gone GROUP BY status, reason ORDER BY status, reason`,
+      [updatedBefore],
     );
     return rows.map((r) => ({ status: r.status, reason: r.reason, count: Number(r.count) }));
   }

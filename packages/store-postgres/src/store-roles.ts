@@ -17,7 +17,7 @@ interface TableGrant {
 
 const ALL = 'SELECT, INSERT, UPDATE, DELETE';
 const VIEWS = ['view_dossiers', 'view_daily_counts', 'view_monthly_counts'] as const;
-const INGEST_TABLES = ['ingest_counts', 'ingest_offsets', 'ingest_record_counts'] as const;
+const INGEST_TABLES = ['ingest_counts', 'ingest_offsets', 'ingest_record_counts', 'purged_letters'] as const;
 
 /** What each role may do, table by table: the one place these rules live. */
 export const STORE_GRANTS: Readonly<Record<'ingest' | 'projector' | 'reader', readonly TableGrant[]>> = {

@@ -166,6 +166,12 @@ export const MIGRATIONS: readonly string[] = [
      refused    INTEGER NOT NULL,
      events     INTEGER NOT NULL
    ) WITHOUT ROWID;`,
+  // 11: letters removed after their retention (tthc dlq purge), still counted by reason.
+  `CREATE TABLE purged_letters (
+     reason TEXT PRIMARY KEY,
+     count  INTEGER NOT NULL
+   ) WITHOUT ROWID;
+   CREATE INDEX dead_letters_updated ON dead_letters (updated_at) WHERE status <> 'parked';`,
 ];
 
 export function migrate(db: Database): SchemaStatus {

@@ -120,7 +120,33 @@ export class SqliteIngestStore implements IngestStore {
 
   countLetters(): Promise<LetterCount[]> {
     return run(() =>
-      this.db.prepare<[], LetterCount>('SELECT status, reason, count(*) AS count FROM dead_letters GROUP BY status, reason ORDER BY status, reason').all(),
+      this.db
+        .prepare<[], LetterCount>(
+          `SELECT status, reason, count(*) AS count FROM dead_letters GROUP BY status, reason
+           UNION ALL SELECT 'purged', reason, count FROM purged_letters
+           ORDER BY status, reason`,
+        )
+        .all(),
+    );
+  }
+
+  purgeLetters(updatedBefore: string): Promise<LetterCount[]> {
+    // Letters' times are ISO text in UTC, which sort as they compare.
+    const cutoff = new Date(updatedBefore).toISOString();
+    return run(() =>
+      this.db.transaction(() => {
+        const gone = this.db
+          .prepare<[string], LetterCount>(
+            "SELECT status, reason, count(*) AS count FROM dead_letters WHERE status <> 'parked' AND updated_at < ? GROUP BY status, reason ORDER BY status, reason",
+          )
+          .all(cutoff);
+        this.db.prepare<[string]>("DELETE FROM dead_letters WHERE status <> 'parked' AND updated_at < ?").run(cutoff);
+        const tally = this.db.prepare<[string, number]>(
+          'INSERT INTO purged_letters (reason, count) VALUES (?, ?) ON CONFLICT (reason) DO UPDATE SET count = count + excluded.count',
+        );
+        for (const { reason, count } of gone) tally.run(reason, count);
+        return gone;
+      })(),
     );
   }
 

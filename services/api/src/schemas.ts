@@ -172,7 +172,13 @@ export const lettersQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(50),
   after: z.coerce.number().int().min(0).optional().describe("The last id of the page before (the previous page's `next`)"),
 });
-export const letterCounts = z.array(z.object({ status: letterStatus, reason: z.string(), count: z.int() }));
+export const letterCounts = z.array(
+  z.object({
+    status: z.enum([...letterStatus.options, 'purged']).describe('`purged`: letters removed after their retention (tthc dlq purge), still counted'),
+    reason: z.string(),
+    count: z.int(),
+  }),
+);
 export const lettersResponse = z.object({
   letters: z.array(
     z

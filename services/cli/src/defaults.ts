@@ -20,4 +20,6 @@ export const CLI_DEFAULTS = {
   simulateBatchSize: 2000,
   dlqListLimit: 100,
   dlqRedriveLimit: 10_000,
+  /** `tthc dlq purge`: dead and resolved letters are kept this many days after their last change (docs/data-protection.md). */
+  dlqRetentionDays: 90,
 } as const;

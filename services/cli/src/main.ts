@@ -17,7 +17,7 @@ import { dbRolesCommand } from './commands/db';
 import { projectCommand } from './commands/project';
 import { replayCommand } from './commands/replay';
 import { publishCommand } from './commands/publish';
-import { dlqListCommand, dlqRedriveCommand } from './commands/dlq';
+import { dlqListCommand, dlqPurgeCommand, dlqRedriveCommand } from './commands/dlq';
 import { registryCheckCommand, registryImportCommand } from './commands/registry';
 import { statusCommand } from './commands/status';
 import { reportCommand } from './commands/report';
@@ -250,6 +250,18 @@ export function buildProgram(out: Output = stdoutOutput): Command {
     .option('--prefix <name>', "the roles' names start with this", 'tthc')
     .addOption(logLevelOption())
     .action((opts: Record<string, unknown>) => dbRolesCommand(opts, out));
+
+  dlq
+    .command('purge')
+    .description('remove dead and resolved letters older than the retention (parked ones stay); each stays counted as purged')
+    .addOption(
+      new Option('--older-than <days>', 'retention: letters last changed more than this many days ago')
+        .env('TTHC_DLQ_RETENTION_DAYS')
+        .default(String(CLI_DEFAULTS.dlqRetentionDays)),
+    )
+    .addOption(storeOption())
+    .addOption(logLevelOption())
+    .action((opts: Record<string, unknown>) => dlqPurgeCommand(opts, out));
 
   const registry = program.command('registry').description('agency registry files');
   registry

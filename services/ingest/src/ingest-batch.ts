@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import {
+  keptLetterValue,
   dossierCode as dossierCodeSchema,
   dossierStreamId,
   DuplicateEventIdConflictError,
@@ -97,6 +99,8 @@ const bytes = (value: Buffer | string | null): Uint8Array =>
 /** A Kafka key names the dossier only when it is a valid dossier code. */
 export const keyAsDossierCode = (key: string | null): string | null => (key !== null && dossierCodeSchema.safeParse(key).success ? key : null);
 
+const sha256Hex = (value: Uint8Array): string => createHash('sha256').update(value).digest('hex');
+
 /** A letter of a message that was not stored, as the ingest store keeps it. */
 export function letter(
   message: IncomingMessage,
@@ -104,13 +108,16 @@ export function letter(
   detail: string,
   dossierCode: string | null,
   status: NewDeadLetter['status'],
+  /** The value holds only what a door chose to keep (a sync record's kept fields): stored as it is. */
+  options: { readonly valueKept?: boolean } = {},
 ): NewDeadLetter {
   // The key and the detail are shown to operators and stored as text: invisible characters are
-  // written as escapes, so that no letter can fail to be stored or mislead a reader.
+  // written as escapes, so that no letter can fail to be stored or mislead a reader. Of the value,
+  // what redrive and an operator need, and no personal data in clear (keptLetterValue).
   return {
     origin: message.origin,
     key: message.key === null ? null : escapeInvisible(message.key),
-    value: bytes(message.value),
+    value: options.valueKept === true ? bytes(message.value) : keptLetterValue(reason, bytes(message.value), sha256Hex).value,
     reason,
     message: escapeInvisible(detail),
     dossierCode,

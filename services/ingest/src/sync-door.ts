@@ -170,7 +170,7 @@ export async function ingestSyncBatch(ctx: IngestContext, batch: readonly Incomi
   const read = 'refused' in batch ? batch : readSyncBatch(ctx, batch, door);
   const retry = ctx.retry ?? once;
   const result = await ingestBatch(ctx, read.events);
-  const letters = read.refused.map((r) => letter(r.message, r.reason, r.detail, r.dossierCode, 'dead'));
+  const letters = read.refused.map((r) => letter(r.message, r.reason, r.detail, r.dossierCode, 'dead', { valueKept: true }));
   if (letters.length > 0) await retry(() => ctx.ingestStore.recordLetters(letters));
   await retry(() => ctx.ingestStore.addRecordCounts(ctx.source, read.counts));
   const outcomes = new Map(result.outcomes);

@@ -1,6 +1,15 @@
 import type { FieldProblem } from './field-problem';
 
 /**
+ * V8's words for a parse error, without the start of the text that some of them quote
+ * (`Unexpected token 'N', "Nguyễn Văn"... is not valid JSON`): a letter's reason is logged and kept,
+ * and the text may be anything a sender wrote, a citizen's name included.
+ */
+function withoutQuotedText(message: string): string {
+  return message.replace(/, "[\s\S]*"(?:\.\.\.)? is not valid JSON$/, ' (not valid JSON)');
+}
+
+/**
  * Characters no text of a message may hold: control characters (Cc, NUL included), invisible format
  * characters (Cf: byte-order mark, zero-width and bidirectional marks), lone UTF-16 surrogates (Cs)
  * and line or paragraph separators. None belongs in a code, an id or a time, and several break a
@@ -197,7 +206,7 @@ export function parseStrictJson(input: string | Uint8Array): StrictJsonResult {
     const hidden = FORBIDDEN_OUTSIDE_WHITESPACE.exec(text);
     const rule = hidden
       ? `must be JSON: it holds ${describeCodePoint(hidden[0].codePointAt(0) ?? 0)} at character ${hidden.index + 1}`
-      : `must be JSON: ${(error as Error).message}`;
+      : `must be JSON: ${withoutQuotedText((error as Error).message)}`;
     return { ok: false, reason: 'invalid-json', problems: [{ field: '(message)', rule }] };
   }
   const problems: FieldProblem[] = [];

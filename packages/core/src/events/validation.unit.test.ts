@@ -41,6 +41,15 @@ describe('dossier event validation', () => {
     expect(result).toMatchObject({ ok: false, problems: [{ field: 'type' }] });
   });
 
+  it("does not repeat the text of a message that is not JSON, which V8's own words quote", () => {
+    const result = parseDossierEvent('Nguyễn Văn An, 068090001234');
+    expect(result).toEqual({
+      ok: false,
+      reason: 'invalid-json',
+      problems: [{ field: '(message)', rule: "must be JSON: Unexpected token 'N' (not valid JSON)" }],
+    });
+  });
+
   it('reports bytes that are not JSON as invalid-json', () => {
     expect(parseDossierEvent('{"specversion":')).toMatchObject({ ok: false, reason: 'invalid-json' });
   });

@@ -15,7 +15,8 @@ import type { IngestStore, LetterCount, LetterFilter, PartitionSpan } from './in
 
 export class InMemoryIngestStore implements IngestStore {
   private readonly registries: AgencyRegistryFile[] = [];
-  private readonly letters: DeadLetter[] = [];
+  private letters: DeadLetter[] = [];
+  private readonly purged = new Map<string, number>();
   private readonly totals = new Map<string, IngestCounts>();
   private readonly recordTotals = new Map<string, RecordCounts>();
   private readonly spans = new Map<string, PartitionSpan>();
@@ -72,6 +73,20 @@ export class InMemoryIngestStore implements IngestStore {
   countLetters(): Promise<LetterCount[]> {
     const counts = new Map<string, LetterCount>();
     for (const l of this.letters) {
+      const key = `${l.status}\u0000${l.reason}`;
+      counts.set(key, { status: l.status, reason: l.reason, count: (counts.get(key)?.count ?? 0) + 1 });
+    }
+    for (const [reason, count] of this.purged) counts.set(`purged\u0000${reason}`, { status: 'purged', reason, count });
+    return Promise.resolve([...counts.values()]);
+  }
+
+  purgeLetters(updatedBefore: string): Promise<LetterCount[]> {
+    const cutoff = Date.parse(updatedBefore);
+    const gone = this.letters.filter((l) => l.status !== 'parked' && Date.parse(l.updatedAt) < cutoff);
+    this.letters = this.letters.filter((l) => !gone.includes(l));
+    const counts = new Map<string, LetterCount>();
+    for (const l of gone) {
+      this.purged.set(l.reason, (this.purged.get(l.reason) ?? 0) + 1);
       const key = `${l.status}\u0000${l.reason}`;
       counts.set(key, { status: l.status, reason: l.reason, count: (counts.get(key)?.count ?? 0) + 1 });
     }

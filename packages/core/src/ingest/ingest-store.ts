@@ -9,9 +9,9 @@ export interface LetterFilter {
   readonly afterId?: number;
 }
 
-/** How many letters there are of one status and reason. */
+/** How many letters there are of one status and reason; `purged` counts letters removed by `purgeLetters`, so that every letter written stays counted. */
 export interface LetterCount {
-  readonly status: LetterStatus;
+  readonly status: LetterStatus | 'purged';
   readonly reason: string;
   readonly count: number;
 }
@@ -36,8 +36,14 @@ export interface IngestStore {
   settleLetters(ids: readonly number[], status: LetterStatus, cause?: { readonly reason: DeadLetterReason; readonly message: string }): Promise<void>;
   /** Letters in id order (oldest first), filtered, at most `limit` (default 100). */
   listLetters(filter?: LetterFilter): Promise<DeadLetter[]>;
-  /** Letters counted by status and reason, without reading them. */
+  /** Letters counted by status and reason, without reading them; the purged ones under `purged`. */
   countLetters(): Promise<LetterCount[]>;
+  /**
+   * Removes dead and resolved letters last changed before `updatedBefore` (an ISO instant), counting
+   * them by reason as purged; parked letters stay, since a later event of their dossier may release
+   * them. Returns what it removed, by status and reason.
+   */
+  purgeLetters(updatedBefore: string): Promise<LetterCount[]>;
   /** Adds a batch's counts to a source's running totals (`kafka:topic`, `file`). */
   addCounts(source: string, counts: IngestCounts): Promise<void>;
   counts(): Promise<Map<string, IngestCounts>>;

@@ -8,6 +8,7 @@ import { storedRegistry } from '../registry-source';
 const reason = z.enum([...DEAD_LETTER_REASONS, PARKED_REASON]);
 const listOptions = commonOptions.extend({ status: z.enum(['dead', 'parked', 'resolved']).optional(), reason: reason.optional(), limit: letterLimit }).strict();
 const redriveOptions = commonOptions.extend({ reason: reason.optional(), limit: letterLimit }).strict();
+const purgeOptions = commonOptions.extend({ olderThan: z.coerce.number().int().min(1, { message: 'must be at least 1 day' }).max(36_500) }).strict();
 
 const describe = (l: DeadLetter) => ({
   id: l.id,
@@ -44,4 +45,20 @@ export async function dlqRedriveCommand(raw: Record<string, unknown>, out: Outpu
     return result;
   });
   await out.write(`${JSON.stringify({ redrive: summary })}\n`);
+}
+
+/**
+ * Removes dead and resolved letters last changed more than the retention ago (`--older-than`, or
+ * TTHC_DLQ_RETENTION_DAYS): what a message said is kept no longer than an operator needs it. Parked
+ * letters stay. Each purged letter stays counted, by reason, under `purged`.
+ */
+export async function dlqPurgeCommand(raw: Record<string, unknown>, out: Output): Promise<void> {
+  const options = parseOptions(purgeOptions, raw);
+  const before = new Date(Date.now() - options.olderThan * 86_400_000).toISOString();
+  const purged = await withStores(options, async (stores, logger) => {
+    const removed = await stores.ingestStore.purgeLetters(before);
+    logger.info({ before, removed }, 'dead letters purged');
+    return removed;
+  });
+  await out.write(`${JSON.stringify({ purge: { before, letters: purged.reduce((n, c) => n + c.count, 0), byStatusAndReason: purged } })}\n`);
 }

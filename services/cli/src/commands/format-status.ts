@@ -15,7 +15,9 @@ export interface StatusReport {
   readonly letters: {
     readonly dead: number;
     readonly parked: number;
-    readonly byReason: { readonly dead: Record<string, number>; readonly parked: Record<string, number> };
+    /** Dead and resolved letters removed after their retention (tthc dlq purge), by reason. */
+    readonly purged: number;
+    readonly byReason: { readonly dead: Record<string, number>; readonly parked: Record<string, number>; readonly purged: Record<string, number> };
   };
   /** null: the projection has no version yet (nothing projected). */
   readonly projections: Record<string, ProjectionStatus | null>;
@@ -79,6 +81,9 @@ export function formatStatusText(status: StatusReport): string {
       : []),
     `dead letters: ${status.letters.dead}${status.letters.dead > 0 ? ` (${byReason(status.letters.byReason.dead)})` : ''}`,
     `parked letters: ${status.letters.parked}${status.letters.parked > 0 ? ` (${byReason(status.letters.byReason.parked)})` : ''}`,
+    ...(status.letters.purged > 0
+      ? [`purged letters: ${status.letters.purged} (${byReason(status.letters.byReason.purged)}), removed after their retention`]
+      : []),
     '',
   ].join('\n');
 }

@@ -12,7 +12,12 @@ export async function statusCommand(raw: Record<string, unknown>, out: Output): 
   const options = parseOptions(statusOptions, raw);
   const status: StatusReport = await withStores({ ...options, readOnly: true }, async (stores) => {
     const [ingest, letterCounts, projections] = await Promise.all([ingestConservation(stores), stores.ingestStore.countLetters(), projectionsStatus(stores)]);
-    const letters = { dead: 0, parked: 0, byReason: { dead: {} as Record<string, number>, parked: {} as Record<string, number> } };
+    const letters = {
+      dead: 0,
+      parked: 0,
+      purged: 0,
+      byReason: { dead: {} as Record<string, number>, parked: {} as Record<string, number>, purged: {} as Record<string, number> },
+    };
     for (const { status, reason, count } of letterCounts) {
       if (status === 'resolved') continue;
       letters[status] += count;
