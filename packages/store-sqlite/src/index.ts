@@ -4,3 +4,4 @@ export * from './sqlite-daily-counts-store';
 export * from './open-database';
 export * from './open-sqlite-stores';
 export * from './sqlite-ingest-store';
+export * from './backup-sqlite';

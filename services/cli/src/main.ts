@@ -14,6 +14,7 @@ import { INGEST_DEFAULTS } from '@tthc/ingest';
 import { DEFAULT_SYNC_CONSUMER_GROUP, DEFAULT_SYNC_TOPIC } from '@tthc/kafka';
 import { migrateCommand } from './commands/migrate';
 import { dbRolesCommand } from './commands/db';
+import { backupCommand } from './commands/backup';
 import { projectCommand } from './commands/project';
 import { replayCommand } from './commands/replay';
 import { publishCommand } from './commands/publish';
@@ -240,6 +241,14 @@ export function buildProgram(out: Output = stdoutOutput): Command {
     .addOption(storeOption())
     .addOption(logLevelOption())
     .action((opts: Record<string, unknown>) => dlqRedriveCommand(opts, out));
+
+  program
+    .command('backup')
+    .description('copy an SQLite store while the pipeline keeps writing to it: one committed state, checked, written whole or not at all')
+    .addOption(storeOption())
+    .requiredOption('--out <file>', 'the copy (replaced whole once checked)')
+    .addOption(logLevelOption())
+    .action((opts: Record<string, unknown>) => backupCommand(opts, out));
 
   const db = program.command('db').description('the PostgreSQL store as a province deploys it');
   db.command('roles')
