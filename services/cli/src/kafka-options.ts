@@ -51,7 +51,7 @@ export const kafkaOptionFields = {
 type KafkaOptionValues = z.output<z.ZodObject<typeof kafkaOptionFields>>;
 
 /** A `--kafka-config` file. Paths in it are read relative to the file. */
-const kafkaConfigFile = z.strictObject({
+export const kafkaConfigFile = z.strictObject({
   brokers: z.preprocess((value) => (Array.isArray(value) ? value.join(',') : value), brokerList).optional(),
   tls: z
     .union([z.boolean(), z.strictObject({ ca: z.string().min(1).optional(), cert: z.string().min(1).optional(), key: z.string().min(1).optional() })])
