@@ -3,7 +3,16 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { createTestDatabase, demoRegistry, generateDemoDataset, POSTGRES_URL_ENV, requireEnv, runTthc, type TestDatabase } from '@tthc/test-support';
+import {
+  createTestDatabase,
+  demoRegistry,
+  generateDemoDataset,
+  POSTGRES_URL_ENV,
+  requireEnv,
+  runTthc,
+  serveProcess,
+  type TestDatabase,
+} from '@tthc/test-support';
 
 const ROLES = ['owner', 'ingest', 'projector', 'reader', 'operator'] as const;
 type Role = (typeof ROLES)[number];
@@ -112,6 +121,29 @@ describe('tthc db roles: least privilege on PostgreSQL', () => {
     const outcomes = [];
     for (const [role, sql] of cases) outcomes.push([role, sql, await sqlAs(role, sql)]);
     expect(outcomes).toEqual(cases);
+  });
+
+  it('serves figures, status and letters as the reader, and refuses an operator action there while the operator role may', async () => {
+    const operator = JSON.parse(await runTthc('token', '--name', 'ops', '--role', 'operator')) as { token: string; env: string };
+    const auth = { authorization: `Bearer ${operator.token}` };
+    const redrive = (address: string) =>
+      fetch(`${address}/api/v1/dead-letters/redrive`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '{}' });
+    const asReader = await serveProcess(['--store', urlAs('reader')], { TTHC_API_TOKENS: operator.env });
+    const asOperator = await serveProcess(['--store', urlAs('operator')], { TTHC_API_TOKENS: operator.env });
+    try {
+      const report = await fetch(`${asReader.address}/api/v1/report?from=2024-04-01&to=2024-04-30&format=csv`, { headers: auth });
+      expect(report.status).toBe(200);
+      expect(await report.text()).toBe(await runTthc('report', '--from', '2024-04-01', '--to', '2024-04-30', '--format', 'csv', '--store', urlAs('owner')));
+      for (const path of ['/api/v1/status', '/api/v1/dead-letters', '/api/v1/projections'])
+        expect([path, (await fetch(`${asReader.address}${path}`, { headers: auth })).status]).toEqual([path, 200]);
+      const refused = await redrive(asReader.address);
+      expect(refused.status).toBe(403);
+      expect(await refused.json()).toMatchObject({ code: 'STORE_PERMISSION_DENIED' });
+      expect((await redrive(asOperator.address)).status).toBe(200);
+    } finally {
+      for (const server of [asReader, asOperator]) server.child.kill('SIGTERM');
+      await Promise.all([asReader.exited, asOperator.exited]);
+    }
   });
 
   it('tells a role that finds the schema behind to have the owner migrate it, and the owner grants the new table', async () => {

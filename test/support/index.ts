@@ -16,3 +16,4 @@ export * from './demo-dataset';
 export * from './demo-registry';
 export * from './open-dossiers';
 export * from './markers';
+export * from './serve-process';

@@ -6,6 +6,8 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   INVALID_PERIOD: 400,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
+  // The server's store role may not do this (an operator action on a reader's server).
+  STORE_PERMISSION_DENIED: 403,
   ACTIONS_DISABLED: 403,
   NOT_FOUND: 404,
   NO_REGISTRY: 404,

@@ -1,33 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { runTthc } from '@tthc/test-support';
+import { runTthc, serveProcess as serve } from '@tthc/test-support';
 
 /** `tthc serve` as an operator runs it: a process of its own, from the build. */
 const MAIN = join(__dirname, '../dist/main.js');
-
-interface Running {
-  readonly child: ChildProcess;
-  readonly address: string;
-  readonly exited: Promise<{ code: number | null; stderr: string }>;
-}
-
-function serve(args: string[], env: Record<string, string> = {}): Promise<Running> {
-  const child = spawn(process.execPath, [MAIN, 'serve', '--port', '0', ...args], {
-    env: { ...process.env, LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  const exited = new Promise<{ code: number | null; stderr: string }>((resolve) => child.once('exit', (code) => resolve({ code, stderr })));
-  return new Promise((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout });
-    lines.once('line', (line) => resolve({ child, address: (JSON.parse(line) as { serving: string }).serving, exited }));
-    void exited.then(({ code }) => reject(new Error(`tthc serve exited with ${code}: ${stderr}`)));
-  });
-}
 
 describe('tthc serve', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tthc-serve-'));
