@@ -124,6 +124,6 @@ describe('dead letters on the real broker', () => {
     };
     expect(status.ingest.balanced).toBe(true);
     expect(status.ingest.total).toEqual({ consumed: events.length + 3, appended: events.length + 2, duplicates: 0, deadLettered: 1, parked: 0 });
-    expect(status.letters).toEqual({ dead: 1, parked: 0, byReason: { dead: { 'invalid-json': 1 }, parked: {} } });
+    expect(status.letters).toEqual({ dead: 1, parked: 0, purged: 0, byReason: { dead: { 'invalid-json': 1 }, parked: {}, purged: {} } });
   });
 });

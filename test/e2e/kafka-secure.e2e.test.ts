@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,10 +5,7 @@ import { join } from 'node:path';
 import { KafkaAuthenticationError } from '@tthc/kafka';
 import { createLogger } from '@tthc/logging';
 import { createPublisher } from '@tthc/publisher';
-import { demoRegistry, generateDemoDataset, KAFKA_SECURE_CONFIG_ENV, requireEnv, runTthc } from '@tthc/test-support';
-
-// `services/cli/bin/tthc` as an operator starts it, on the build (pnpm test builds first).
-const LAUNCHER = join(__dirname, '..', '..', 'services', 'cli', 'bin', 'tthc');
+import { demoRegistry, generateDemoDataset, KAFKA_SECURE_CONFIG_ENV, requireEnv, runLauncher, runTthc } from '@tthc/test-support';
 
 /** The settings infra/kafka/secure.sh writes for its SASL_SSL listener: a `--kafka-config` file. */
 interface SecureConfig {
@@ -18,28 +14,8 @@ interface SecureConfig {
   readonly sasl: { readonly mechanism: 'scram-sha-512'; readonly username: string; readonly passwordFile: string };
 }
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly ms: number;
-}
-
-/** Runs tthc as its own process (its logs on stderr are what an operator's journal would keep). */
-function tthc(args: readonly string[], env: Record<string, string> = {}): Promise<Run> {
-  const started = Date.now();
-  // The plaintext brokers of the test run would win over the config file's (flags, then environment, then file).
-  const { KAFKA_BROKERS: _plaintext, ...inherited } = process.env;
-  return new Promise((resolve, reject) => {
-    const child = spawn('bash', [LAUNCHER, ...args], { env: { ...inherited, CI: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr, ms: Date.now() - started }));
-  });
-}
+/** tthc as its own process, its logs on stderr as an operator's journal would keep them. The plaintext brokers of the test run would win over a config file's (flags, then environment, then file). */
+const tthc = (args: readonly string[], env: Record<string, string> = {}) => runLauncher(args, env, ['KAFKA_BROKERS']);
 
 /** Issue #22, point 1: the pipeline's Kafka clients over a SASL_SSL listener, as a province's cluster would require. */
 describe('Kafka over SASL_SSL (the local broker listener that infra/kafka/secure.sh sets up)', () => {
@@ -98,6 +74,52 @@ describe('Kafka over SASL_SSL (the local broker listener that infra/kafka/secure
     // Debug logs name the protocol and the user, never the password.
     expect(ingested.stderr).toContain('"component":"kafkajs"');
     for (const output of [published.stdout, published.stderr, ingested.stdout, ingested.stderr]) expect(output).not.toContain(password);
+  });
+
+  it('sends a simulation as DVCQG sync records over SASL_SSL (simulate --kafka), which the second door takes in over it', async () => {
+    const profile = join(__dirname, '..', 'fixtures', 'profiles', 'lam-dong-2024-h1.json');
+    const syncTopic = `${topic}.sync`;
+    const simulated = await tthc([
+      'simulate',
+      '--profile',
+      profile,
+      '--scale',
+      '0.001',
+      '--kafka',
+      '--format',
+      'dvcqg',
+      '--kafka-config',
+      configFile,
+      '--topic',
+      syncTopic,
+      '--registry-topic',
+      `${syncTopic}.registry`,
+    ]);
+    expect(simulated).toMatchObject({ code: 0 });
+    const { source, records } = JSON.parse(simulated.stdout) as { source: string; records: number };
+    expect(records).toBeGreaterThan(0);
+    const ingested = await tthc([
+      'ingest',
+      '--format',
+      'dvcqg',
+      '--source',
+      source,
+      '--kafka-config',
+      configFile,
+      '--topic',
+      syncTopic,
+      '--registry-topic',
+      `${syncTopic}.registry`,
+      '--group',
+      `secure-sync-${run}`,
+      '--until-idle',
+      '--idle-ms',
+      '1500',
+      '--store',
+      `sqlite:${join(dir, 'sync.sqlite')}`,
+    ]);
+    expect(ingested).toMatchObject({ code: 0 });
+    expect(JSON.parse(ingested.stdout)).toMatchObject({ records: { records, refused: 0 } });
   });
 
   it('fails at once on a wrong password, saying so in one line that names the user and not the password', async () => {

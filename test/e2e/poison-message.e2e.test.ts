@@ -176,6 +176,11 @@ describe('poison messages on the real broker', () => {
     expect(status.ingest.partitions.every((p) => p.firstOffset === '0' && p.distinct === Number(p.nextOffset))).toBe(true);
     expect(status.ingest.partitions.reduce((sum, p) => sum + p.distinct, 0)).toBe(events.length + 3);
     expect(status.ingest.total).toEqual({ consumed: events.length + 3, appended: events.length, duplicates: 0, deadLettered: 3, parked: 0 });
-    expect(status.letters).toEqual({ dead: 3, parked: 0, byReason: { dead: { 'invalid-encoding': 1, 'invalid-event': 1, 'invalid-json': 1 }, parked: {} } });
+    expect(status.letters).toEqual({
+      dead: 3,
+      parked: 0,
+      purged: 0,
+      byReason: { dead: { 'invalid-encoding': 1, 'invalid-event': 1, 'invalid-json': 1 }, parked: {}, purged: {} },
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { buildProgram } from '@tthc/cli';
 
@@ -29,5 +29,32 @@ export function runTthcProcess(...args: string[]): Promise<string> {
       if (error) reject(new Error(`tthc ${args.join(' ')} failed: ${stderr || error.message}`));
       else resolve(stdout);
     });
+  });
+}
+
+/** What a tthc process printed, how it ended, and how long it took. */
+export interface LauncherRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly ms: number;
+}
+
+/**
+ * Runs `services/cli/bin/tthc` as an operator starts it, on the build, with `env` added to the
+ * environment and the variables named in `without` taken out of it; resolves however it exits.
+ */
+export function runLauncher(args: readonly string[], env: Record<string, string> = {}, without: readonly string[] = []): Promise<LauncherRun> {
+  const launcher = join(__dirname, '../../services/cli/bin/tthc');
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !without.includes(name)));
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn('bash', [launcher, ...args], { env: { ...inherited, CI: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr, ms: Date.now() - started }));
   });
 }

@@ -69,7 +69,7 @@ function eventMessage(type: AnyDossierEventType): JsonObject {
 const deadLetterMessage: JsonObject = {
   name: 'dead-letter',
   title: 'Dead letter',
-  summary: 'A message from the events topic that was not stored, with its original key and bytes and the reason.',
+  summary: 'A message from the events topic that was not stored, with its original key, what its letter keeps of the value, and the reason.',
   contentType: 'application/octet-stream',
   headers: {
     type: 'object',
@@ -92,7 +92,7 @@ const deadLetterMessage: JsonObject = {
   },
   payload: {
     description:
-      'The original message value, byte for byte (it may be neither JSON nor an event); for a record of the DVCQG sync topic that could not be read into events, only its non-personal fields, as {"door":"dvcqg","source":…,"record":{…}} (docs/dvcqg.md)',
+      'What the letter keeps of the message value (docs/data-protection.md): a valid event byte for byte; of an event that failed its schema, its known fields, and "[redacted: …]" in place of the value of each field the schema forbids; of a value that was not read as JSON, only "[redacted: N bytes that were not read; sha256 …]"; for a record of the DVCQG sync topic that could not be read into events, only its non-personal fields, as {"door":"dvcqg","source":…,"record":{…}} (docs/dvcqg.md)',
   },
   bindings: {
     kafka: {
@@ -224,7 +224,8 @@ export function asyncApiDocument(): JsonObject {
         action: 'send',
         channel: { $ref: '#/channels/deadLetters' },
         title: 'The ingest service sends a rejected message to the dead-letter topic',
-        summary: 'A consumed message that is not stored goes to the dead-letter topic with its original key, bytes and the reason.',
+        summary:
+          'A consumed message that is not stored goes to the dead-letter topic with its original key, what its letter keeps of the value, and the reason.',
         messages: [messageRef('deadLetters', 'dead-letter')],
       },
       publishAgencyRegistry: {

@@ -88,7 +88,7 @@ describe('schemas/asyncapi.json', () => {
     }
   });
 
-  it('describes the dead-letter topic: original key and bytes, reason headers', () => {
+  it("describes the dead-letter topic: original key, the letter's value, reason headers", () => {
     expect(resolvePointer(doc, '#/channels/deadLetters/address')).toBe(DEFAULT_DEAD_LETTER_TOPIC);
     const headers = resolvePointer(doc, '#/components/messages/dead-letter/headers') as { properties: Record<string, { enum?: string[] }>; required: string[] };
     expect(headers.required).toEqual(Object.values(DEAD_LETTER_HEADERS));

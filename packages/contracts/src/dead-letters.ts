@@ -3,7 +3,7 @@ import { DEAD_LETTER_HEADERS } from '@tthc/kafka';
 
 /**
  * The dead-letter contract: a message the ingest service cannot turn into a stored event is sent
- * to the dead-letter topic with its original key and bytes and these headers.
+ * to the dead-letter topic with its original key, what its letter keeps of the value (keptLetterValue), and these headers.
  */
 const MEANINGS: Record<DeadLetterReason, string> = {
   'empty-message': 'the message has no value (or an empty one)',

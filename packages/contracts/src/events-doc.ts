@@ -301,7 +301,7 @@ export function renderEventsDoc(): string {
     '',
     '## Dead letters',
     '',
-    `A message consumed from \`${DEFAULT_EVENTS_TOPIC}\` that is not stored goes to the dead-letter topic \`${DEFAULT_DEAD_LETTER_TOPIC}\`: the key and value are the original ones, byte for byte, and these headers say why and where from:`,
+    `A message consumed from \`${DEFAULT_EVENTS_TOPIC}\` that is not stored goes to the dead-letter topic \`${DEFAULT_DEAD_LETTER_TOPIC}\` with its original key and, as its value, what the store's letter keeps of it (docs/data-protection.md): a valid event byte for byte; of an event that failed its schema, every field its type has, and a description in place of the value of every field the schema forbids (\`"applicantName":"[redacted: text of 13 characters]"\`); of a message that was not read as JSON, only its size and SHA-256 (\`[redacted: 57 bytes that were not read; sha256 3f1c…]\`). These headers say why and where from:`,
     '',
     table(
       ['header', 'value'],
