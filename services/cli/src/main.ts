@@ -62,78 +62,87 @@ export function buildProgram(out: Output = stdoutOutput): Command {
     .option('--batch-size <n>', 'events per store transaction of ingest', String(INGEST_DEFAULTS.batchSize))
     .action((opts: Record<string, unknown>) => demoCommand(opts, out));
 
-  addKafkaOptions(program.command('simulate'))
-    .description("generate the dossier lifecycles and agency registry whose report reproduces a profile's figures exactly")
-    .requiredOption('--profile <file>', 'simulation profile JSON (e.g. test/fixtures/profiles/lam-dong-2024-h1.json)')
-    .option('--scale <factor>', 'multiply every dossier figure of the profile, e.g. 0.01 for a quick look', String(CLI_DEFAULTS.scale))
-    .option('--seed <n>', 'random seed: the same seed gives the same feed, byte for byte', String(CLI_DEFAULTS.seed))
-    .option('--out <file>', 'write an NDJSON feed: the agency registry line, then the events in time order')
-    .option('--kafka', 'publish instead: the registry to its compacted topic, then the events')
-    .addOption(
-      new Option('--format <format>', 'what follows the registry: CloudEvents, or the DVCQG sync records (DongBoHoSoMC) a one-stop-shop system would post')
-        .choices(['cloudevents', 'dvcqg'])
-        .default('cloudevents'),
-    )
-    .option('--topic <name>', `topic (with --kafka; default: ${PUBLISHER_DEFAULTS.topic}; with --format dvcqg: ${DEFAULT_SYNC_TOPIC})`)
-    .option('--registry-topic <name>', 'registry topic (with --kafka)', PUBLISHER_DEFAULTS.registryTopic)
-    .option('--batch-size <n>', 'events per send (with --kafka)', String(CLI_DEFAULTS.simulateBatchSize))
-    .option(
-      '--reorganise-on <date>',
-      'end every agency the day before DATE and move the province onto a two-tier map with merged communes from DATE (as on 2025-07-01); prints the figures on both maps',
-    )
-    .addOption(logLevelOption())
-    .action((opts: Record<string, unknown>) => simulateCommand(opts, out));
+  addKafkaOptions(
+    program
+      .command('simulate')
+      .description("generate the dossier lifecycles and agency registry whose report reproduces a profile's figures exactly")
+      .requiredOption('--profile <file>', 'simulation profile JSON (e.g. test/fixtures/profiles/lam-dong-2024-h1.json)')
+      .option('--scale <factor>', 'multiply every dossier figure of the profile, e.g. 0.01 for a quick look', String(CLI_DEFAULTS.scale))
+      .option('--seed <n>', 'random seed: the same seed gives the same feed, byte for byte', String(CLI_DEFAULTS.seed))
+      .option('--out <file>', 'write an NDJSON feed: the agency registry line, then the events in time order')
+      .option('--kafka', 'publish instead: the registry to its compacted topic, then the events')
+      .addOption(
+        new Option('--format <format>', 'what follows the registry: CloudEvents, or the DVCQG sync records (DongBoHoSoMC) a one-stop-shop system would post')
+          .choices(['cloudevents', 'dvcqg'])
+          .default('cloudevents'),
+      )
+      .option('--topic <name>', `topic (with --kafka; default: ${PUBLISHER_DEFAULTS.topic}; with --format dvcqg: ${DEFAULT_SYNC_TOPIC})`)
+      .option('--registry-topic <name>', 'registry topic (with --kafka)', PUBLISHER_DEFAULTS.registryTopic)
+      .option('--batch-size <n>', 'events per send (with --kafka)', String(CLI_DEFAULTS.simulateBatchSize))
+      .option(
+        '--reorganise-on <date>',
+        'end every agency the day before DATE and move the province onto a two-tier map with merged communes from DATE (as on 2025-07-01); prints the figures on both maps',
+      )
+      .addOption(logLevelOption())
+      .action((opts: Record<string, unknown>) => simulateCommand(opts, out)),
+  );
 
-  addKafkaOptions(program.command('publish'))
-    .description('validate an NDJSON file of dossier events and publish it to Kafka, keyed by dossier code')
-    .argument('<file>', 'NDJSON file, one CloudEvent per line')
-    .option('--topic <name>', 'events topic', PUBLISHER_DEFAULTS.topic)
-    .option('--registry-topic <name>', 'compacted topic for agency registry lines of the file', PUBLISHER_DEFAULTS.registryTopic)
-    .option('--batch-size <n>', 'events per send', String(CLI_DEFAULTS.publishBatchSize))
-    .addOption(logLevelOption())
-    .action((file: string, opts: Record<string, unknown>) => publishCommand(file, opts, out));
+  addKafkaOptions(
+    program
+      .command('publish')
+      .description('validate an NDJSON file of dossier events and publish it to Kafka, keyed by dossier code')
+      .argument('<file>', 'NDJSON file, one CloudEvent per line')
+      .option('--topic <name>', 'events topic', PUBLISHER_DEFAULTS.topic)
+      .option('--registry-topic <name>', 'compacted topic for agency registry lines of the file', PUBLISHER_DEFAULTS.registryTopic)
+      .option('--batch-size <n>', 'events per send', String(CLI_DEFAULTS.publishBatchSize))
+      .addOption(logLevelOption())
+      .action((file: string, opts: Record<string, unknown>) => publishCommand(file, opts, out)),
+  );
 
-  addKafkaOptions(program.command('ingest'))
-    .description('append dossier events to the store, from an NDJSON file or from Kafka')
-    .option('--file <file>', 'ingest this NDJSON file instead of Kafka')
-    .addOption(
-      new Option('--format <format>', 'what the file or topic holds: CloudEvents, or DVCQG sync records (DongBoHoSoMC), read into events')
-        .choices(['cloudevents', 'dvcqg'])
-        .default('cloudevents'),
-    )
-    .option('--source <urn>', 'with --format dvcqg: the URN of the system that sends the records, as the agency registry authorises it')
-    .option('--topic <name>', `topic to consume (default: ${INGEST_DEFAULTS.topic}; with --format dvcqg: ${DEFAULT_SYNC_TOPIC})`)
-    .option('--dlq-topic <name>', 'dead-letter topic', INGEST_DEFAULTS.deadLetterTopic)
-    .option('--registry-topic <name>', 'compacted topic of agency registry versions, read before consuming', INGEST_DEFAULTS.registryTopic)
-    .option('--group <id>', `Kafka consumer group (default: ${INGEST_DEFAULTS.groupId}; with --format dvcqg: ${DEFAULT_SYNC_CONSUMER_GROUP})`)
-    .option('--metrics-port <port>', `serve /metrics and /health on 127.0.0.1 (default ${INGEST_DEFAULTS.metricsPort} when following Kafka)`)
-    .option('--until-idle', 'exit once the group has consumed everything and nothing new arrives')
-    .option('--idle-ms <ms>', 'quiet time that counts as idle', String(INGEST_DEFAULTS.idleMs))
-    .option('--batch-size <n>', 'events per store transaction (file)', String(INGEST_DEFAULTS.batchSize))
-    .option(
-      '--session-timeout-ms <ms>',
-      'how long the group waits for a silent member before another takes its partitions',
-      String(INGEST_DEFAULTS.sessionTimeoutMs),
-    )
-    .option(
-      '--heartbeat-ms <ms>',
-      'how often a member tells the group it is alive (at most a third of the session timeout)',
-      String(INGEST_DEFAULTS.heartbeatIntervalMs),
-    )
-    .option(
-      '--fetch-bytes <n>',
-      'the most bytes one fetch takes from a partition: the size of a batch from Kafka',
-      String(INGEST_DEFAULTS.fetchBytesPerPartition),
-    )
-    .option('--not-before <date>', 'refuse events with a time or date before this day (implausible-time)', INGEST_DEFAULTS.timeBounds.notBefore)
-    .option(
-      '--max-ahead-hours <h>',
-      'refuse events with a time this long after the moment of ingest (implausible-time)',
-      String(INGEST_DEFAULTS.timeBounds.maxAheadMs / 3_600_000),
-    )
-    .addOption(storeOption())
-    .addOption(logLevelOption())
-    .action((opts: Record<string, unknown>) => ingestCommand(opts, out));
+  addKafkaOptions(
+    program
+      .command('ingest')
+      .description('append dossier events to the store, from an NDJSON file or from Kafka')
+      .option('--file <file>', 'ingest this NDJSON file instead of Kafka')
+      .addOption(
+        new Option('--format <format>', 'what the file or topic holds: CloudEvents, or DVCQG sync records (DongBoHoSoMC), read into events')
+          .choices(['cloudevents', 'dvcqg'])
+          .default('cloudevents'),
+      )
+      .option('--source <urn>', 'with --format dvcqg: the URN of the system that sends the records, as the agency registry authorises it')
+      .option('--topic <name>', `topic to consume (default: ${INGEST_DEFAULTS.topic}; with --format dvcqg: ${DEFAULT_SYNC_TOPIC})`)
+      .option('--dlq-topic <name>', 'dead-letter topic', INGEST_DEFAULTS.deadLetterTopic)
+      .option('--registry-topic <name>', 'compacted topic of agency registry versions, read before consuming', INGEST_DEFAULTS.registryTopic)
+      .option('--group <id>', `Kafka consumer group (default: ${INGEST_DEFAULTS.groupId}; with --format dvcqg: ${DEFAULT_SYNC_CONSUMER_GROUP})`)
+      .option('--metrics-port <port>', `serve /metrics and /health on 127.0.0.1 (default ${INGEST_DEFAULTS.metricsPort} when following Kafka)`)
+      .option('--until-idle', 'exit once the group has consumed everything and nothing new arrives')
+      .option('--idle-ms <ms>', 'quiet time that counts as idle', String(INGEST_DEFAULTS.idleMs))
+      .option('--batch-size <n>', 'events per store transaction (file)', String(INGEST_DEFAULTS.batchSize))
+      .option(
+        '--session-timeout-ms <ms>',
+        'how long the group waits for a silent member before another takes its partitions',
+        String(INGEST_DEFAULTS.sessionTimeoutMs),
+      )
+      .option(
+        '--heartbeat-ms <ms>',
+        'how often a member tells the group it is alive (at most a third of the session timeout)',
+        String(INGEST_DEFAULTS.heartbeatIntervalMs),
+      )
+      .option(
+        '--fetch-bytes <n>',
+        'the most bytes one fetch takes from a partition: the size of a batch from Kafka',
+        String(INGEST_DEFAULTS.fetchBytesPerPartition),
+      )
+      .option('--not-before <date>', 'refuse events with a time or date before this day (implausible-time)', INGEST_DEFAULTS.timeBounds.notBefore)
+      .option(
+        '--max-ahead-hours <h>',
+        'refuse events with a time this long after the moment of ingest (implausible-time)',
+        String(INGEST_DEFAULTS.timeBounds.maxAheadMs / 3_600_000),
+      )
+      .addOption(storeOption())
+      .addOption(logLevelOption())
+      .action((opts: Record<string, unknown>) => ingestCommand(opts, out)),
+  );
 
   program
     .command('project')
