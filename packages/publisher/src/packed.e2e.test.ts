@@ -179,10 +179,15 @@ export const wrongChannel: ReceivedData = { ...data, channel: 'fax' };
     );
     writeFileSync(
       join(project, 'consumer.mts'),
-      `import { createPublisher, type PublisherOptions } from '@tthc/publisher';
+      `import { createPublisher, KafkaAuthenticationError, type KafkaSasl, type KafkaTls, type PublisherOptions } from '@tthc/publisher';
 
-const options: PublisherOptions = { brokers: ['localhost:9092'], topic: 'tthc.dossier-events.v1' };
-export const publisher = await createPublisher({ ...options, source: 'urn:tthc:lamdong-motcua' });
+const tls: KafkaTls = { ca: '-----BEGIN CERTIFICATE-----' };
+const sasl: KafkaSasl = { mechanism: 'scram-sha-512', username: 'motcua', password: 'from-a-secret-store' };
+const options: PublisherOptions = { brokers: ['localhost:9092'], topic: 'tthc.dossier-events.v1', tls, sasl };
+export const publisher = await createPublisher({ ...options, source: 'urn:tthc:lamdong-motcua' }).catch((error: unknown) => {
+  if (error instanceof KafkaAuthenticationError) throw new Error(\`check the SASL user: \${error.message}\`);
+  throw error;
+});
 `,
     );
     // Node's own types as a vendor's TypeScript project has them (kafkajs's and pino's types use them).
