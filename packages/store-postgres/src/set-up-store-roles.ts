@@ -23,10 +23,12 @@ export async function setUpStoreRoles(pool: Pool, prefix: string): Promise<Store
   if (!ROLE_PREFIX_PATTERN.test(prefix)) throw new Error(`role prefix must match ${ROLE_PREFIX_PATTERN.source}`);
   const roles = Object.fromEntries(STORE_ROLES.map((role) => [role, storeRoleName(prefix, role)])) as Record<StoreRole, string>;
   const client = await pool.connect();
+  let database: string;
+  let schema: string;
+  const created: string[] = [];
   try {
     const { rows } = await client.query<{ database: string; schema: string }>('SELECT current_database() AS database, current_schema() AS schema');
-    const { database, schema } = rows[0] ?? { database: '', schema: '' };
-    const created: string[] = [];
+    ({ database, schema } = rows[0] ?? { database: '', schema: '' });
     for (const role of STORE_ROLES) {
       const exists = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [roles[role]]);
       if (exists.rowCount === 0) {
@@ -38,9 +40,8 @@ export async function setUpStoreRoles(pool: Pool, prefix: string): Promise<Store
     }
     await client.query(`GRANT ${quote(roles.ingest)}, ${quote(roles.projector)} TO ${quote(roles.operator)}`);
     await client.query(`GRANT CREATE ON SCHEMA ${quote(schema)} TO ${quote(roles.owner)}`);
-    // A store migrated before it had roles: its tables (and so its migrations) pass to the owner.
-    for (const table of [...(await existingTables(client)), ...(await hasTable(client, 'schema_migrations'))])
-      await client.query(`ALTER TABLE ${quote(table)} OWNER TO ${quote(roles.owner)}`);
+    // A store migrated before it had roles: its tables (schema_migrations among them) pass to the owner.
+    for (const table of await existingTables(client)) await client.query(`ALTER TABLE ${quote(table)} OWNER TO ${quote(roles.owner)}`);
     await client.query(`SET ROLE ${quote(roles.owner)}`);
     try {
       await client.query('CREATE TABLE IF NOT EXISTS store_roles (prefix text PRIMARY KEY)');
@@ -49,23 +50,16 @@ export async function setUpStoreRoles(pool: Pool, prefix: string): Promise<Store
     } finally {
       await client.query('RESET ROLE');
     }
+  } finally {
     client.release();
-    // Migrating as the owner: the tables it makes are the owner's, and it grants them (see migrate).
-    const migrated = await asRole(pool, roles.owner, async (c) => {
-      const status = await migrateWith(c);
-      await grantStoreRoles(c, prefix);
-      return status;
-    });
-    return { database, schema, roles, created, migrated };
-  } catch (error) {
-    client.release();
-    throw error;
   }
-}
-
-async function hasTable(client: PoolClient, table: string): Promise<string[]> {
-  const { rows } = await client.query<{ ok: boolean }>('SELECT to_regclass($1) IS NOT NULL AS ok', [table]);
-  return rows[0]?.ok === true ? [table] : [];
+  // Migrating as the owner: the tables it makes are the owner's, and it grants them (see migrate).
+  const migrated = await asRole(pool, roles.owner, async (c) => {
+    const status = await migrateWith(c);
+    await grantStoreRoles(c, prefix);
+    return status;
+  });
+  return { database, schema, roles, created, migrated };
 }
 
 /** Runs `work` on one client under another role (SET ROLE), as an administrator may. */

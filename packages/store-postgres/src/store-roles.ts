@@ -96,12 +96,10 @@ export async function grantStoreRoles(client: PoolClient, prefix: string): Promi
 
 /** The roles' prefix a store was set up with, if `tthc db roles` has run on it. */
 export async function storeRolePrefix(client: PoolClient): Promise<string | undefined> {
-  const { rows } = await client
-    .query<{ prefix: string }>("SELECT prefix FROM store_roles WHERE to_regclass('store_roles') IS NOT NULL LIMIT 1")
-    .catch((error: unknown) => {
-      // 42P01: no store_roles table, so no roles were set up.
-      if ((error as { code?: unknown }).code === '42P01') return { rows: [] };
-      throw error;
-    });
+  const { rows } = await client.query<{ prefix: string }>('SELECT prefix FROM store_roles LIMIT 1').catch((error: unknown) => {
+    // 42P01: no store_roles table, so no roles were set up.
+    if ((error as { code?: unknown }).code === '42P01') return { rows: [] };
+    throw error;
+  });
   return rows[0]?.prefix;
 }

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { createLogger } from '@tthc/logging';
-import { setUpStoreRolesAt } from '@tthc/stores';
+import { ROLE_PREFIX_PATTERN, setUpStoreRolesAt } from '@tthc/stores';
 import type { Output } from '../context';
 import { commonOptions, parseOptions, UsageError } from '../options';
 
 const dbRolesOptions = commonOptions
-  .extend({ prefix: z.string().regex(/^[a-z][a-z0-9_]{0,40}$/, { message: 'must be lower-case letters, digits and _, starting with a letter' }) })
+  .extend({ prefix: z.string().regex(ROLE_PREFIX_PATTERN, { message: 'must be lower-case letters, digits and _, starting with a letter' }) })
   .strict();
 
 /**
