@@ -49,6 +49,22 @@ export function ingestStoreContract(name: string, harness: IngestStoreHarness): 
       await expect(store().listLetters({ reason: 'unknown-agency' })).resolves.toHaveLength(1);
     });
 
+    it("keeps a letter's Kafka headers, a header written twice with both values, and no headers for a message that had none", async () => {
+      const headers = {
+        'content-type': 'application/json',
+        ce_type: 'vn.gov.tthc.dossier.paid-online.v1',
+        ce_id: ['a', 'b'],
+        'x-ừ': '[redacted: text of 3 characters]',
+      };
+      await store().recordLetters([letter('t/0@1', { headers }), letter('file:1#ab')]);
+      await store().recordLetters([letter('t/0@2', { status: 'parked', reason: 'parked-lifecycle', headers: { ce_id: 'p' } })]);
+      const [binary, line] = await store().listLetters();
+      expect(binary?.headers).toEqual(headers);
+      expect(line?.headers).toBeUndefined();
+      const [parked] = await store().parkedFor(['H36-240315-000123']);
+      expect(parked?.headers).toEqual({ ce_id: 'p' });
+    });
+
     it('finds parked letters by dossier, and settles them with a counted attempt', async () => {
       await store().recordLetters([
         letter('t/0@1', { status: 'parked', reason: 'parked-lifecycle', dossierCode: 'H36-A00001' }),

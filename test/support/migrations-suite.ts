@@ -56,7 +56,7 @@ export function migrationsSuite(name: string, harness: MigrationsHarness): void 
     it('makes what was projected version 1 of daily-counts, live, with its checkpoint and rows', async () => {
       const stores = await harness.openAfter(3, { projectedView: true });
       try {
-        expect(stores.schema.applied).toEqual([4, 5, 6, 7, 8, 9, 10, 11]);
+        expect(stores.schema.applied).toEqual([4, 5, 6, 7, 8, 9, 10, 11, 12]);
         const versions = await stores.projectionStore.listVersions('daily-counts');
         expect(versions).toHaveLength(1);
         expect(versions[0]).toMatchObject({ version: 1, status: 'live', checkpoint: { position: harness.projectedAt, events: 40 } });
@@ -94,7 +94,7 @@ export function migrationsSuite(name: string, harness: MigrationsHarness): void 
         dailyCounts: [[1, '2024-03-20', 'A', 'received', 1]],
       });
       try {
-        expect(stores.schema.applied).toEqual([6, 7, 8, 9, 10, 11]);
+        expect(stores.schema.applied).toEqual([6, 7, 8, 9, 10, 11, 12]);
         const expected = openCountersOf(STATES_BEFORE_OPEN_COUNTERS);
         const live = await stores.dailyCountsStore.dumpView({ projection: 'daily-counts', version: 1 });
         expect(byKey(live.counts)).toEqual(byKey([...expected, { agencyCode: 'A', day: '2024-03-20', metric: 'received', value: 1 }]));
@@ -129,7 +129,7 @@ export function migrationsSuite(name: string, harness: MigrationsHarness): void 
         ],
       });
       try {
-        expect(stores.schema.applied).toEqual([9, 10, 11]);
+        expect(stores.schema.applied).toEqual([9, 10, 11, 12]);
         await expect(stores.monthlyCounts()).resolves.toEqual([
           [1, '2023-12-01', 'A', 'received', 2],
           [1, '2024-01-01', 'A', 'open.received', 2],

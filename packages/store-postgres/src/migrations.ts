@@ -207,6 +207,11 @@ export const MIGRATIONS: readonly { readonly version: number; readonly name: str
       CREATE TABLE purged_letters (reason text PRIMARY KEY, count bigint NOT NULL);
       CREATE INDEX dead_letters_updated ON dead_letters (updated_at) WHERE status <> 'parked';`,
   },
+  {
+    version: 12,
+    name: "a letter keeps its message's Kafka headers: a binary-mode CloudEvent's attributes travel there",
+    sql: `ALTER TABLE dead_letters ADD COLUMN headers jsonb;`,
+  },
 ];
 
 const LOCK_KEY = 7_401_155; // any constant shared by every migrating process

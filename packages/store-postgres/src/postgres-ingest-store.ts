@@ -11,6 +11,7 @@ import type {
   LetterStatus,
   PartitionSpan,
   NewDeadLetter,
+  LetterHeaders,
 } from '@tthc/core';
 import { mapPgError } from './transaction';
 
@@ -19,6 +20,7 @@ interface LetterRow {
   origin: string;
   key: string | null;
   value: Buffer;
+  headers: LetterHeaders | null;
   reason: DeadLetter['reason'];
   message: string;
   dossier_code: string | null;
@@ -33,6 +35,7 @@ const toLetter = (r: LetterRow): DeadLetter => ({
   origin: r.origin,
   key: r.key,
   value: new Uint8Array(r.value),
+  ...(r.headers === null ? {} : { headers: r.headers }),
   reason: r.reason,
   message: r.message,
   dossierCode: r.dossier_code,
@@ -68,8 +71,9 @@ export class PostgresIngestStore implements IngestStore {
   async recordLetters(letters: readonly NewDeadLetter[]): Promise<ReadonlySet<string>> {
     if (letters.length === 0) return new Set();
     const inserted = await this.query<{ origin: string }>(
-      `INSERT INTO dead_letters (origin, key, value, reason, message, dossier_code, status)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::bytea[], $4::text[], $5::text[], $6::text[], $7::text[])
+      `INSERT INTO dead_letters (origin, key, value, reason, message, dossier_code, status, headers)
+       SELECT o, k, v, r, m, d, s, h::jsonb FROM unnest($1::text[], $2::text[], $3::bytea[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
+         AS t(o, k, v, r, m, d, s, h)
        ON CONFLICT (origin) DO NOTHING
        RETURNING origin`,
       [
@@ -80,6 +84,7 @@ export class PostgresIngestStore implements IngestStore {
         letters.map((l) => l.message),
         letters.map((l) => l.dossierCode),
         letters.map((l) => l.status),
+        letters.map((l) => (l.headers === undefined ? null : JSON.stringify(l.headers))),
       ],
     );
     const fresh = new Set(inserted.map((r) => r.origin));

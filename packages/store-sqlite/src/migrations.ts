@@ -172,6 +172,8 @@ export const MIGRATIONS: readonly string[] = [
      count  INTEGER NOT NULL
    ) WITHOUT ROWID;
    CREATE INDEX dead_letters_updated ON dead_letters (updated_at) WHERE status <> 'parked';`,
+  // 12: a letter keeps its message's Kafka headers (JSON): a binary-mode CloudEvent's attributes travel there.
+  `ALTER TABLE dead_letters ADD COLUMN headers TEXT;`,
 ];
 
 export function migrate(db: Database): SchemaStatus {

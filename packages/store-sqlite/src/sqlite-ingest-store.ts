@@ -11,6 +11,7 @@ import type {
   LetterStatus,
   PartitionSpan,
   NewDeadLetter,
+  LetterHeaders,
 } from '@tthc/core';
 import { run } from './sqlite-errors';
 
@@ -19,6 +20,7 @@ interface LetterRow {
   origin: string;
   key: string | null;
   value: Buffer;
+  headers: string | null;
   reason: DeadLetter['reason'];
   message: string;
   dossier_code: string | null;
@@ -33,6 +35,7 @@ const toLetter = (r: LetterRow): DeadLetter => ({
   origin: r.origin,
   key: r.key,
   value: new Uint8Array(r.value),
+  ...(r.headers === null ? {} : { headers: JSON.parse(r.headers) as LetterHeaders }),
   reason: r.reason,
   message: r.message,
   dossierCode: r.dossier_code,
@@ -45,7 +48,7 @@ const toLetter = (r: LetterRow): DeadLetter => ({
 export class SqliteIngestStore implements IngestStore {
   private readonly latestRegistry: Statement<[], { version: number; document: string }>;
   private readonly insertRegistry: Statement<[string]>;
-  private readonly insertLetter: Statement<[string, string | null, Buffer, string, string, string | null, string]>;
+  private readonly insertLetter: Statement<[string, string | null, Buffer, string | null, string, string, string | null, string]>;
   private readonly parked: Statement<[string], LetterRow>;
   private readonly settle: Statement<[string, string | null, string | null, number]>;
   private readonly addCount: Statement<[string, number, number, number, number, number]>;
@@ -56,7 +59,7 @@ export class SqliteIngestStore implements IngestStore {
     this.latestRegistry = db.prepare('SELECT version, document FROM agency_registries ORDER BY version DESC LIMIT 1');
     this.insertRegistry = db.prepare('INSERT INTO agency_registries (document) VALUES (?)');
     this.insertLetter = db.prepare(
-      `INSERT INTO dead_letters (origin, key, value, reason, message, dossier_code, status) VALUES (?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO dead_letters (origin, key, value, headers, reason, message, dossier_code, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (origin) DO NOTHING`,
     );
     this.parked = db.prepare("SELECT * FROM dead_letters WHERE status = 'parked' AND dossier_code IN (SELECT value FROM json_each(?)) ORDER BY id");
@@ -74,7 +77,16 @@ export class SqliteIngestStore implements IngestStore {
     const tx = db.transaction((letters: readonly NewDeadLetter[]) => {
       const known = new Set<string>();
       for (const l of letters) {
-        const { changes } = this.insertLetter.run(l.origin, l.key, Buffer.from(l.value), l.reason, l.message, l.dossierCode, l.status);
+        const { changes } = this.insertLetter.run(
+          l.origin,
+          l.key,
+          Buffer.from(l.value),
+          l.headers === undefined ? null : JSON.stringify(l.headers),
+          l.reason,
+          l.message,
+          l.dossierCode,
+          l.status,
+        );
         if (changes === 0) known.add(l.origin);
       }
       return known;

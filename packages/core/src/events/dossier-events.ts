@@ -36,18 +36,52 @@ const reasonCode = z
   .regex(/^[A-Z0-9_]{1,32}$/, { message: 'must be a code of 1-32 characters A-Z, 0-9 or _' })
   .describe('Reason as a code of the source system (free text is not accepted: it may hold personal data)');
 
+/**
+ * The standard CloudEvents extensions that SDKs and tracing add (issue #23): understood, never
+ * refused as unknown. `partitionkey` is the Kafka record key the official SDKs set; it names the
+ * dossier, so it must be the subject. The trace context (W3C) is kept with the stored event as
+ * metadata and carried into logs; it is never part of the event's content.
+ */
+export const CLOUD_EVENT_EXTENSIONS = {
+  partitionkey: dossierCode.describe('CloudEvents partitioning extension: the Kafka record key; must equal `subject`, the dossier code'),
+  traceparent: z
+    .string()
+    .regex(/^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/, { message: 'must be a W3C traceparent such as 00-<32 hex>-<16 hex>-01' })
+    .describe('Distributed tracing extension: the W3C traceparent of the send; kept as metadata, not content'),
+  tracestate: z
+    .string()
+    .max(512, { message: 'must be at most 512 characters' })
+    .regex(/^[\x20-\x7e]*$/, { message: 'must be printable ASCII (W3C tracestate)' })
+    .describe('Distributed tracing extension: the W3C tracestate of the send; kept as metadata, not content'),
+} as const;
+
+/** The names of the extension attributes an event may carry. */
+export const EXTENSION_ATTRIBUTES = Object.keys(CLOUD_EVENT_EXTENSIONS) as readonly (keyof typeof CLOUD_EVENT_EXTENSIONS)[];
+
+/** The partitioning extension names the dossier: a key other than the subject would file the event under another dossier's partition. */
+function partitionKeyIsSubject(event: { subject: string; partitionkey?: string | undefined }, ctx: z.RefinementCtx): void {
+  if (event.partitionkey !== undefined && event.partitionkey !== event.subject) {
+    ctx.addIssue({ code: 'custom', path: ['partitionkey'], message: `must equal subject (${event.subject}), the dossier code`, input: event.partitionkey });
+  }
+}
+
 /** The CloudEvents 1.0 envelope every dossier event travels in; `subject` is the dossier code. */
 export function cloudEvent<T extends string, D extends z.ZodType>(type: T, data: D) {
-  return z.strictObject({
-    specversion: z.literal('1.0', { message: 'must be "1.0"' }).describe('CloudEvents version'),
-    id: visibleId(128).describe('Unique id of this event; a redelivered event keeps its id'),
-    source: sourceUrn,
-    type: z.literal(type),
-    subject: dossierCode,
-    time: isoDateTimeWithOffset.describe('When the event happened in the source system'),
-    datacontenttype: z.literal('application/json', { message: 'must be "application/json"' }).optional(),
-    data,
-  });
+  return z
+    .strictObject({
+      specversion: z.literal('1.0', { message: 'must be "1.0"' }).describe('CloudEvents version'),
+      id: visibleId(128).describe('Unique id of this event; a redelivered event keeps its id'),
+      source: sourceUrn,
+      type: z.literal(type),
+      subject: dossierCode,
+      time: isoDateTimeWithOffset.describe('When the event happened in the source system'),
+      datacontenttype: z.literal('application/json', { message: 'must be "application/json"' }).optional(),
+      data,
+      partitionkey: CLOUD_EVENT_EXTENSIONS.partitionkey.optional(),
+      traceparent: CLOUD_EVENT_EXTENSIONS.traceparent.optional(),
+      tracestate: CLOUD_EVENT_EXTENSIONS.tracestate.optional(),
+    })
+    .superRefine(partitionKeyIsSubject);
 }
 
 export const receivedV1Data = z

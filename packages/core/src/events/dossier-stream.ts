@@ -13,7 +13,8 @@ export function dossierCodeOfStream(streamId: string): string | undefined {
 
 /**
  * The event as published (its own version: the log keeps what the source said; readers upcast).
- * The envelope's id and type become the stored event's; the rest of the envelope is metadata. A
+ * The envelope's id and type become the stored event's; its source, subject, time and trace context
+ * are metadata (the partition key is the subject again, the content type always JSON). A
  * natural key unique in the whole log (a payment's) goes with it, for the store to keep unique;
  * a caller that has worked the key out already passes it.
  */
@@ -22,7 +23,14 @@ export function toNewEvent(event: AnyVersionDossierEvent, natural: NaturalKey = 
     id: event.id,
     type: event.type,
     data: event.data,
-    metadata: { source: event.source, subject: event.subject, time: event.time },
+    metadata: {
+      source: event.source,
+      subject: event.subject,
+      time: event.time,
+      // The send's trace, to find the event from the sender's trace; not content (a resend with another trace is the same event).
+      ...(event.traceparent !== undefined ? { traceparent: event.traceparent } : {}),
+      ...(event.tracestate !== undefined ? { tracestate: event.tracestate } : {}),
+    },
     ...(natural.scope === 'log' ? { naturalKey: natural.key } : {}),
   };
 }

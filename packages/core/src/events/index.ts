@@ -7,3 +7,4 @@ export * from './strict-json';
 export * from './natural-key';
 export * from './time-bounds';
 export * from './field-problem';
+export * from './kafka-binding';

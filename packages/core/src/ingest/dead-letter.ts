@@ -24,12 +24,17 @@ export const PARKED_REASON = 'parked-lifecycle' as const;
 /** Parked letters wait for a later event of their dossier (a payment before the receipt); dead ones for an operator. */
 export type LetterStatus = 'parked' | 'dead' | 'resolved';
 
+/** A message's headers as a letter keeps them (keptLetterHeaders): a header written more than once keeps each value. */
+export type LetterHeaders = Readonly<Record<string, string | readonly string[]>>;
+
 export interface NewDeadLetter {
   /** Where the message came from, unique per message: `topic/partition@offset` or `file:line#sha`. */
   readonly origin: string;
   readonly key: string | null;
-  /** The original bytes, verbatim. */
+  /** What the letter keeps of the message's value (keptLetterValue): the bytes verbatim unless they could hold personal data. */
   readonly value: Uint8Array;
+  /** The message's Kafka headers, as keptLetterHeaders keeps them; absent for a message that had none (a file's line). */
+  readonly headers?: LetterHeaders | undefined;
   readonly reason: DeadLetterReason | typeof PARKED_REASON;
   /** Names the field and the rule, or the lifecycle rule broken. */
   readonly message: string;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { anyVersionDossierEvent } from '../events/dossier-events';
-import type { DeadLetterReason, PARKED_REASON } from './dead-letter';
+import { CE_HEADER_PREFIX, contentModeOf, headerText, isReadHeader, type KafkaHeaders } from '../events/kafka-binding';
+import type { DeadLetterReason, LetterHeaders, PARKED_REASON } from './dead-letter';
 
 /** What a letter keeps of its message, and the paths of the values it did not keep in clear. */
 export interface KeptLetterValue {
@@ -79,7 +80,13 @@ function schemaOfType(type: unknown): z.ZodType {
  * - Any other letter holds an event that passed its schema, which has no field for personal data,
  *   and is kept verbatim for redrive.
  */
-export function keptLetterValue(reason: DeadLetterReason | typeof PARKED_REASON, bytes: Uint8Array, digestOf: (bytes: Uint8Array) => string): KeptLetterValue {
+export function keptLetterValue(
+  reason: DeadLetterReason | typeof PARKED_REASON,
+  bytes: Uint8Array,
+  digestOf: (bytes: Uint8Array) => string,
+  /** The message's headers: in binary mode the value is `data` alone, of the type `ce_type` names. */
+  headers?: KafkaHeaders,
+): KeptLetterValue {
   if (bytes.length === 0) return { value: bytes, redacted: [] };
   const unreadable = (): KeptLetterValue => ({
     // Not JSON on purpose: a redrive reads it as the unreadable message it stands for.
@@ -95,8 +102,44 @@ export function keptLetterValue(reason: DeadLetterReason | typeof PARKED_REASON,
     return unreadable();
   }
   const redacted: string[] = [];
-  const type = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as { type?: unknown }).type : undefined;
-  const kept = keepKnown(parsed, schemaOfType(type), '', redacted);
+  const binary = contentModeOf(headers) === 'binary';
+  const kept = binary ? keepKnown(parsed, dataSchemaOfType(headers), 'data', redacted) : keepKnown(parsed, schemaOfType(envelopeType(parsed)), '', redacted);
   if (redacted.length === 0) return { value: bytes, redacted };
   return { value: encoder.encode(JSON.stringify(kept)), redacted: redacted.map((p) => (p === '' ? '(message)' : p)) };
+}
+
+const envelopeType = (parsed: unknown): unknown =>
+  typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as { type?: unknown }).type : undefined;
+
+/** The `data` schema of the type a binary message's `ce_type` names; undefined when it names none, so nothing of `data` is known. */
+function dataSchemaOfType(headers: KafkaHeaders | undefined): z.ZodType | undefined {
+  const type = headers === undefined ? undefined : headerText(headers[`${CE_HEADER_PREFIX}type`]);
+  const option = type?.ok === true ? anyVersionDossierEvent.options.find((o) => o.shape.type.value === type.text) : undefined;
+  return option?.shape.data;
+}
+
+/**
+ * What a letter keeps of its message's headers: every name, and the value of each header the
+ * pipeline reads (`content-type`, the `ce_` attributes of the envelope, the trace context), so that a
+ * redrive reads the message as it came. Any other header was never read and may hold anything: its
+ * value becomes a description. Undefined when the message had no header.
+ */
+export function keptLetterHeaders(headers: KafkaHeaders | undefined): LetterHeaders | undefined {
+  if (headers === undefined) return undefined;
+  const kept: Record<string, string | string[]> = {};
+  const describe = (value: string | Uint8Array): string => {
+    if (typeof value === 'string') return redactedMark(value);
+    const text = headerText(value);
+    return text?.ok === true ? redactedMark(text.text) : `[redacted: ${value.length} bytes that were not read]`;
+  };
+  const keep = (value: string | Uint8Array): string => {
+    const text = headerText(value);
+    return text?.ok === true ? text.text : `[redacted: ${value.length} bytes that were not read]`;
+  };
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === null || value === undefined) continue;
+    const one = isReadHeader(name) ? keep : describe;
+    kept[name] = typeof value === 'string' || value instanceof Uint8Array ? one(value) : (value as readonly (string | Uint8Array)[]).map(one);
+  }
+  return Object.keys(kept).length === 0 ? undefined : kept;
 }

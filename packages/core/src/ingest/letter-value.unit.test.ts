@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { keptLetterValue as keptWith } from './letter-value';
+import type { KafkaHeaders } from '../events/kafka-binding';
+import { keptLetterHeaders, keptLetterValue as keptWith } from './letter-value';
 
-const keptLetterValue = (reason: Parameters<typeof keptWith>[0], bytes: Uint8Array) =>
-  keptWith(reason, bytes, (b) => createHash('sha256').update(b).digest('hex'));
+const keptLetterValue = (reason: Parameters<typeof keptWith>[0], bytes: Uint8Array, headers?: KafkaHeaders) =>
+  keptWith(reason, bytes, (b) => createHash('sha256').update(b).digest('hex'), headers);
 
 const encode = (value: unknown) => new TextEncoder().encode(typeof value === 'string' ? value : JSON.stringify(value));
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
@@ -81,4 +82,39 @@ describe('keptLetterValue: what a letter keeps of its message (issue #22)', () =
       expect(keptLetterValue(reason, bytes)).toEqual({ value: bytes, redacted: [] });
     },
   );
+
+  it("keeps a binary message's data by its type's data schema, which ce_type names (issue #23)", () => {
+    const headers = { 'content-type': 'application/json', ce_type: received.type, ce_id: received.id };
+    const kept = keptLetterValue('invalid-event', encode({ ...received.data, ...PERSONAL }), headers);
+    expect(JSON.parse(text(kept.value))).toMatchObject({ ...received.data, applicantName: '[redacted: text of 13 characters]' });
+    expect(kept.redacted).toEqual(['data.applicantName', 'data.citizenId', 'data.phone', 'data.address']);
+    for (const marker of markers) expect(text(kept.value)).not.toContain(marker);
+    // A type it does not know: nothing of data is known, so no value is kept.
+    const unknown = keptLetterValue('invalid-event', encode(received.data), { ...headers, ce_type: 'vn.gov.tthc.dossier.teleported.v1' });
+    expect(Object.values(JSON.parse(text(unknown.value)) as object).every((v) => String(v).startsWith('[redacted'))).toBe(true);
+  });
+
+  it('keeps the headers the pipeline reads, and only the names of the others', () => {
+    const kept = keptLetterHeaders({
+      'content-type': Buffer.from('application/json'),
+      ce_id: received.id,
+      ce_applicantname: 'Nguyễn Văn An',
+      'x-caller': Buffer.from('0912345678'),
+      ce_source: [received.source, 'urn:tthc:other'],
+      ce_subject: new Uint8Array([0xff]),
+      traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+      empty: undefined,
+    });
+    expect(kept).toEqual({
+      'content-type': 'application/json',
+      ce_id: received.id,
+      ce_applicantname: '[redacted: text of 13 characters]',
+      'x-caller': '[redacted: text of 10 characters]',
+      ce_source: [received.source, 'urn:tthc:other'],
+      ce_subject: '[redacted: 1 bytes that were not read]',
+      traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+    });
+    expect(keptLetterHeaders(undefined)).toBeUndefined();
+    expect(keptLetterHeaders({ empty: null })).toBeUndefined();
+  });
 });
