@@ -92,7 +92,7 @@ describe("CloudEvents' Kafka protocol binding", () => {
     ['a partition key other than the dossier', { ce_partitionkey: 'H36-999999-000001' }, 'ce_partitionkey (header): must equal subject'],
     ['a malformed traceparent', { ce_traceparent: 'not-a-trace' }, 'ce_traceparent (header): must be a W3C traceparent'],
   ])('refuses %s', (_, patch, expected) => {
-    const m = binary(patch as Record<string, string>);
+    const m = binary(patch);
     const result = parseKafkaEvent(m.value, m.headers);
     expect(result.ok).toBe(false);
     expect(problemsOf(result).join('\n')).toContain(expected);
