@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { describeIssues, formatProblems, sourceUrn, TthcError, type FieldProblem } from '@tthc/core';
+import { CONTENT_MODES, describeIssues, formatProblems, sourceUrn, TthcError, type ContentMode, type FieldProblem } from '@tthc/core';
 import {
   brokerList,
   CLIENT_IDS,
@@ -19,6 +19,8 @@ export const PUBLISHER_DEFAULTS = {
   /** Where `publishRegistry` sends agency registry versions. */
   registryTopic: DEFAULT_REGISTRY_TOPIC,
   clientId: CLIENT_IDS.publisher,
+  /** CloudEvents' structured content mode: the whole envelope as the message value. */
+  contentMode: 'structured' as ContentMode,
 } as const;
 
 /** What `createPublisher` is given, before validation. */
@@ -31,6 +33,12 @@ export interface PublisherConfigInput {
   readonly source?: string | undefined;
   /** Kafka client id; PUBLISHER_DEFAULTS.clientId when left out. */
   readonly clientId?: string | undefined;
+  /**
+   * CloudEvents' Kafka content mode: `structured` (the default) sends the whole envelope as the value
+   * with `content-type: application/cloudevents+json`; `binary` sends `data` alone as the value with
+   * `content-type: application/json` and each other attribute as a `ce_` header. Ingest reads both.
+   */
+  readonly contentMode?: ContentMode | undefined;
   /** TLS to the brokers: `true` trusts Node's CAs; `{ ca }` trusts this CA (PEM text); `cert` and `key` for mutual TLS. */
   readonly tls?: boolean | KafkaTls | undefined;
   /** SASL credentials: `{ mechanism: 'scram-sha-512' | 'scram-sha-256' | 'plain', username, password }`. */
@@ -43,6 +51,7 @@ export interface PublisherConfig {
   readonly topic: string;
   readonly source: string | undefined;
   readonly clientId: string;
+  readonly contentMode: ContentMode;
   /** Whether TLS is on and who SASL authenticates as; the password is kept out of the config, which callers may log. */
   readonly security: { readonly tls: boolean; readonly sasl: { readonly mechanism: SaslMechanism; readonly username: string } | undefined };
 }
@@ -53,6 +62,7 @@ const publisherConfig = z.strictObject({
   topic: topicName.default(PUBLISHER_DEFAULTS.topic),
   source: sourceUrn.optional(),
   clientId: z.string().min(1, { message: 'must not be empty' }).max(255, { message: 'must be at most 255 characters' }).default(PUBLISHER_DEFAULTS.clientId),
+  contentMode: z.enum(CONTENT_MODES, { message: 'must be structured or binary' }).default(PUBLISHER_DEFAULTS.contentMode),
   ...kafkaSecurity.shape,
 });
 
@@ -70,8 +80,8 @@ export function parsePublisherConfig(input: PublisherConfigInput): PublisherConf
 
 /** The validated config and, apart from it, the security settings with their secrets, for the Kafka client alone. */
 export function parsePublisherSettings(input: PublisherConfigInput): { config: PublisherConfig; security: KafkaSecurity } {
-  const { brokers, topic, source, clientId, tls, sasl } = input;
-  const result = publisherConfig.safeParse({ brokers, topic, source, clientId, tls, sasl });
+  const { brokers, topic, source, clientId, contentMode, tls, sasl } = input;
+  const result = publisherConfig.safeParse({ brokers, topic, source, clientId, contentMode, tls, sasl });
   if (!result.success) throw new PublisherConfigError(describeIssues(result.error.issues));
   const parsed = result.data;
   const security: KafkaSecurity = { tls: parsed.tls, sasl: parsed.sasl };
@@ -80,6 +90,7 @@ export function parsePublisherSettings(input: PublisherConfigInput): { config: P
     topic: parsed.topic,
     source: parsed.source,
     clientId: parsed.clientId,
+    contentMode: parsed.contentMode,
     security: Object.freeze({
       tls: parsed.tls !== undefined && parsed.tls !== false,
       sasl: parsed.sasl === undefined ? undefined : Object.freeze({ mechanism: parsed.sasl.mechanism, username: parsed.sasl.username }),

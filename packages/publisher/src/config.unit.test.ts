@@ -19,6 +19,7 @@ describe('publisher options', () => {
       topic: 'tthc.dossier-events.v1',
       source: 'urn:tthc:lamdong-motcua',
       clientId: PUBLISHER_DEFAULTS.clientId,
+      contentMode: 'structured',
       security: { tls: false, sasl: undefined },
     });
     expect(Object.isFrozen(config)).toBe(true);
@@ -31,6 +32,7 @@ describe('publisher options', () => {
       topic: 'events.test',
       source: undefined,
       clientId: 'motcua-1',
+      contentMode: 'structured',
       security: { tls: false, sasl: undefined },
     });
   });
@@ -48,6 +50,7 @@ describe('publisher options', () => {
     [{ brokers: 'k1:9092', topic: 'events topic' }, 'topic: must be a Kafka topic name: 1-249 characters of a-z, A-Z, 0-9, ".", "_" or "-"'],
     [{ brokers: 'k1:9092', source: 'lamdong-motcua' }, 'source: must be a URN such as urn:tthc:lamdong-motcua'],
     [{ brokers: 'k1:9092', clientId: '' }, 'clientId: must not be empty'],
+    [{ brokers: 'k1:9092', contentMode: 'batch' as 'binary' }, 'contentMode: must be structured or binary'],
     [{ brokers: 'k1:9092', tls: { ca: 'ca.pem' } }, 'tls.ca: must be the CA certificate as PEM text (-----BEGIN …)'],
     [
       { brokers: 'k1:9092', sasl: { mechanism: 'gssapi' as 'plain', username: 'u', password: 'p' } },

@@ -127,13 +127,14 @@ describe('the packed SDK, installed from its tarball', () => {
     expect(sent.map((e) => e.type)).toEqual(['vn.gov.tthc.dossier.received.v2', 'vn.gov.tthc.dossier.received.v2']);
 
     const deadline = Date.now() + 60_000;
-    const arrived = () => sent.every(({ id }) => consumed.some((m) => m.headers['ce-id'] === id));
+    const idOf = (m: (typeof consumed)[number]) => (JSON.parse(m.value) as { id?: string }).id;
+    const arrived = () => sent.every(({ id }) => consumed.some((m) => idOf(m) === id));
     while (!arrived() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
     expect(consumed).toHaveLength(2);
     for (const { id } of sent) {
-      const message = consumed.find((m) => m.headers['ce-id'] === id)!;
+      const message = consumed.find((m) => idOf(m) === id)!;
       expect(message.key).toBe('H36.01-240315-0001');
-      expect(message.headers['ce-type']).toBe('vn.gov.tthc.dossier.received.v2');
+      expect(message.headers['content-type']).toBe('application/cloudevents+json; charset=UTF-8');
       expect(JSON.parse(message.value)).toMatchObject({
         id,
         type: 'vn.gov.tthc.dossier.received.v2',

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Admin, Consumer } from 'kafkajs';
 import { validate as isUuid, version as uuidVersion } from 'uuid';
-import { validateDossierEvent, type AnyVersionDossierEvent } from '@tthc/core';
+import { parseKafkaEvent, validateDossierEvent, type AnyVersionDossierEvent } from '@tthc/core';
 import { createKafka } from '@tthc/kafka';
 import { createLogger } from '@tthc/logging';
 import { KAFKA_BROKERS_ENV, requireEnv } from '@tthc/test-support';
@@ -128,7 +128,7 @@ describe('publisher on a Kafka broker', () => {
         expect(validation.ok).toBe(true);
         expect(bodyOf(message)).toEqual(mine[i]);
         expect(message.key).toBe(dossier);
-        expect(message.headers).toEqual({ 'ce-type': mine[i]!.type, 'ce-id': mine[i]!.id });
+        expect(message.headers).toEqual({ 'content-type': 'application/cloudevents+json; charset=UTF-8' });
       }
     }
   });
@@ -184,7 +184,37 @@ describe('publisher on a Kafka broker', () => {
     await publisher.publish(built);
     const back = await readBack(dossier, built.length);
     expect(back.map(bodyOf)).toEqual(built);
-    expect(back.map((m) => m.headers['ce-id'])).toEqual(built.map((e) => e.id));
+    expect(back.map((m) => m.headers['content-type'])).toEqual(built.map(() => 'application/cloudevents+json; charset=UTF-8'));
+  });
+
+  it("sends in CloudEvents' binary content mode when asked: data as the value, each attribute a ce_ header, read back as the same event", async () => {
+    const binary = await createPublisher({ brokers, topic, source, logger, contentMode: 'binary' });
+    try {
+      expect(binary.config.contentMode).toBe('binary');
+      const dossier = code('BINARY');
+      const sent = [await binary.received(dossier, SAMPLE_DATA.received), await binary.paidOnline(dossier, SAMPLE_DATA.paidOnline)];
+      const back = await readBack(dossier, sent.length);
+      for (const [i, message] of back.entries()) {
+        const event = sent[i]!;
+        expect(JSON.parse(message.value)).toEqual(event.data);
+        expect(message.headers).toEqual({
+          'content-type': 'application/json',
+          ce_specversion: '1.0',
+          ce_id: event.id,
+          ce_source: source,
+          ce_type: event.type,
+          ce_subject: dossier,
+          ce_time: event.time,
+        });
+        expect(parseKafkaEvent(message.value, message.headers)).toMatchObject({
+          ok: true,
+          mode: 'binary',
+          event: { ...event, datacontenttype: 'application/json' },
+        });
+      }
+    } finally {
+      await binary.disconnect();
+    }
   });
 
   it('hands back the envelope when the broker does not take it, to resend with the same id', async () => {
@@ -205,10 +235,11 @@ describe('publisher on a Kafka broker', () => {
     const ids = await reportDossier({ brokers, topic, logger });
     expect(ids).toHaveLength(4);
     expect([...ids].sort()).toEqual(ids);
-    await waitFor('the example events', () => ids.every((id) => consumed.some((m) => m.headers['ce-id'] === id)));
-    const back = consumed.filter((m) => ids.includes(m.headers['ce-id'] ?? ''));
+    const idOf = (m: Consumed) => bodyOf(m).id;
+    await waitFor('the example events', () => ids.every((id) => consumed.some((m) => idOf(m) === id)));
+    const back = consumed.filter((m) => ids.includes(idOf(m)));
     expect(new Set(back.map((m) => m.key))).toEqual(new Set(['H36.01-240315-0001']));
-    expect(back.map((m) => m.headers['ce-type'])).toEqual([
+    expect(back.map((m) => bodyOf(m).type)).toEqual([
       'vn.gov.tthc.dossier.received.v2',
       'vn.gov.tthc.dossier.paid-online.v1',
       'vn.gov.tthc.dossier.processed.v1',

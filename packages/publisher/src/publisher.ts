@@ -1,5 +1,5 @@
 import { CompressionTypes, Partitioners, type Message, type Producer } from 'kafkajs';
-import { TthcError, validateDossierEvent, type AnyVersionDossierEvent } from '@tthc/core';
+import { toKafkaMessage, TthcError, validateDossierEvent, type AnyVersionDossierEvent, type ContentMode } from '@tthc/core';
 import { createKafka, ensureKafkaReachable, IDEMPOTENT_PRODUCER_RETRY } from '@tthc/kafka';
 import { createLogger, type Logger } from '@tthc/logging';
 import { parsePublisherSettings, type PublisherConfig, type PublisherConfigInput } from './config';
@@ -93,11 +93,11 @@ export class PublishFailedError extends TthcError {
   }
 }
 
-const toMessage = (event: AnyVersionDossierEvent): Message => ({
-  key: event.subject,
-  value: JSON.stringify(event),
-  headers: { 'ce-type': event.type, 'ce-id': event.id },
-});
+/** The event as CloudEvents' Kafka binding writes it in the mode asked for, keyed by dossier code. */
+const toMessage =
+  (mode: ContentMode) =>
+  (event: AnyVersionDossierEvent): Message =>
+    toKafkaMessage(event, mode);
 
 /**
  * Validates the options (throwing `PublisherConfigError` naming the field and rule), then connects an
@@ -130,7 +130,7 @@ export async function createPublisher(options: PublisherOptions): Promise<Dossie
     return run;
   };
   const send = (events: readonly AnyVersionDossierEvent[]) =>
-    serially(() => producer.send({ topic: config.topic, acks: -1, compression: CompressionTypes.None, messages: events.map(toMessage) }));
+    serially(() => producer.send({ topic: config.topic, acks: -1, compression: CompressionTypes.None, messages: events.map(toMessage(config.contentMode)) }));
 
   const publisher: Publisher = {
     config,

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { z } from 'zod';
-import { errorCodeOf, periodCutoff, REPORT_FORMATS, REPORT_GROUPINGS } from '@tthc/core';
+import { CONTENT_MODES, errorCodeOf, periodCutoff, REPORT_FORMATS, REPORT_GROUPINGS } from '@tthc/core';
 import { PROJECTOR_DEFAULTS } from '@tthc/projector';
 import { PUBLISHER_DEFAULTS } from '@tthc/publisher';
 import { demoCommand } from './commands/demo';
@@ -31,6 +31,13 @@ import { addKafkaOptions } from './kafka-options';
 const storeOption = () => new Option('--store <url>', `event store: sqlite:PATH or postgres://… (default ${CLI_DEFAULTS.store})`).env('TTHC_STORE_URL');
 const logLevelOption = () =>
   new Option('--log-level <level>', 'JSON logs on stderr at this level (default: warn on a terminal, info otherwise)').env('LOG_LEVEL');
+
+/** CloudEvents' Kafka content mode of the events sent; ingest reads both. */
+const contentModeOption = () =>
+  new Option('--content-mode <mode>', "CloudEvents' Kafka content mode: structured (the envelope as the value) or binary (data as the value, ce_ headers)")
+    .choices(CONTENT_MODES)
+    .default('structured')
+    .env('TTHC_CONTENT_MODE');
 
 const projectBatchHelp = `events per view transaction, at most (also committed every ${PROJECTOR_DEFAULTS.commitIntervalMs / 1000} s and at the end of the log)`;
 
@@ -79,6 +86,7 @@ export function buildProgram(out: Output = stdoutOutput): Command {
       .option('--topic <name>', `topic (with --kafka; default: ${PUBLISHER_DEFAULTS.topic}; with --format dvcqg: ${DEFAULT_SYNC_TOPIC})`)
       .option('--registry-topic <name>', 'registry topic (with --kafka)', PUBLISHER_DEFAULTS.registryTopic)
       .option('--batch-size <n>', 'events per send (with --kafka)', String(CLI_DEFAULTS.simulateBatchSize))
+      .addOption(contentModeOption())
       .option(
         '--reorganise-on <date>',
         'end every agency the day before DATE and move the province onto a two-tier map with merged communes from DATE (as on 2025-07-01); prints the figures on both maps',
@@ -95,6 +103,7 @@ export function buildProgram(out: Output = stdoutOutput): Command {
       .option('--topic <name>', 'events topic', PUBLISHER_DEFAULTS.topic)
       .option('--registry-topic <name>', 'compacted topic for agency registry lines of the file', PUBLISHER_DEFAULTS.registryTopic)
       .option('--batch-size <n>', 'events per send', String(CLI_DEFAULTS.publishBatchSize))
+      .addOption(contentModeOption())
       .addOption(logLevelOption())
       .action((file: string, opts: Record<string, unknown>) => publishCommand(file, opts, out)),
   );

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  CONTENT_MODES,
   isoDate,
   periodCutoff,
   periodSpec,
@@ -128,7 +129,10 @@ export const reportOptions = commonOptions
 
 export const statusOptions = commonOptions.extend({ format: z.enum(['text', 'json']).optional() }).strict();
 
-export const publishOptions = commonOptions.extend({ ...kafkaOptionFields, ...topics, batchSize: sendBatchSize }).strict();
+/** CloudEvents' Kafka content mode of what `tthc publish` and `tthc simulate --kafka` send. */
+const contentMode = z.enum(CONTENT_MODES, { message: 'must be structured or binary' }).default('structured');
+
+export const publishOptions = commonOptions.extend({ ...kafkaOptionFields, ...topics, batchSize: sendBatchSize, contentMode }).strict();
 
 export const demoOptions = commonOptions
   .extend({
@@ -155,6 +159,7 @@ export const simulateOptions = commonOptions
     topic: topicName.optional(),
     registryTopic: topicName,
     batchSize: sendBatchSize,
+    contentMode,
     reorganiseOn: isoDate.optional(),
   })
   .strict()

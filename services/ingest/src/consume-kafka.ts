@@ -5,6 +5,7 @@ import {
   ZERO_COUNTS,
   ZERO_RECORD_COUNTS,
   type AgencyRegistry,
+  traceOfMessage,
   type IngestCounts,
   type NewDeadLetter,
   type RecordCounts,
@@ -67,12 +68,16 @@ function withinBound<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 
-/** The dead-letter message: the original key and bytes, and headers naming the reason and where it came from. */
+/**
+ * The dead-letter message: the original key, what the letter keeps of the value and the headers (a
+ * binary event's attributes among them), and headers naming the reason and where it came from.
+ */
 function deadLetterMessage(letter: NewDeadLetter, topic: string, partition: number, offset: string) {
   return {
     key: letter.key,
     value: Buffer.from(letter.value),
     headers: {
+      ...(letter.headers as Record<string, string | string[]> | undefined),
       [DEAD_LETTER_HEADERS.reason]: letter.reason,
       [DEAD_LETTER_HEADERS.message]: letter.message,
       [DEAD_LETTER_HEADERS.sourceTopic]: topic,
@@ -207,6 +212,7 @@ export async function consumeKafka(
     const messages = batch.messages.map((m) => ({
       key: m.key?.toString() ?? null,
       value: m.value,
+      headers: m.headers,
       origin: `${batch.topic}/${batch.partition}@${m.offset}`,
     }));
     const log = logger.child({ partition: batch.partition, firstOffset: batch.firstOffset(), lastOffset: last.offset });
@@ -278,7 +284,9 @@ export async function consumeKafka(
     options.metrics?.storeUp(true);
     options.health?.storeReachable(true);
     options.health?.lastBatchAt(new Date());
-    for (const l of result.deadLetters) log.warn({ origin: l.origin, reason: l.reason, detail: l.message }, 'dead letter');
+    // The sender's trace, when the message carried one, ties the line to the send.
+    for (const l of result.deadLetters)
+      log.warn({ origin: l.origin, reason: l.reason, detail: l.message, ...traceOfMessage(l.value, l.headers) }, 'dead letter');
     log.info({ ...result.counts, unparked: result.unparked, seconds }, 'batch ingested');
     options.onBatch?.(totals);
   }

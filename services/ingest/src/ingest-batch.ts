@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
+  keptLetterHeaders,
   keptLetterValue,
   dossierCode as dossierCodeSchema,
   dossierStreamId,
@@ -8,7 +9,7 @@ import {
   formatProblems,
   NaturalKeyConflictError,
   PARKED_REASON,
-  parseDossierEvent,
+  parseKafkaEvent,
   StoreRejectedError,
   timeBoundsChecker,
   WrongExpectedRevisionError,
@@ -19,6 +20,7 @@ import {
   type EventStore,
   type IngestCounts,
   type IngestStore,
+  type KafkaHeaders,
   type NewDeadLetter,
   type RecordedEvent,
   type TimeBounds,
@@ -31,6 +33,8 @@ export interface IncomingMessage {
   readonly key: string | null;
   /** The original bytes, kept verbatim for a dead letter. */
   readonly value: Buffer | string | null;
+  /** Its Kafka headers: a binary-mode CloudEvent's attributes travel there. None for a line of a file. */
+  readonly headers?: KafkaHeaders | undefined;
   /** Where it came from, unique per message: `topic/partition@offset` or `file:line#hash`. */
   readonly origin: string;
 }
@@ -114,10 +118,12 @@ export function letter(
   // The key and the detail are shown to operators and stored as text: invisible characters are
   // written as escapes, so that no letter can fail to be stored or mislead a reader. Of the value,
   // what redrive and an operator need, and no personal data in clear (keptLetterValue).
+  const headers = keptLetterHeaders(message.headers);
   return {
     origin: message.origin,
     key: message.key === null ? null : escapeInvisible(message.key),
-    value: options.valueKept === true ? bytes(message.value) : keptLetterValue(reason, bytes(message.value), sha256Hex).value,
+    value: options.valueKept === true ? bytes(message.value) : keptLetterValue(reason, bytes(message.value), sha256Hex, message.headers).value,
+    ...(headers !== undefined ? { headers } : {}),
     reason,
     message: escapeInvisible(detail),
     dossierCode,
@@ -152,8 +158,10 @@ function readMessages(
       invalid.push({ message, reason: 'empty-message', detail: '(message): must not be empty', dossierCode: keyAsDossierCode(message.key) });
       continue;
     }
-    const parsed = parseDossierEvent(
+    // Either content mode of CloudEvents' Kafka binding, told apart by the headers.
+    const parsed = parseKafkaEvent(
       typeof message.value === 'string' ? message.value : new Uint8Array(message.value.buffer, message.value.byteOffset, message.value.byteLength),
+      message.headers,
     );
     if (!parsed.ok) {
       invalid.push({ message, reason: parsed.reason, detail: formatProblems(parsed.problems), dossierCode: keyAsDossierCode(message.key) });
@@ -205,8 +213,10 @@ export async function ingestBatch(ctx: IngestContext, batch: readonly IncomingMe
   const again = candidates.filter((c) => parkedOrigins.has(c.message.origin));
   const fresh = candidates.filter((c) => !parkedOrigins.has(c.message.origin));
   const parked: Candidate<IncomingMessage>[] = parkedLetters.flatMap((l) => {
-    const parsed = parseDossierEvent(l.value);
-    return parsed.ok ? [{ event: parsed.event, message: { key: l.key, value: Buffer.from(l.value), origin: l.origin }, parkedId: l.id }] : [];
+    const parsed = parseKafkaEvent(l.value, l.headers);
+    return parsed.ok
+      ? [{ event: parsed.event, message: { key: l.key, value: Buffer.from(l.value), headers: l.headers, origin: l.origin }, parkedId: l.id }]
+      : [];
   });
   const settled = await appendIsolating(ctx, fresh, parked);
   return settle(ctx, messages.length, invalid, again, settled);

@@ -39,7 +39,7 @@ export async function redriveDeadLetters(
   );
   const letters = read.flatMap((r) => (r.kept ? [] : [r.letter]));
   // Same origins: the pipeline records no second letter for a message that fails again; the letter is settled here.
-  const messages = letters.map((l) => ({ key: l.key, value: Buffer.from(l.value), origin: l.origin }));
+  const messages = letters.map((l) => ({ key: l.key, value: Buffer.from(l.value), headers: l.headers, origin: l.origin }));
   const result = await ingestBatch(ctx, messages);
   const byOutcome = { appended: 0, duplicate: 0, dead: 0, parked: 0 };
   for (const [i, letter] of letters.entries()) {

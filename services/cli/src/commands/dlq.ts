@@ -20,6 +20,8 @@ const describe = (l: DeadLetter) => ({
   attempts: l.attempts,
   firstSeenAt: l.firstSeenAt,
   value: new TextDecoder().decode(l.value),
+  // A binary-mode event's attributes are in its headers.
+  ...(l.headers !== undefined ? { headers: l.headers } : {}),
 });
 
 /** Dead (and parked) letters, one JSON line each. */

@@ -20,7 +20,7 @@ export async function publishCommand(file: string, raw: Record<string, unknown>,
     const more = check.badLines > check.problems.length ? `\n… and ${check.badLines - check.problems.length} more` : '';
     throw new UsageError(`${file}: ${check.badLines} of ${check.lines} lines are not valid; nothing was sent\n${check.problems.join('\n')}${more}`);
   }
-  const publisher = await createPublisher({ brokers, ...security, topic: options.topic, logger });
+  const publisher = await createPublisher({ brokers, ...security, topic: options.topic, contentMode: options.contentMode, logger });
   const progress = createProgress('publish', 'bytes');
   const input = createReadStream(file);
   let published = 0;
@@ -60,5 +60,7 @@ export async function publishCommand(file: string, raw: Record<string, unknown>,
     await publisher.disconnect();
   }
   logger.info({ file, published, registries, topic: options.topic }, 'file published');
-  await out.write(`${JSON.stringify({ published, topic: options.topic, registries, registryTopic: options.registryTopic })}\n`);
+  await out.write(
+    `${JSON.stringify({ published, topic: options.topic, contentMode: options.contentMode, registries, registryTopic: options.registryTopic })}\n`,
+  );
 }

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { createWriteStream, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { registryEvent, TthcError, type AgencyRegistryEvent, type AnyVersionDossierEvent } from '@tthc/core';
+import { registryEvent, TthcError, type AgencyRegistryEvent, type AnyVersionDossierEvent, type ContentMode } from '@tthc/core';
 import {
   loadProfile,
   reorganisationProblems,
@@ -172,7 +172,7 @@ async function publishSyncRecords(
 }
 
 async function publishSimulation(
-  options: { brokers: readonly string[]; security: KafkaSecurity; topic: string; registryTopic: string; batchSize: number },
+  options: { brokers: readonly string[]; security: KafkaSecurity; topic: string; registryTopic: string; batchSize: number; contentMode: ContentMode },
   registry: AgencyRegistryEvent,
   simulation: ProfileSimulation,
   logger: Logger,
@@ -182,7 +182,7 @@ async function publishSimulation(
   // The registry first, acknowledged: ingest reads its topic to the end before checking any event.
   await publishRegistry(registry, { brokers: options.brokers, security: options.security, topic: options.registryTopic, logger });
   if (format === 'dvcqg') return publishSyncRecords(options, simulation, logger, onProgress);
-  const publisher = await createPublisher({ brokers: options.brokers, ...options.security, topic: options.topic, logger });
+  const publisher = await createPublisher({ brokers: options.brokers, ...options.security, topic: options.topic, contentMode: options.contentMode, logger });
   try {
     let batch: unknown[] = [];
     let sent = 0;
@@ -225,7 +225,13 @@ export async function simulateCommand(raw: Record<string, unknown>, out: Output)
     if (options.out !== undefined) written = await writeSimulation(options.out, registry, simulation, onProgress, options.format);
     else
       written = await publishSimulation(
-        { ...kafkaClientOf(options), topic: options.topic, registryTopic: options.registryTopic, batchSize: options.batchSize },
+        {
+          ...kafkaClientOf(options),
+          topic: options.topic,
+          registryTopic: options.registryTopic,
+          batchSize: options.batchSize,
+          contentMode: options.contentMode,
+        },
         registry,
         simulation,
         logger,
