@@ -9,6 +9,8 @@ export interface TopicLetter {
   readonly message: string | undefined;
   readonly sourceTopic: string | undefined;
   readonly offset: string | undefined;
+  /** Every header of the letter as text: the reason's, and those kept of the original message. */
+  readonly headers: Readonly<Record<string, string | undefined>>;
 }
 
 const header = (headers: IHeaders | undefined, name: string) => headers?.[name]?.toString();
@@ -30,6 +32,7 @@ export async function readDeadLetterTopic(kafka: Kafka, topic: string, count: nu
             message: header(message.headers, DEAD_LETTER_HEADERS.message),
             sourceTopic: header(message.headers, DEAD_LETTER_HEADERS.sourceTopic),
             offset: header(message.headers, DEAD_LETTER_HEADERS.sourceOffset),
+            headers: Object.fromEntries(Object.keys(message.headers ?? {}).map((name) => [name, header(message.headers, name)])),
           });
           if (letters.length === count) resolve();
           return Promise.resolve();

@@ -1,5 +1,16 @@
 import { z } from 'zod';
-import { AGENCY_REGISTRY_EVENT_TYPE, agencyRegistryEvent, dossierCode, type AnyDossierEventType } from '@tthc/core';
+import {
+  AGENCY_REGISTRY_EVENT_TYPE,
+  agencyRegistryEvent,
+  anyVersionDossierEvent,
+  BINARY_CONTENT_TYPE,
+  CE_HEADER_PREFIX,
+  CONTENT_TYPE_HEADER,
+  dossierCode,
+  STRUCTURED_CONTENT_TYPE,
+  toKafkaMessage,
+  type AnyDossierEventType,
+} from '@tthc/core';
 import {
   CLIENT_IDS,
   DEFAULT_CONSUMER_GROUP,
@@ -9,7 +20,7 @@ import {
   DEFAULT_SYNC_CONSUMER_GROUP,
   DEFAULT_SYNC_TOPIC,
 } from '@tthc/kafka';
-import { DEAD_LETTER_HEADERS, DEAD_LETTER_REASONS, EVENT_HEADERS } from './dead-letters';
+import { DEAD_LETTER_HEADERS, DEAD_LETTER_REASONS } from './dead-letters';
 import { ACCEPTED_TYPES, isCurrentType, schemaPath } from './event-schemas';
 import { isJsonObject, type JsonObject } from './json';
 import { REGISTRY_SAMPLE, registrySamplePath } from './registry-samples';
@@ -31,45 +42,93 @@ function fragment(schema: z.ZodType): JsonObject {
 /** A reference from schemas/asyncapi.json to a file beside it. */
 const relative = (path: string): string => `./${path.replace(/^schemas\//, '')}`;
 
-function eventMessage(type: AnyDossierEventType): JsonObject {
+/** The Kafka key of every event message: the dossier code. */
+const eventKey = (): JsonObject => ({
+  ...fragment(dossierCode),
+  description: 'The dossier code, the same as `subject`: one dossier, one partition, its events in order',
+});
+
+const KAFKA_BINDING_SPEC = 'https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/bindings/kafka-protocol-binding.md';
+
+/** A type's message in CloudEvents' structured content mode: the whole envelope as the value. */
+function structuredMessage(type: AnyDossierEventType): JsonObject {
   const sample = SAMPLES[type];
   const current = isCurrentType(type);
+  const message = toKafkaMessage(sample, 'structured');
   return {
     name: type,
-    title: type,
-    summary: current ? `A ${type} event.` : `A ${type} event: an older version, still accepted; an upcaster lifts it to the current one.`,
-    contentType: 'application/json',
+    title: `${type} (structured mode)`,
+    summary: `${current ? `A ${type} event` : `A ${type} event: an older version, still accepted; an upcaster lifts it to the current one`}, in CloudEvents' structured content mode: the whole envelope as the value.`,
+    description: `CloudEvents' Kafka protocol binding (${KAFKA_BINDING_SPEC}): a content-type starting with application/cloudevents makes the message structured. A message with neither a content-type nor any ce_ header is read as structured too. The extensions partitionkey, traceparent and tracestate may be in the envelope.`,
+    contentType: 'application/cloudevents+json',
     headers: {
       type: 'object',
       properties: {
-        [EVENT_HEADERS.type]: { type: 'string', const: type, description: 'The event type, the same as `type` in the value' },
-        [EVENT_HEADERS.id]: { type: 'string', minLength: 1, maxLength: 128, description: 'The event id, the same as `id` in the value' },
+        [CONTENT_TYPE_HEADER]: {
+          type: 'string',
+          pattern: '^[Aa][Pp][Pp][Ll][Ii][Cc][Aa][Tt][Ii][Oo][Nn]/[Cc][Ll][Oo][Uu][Dd][Ee][Vv][Ee][Nn][Tt][Ss]\\+[Jj][Ss][Oo][Nn]',
+          description: `The JSON event format, ${STRUCTURED_CONTENT_TYPE} as @tthc/publisher writes it; a charset other than UTF-8 is refused`,
+        },
       },
-      required: [EVENT_HEADERS.type, EVENT_HEADERS.id],
     },
     payload: { $ref: relative(schemaPath(type)) },
-    bindings: {
-      kafka: {
-        key: { ...fragment(dossierCode), description: 'The dossier code, the same as `subject` in the value: one dossier, one partition, its events in order' },
-        bindingVersion: KAFKA_BINDING_VERSION,
-      },
-    },
+    bindings: { kafka: { key: eventKey(), bindingVersion: KAFKA_BINDING_VERSION } },
     ...(current ? {} : { deprecated: true }),
-    examples: [
-      {
-        name: 'sample',
-        summary: `schemas/samples/${type}.json`,
-        headers: { [EVENT_HEADERS.type]: type, [EVENT_HEADERS.id]: sample.id },
-        payload: sample as unknown as JsonObject,
-      },
-    ],
+    examples: [{ name: 'structured', summary: `schemas/samples/${type}.json, as @tthc/publisher sends it`, headers: message.headers, payload: sample as unknown as JsonObject }],
   };
 }
+
+/** A type's message in CloudEvents' binary content mode: `data` alone as the value, every other attribute a `ce_` header. */
+function binaryMessage(type: AnyDossierEventType): JsonObject {
+  const sample = SAMPLES[type];
+  const current = isCurrentType(type);
+  const message = toKafkaMessage(sample, 'binary');
+  const envelope = anyVersionDossierEvent.options.find((o) => o.shape.type.value === type);
+  if (envelope === undefined) throw new Error(`no schema for ${type}`);
+  const attribute = (name: string, schema: z.ZodType, description?: string): [string, JsonObject] => [
+    `${CE_HEADER_PREFIX}${name}`,
+    { ...fragment(schema), ...(description !== undefined ? { description } : {}) },
+  ];
+  const { specversion, id, source, subject, time, partitionkey, traceparent, tracestate } = envelope.shape;
+  const required = ['specversion', 'id', 'source', 'type', 'subject', 'time'].map((a) => `${CE_HEADER_PREFIX}${a}`);
+  return {
+    name: `${type}.binary`,
+    title: `${type} (binary mode)`,
+    summary: `${current ? `A ${type} event` : `A ${type} event: an older version, still accepted`}, in CloudEvents' binary content mode: data alone as the value, each other attribute a ce_ header.`,
+    description: `CloudEvents' Kafka protocol binding (${KAFKA_BINDING_SPEC}): any content-type not starting with application/cloudevents makes the message binary, and is the media type of data. The official SDKs write ce_datacontenttype beside it, which must then agree. A ce_ header of any other attribute, one written twice or one that is not UTF-8 is refused, naming it; headers without the ce_ prefix are not read.`,
+    contentType: BINARY_CONTENT_TYPE,
+    headers: {
+      type: 'object',
+      properties: Object.fromEntries([
+        [CONTENT_TYPE_HEADER, { type: 'string', pattern: '^application/json(;\\s*charset=(utf|UTF)-8)?$', description: 'The media type of data' }],
+        attribute('specversion', specversion),
+        attribute('id', id),
+        attribute('source', source),
+        [`${CE_HEADER_PREFIX}type`, { type: 'string', const: type }],
+        attribute('subject', subject, 'The dossier code, the same as the key'),
+        attribute('time', time),
+        [`${CE_HEADER_PREFIX}datacontenttype`, { type: 'string', const: BINARY_CONTENT_TYPE, description: 'As the SDKs write it beside content-type; the two must agree' }],
+        attribute('partitionkey', partitionkey.unwrap(), 'CloudEvents partitioning extension: must equal ce_subject'),
+        attribute('traceparent', traceparent.unwrap(), 'W3C trace context: kept with the stored event as metadata and written into log lines about the message'),
+        attribute('tracestate', tracestate.unwrap()),
+      ]),
+      required: [CONTENT_TYPE_HEADER, ...required],
+    },
+    payload: { $ref: `${relative(schemaPath(type))}#/properties/data` },
+    bindings: { kafka: { key: eventKey(), bindingVersion: KAFKA_BINDING_VERSION } },
+    ...(current ? {} : { deprecated: true }),
+    examples: [{ name: 'binary', summary: `schemas/samples/${type}.json in binary mode, as @tthc/publisher sends it with contentMode binary`, headers: message.headers, payload: sample.data as unknown as JsonObject }],
+  };
+}
+
+/** Every event message id: each accepted type in both content modes. */
+const EVENT_MESSAGE_IDS = ACCEPTED_TYPES.flatMap((type) => [type, `${type}.binary`]);
 
 const deadLetterMessage: JsonObject = {
   name: 'dead-letter',
   title: 'Dead letter',
-  summary: 'A message from the events topic that was not stored, with its original key, what its letter keeps of the value, and the reason.',
+  summary:
+    "A message from the events topic that was not stored, with its original key, what its letter keeps of the value and of the headers (a binary event's ce_ headers among them), and the reason.",
   contentType: 'application/octet-stream',
   headers: {
     type: 'object',
@@ -141,7 +200,7 @@ const messageRef = (channel: string, id: string): JsonObject => ({ $ref: `#/chan
 
 /** The AsyncAPI 3.0.0 description of the events topic, its dead-letter topic and the agency registry topic. */
 export function asyncApiDocument(): JsonObject {
-  const eventMessages = Object.fromEntries(ACCEPTED_TYPES.map((type) => [type, { $ref: `#/components/messages/${type}` }]));
+  const eventMessages = Object.fromEntries(EVENT_MESSAGE_IDS.map((id) => [id, { $ref: `#/components/messages/${id}` }]));
   return {
     asyncapi: '3.0.0',
     id: 'urn:tthc:asyncapi:dossier-events',
@@ -157,7 +216,7 @@ export function asyncApiDocument(): JsonObject {
         address: DEFAULT_EVENTS_TOPIC,
         title: 'Dossier events',
         description:
-          "One CloudEvents 1.0 JSON object (structured mode) per message; the key is the dossier code, so each dossier's events keep their order. Each message is one of the accepted event types.",
+          "One CloudEvents 1.0 event per message, in either content mode of CloudEvents' Kafka protocol binding, told apart by the content-type header: structured (the whole envelope as JSON in the value) or binary (data as JSON in the value, every other attribute a ce_ header). The key is the dossier code, so each dossier's events keep their order. Each message is one of the accepted event types, in one of the two modes.",
         messages: eventMessages,
       },
       deadLetters: {
@@ -189,7 +248,7 @@ export function asyncApiDocument(): JsonObject {
         title: 'A one-stop-shop system publishes a dossier event',
         summary: 'One-stop-shop systems (and payment platforms) send each dossier event, keyed by dossier code, after validating it.',
         bindings: { kafka: { clientId: { type: 'string', const: CLIENT_IDS.publisher }, bindingVersion: KAFKA_BINDING_VERSION } },
-        messages: ACCEPTED_TYPES.map((type) => messageRef('dossierEvents', type)),
+        messages: EVENT_MESSAGE_IDS.map((id) => messageRef('dossierEvents', id)),
       },
       ingestDossierEvents: {
         action: 'receive',
@@ -203,7 +262,7 @@ export function asyncApiDocument(): JsonObject {
             bindingVersion: KAFKA_BINDING_VERSION,
           },
         },
-        messages: ACCEPTED_TYPES.map((type) => messageRef('dossierEvents', type)),
+        messages: EVENT_MESSAGE_IDS.map((id) => messageRef('dossierEvents', id)),
       },
       ingestSyncRecords: {
         action: 'receive',
@@ -249,7 +308,7 @@ export function asyncApiDocument(): JsonObject {
     },
     components: {
       messages: {
-        ...Object.fromEntries(ACCEPTED_TYPES.map((type) => [type, eventMessage(type)])),
+        ...Object.fromEntries(ACCEPTED_TYPES.flatMap((type) => [[type, structuredMessage(type)], [`${type}.binary`, binaryMessage(type)]])),
         'dead-letter': deadLetterMessage,
         'dvcqg-sync-record': syncRecordMessage,
         [AGENCY_REGISTRY_EVENT_TYPE]: registryMessage,

@@ -63,7 +63,13 @@ describe('schemas/asyncapi.json', () => {
     expect(refs.length).toBeGreaterThan(ACCEPTED_TYPES.length);
     for (const ref of refs) {
       if (ref.startsWith('#')) expect([ref, resolvePointer(doc, ref) !== undefined]).toEqual([ref, true]);
-      else expect([ref, files.has(`schemas/${ref.replace(/^\.\//, '')}`)]).toEqual([ref, true]);
+      else {
+        // A file beside it, or a part of one (`./events/x.schema.json#/properties/data`).
+        const [file = '', pointer] = ref.split('#');
+        const path = `schemas/${file.replace(/^\.\//, '')}`;
+        expect([ref, files.has(path)]).toEqual([ref, true]);
+        if (pointer !== undefined) expect([ref, resolvePointer(parse(path), `#${pointer}`) !== undefined]).toEqual([ref, true]);
+      }
     }
   });
 
@@ -76,15 +82,27 @@ describe('schemas/asyncapi.json', () => {
     }
   });
 
-  it('describes the events topic: every accepted type, keyed by dossier code, with ce-type and ce-id headers', () => {
+  it("describes the events topic: every accepted type in both of CloudEvents' Kafka content modes, keyed by dossier code", () => {
     expect(resolvePointer(doc, '#/channels/dossierEvents/address')).toBe(DEFAULT_EVENTS_TOPIC);
-    expect(Object.keys(resolvePointer(doc, '#/channels/dossierEvents/messages') as object)).toEqual(ACCEPTED_TYPES);
+    expect(Object.keys(resolvePointer(doc, '#/channels/dossierEvents/messages') as object)).toEqual(ACCEPTED_TYPES.flatMap((t) => [t, `${t}.binary`]));
+    const key = { type: 'string', pattern: '^[A-Z0-9][A-Z0-9.\\-_]{5,63}$' };
     for (const type of ACCEPTED_TYPES) {
-      const message = resolvePointer(doc, `#/components/messages/${type}`);
-      expect(message).toMatchObject({
-        headers: { properties: { 'ce-type': { const: type }, 'ce-id': { type: 'string' } }, required: ['ce-type', 'ce-id'] },
-        bindings: { kafka: { key: { type: 'string', pattern: '^[A-Z0-9][A-Z0-9.\\-_]{5,63}$' } } },
+      expect(resolvePointer(doc, `#/components/messages/${type}`)).toMatchObject({
+        contentType: 'application/cloudevents+json',
+        headers: { properties: { 'content-type': { type: 'string' } } },
+        bindings: { kafka: { key } },
+        examples: [{ name: 'structured', headers: { 'content-type': 'application/cloudevents+json; charset=UTF-8' }, payload: { type } }],
       });
+      const binary = resolvePointer(doc, `#/components/messages/${type}.binary`) as { headers: { required: string[] }; examples: { payload: object }[] };
+      expect(binary).toMatchObject({
+        contentType: 'application/json',
+        headers: { properties: { ce_type: { const: type }, ce_partitionkey: key, ce_traceparent: { type: 'string' } } },
+        payload: { $ref: `./events/${type}.schema.json#/properties/data` },
+        bindings: { kafka: { key } },
+        examples: [{ name: 'binary', headers: { 'content-type': 'application/json', ce_type: type } }],
+      });
+      expect(binary.headers.required).toEqual(['content-type', 'ce_specversion', 'ce_id', 'ce_source', 'ce_type', 'ce_subject', 'ce_time']);
+      expect(binary.examples[0]?.payload).not.toHaveProperty('type');
     }
   });
 

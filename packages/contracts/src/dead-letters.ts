@@ -28,6 +28,3 @@ const MEANINGS: Record<DeadLetterReason, string> = {
 export const DEAD_LETTER_REASONS = CORE_REASONS.map((code) => ({ code, meaning: MEANINGS[code] }));
 
 export { DEAD_LETTER_HEADERS };
-
-/** Headers of a message on the events topic, as `@tthc/publisher` sends them. */
-export const EVENT_HEADERS = { type: 'ce-type', id: 'ce-id' } as const;

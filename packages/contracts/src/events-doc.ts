@@ -1,13 +1,24 @@
-import { DOSSIER_EVENT_TYPES, EVENT_TYPE_PREFIX, formatProblems, upcastBody, validateDossierEvent, type AnyDossierEventType } from '@tthc/core';
+import {
+  DOSSIER_EVENT_TYPES,
+  EVENT_TYPE_PREFIX,
+  formatProblems,
+  parseKafkaEvent,
+  toKafkaMessage,
+  upcastBody,
+  validateDossierEvent,
+  type AnyDossierEventType,
+} from '@tthc/core';
 import { DEFAULT_CONSUMER_GROUP, DEFAULT_DEAD_LETTER_TOPIC, DEFAULT_EVENTS_TOPIC } from '@tthc/kafka';
 import { ASYNCAPI_PATH } from './asyncapi';
-import { DEAD_LETTER_HEADERS, DEAD_LETTER_REASONS, EVENT_HEADERS } from './dead-letters';
+import { DEAD_LETTER_HEADERS, DEAD_LETTER_REASONS } from './dead-letters';
 import { ACCEPTED_TYPES, eventJsonSchema, isCurrentType, schemaPath } from './event-schemas';
 import { isJsonObject, type Json, type JsonObject } from './json';
 import { lifecycleTable } from './lifecycle-table';
 import { INVALID_SAMPLES, invalidSamplePath, samplePath, SAMPLES } from './samples';
 
 export const EVENTS_DOC_PATH = 'docs/events.md';
+
+const KAFKA_BINDING = 'https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/bindings/kafka-protocol-binding.md';
 
 /** The description zod gives every date-time field that has no description of its own. */
 const GENERIC_DATE_TIME = 'ISO 8601 date-time with offset';
@@ -68,6 +79,10 @@ const ENVELOPE_NOTES: Readonly<Record<string, { rule?: string; meaning?: string 
   id: { meaning: 'Unique id of this event (a UUID is a good choice); a redelivered event keeps its id' },
   subject: { meaning: 'The dossier code (mã hồ sơ) issued by the one-stop-shop system: the dossier the event belongs to' },
   datacontenttype: { meaning: 'Content type of `data`; may be left out' },
+  time: { meaning: 'When the event happened in the source system: any offset, UTC (`Z`) included, with or without fractions of a second' },
+  partitionkey: { meaning: 'CloudEvents [partitioning extension](https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/extensions/partitioning.md): the Kafka key; must be the dossier code, the same as `subject`' },
+  traceparent: { meaning: 'CloudEvents [distributed tracing extension](https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/extensions/distributed-tracing.md): the W3C traceparent of the send' },
+  tracestate: { meaning: 'Distributed tracing extension: the W3C tracestate of the send' },
 };
 
 const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -187,6 +202,28 @@ function versioningExample(): string {
   return [`\`${v1.type}\` data:`, '', json(v1.data), '', `read as \`${lifted.type}\` data:`, '', json(lifted.data)].join('\n');
 }
 
+/** One message in each content mode, as @tthc/publisher writes the sample, with the refusals of a broken binary message. */
+function contentModeExamples(): string {
+  const sample = SAMPLES['vn.gov.tthc.dossier.paid-online.v1'];
+  const structured = toKafkaMessage(sample, 'structured');
+  const binary = toKafkaMessage(sample, 'binary');
+  const message = (m: typeof binary) => json({ key: m.key, headers: m.headers, value: JSON.parse(m.value) as unknown });
+  const { ce_time: _time, ...withoutTime } = binary.headers;
+  const broken = parseKafkaEvent(binary.value, { ...withoutTime, ce_applicantname: 'Nguyễn Văn A' });
+  if (broken.ok) throw new Error('the broken binary example passes');
+  return [
+    'The [`paid-online.v1` sample](' + fromDocs(samplePath('vn.gov.tthc.dossier.paid-online.v1')) + ') in structured mode (the value is shown as JSON; on the wire it is UTF-8 text):',
+    '',
+    message(structured),
+    '',
+    'The same event in binary mode:',
+    '',
+    message(binary),
+    '',
+    `That binary message without \`ce_time\` and with a header \`ce_applicantname\` is a dead letter (\`${broken.reason}\`): ${code(formatProblems(broken.problems))}. The letter keeps the header's name, not its value.`,
+  ].join('\n');
+}
+
 function refusalExamples(): string {
   const rows = INVALID_SAMPLES.map((s) => {
     const result = validateDossierEvent(s.event);
@@ -214,20 +251,22 @@ export function renderEventsDoc(): string {
     '',
     '## In short',
     '',
-    `- Every event is one JSON object: a [CloudEvents 1.0](https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/spec.md) envelope in structured mode, whose \`subject\` is the dossier code and whose \`data\` holds the event's fields.`,
-    `- Send it to the Kafka topic \`${DEFAULT_EVENTS_TOPIC}\` with the dossier code as the message key and the headers \`${EVENT_HEADERS.type}\` and \`${EVENT_HEADERS.id}\`, or put one event per line in an NDJSON file for \`tthc ingest --file\`.`,
+    `- Every event is a [CloudEvents 1.0](https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/spec.md) event whose \`subject\` is the dossier code and whose \`data\` holds the event's fields.`,
+    `- Send it to the Kafka topic \`${DEFAULT_EVENTS_TOPIC}\` with the dossier code as the message key, in either content mode of CloudEvents' [Kafka protocol binding](${KAFKA_BINDING}): structured (the whole envelope as the value) or binary (\`data\` as the value, every other attribute a \`ce_\` header), as the official CloudEvents SDKs send them. Or put one envelope per line in an NDJSON file for \`tthc ingest --file\`.`,
     '- Unknown fields are refused, at every level: events carry codes and times, never names, ID numbers or addresses.',
     '- Times carry their offset (`+07:00`); days are Asia/Ho_Chi_Minh calendar days.',
     '- The version is part of the type; older versions stay accepted.',
     '',
     '## The envelope',
     '',
-    'Every event type has this envelope; only `type` and `data` differ. No other attribute is accepted (CloudEvents extension attributes included).',
+    'Every event type has this envelope; only `type` and `data` differ. Of the CloudEvents extensions, the three that SDKs and tracing add are accepted: `partitionkey`, `traceparent` and `tracestate`. No other attribute is accepted, and a refusal names it.',
     '',
     envelopeTable(),
     '',
     '- `id`: the event store is idempotent by id. An event whose id is already stored with the same dossier, type and data is a recognised duplicate and changes nothing, so a publisher may safely resend. The same id with a different dossier, type or data is refused (`duplicate-id-conflict`): never reuse an id for another event.',
-    '- `time` is kept with the event as metadata. The figures use the instant in `data` (`receivedAt`, `finishedAt`, `paidAt`, …).',
+    '- `time` is kept with the event as metadata, as sent (the JavaScript SDK\'s structured output rewrites it to UTC with milliseconds; either form is accepted). The figures use the instants in `data` (`receivedAt`, `finishedAt`, `paidAt`, …), which are kept as sent.',
+    '- `partitionkey` is the dossier code again: it is checked, not stored. The official SDKs\' Kafka bindings take the message key from it.',
+    '- `traceparent` and `tracestate` are kept with the stored event as metadata, never as its content: the same event resent under another trace is a duplicate, not a conflict. The ingest service writes the trace into its log lines about a message it refuses.',
     '',
     '## Event types',
     '',
@@ -236,20 +275,38 @@ export function renderEventsDoc(): string {
     table(['type', 'version', 'what happened'], typeRows),
     '',
     ...ACCEPTED_TYPES.flatMap((t) => [typeSection(t), '']),
-    '## Topic, key and headers',
+    '<a id="content-modes"></a>',
+    '',
+    '## Topic, key and the two content modes',
+    '',
+    `Topic \`${DEFAULT_EVENTS_TOPIC}\`; key: the dossier code, the same as \`subject\`, so that all events of a dossier go to one partition and keep their order. Each message is one event in one of the two content modes of CloudEvents' [Kafka protocol binding](${KAFKA_BINDING}). The ingest service tells them apart as the binding says, by the \`content-type\` header alone (\`contentModeOf\` in \`packages/core/src/events/kafka-binding.ts\`):`,
     '',
     table(
-      ['', ''],
+      ['', 'structured', 'binary'],
       [
-        ['topic', code(DEFAULT_EVENTS_TOPIC)],
-        ['key', 'the dossier code, the same as `subject`: all events of a dossier go to one partition and keep their order'],
-        ['value', 'the event, UTF-8 JSON (the whole envelope: CloudEvents structured mode)'],
-        [`header ${code(EVENT_HEADERS.type)}`, 'the event type, the same as `type`'],
-        [`header ${code(EVENT_HEADERS.id)}`, 'the event id, the same as `id`'],
+        [
+          '`content-type` header',
+          'starts with `application/cloudevents`: must be the JSON format, `application/cloudevents+json` (`@tthc/publisher` writes `application/cloudevents+json; charset=UTF-8`)',
+          'anything else: the media type of `data`, which must be `application/json`',
+        ],
+        ['value', 'the whole envelope, UTF-8 JSON', '`data` alone, UTF-8 JSON'],
+        [
+          'attributes',
+          'in the value',
+          'each a header `ce_<attribute>`: `ce_specversion`, `ce_id`, `ce_source`, `ce_type`, `ce_subject`, `ce_time`, and the extensions `ce_partitionkey`, `ce_traceparent`, `ce_tracestate`. A `ce_datacontenttype` beside `content-type` (the SDKs write both) must agree with it.',
+        ],
+        ['other headers', 'not read', 'not read: only `ce_` headers are attributes'],
       ],
     ),
     '',
-    `\`@tthc/publisher\` (and \`tthc publish FILE\`) validates every event with the same schemas before sending any, then sends them with these key and headers from an idempotent producer (\`acks\` = all, one request in flight, so a retry neither duplicates nor reorders). The ingest service reads the value only: it consumes the topic as the consumer group \`${DEFAULT_CONSUMER_GROUP}\`, appends each fetched batch to the event store in one transaction and commits the offsets after it. Publish each dossier's events in the order they happened.`,
+    "- A message with neither a `content-type` nor any `ce_` header is read as structured: senders wrote that before the binding was followed here. So is a line of an NDJSON file.",
+    '- Both modes are checked by the same rules and give the same stored event. In binary mode a refusal names the header (`ce_time (header): …`, `content-type (header): …`) or the field of `data` in the value (`data.paidAt: …`).',
+    '- A `ce_` header of an attribute the envelope does not have, a header written twice, or a header that is not UTF-8 text is refused, naming it. A message that is neither a valid structured nor a valid binary event is refused, naming what it lacks.',
+    '- Batches (`application/cloudevents-batch+json`) and other event formats are refused: send one event per message.',
+    '',
+    contentModeExamples(),
+    '',
+    `\`@tthc/publisher\` (and \`tthc publish FILE\`, \`tthc simulate --kafka\`) validates every event with the same schemas before sending any, then sends them keyed by dossier code from an idempotent producer (\`acks\` = all, one request in flight, so a retry neither duplicates nor reorders), in structured mode unless told \`contentMode: 'binary'\` (\`--content-mode binary\`). The official CloudEvents SDKs work as well: the \`cloudevents\` npm package's Kafka binding and the Java SDK's \`io.cloudevents:cloudevents-kafka\` serializer, in either mode (\`test/e2e/cloudevents-sdks.e2e.test.ts\` sends through both). The ingest service consumes the topic as the consumer group \`${DEFAULT_CONSUMER_GROUP}\`, appends each fetched batch to the event store in one transaction and commits the offsets after it. Publish each dossier's events in the order they happened.`,
     '',
     `The same events may be delivered as a file instead: NDJSON, one event per line, read by \`tthc ingest --file FILE\` through the same validation.`,
     '',

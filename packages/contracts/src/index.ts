@@ -1,5 +1,5 @@
 export { ASYNCAPI_PATH, asyncApiDocument } from './asyncapi';
-export { DEAD_LETTER_HEADERS, DEAD_LETTER_REASONS, EVENT_HEADERS } from './dead-letters';
+export { DEAD_LETTER_HEADERS, DEAD_LETTER_REASONS } from './dead-letters';
 export { ACCEPTED_TYPES, eventJsonSchema, schemaId, schemaPath } from './event-schemas';
 export { EVENTS_DOC_PATH, renderEventsDoc } from './events-doc';
 export { lifecycleTable, type LifecycleRow } from './lifecycle-table';
