@@ -74,7 +74,14 @@ function structuredMessage(type: AnyDossierEventType): JsonObject {
     payload: { $ref: relative(schemaPath(type)) },
     bindings: { kafka: { key: eventKey(), bindingVersion: KAFKA_BINDING_VERSION } },
     ...(current ? {} : { deprecated: true }),
-    examples: [{ name: 'structured', summary: `schemas/samples/${type}.json, as @tthc/publisher sends it`, headers: message.headers, payload: sample as unknown as JsonObject }],
+    examples: [
+      {
+        name: 'structured',
+        summary: `schemas/samples/${type}.json, as @tthc/publisher sends it`,
+        headers: message.headers,
+        payload: sample as unknown as JsonObject,
+      },
+    ],
   };
 }
 
@@ -107,9 +114,16 @@ function binaryMessage(type: AnyDossierEventType): JsonObject {
         [`${CE_HEADER_PREFIX}type`, { type: 'string', const: type }],
         attribute('subject', subject, 'The dossier code, the same as the key'),
         attribute('time', time),
-        [`${CE_HEADER_PREFIX}datacontenttype`, { type: 'string', const: BINARY_CONTENT_TYPE, description: 'As the SDKs write it beside content-type; the two must agree' }],
+        [
+          `${CE_HEADER_PREFIX}datacontenttype`,
+          { type: 'string', const: BINARY_CONTENT_TYPE, description: 'As the SDKs write it beside content-type; the two must agree' },
+        ],
         attribute('partitionkey', partitionkey.unwrap(), 'CloudEvents partitioning extension: must equal ce_subject'),
-        attribute('traceparent', traceparent.unwrap(), 'W3C trace context: kept with the stored event as metadata and written into log lines about the message'),
+        attribute(
+          'traceparent',
+          traceparent.unwrap(),
+          'W3C trace context: kept with the stored event as metadata and written into log lines about the message',
+        ),
         attribute('tracestate', tracestate.unwrap()),
       ]),
       required: [CONTENT_TYPE_HEADER, ...required],
@@ -117,7 +131,14 @@ function binaryMessage(type: AnyDossierEventType): JsonObject {
     payload: { $ref: `${relative(schemaPath(type))}#/properties/data` },
     bindings: { kafka: { key: eventKey(), bindingVersion: KAFKA_BINDING_VERSION } },
     ...(current ? {} : { deprecated: true }),
-    examples: [{ name: 'binary', summary: `schemas/samples/${type}.json in binary mode, as @tthc/publisher sends it with contentMode binary`, headers: message.headers, payload: sample.data as unknown as JsonObject }],
+    examples: [
+      {
+        name: 'binary',
+        summary: `schemas/samples/${type}.json in binary mode, as @tthc/publisher sends it with contentMode binary`,
+        headers: message.headers,
+        payload: sample.data as unknown as JsonObject,
+      },
+    ],
   };
 }
 
@@ -308,7 +329,12 @@ export function asyncApiDocument(): JsonObject {
     },
     components: {
       messages: {
-        ...Object.fromEntries(ACCEPTED_TYPES.flatMap((type) => [[type, structuredMessage(type)], [`${type}.binary`, binaryMessage(type)]])),
+        ...Object.fromEntries(
+          ACCEPTED_TYPES.flatMap((type) => [
+            [type, structuredMessage(type)],
+            [`${type}.binary`, binaryMessage(type)],
+          ]),
+        ),
         'dead-letter': deadLetterMessage,
         'dvcqg-sync-record': syncRecordMessage,
         [AGENCY_REGISTRY_EVENT_TYPE]: registryMessage,

@@ -80,8 +80,14 @@ const ENVELOPE_NOTES: Readonly<Record<string, { rule?: string; meaning?: string 
   subject: { meaning: 'The dossier code (mã hồ sơ) issued by the one-stop-shop system: the dossier the event belongs to' },
   datacontenttype: { meaning: 'Content type of `data`; may be left out' },
   time: { meaning: 'When the event happened in the source system: any offset, UTC (`Z`) included, with or without fractions of a second' },
-  partitionkey: { meaning: 'CloudEvents [partitioning extension](https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/extensions/partitioning.md): the Kafka key; must be the dossier code, the same as `subject`' },
-  traceparent: { meaning: 'CloudEvents [distributed tracing extension](https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/extensions/distributed-tracing.md): the W3C traceparent of the send' },
+  partitionkey: {
+    meaning:
+      'CloudEvents [partitioning extension](https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/extensions/partitioning.md): the Kafka key; must be the dossier code, the same as `subject`',
+  },
+  traceparent: {
+    meaning:
+      'CloudEvents [distributed tracing extension](https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/extensions/distributed-tracing.md): the W3C traceparent of the send',
+  },
   tracestate: { meaning: 'Distributed tracing extension: the W3C tracestate of the send' },
 };
 
@@ -212,7 +218,9 @@ function contentModeExamples(): string {
   const broken = parseKafkaEvent(binary.value, { ...withoutTime, ce_applicantname: 'Nguyễn Văn A' });
   if (broken.ok) throw new Error('the broken binary example passes');
   return [
-    'The [`paid-online.v1` sample](' + fromDocs(samplePath('vn.gov.tthc.dossier.paid-online.v1')) + ') in structured mode (the value is shown as JSON; on the wire it is UTF-8 text):',
+    'The [`paid-online.v1` sample](' +
+      fromDocs(samplePath('vn.gov.tthc.dossier.paid-online.v1')) +
+      ') in structured mode (the value is shown as JSON; on the wire it is UTF-8 text):',
     '',
     message(structured),
     '',
@@ -264,8 +272,8 @@ export function renderEventsDoc(): string {
     envelopeTable(),
     '',
     '- `id`: the event store is idempotent by id. An event whose id is already stored with the same dossier, type and data is a recognised duplicate and changes nothing, so a publisher may safely resend. The same id with a different dossier, type or data is refused (`duplicate-id-conflict`): never reuse an id for another event.',
-    '- `time` is kept with the event as metadata, as sent (the JavaScript SDK\'s structured output rewrites it to UTC with milliseconds; either form is accepted). The figures use the instants in `data` (`receivedAt`, `finishedAt`, `paidAt`, …), which are kept as sent.',
-    '- `partitionkey` is the dossier code again: it is checked, not stored. The official SDKs\' Kafka bindings take the message key from it.',
+    "- `time` is kept with the event as metadata, as sent (the JavaScript SDK's structured output rewrites it to UTC with milliseconds; either form is accepted). The figures use the instants in `data` (`receivedAt`, `finishedAt`, `paidAt`, …), which are kept as sent.",
+    "- `partitionkey` is the dossier code again: it is checked, not stored. The official SDKs' Kafka bindings take the message key from it.",
     '- `traceparent` and `tracestate` are kept with the stored event as metadata, never as its content: the same event resent under another trace is a duplicate, not a conflict. The ingest service writes the trace into its log lines about a message it refuses.',
     '',
     '## Event types',
@@ -299,7 +307,7 @@ export function renderEventsDoc(): string {
       ],
     ),
     '',
-    "- A message with neither a `content-type` nor any `ce_` header is read as structured: senders wrote that before the binding was followed here. So is a line of an NDJSON file.",
+    '- A message with neither a `content-type` nor any `ce_` header is read as structured: senders wrote that before the binding was followed here. So is a line of an NDJSON file.',
     '- Both modes are checked by the same rules and give the same stored event. In binary mode a refusal names the header (`ce_time (header): …`, `content-type (header): …`) or the field of `data` in the value (`data.paidAt: …`).',
     '- A `ce_` header of an attribute the envelope does not have, a header written twice, or a header that is not UTF-8 text is refused, naming it. A message that is neither a valid structured nor a valid binary event is refused, naming what it lacks.',
     '- Batches (`application/cloudevents-batch+json`) and other event formats are refused: send one event per message.',
