@@ -8,6 +8,7 @@ import {
   localDay,
   PARKED_REASON,
   START_OF_LOG,
+  toKafkaMessage,
   toNewEvent,
   type AgencyRegistry,
   type AgencyRegistryFile,
@@ -16,6 +17,7 @@ import {
 import { demoRegistry, generateDemoDataset } from '@tthc/test-support';
 import { DossierCache } from './dossier-cache';
 import { ingestBatch, type IncomingMessage, type IngestContext } from './ingest-batch';
+import { redriveDeadLetters } from './redrive-letters';
 
 function registryOf(file: AgencyRegistryFile = demoRegistry()): AgencyRegistry {
   const loaded = loadAgencyRegistry(file);
@@ -294,5 +296,46 @@ describe('property: any order, any batching, any bad lines between', () => {
       ),
       { numRuns: 60 },
     );
+  });
+});
+
+describe("a binary-mode message (CloudEvents' Kafka binding, issue #23)", () => {
+  const binary = (event: Ev, origin: string): IncomingMessage => {
+    const { key, value, headers } = toKafkaMessage(event, 'binary');
+    return { key, value: Buffer.from(value), headers, origin };
+  };
+  const paid = firstOf('vn.gov.tthc.dossier.paid-online.v1');
+  const history = streamOf(paid.subject);
+
+  it('is parked with its headers when it comes before its receipt, and released by a receipt in structured mode', async () => {
+    const { ctx, message } = fresh();
+    const early = await ingestBatch(ctx, [binary(paid, 't/0@1')]);
+    expect(early.counts).toMatchObject({ consumed: 1, parked: 1 });
+    const [letter] = await ctx.ingestStore.listLetters({ status: 'parked' });
+    expect(letter?.headers).toMatchObject({ ce_id: paid.id, ce_type: paid.type, 'content-type': 'application/json' });
+    expect(JSON.parse(new TextDecoder().decode(letter?.value))).toEqual(paid.data);
+
+    const rest = history.filter((e) => e !== paid);
+    const later = await ingestBatch(
+      ctx,
+      lines(rest).map((l) => message(l)),
+    );
+    expect(later.unparked).toBe(1);
+    expect((await storedIds(ctx)).sort()).toEqual(history.map((e) => e.id).sort());
+    const [stored] =
+      (await ctx.eventStore.readStreams([dossierStreamId(paid.subject)])).get(dossierStreamId(paid.subject))?.filter((e) => e.id === paid.id) ?? [];
+    expect(stored?.data).toEqual(paid.data);
+  });
+
+  it('is a dead letter with its headers when its source may not publish, and is stored by a redrive once the registry allows it', async () => {
+    const { ctx } = fresh(registryOf(demoRegistry('urn:tthc:another-system')));
+    const receipt = history[0]!;
+    const refused = await ingestBatch(ctx, [binary(receipt, 't/0@2')]);
+    expect(refused.counts).toMatchObject({ consumed: 1, deadLettered: 1 });
+    expect(refused.deadLetters[0]).toMatchObject({ reason: 'unauthorised-source', headers: { ce_source: receipt.source } });
+
+    const summary = await redriveDeadLetters(ctx, registryOf(), { limit: 10 });
+    expect(summary).toMatchObject({ letters: 1, appended: 1, dead: 0 });
+    expect(await storedIds(ctx)).toEqual([receipt.id]);
   });
 });
