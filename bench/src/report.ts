@@ -69,6 +69,9 @@ export const RATIO_PAIRS: readonly (readonly [ours: string, base: string])[] = [
     ['limit.sqlite-bare-insert', 'limit.sqlite-insert'].map((base) => [ours, base] as const),
   ),
   ...['store.sqlite-read', 'project.sqlite', 'replay.sqlite'].map((ours) => [ours, 'limit.sqlite-read'] as const),
+  // CloudEvents' binary content mode (attributes in headers) against the structured mode, and the limit.
+  ['ingest.kafka-postgres-binary', 'ingest.kafka-postgres'],
+  ['ingest.kafka-postgres-binary', 'limit.postgres-bare-copy'],
   // The same dossiers through the second door (DVCQG sync records) against the CloudEvents door.
   ['ingest.sync-file-sqlite', 'ingest.file-sqlite'],
   ['ingest.sync-file-sqlite', 'limit.sqlite-bare-insert'],

@@ -293,42 +293,31 @@ const KAFKA_INGEST_NOTE = `includes the idle wait of ${IDLE_MS} ms to 1 s before
  * The Kafka → PostgreSQL rows. The profile is published once to fresh topics by `tthc simulate
  * --kafka` (untimed). Then, into a fresh database: `ingest.kafka-postgres` (`tthc ingest --until-idle`
  * alone), `project.postgres` (`tthc project --until-caught-up` alone, after it), `replay.postgres` and
- * `report.postgres`. Then `pipeline.kafka-postgres` from the same filled topics, with a fresh
+ * `report.postgres`. Then `ingest.kafka-postgres-binary`, the same in binary content mode. Then
+ * `pipeline.kafka-postgres` from the first filled topics, with a fresh
  * consumer group into another fresh database: ingest and a following projection side by side, then the report.
  */
 export const kafkaPostgres: Suite = {
   name: 'e2e-postgres',
-  rows: ['ingest.kafka-postgres', 'project.postgres', 'replay.postgres', 'report.postgres', 'api.report.postgres', 'pipeline.kafka-postgres'],
+  rows: [
+    'ingest.kafka-postgres',
+    'ingest.kafka-postgres-binary',
+    'project.postgres',
+    'replay.postgres',
+    'report.postgres',
+    'api.report.postgres',
+    'pipeline.kafka-postgres',
+  ],
   needsKafka: true,
   async run(context: BenchContext) {
-    const { dataset, postgres, tthc, brokers } = context;
+    const { postgres } = context;
     const topics = benchTopics();
     const profile = writeProfile(context);
     try {
-      const label = rowOf(context, 'ingest.kafka-postgres').name;
-      status(`${label}: tthc simulate --kafka (publishing ${dataset.events.toLocaleString('en')} events; not timed)…`);
-      const publish = await tthc.run(`${label}.publish`, [
-        'simulate',
-        '--profile',
-        profile,
-        '--seed',
-        String(dataset.seed),
-        '--kafka',
-        '--brokers',
-        brokers,
-        '--topic',
-        topics.events,
-        '--registry-topic',
-        topics.registry,
-      ]);
-      const published = step('tthc simulate --kafka (publish)', publish, { untimed: true });
+      const published = await publishProfile(context, profile, topics, 'ingest.kafka-postgres', 'structured');
       const database = await postgres.createDatabase();
       try {
-        status(`${label}: tthc ingest --until-idle…`);
-        await postgres.checkpoint();
-        const ingest = await tthc.run(`${label}.ingest`, kafkaIngestArgs(context, topics, topics.group, database.url));
-        expectIngested(outputOf(ingestOutput, ingest, 'tthc ingest'), dataset.events, label);
-        processRow(context, 'ingest.kafka-postgres', ingest, [published, step(KAFKA_INGEST_STEP, ingest, { note: KAFKA_INGEST_NOTE })]);
+        await kafkaIngestRow(context, 'ingest.kafka-postgres', topics, database.url, published);
         await project(context, 'project.postgres', database.url);
         await replay(context, 'replay.postgres', database.url);
         await reportLatency(context, database.url);
@@ -336,13 +325,68 @@ export const kafkaPostgres: Suite = {
       } finally {
         await database.drop();
       }
+      await binaryIngest(context, profile);
       await kafkaPipeline(context, topics, published);
     } finally {
       rmSync(profile, { force: true });
-      await deleteBenchTopics(brokers, topics).catch((error: unknown) => context.logger.warn({ err: error, topics }, 'could not delete the bench topics'));
+      await deleteBenchTopics(context.brokers, topics).catch((error: unknown) => context.logger.warn({ err: error, topics }, 'could not delete the bench topics'));
     }
   },
 };
+
+/** `tthc simulate --kafka` of the profile to the topics, in a CloudEvents content mode (not timed). */
+async function publishProfile(context: BenchContext, profile: string, topics: BenchTopics, base: string, mode: 'structured' | 'binary'): Promise<StepResult> {
+  const { dataset, tthc, brokers } = context;
+  const label = rowOf(context, base).name;
+  status(`${label}: tthc simulate --kafka --content-mode ${mode} (publishing ${dataset.events.toLocaleString('en')} events; not timed)…`);
+  const publish = await tthc.run(`${label}.publish`, [
+    'simulate',
+    '--profile',
+    profile,
+    '--seed',
+    String(dataset.seed),
+    '--kafka',
+    '--brokers',
+    brokers,
+    '--topic',
+    topics.events,
+    '--registry-topic',
+    topics.registry,
+    '--content-mode',
+    mode,
+  ]);
+  return step(`tthc simulate --kafka --content-mode ${mode} (publish)`, publish, { untimed: true });
+}
+
+/** `tthc ingest --until-idle` alone, from the topics into a fresh database: checked to have stored every event. */
+async function kafkaIngestRow(context: BenchContext, base: string, topics: BenchTopics, url: string, published: StepResult): Promise<void> {
+  const label = rowOf(context, base).name;
+  status(`${label}: tthc ingest --until-idle…`);
+  await context.postgres.checkpoint();
+  const ingest = await context.tthc.run(`${label}.ingest`, kafkaIngestArgs(context, topics, topics.group, url));
+  expectIngested(outputOf(ingestOutput, ingest, 'tthc ingest'), context.dataset.events, label);
+  processRow(context, base, ingest, [published, step(KAFKA_INGEST_STEP, ingest, { note: KAFKA_INGEST_NOTE })]);
+}
+
+/**
+ * `ingest.kafka-postgres-binary`: the same profile published in CloudEvents' binary content mode
+ * (`data` as the value, the attributes as `ce_` headers) to topics of its own, ingested alone into a
+ * fresh database: what reading a binary message costs beside a structured one, in the same run.
+ */
+async function binaryIngest(context: BenchContext, profile: string): Promise<void> {
+  const topics = benchTopics();
+  try {
+    const published = await publishProfile(context, profile, topics, 'ingest.kafka-postgres-binary', 'binary');
+    const database = await context.postgres.createDatabase();
+    try {
+      await kafkaIngestRow(context, 'ingest.kafka-postgres-binary', topics, database.url, published);
+    } finally {
+      await database.drop();
+    }
+  } finally {
+    await deleteBenchTopics(context.brokers, topics).catch((error: unknown) => context.logger.warn({ err: error, topics }, 'could not delete the bench topics'));
+  }
+}
 
 /** `tthc project --until-caught-up` alone, after ingest: checked to have read every event. */
 async function project(context: BenchContext, base: string, store: string): Promise<void> {
