@@ -329,7 +329,9 @@ export const kafkaPostgres: Suite = {
       await kafkaPipeline(context, topics, published);
     } finally {
       rmSync(profile, { force: true });
-      await deleteBenchTopics(context.brokers, topics).catch((error: unknown) => context.logger.warn({ err: error, topics }, 'could not delete the bench topics'));
+      await deleteBenchTopics(context.brokers, topics).catch((error: unknown) =>
+        context.logger.warn({ err: error, topics }, 'could not delete the bench topics'),
+      );
     }
   },
 };
@@ -384,7 +386,9 @@ async function binaryIngest(context: BenchContext, profile: string): Promise<voi
       await database.drop();
     }
   } finally {
-    await deleteBenchTopics(context.brokers, topics).catch((error: unknown) => context.logger.warn({ err: error, topics }, 'could not delete the bench topics'));
+    await deleteBenchTopics(context.brokers, topics).catch((error: unknown) =>
+      context.logger.warn({ err: error, topics }, 'could not delete the bench topics'),
+    );
   }
 }
 
