@@ -156,11 +156,15 @@ function parseBinary(value: string | Uint8Array, headers: KafkaHeaders): ParseRe
     const dataProblems = data.problems.map((p) => ({ field: p.field === '(message)' ? 'data (message value)' : `data.${p.field}`, rule: p.rule }));
     return { ok: false, reason: data.reason, problems: [...problems, ...dataProblems] };
   }
-  if (problems.length > 0) return { ok: false, reason: 'invalid-event', problems };
   const result = validateDossierEvent({ ...attributes, data: data.value });
-  if (result.ok) return result;
+  if (result.ok && problems.length === 0) return result;
+  // Every rule broken at once, the headers' own first; a header already named is not named again as missing.
+  const named = new Set(problems.map((p) => p.field));
   const carried = contentType !== undefined;
-  return { ...result, problems: result.problems.map((p) => ({ field: binaryField(p.field, carried), rule: p.rule })) };
+  const schemaProblems = result.ok
+    ? []
+    : result.problems.map((p) => ({ field: binaryField(p.field, carried), rule: p.rule })).filter((p) => !named.has(p.field));
+  return { ok: false, reason: 'invalid-event', problems: [...problems, ...schemaProblems] };
 }
 
 /** A Kafka message as the binding writes it: the dossier code as key, so that each dossier keeps its order. */

@@ -98,6 +98,15 @@ describe("CloudEvents' Kafka protocol binding", () => {
     expect(problemsOf(result).join('\n')).toContain(expected);
   });
 
+  it('names every rule a binary message breaks at once, each header once', () => {
+    const m = binary({ ce_time: undefined, ce_applicantname: 'Nguyễn Văn A', ce_source: new Uint8Array([0xff]) });
+    expect(problemsOf(parseKafkaEvent(m.value, m.headers))).toEqual([
+      expect.stringMatching(/^ce_source \(header\): must be/) as string,
+      '(headers): unknown attribute header(s) not allowed: ce_applicantname',
+      'ce_time (header): is required (string)',
+    ]);
+  });
+
   it('checks data in the value by the same rules, naming its fields', () => {
     const bad = binary({}, { ...received.data, processingAgencyCode: 'SO-TU-PHAP', applicantName: 'Nguyễn Văn A' });
     expect(problemsOf(parseKafkaEvent(bad.value, bad.headers)).sort()).toEqual([
