@@ -63,11 +63,19 @@ function mediaType(contentType: string): { type: string; charset: string | undef
  * was followed here (and what a line of an NDJSON file is), and no binary event can lack every header.
  */
 export function contentModeOf(headers: KafkaHeaders | undefined): ContentMode {
-  if (headers === undefined) return 'structured';
+  return readMode(headers).mode;
+}
+
+type HeaderText = ReturnType<typeof headerText>;
+
+/** The mode and the `content-type` read once, for the parse that follows (a per-message cost). */
+function readMode(headers: KafkaHeaders | undefined): { mode: ContentMode; contentType: HeaderText } {
+  if (headers === undefined) return { mode: 'structured', contentType: undefined };
   const contentType = headerText(headers[CONTENT_TYPE_HEADER]);
-  if (contentType?.ok === true && contentType.text.trim().toLowerCase().startsWith(STRUCTURED_PREFIX)) return 'structured';
-  if (contentType !== undefined) return 'binary';
-  return Object.keys(headers).some((name) => name.startsWith(CE_HEADER_PREFIX) && headers[name] != null) ? 'binary' : 'structured';
+  if (contentType?.ok === true && contentType.text.trim().toLowerCase().startsWith(STRUCTURED_PREFIX)) return { mode: 'structured', contentType };
+  if (contentType !== undefined) return { mode: 'binary', contentType };
+  const binary = Object.keys(headers).some((name) => name.startsWith(CE_HEADER_PREFIX) && headers[name] != null);
+  return { mode: binary ? 'binary' : 'structured', contentType };
 }
 
 /** A parsed message, with the mode it came in. */
@@ -79,13 +87,12 @@ export type KafkaParseResult = ParseResult & { readonly mode: ContentMode };
  * Both modes give the same event for the same attributes and data, and meet the same rules.
  */
 export function parseKafkaEvent(value: string | Uint8Array, headers: KafkaHeaders | undefined): KafkaParseResult {
-  const mode = contentModeOf(headers);
-  if (mode === 'structured') return { mode, ...parseStructured(value, headers) };
-  return { mode, ...parseBinary(value, headers ?? {}) };
+  const { mode, contentType } = readMode(headers);
+  if (mode === 'structured') return { mode, ...parseStructured(value, contentType) };
+  return { mode, ...parseBinary(value, headers ?? {}, contentType) };
 }
 
-function parseStructured(value: string | Uint8Array, headers: KafkaHeaders | undefined): ParseResult {
-  const contentType = headers === undefined ? undefined : headerText(headers[CONTENT_TYPE_HEADER]);
+function parseStructured(value: string | Uint8Array, contentType: HeaderText): ParseResult {
   if (contentType !== undefined) {
     const problem = structuredContentTypeProblem(contentType);
     if (problem) return { ok: false, reason: 'invalid-event', problems: [problem] };
@@ -112,7 +119,7 @@ function binaryField(field: string, contentTypeCarried: boolean): string {
   return `${CE_HEADER_PREFIX}${attribute} (header)`;
 }
 
-function parseBinary(value: string | Uint8Array, headers: KafkaHeaders): ParseResult {
+function parseBinary(value: string | Uint8Array, headers: KafkaHeaders, contentType: HeaderText): ParseResult {
   const problems: FieldProblem[] = [];
   const attributes: Record<string, string> = {};
   const unknown: string[] = [];
@@ -129,7 +136,6 @@ function parseBinary(value: string | Uint8Array, headers: KafkaHeaders): ParseRe
   if (unknown.length > 0) problems.push({ field: '(headers)', rule: `unknown attribute header(s) not allowed: ${unknown.join(', ')}` });
 
   // content-type is datacontenttype; the SDKs send ce_datacontenttype beside it, which must then agree.
-  const contentType = headerText(headers[CONTENT_TYPE_HEADER]);
   if (contentType !== undefined) {
     const field = `${CONTENT_TYPE_HEADER} (header)`;
     if (!contentType.ok) problems.push({ field, rule: contentType.rule });
